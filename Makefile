@@ -1,0 +1,56 @@
+# Rapport. `make run` for the demo on the embedded default, `make test` for the test suite.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONDONTWRITEBYTECODE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help run test lint format up screenshot clean
+
+help:
+	@echo "make run    start Rapport with demo data on http://127.0.0.1:8000 (SQLite, eager tasks)"
+	@echo "make test   lint, migration check and the test suite"
+	@echo "make up     production-like stack: gunicorn, Celery worker and beat (needs DATABASE_URL, CELERY_BROKER_URL)"
+
+$(PY):
+	@python=$$(scripts/find_python.sh) && echo "Using $$python" && $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Rapport runs on http://127.0.0.1:8000 (Ctrl-C to stop)."
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+up: $(VENV)/.runtime
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (postgres://...) first."; exit 1; }
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (redis://...) first."; exit 1; }
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(VENV)/bin/honcho start -f Procfile
+
+screenshot: $(VENV)/.dev
+	$(PY) scripts/screenshot.py docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) staticfiles rapport.sqlite3* test_rapport.sqlite3* .pytest_cache .ruff_cache

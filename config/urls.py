@@ -1,0 +1,22 @@
+"""Top-level URL configuration."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config.views import healthz
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Rapport configuration"
+admin.site.site_title = "Rapport admin"

@@ -1,0 +1,40 @@
+"""In real Chromium: a CSM logs in and sees their team's accounts."""
+
+import pytest
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_csm_logs_in_and_sees_the_account_list(page, org):
+    page.goto("/")
+    assert page.url.endswith("/login/?next=/")
+    page.get_by_label("Email address").fill("csm@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Accounts").wait_for()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1
+    assert rows.first.inner_text().startswith("Acme")
+    assert page.get_by_text("Globex").count() == 0
+
+
+def test_pages_run_under_a_strict_content_security_policy(page, org):
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    response = page.goto("/login/")
+    policy = response.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in policy
+    assert "script-src 'self' 'nonce-" in policy
+    page.get_by_label("Email address").fill("csm@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Accounts").wait_for()
+    assert page.evaluate("typeof htmx") == "object"
+    assert violations == []

@@ -1,0 +1,158 @@
+"""Shared fixtures: a small organisation with every role, a browser, a real Celery worker."""
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Account, Team, User
+from tests import services
+from tests.factories import AccountFactory, TeamFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_stray_connections(django_db_setup, django_db_blocker):
+    """After the run, end PostgreSQL sessions left open by other threads and contexts (live
+    server, Playwright's greenlets) so the test database can be dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@dataclass
+class Org:
+    """Two teams. Team A owns `account`; team B is the outsider."""
+
+    admin: User
+    manager: User
+    csm: User
+    teammate: User
+    outsider: User
+    team: Team
+    other_team: Team
+    account: Account
+    other_account: Account
+
+
+@pytest.fixture
+def org(db) -> Org:
+    admin = UserFactory(
+        email="admin@example.com", role=User.Role.ADMIN, is_staff=True, is_superuser=True
+    )
+    manager = UserFactory(email="manager@example.com", role=User.Role.MANAGER)
+    csm = UserFactory(email="csm@example.com")
+    teammate = UserFactory(email="teammate@example.com")
+    outsider = UserFactory(email="outsider@example.com")
+    team = TeamFactory(name="Team A", manager=manager, members=[csm, teammate])
+    other_team = TeamFactory(name="Team B", members=[outsider])
+    return Org(
+        admin=admin,
+        manager=manager,
+        csm=csm,
+        teammate=teammate,
+        outsider=outsider,
+        team=team,
+        other_team=other_team,
+        account=AccountFactory(name="Acme", team=team, owner=csm),
+        other_account=AccountFactory(name="Globex", team=other_team, owner=outsider),
+    )
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian Chromium driven by Playwright."""
+    executable = services.need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    params = connection.settings_dict
+    if params["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{params['NAME']}"
+    return (
+        f"postgres://{params['USER']}:{params['PASSWORD']}@{params['HOST'] or '127.0.0.1'}"
+        f":{params['PORT'] or 5432}/{params['NAME']}"
+    )
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings):
+    """A real `celery worker` process on the configured Redis, reading the test database."""
+    broker_url = services.need_redis()
+    from config.celery import app
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": broker_url,
+    }
+    app.control.purge()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--hostname",
+            "rapport-test@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        yield process
+    finally:
+        app.conf.task_always_eager = True
+        process.terminate()
+        process.wait(timeout=20)

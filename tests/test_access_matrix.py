@@ -1,0 +1,107 @@
+"""Every URL of the project, checked for every role.
+
+The walk over the URL configuration fails when a pattern has no entry in MATRIX, so each new
+URL must say here who may use it. Roles: anonymous, a CSM of the owning team, a CSM of another
+team (the outsider), the owning team's manager, an admin.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ("anonymous", "csm", "outsider", "manager", "admin")
+
+OK, LOGIN, NOT_FOUND, ADMIN_LOGIN, HOME = "ok", "login", "404", "admin login", "home"
+PUBLIC = dict.fromkeys(ROLES, OK)
+SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
+TEAM_ONLY = {**SIGNED_IN, "outsider": NOT_FOUND}
+STAFF_ONLY = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "anonymous": LOGIN, "admin": OK}
+
+
+@dataclass
+class Route:
+    expect: dict[str, str]
+    args: Callable = lambda org: []
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+MATRIX: dict[str, Route] = {
+    "home": Route(SIGNED_IN),
+    "account_detail": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "healthz": Route(PUBLIC),
+    "login": Route({**dict.fromkeys(ROLES, HOME), "anonymous": OK}),
+    "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),
+    "password_change": Route(SIGNED_IN),
+    "password_change_done": Route(SIGNED_IN),
+}
+# The configuration admin: one entry for the whole namespace, checked on these pages.
+ADMIN_SAMPLES = [
+    "admin:index",
+    "admin:accounts_account_changelist",
+    "admin:accounts_user_changelist",
+]
+
+
+def url_names(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (
+                f"{namespace}{pattern.name}"
+                if pattern.name
+                else f"{namespace}<unnamed {pattern.pattern}>"
+            )
+
+
+def test_every_url_pattern_has_an_access_rule():
+    missing = sorted(
+        name for name in set(url_names()) if name not in MATRIX and not name.startswith("admin:")
+    )
+    assert missing == [], f"add these URL names to MATRIX in {__file__}"
+
+
+def user_for(org, role):
+    return None if role == "anonymous" else getattr(org, role)
+
+
+def assert_outcome(response, outcome, url):
+    if outcome == OK:
+        assert response.status_code == 200, url
+    elif outcome == NOT_FOUND:
+        assert response.status_code == 404, url
+    elif outcome == LOGIN:
+        assert response.status_code == 302, url
+        assert response.url.startswith(("/login/", "/admin/login/")), url
+    elif outcome == ADMIN_LOGIN:
+        assert response.status_code == 302, url
+        assert response.url.startswith("/admin/login/"), url
+    elif outcome == HOME:
+        assert response.status_code == 302, url
+        assert response.url == "/", url
+    else:
+        pytest.fail(f"unknown outcome {outcome}")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access_matrix(client, org, name, role):
+    route = MATRIX[name]
+    url = reverse(name, args=route.args(org))
+    if user := user_for(org, role):
+        client.force_login(user)
+    response = getattr(client, route.method)(url, route.data)
+    assert_outcome(response, route.expect[role], url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ADMIN_SAMPLES)
+def test_access_matrix_admin(client, org, name, role):
+    if user := user_for(org, role):
+        client.force_login(user)
+    url = reverse(name)
+    assert_outcome(client.get(url), STAFF_ONLY[role], url)
