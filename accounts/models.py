@@ -5,10 +5,12 @@ an account, or anything that belongs to one, starts from it.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -97,14 +99,10 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(team__in=teams)
 
 
-class Account(models.Model):
-    """A customer account, owned by a CSM within a team."""
+class Competitor(models.Model):
+    """A vendor our customers also buy from or compare us with."""
 
-    name = models.CharField(max_length=200)
-    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="owned_accounts")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="accounts")
-
-    objects = AccountQuerySet.as_manager()
+    name = models.CharField(max_length=100, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -112,8 +110,136 @@ class Account(models.Model):
     def __str__(self):
         return self.name
 
+
+class Account(models.Model):
+    """A customer account, owned by a CSM within a team. Archived instead of deleted."""
+
+    class Status(models.TextChoices):
+        ONBOARDING = "onboarding", "Onboarding"
+        ACTIVE = "active", "Active"
+        AT_RISK = "at_risk", "At risk"
+        CHURNED = "churned", "Churned"
+        ARCHIVED = "archived", "Archived"
+
+    external_id = models.CharField(
+        max_length=64, blank=True, help_text="The account's id in your CRM; imports match on it."
+    )
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=200, blank=True)
+    segment = models.CharField(max_length=50, blank=True)
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="owned_accounts")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="accounts")
+    customer_since = models.DateField(null=True, blank=True)
+    renewal_date = models.DateField(null=True, blank=True)
+    arr = models.DecimalField(
+        "ARR",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Annual recurring revenue.",
+    )
+    cost_to_serve = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Yearly cost of serving this account.",
+    )
+    seats_purchased = models.PositiveIntegerField(null=True, blank=True)
+    share_of_wallet = models.DecimalField(
+        "share of wallet (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    notes = models.TextField(blank=True)
+    competitors = models.ManyToManyField(Competitor, blank=True, related_name="accounts")
+    leading_competitor = models.ForeignKey(
+        Competitor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The competitor this customer sees as the leader of the category.",
+    )
+    # Stakeholder coverage, written only by relationships.services.coverage_refresh.
+    strong_relationships = models.PositiveIntegerField(default=0, editable=False)
+    single_threaded = models.BooleanField(default=True, editable=False)
+    no_decision_maker_coverage = models.BooleanField(default=True, editable=False)
+    champion_left = models.BooleanField(default=False, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=[
+            "strong_relationships",
+            "single_threaded",
+            "no_decision_maker_coverage",
+            "champion_left",
+        ]
+    )
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="account_external_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_of_wallet__gte=0, share_of_wallet__lte=100)
+                | Q(share_of_wallet__isnull=True),
+                name="account_share_of_wallet_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(arr__gte=0) | Q(arr__isnull=True), name="account_arr_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_to_serve__gte=0) | Q(cost_to_serve__isnull=True),
+                name="account_cost_to_serve_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "name"]), models.Index(fields=["renewal_date"])]
+
+    def __str__(self):
+        return self.name
+
     def get_absolute_url(self):
         return reverse("account_detail", args=[self.pk])
+
+
+class UsageSnapshot(models.Model):
+    """Product usage of an account over one period (a week or a month)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage")
+    period_start = models.DateField()
+    active_users = models.PositiveIntegerField(null=True, blank=True)
+    usage_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    features_used = models.PositiveIntegerField(null=True, blank=True)
+    features_available = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["account", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "period_start"], name="usage_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(features_used__lte=F("features_available"))
+                | Q(features_used__isnull=True)
+                | Q(features_available__isnull=True),
+                name="usage_features_used_within_available",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account} usage from {self.period_start}"
 
 
 class WorkerHeartbeat(models.Model):

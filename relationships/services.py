@@ -1,0 +1,38 @@
+"""Operations on stakeholders: create, update, mark as left, and keep account coverage current."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from accounts.models import Account
+from relationships.coverage import Person, coverage
+from relationships.models import Stakeholder
+
+COVERAGE_FIELDS = [
+    "strong_relationships",
+    "single_threaded",
+    "no_decision_maker_coverage",
+    "champion_left",
+]
+
+
+def coverage_refresh(*, account_ids: Iterable[int]) -> None:
+    """Recompute the stored coverage flags of these accounts: one read, then bulk writes."""
+    account_ids = set(account_ids)
+    if not account_ids:
+        return
+    people = defaultdict(list)
+    rows = Stakeholder.objects.filter(account_id__in=account_ids).values_list(
+        "account_id", "role", "strength", "status"
+    )
+    for account_id, role, strength, status in rows:
+        people[account_id].append(
+            Person(role=role, strength=strength, active=status == Stakeholder.Status.ACTIVE)
+        )
+    accounts = []
+    for account_id in account_ids:
+        flags = coverage(people[account_id])
+        accounts.append(Account(pk=account_id, **flags.__dict__))
+    with transaction.atomic():
+        Account.objects.bulk_update(accounts, COVERAGE_FIELDS, batch_size=500)
