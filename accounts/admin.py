@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Account, Team, User, WorkerHeartbeat
+from accounts.models import Account, Competitor, Team, UsageSnapshot, User, WorkerHeartbeat
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -51,13 +52,32 @@ class TeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["members"]
 
 
-@admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "team"]
-    list_filter = ["team"]
+@admin.register(Competitor)
+class CompetitorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+
+class UsageInline(admin.TabularInline):
+    model = UsageSnapshot
+    extra = 0
+    ordering = ["-period_start"]
+
+
+@admin.register(Account)
+class AccountAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "external_id", "owner", "team", "status", "renewal_date", "arr"]
+    list_filter = ["team", "status", "segment", "single_threaded", "champion_left"]
+    search_fields = ["name", "external_id", "domain"]
     list_select_related = ["owner", "team"]
-    autocomplete_fields = ["owner", "team"]
+    autocomplete_fields = ["owner", "team", "leading_competitor"]
+    filter_horizontal = ["competitors"]
+    readonly_fields = [
+        "strong_relationships",
+        "single_threaded",
+        "no_decision_maker_coverage",
+        "champion_left",
+    ]
+    inlines = [UsageInline]
 
 
 @admin.register(WorkerHeartbeat)

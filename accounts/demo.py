@@ -4,9 +4,15 @@ Deterministic (a fixed random seed) and idempotent (rows are looked up by natura
 second run changes nothing). Later parts of the product add their own demo data on top.
 """
 
+import datetime as dt
 import random
+from decimal import Decimal
 
-from accounts.models import Account, Team, User
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Account, Competitor, Team, UsageSnapshot, User
+from relationships import demo as relationships_demo
 
 DEMO_PASSWORD = "rapport-demo"
 
@@ -55,6 +61,15 @@ ACCOUNT_NAMES = [
 ]
 
 RANDOM_SEED = 20261123
+COMPETITORS = ["Northstar Success", "Orbit CX", "Pulsewise"]
+SEGMENTS = {"Enterprise": ["Enterprise", "Strategic"], "Growth": ["Mid-market", "SMB"]}
+STATUSES = ["active"] * 6 + ["onboarding", "at_risk"]
+# Usage stories, by account number: monthly active users as a share of seats over a year.
+USAGE_TRENDS = {
+    "growing": lambda month: 0.45 + 0.04 * month,
+    "steady": lambda month: 0.78,
+    "declining": lambda month: 0.9 - 0.05 * month,
+}
 
 
 def seed_users() -> dict[str, User]:
@@ -91,7 +106,9 @@ def seed_teams(users: dict[str, User]) -> dict[str, Team]:
     return teams
 
 
-def seed_accounts(users: dict[str, User], teams: dict[str, Team], rng: random.Random) -> None:
+def seed_accounts(
+    users: dict[str, User], teams: dict[str, Team], rng: random.Random, today: dt.date
+) -> None:
     csms_by_team = {
         team_name: [
             users[email]
@@ -100,18 +117,63 @@ def seed_accounts(users: dict[str, User], teams: dict[str, Team], rng: random.Ra
         ]
         for team_name in teams
     }
-    existing = set(Account.objects.values_list("name", flat=True))
-    new_accounts = []
-    for index, name in enumerate(ACCOUNT_NAMES):
-        team_name = "Enterprise" if index % 2 == 0 else "Growth"
-        owner = rng.choice(csms_by_team[team_name])
-        if name not in existing:
-            new_accounts.append(Account(name=name, owner=owner, team=teams[team_name]))
-    Account.objects.bulk_create(new_accounts)
+    competitors = [Competitor.objects.get_or_create(name=name)[0] for name in COMPETITORS]
+    existing = set(Account.objects.values_list("external_id", flat=True))
+    for number, name in enumerate(ACCOUNT_NAMES, start=1):
+        team_name = "Enterprise" if number % 2 else "Growth"
+        seats = rng.choice([25, 50, 120, 300, 800])
+        arr = Decimal(seats * rng.choice([300, 450, 600]))
+        profile = {
+            "name": name,
+            "domain": f"{slugify(name)}.example",
+            "segment": rng.choice(SEGMENTS[team_name]),
+            "owner": rng.choice(csms_by_team[team_name]),
+            "team": teams[team_name],
+            "customer_since": today - dt.timedelta(days=rng.randint(200, 2400)),
+            "renewal_date": today + dt.timedelta(days=rng.randint(10, 360)),
+            "arr": arr,
+            "cost_to_serve": (arr * Decimal(rng.choice(["0.35", "0.6", "0.9", "1.2"]))).quantize(
+                Decimal("1")
+            ),
+            "seats_purchased": seats,
+            "share_of_wallet": Decimal(rng.randint(20, 90)),
+            "status": rng.choice(STATUSES),
+            "leading_competitor": rng.choice(competitors),
+        }
+        external_id = f"ACC-{number:04d}"
+        if external_id in existing:
+            continue
+        account = Account.objects.create(external_id=external_id, **profile)
+        account.competitors.set(rng.sample(competitors, 2) + [profile["leading_competitor"]])
+        seed_usage(account, number, rng, today)
+
+
+def seed_usage(account: Account, number: int, rng: random.Random, today: dt.date) -> None:
+    """Twelve monthly usage snapshots that tell the account's usage story."""
+    trend = list(USAGE_TRENDS.values())[number % len(USAGE_TRENDS)]
+    first_month = (today.replace(day=1) - dt.timedelta(days=330)).replace(day=1)
+    snapshots = []
+    for month in range(12):
+        start = (first_month + dt.timedelta(days=31 * month)).replace(day=1)
+        share = max(0.05, min(1.0, trend(month) + rng.uniform(-0.04, 0.04)))
+        users = round(account.seats_purchased * share)
+        snapshots.append(
+            UsageSnapshot(
+                account=account,
+                period_start=start,
+                active_users=users,
+                usage_value=Decimal(users * rng.randint(8, 15)),
+                features_used=min(20, 6 + month // 2 + rng.randint(0, 3)),
+                features_available=20,
+            )
+        )
+    UsageSnapshot.objects.bulk_create(snapshots)
 
 
 def seed() -> None:
     rng = random.Random(RANDOM_SEED)
+    today = timezone.localdate()
     users = seed_users()
     teams = seed_teams(users)
-    seed_accounts(users, teams, rng)
+    seed_accounts(users, teams, rng, today)
+    relationships_demo.seed(rng, today)

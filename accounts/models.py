@@ -87,6 +87,9 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    def includes(self, user) -> bool:
+        return self.manager_id == user.pk or self.members.filter(pk=user.pk).exists()
+
 
 class AccountQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -1,16 +1,84 @@
-"""Reusable reads of accounts, all starting from the access gate."""
+"""Reusable reads of accounts, all starting from the access gate `Account.objects.visible_to`."""
 
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import Account, Team, User
+
+SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "owner": ("owner__full_name", "name"),
+    "-owner": ("-owner__full_name", "name"),
+    "team": ("team__name", "name"),
+    "-team": ("-team__name", "name"),
+    "arr": ("arr", "name"),
+    "-arr": ("-arr", "name"),
+    "renewal": ("renewal_date", "name"),
+    "-renewal": ("-renewal_date", "name"),
+    "status": ("status", "name"),
+    "-status": ("-status", "name"),
+}
+
+FLAGS = {
+    "single_threaded": "Single-threaded",
+    "no_decision_maker_coverage": "No decision-maker coverage",
+    "champion_left": "Champion left",
+}
 
 
 def get_account_for_user(user, pk) -> Account:
     """The account with `pk` if `user` may see it; 404 otherwise (outsiders learn nothing)."""
     return get_object_or_404(
-        Account.objects.visible_to(user).select_related("owner", "team"), pk=pk
+        Account.objects.visible_to(user).select_related("owner", "team", "leading_competitor"),
+        pk=pk,
     )
 
 
-def accounts_for_list(*, user):
-    return Account.objects.visible_to(user).select_related("owner", "team").order_by("name")
+def teams_visible_to(user) -> QuerySet[Team]:
+    if user.sees_all_accounts:
+        return Team.objects.all()
+    return Team.objects.filter(Q(members=user) | Q(manager=user)).distinct()
+
+
+def users_of_teams(teams: QuerySet[Team]) -> QuerySet[User]:
+    """Members and managers of these teams: the people who can own accounts and relationships."""
+    return User.objects.filter(
+        Q(teams__in=teams) | Q(managed_teams__in=teams), is_active=True
+    ).distinct()
+
+
+def accounts_for_list(*, user, filters: dict | None = None) -> QuerySet[Account]:
+    """The account list: visible accounts, filtered, sorted, with what each row shows."""
+    filters = filters or {}
+    accounts = (
+        Account.objects.visible_to(user)
+        .select_related("owner", "team")
+        .annotate(
+            active_stakeholders=Count("stakeholders", filter=Q(stakeholders__status="active"))
+        )
+    )
+    if query := filters.get("q"):
+        accounts = accounts.filter(
+            Q(name__icontains=query) | Q(domain__icontains=query) | Q(external_id__iexact=query)
+        )
+    for field in ("team", "owner"):
+        if value := filters.get(field):
+            accounts = accounts.filter(**{field: value})
+    if segment := filters.get("segment"):
+        accounts = accounts.filter(segment=segment)
+    if status := filters.get("status"):
+        accounts = accounts.filter(status=status)
+    else:
+        accounts = accounts.exclude(status=Account.Status.ARCHIVED)
+    if days := filters.get("renewal_within"):
+        today = timezone.localdate()
+        accounts = accounts.filter(
+            renewal_date__gte=today, renewal_date__lte=today + dt.timedelta(days=int(days))
+        )
+    if flag := filters.get("flag"):
+        accounts = accounts.filter(**{flag: True})
+    return accounts.order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))

@@ -5,4 +5,6 @@ from accounts import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
+    path("accounts/<int:pk>/history/", views.account_history, name="account_history"),
 ]

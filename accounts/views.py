@@ -1,23 +1,131 @@
-"""Pages for signed-in users: the account list (home) and the account page."""
+"""Account pages: the account list (home), the account page with its inline profile editor,
+and the change history. htmx requests get the fragment they target; plain requests the page."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.selectors import accounts_for_list, get_account_for_user
+from accounts import charts
+from accounts.forms import AccountFilterForm, AccountProfileForm
+from accounts.history import account_changes
+from accounts.models import Account
+from accounts.selectors import FLAGS, accounts_for_list, get_account_for_user
+from accounts.services import account_update
+from relationships import maps
+from relationships.selectors import relationship_scale, stakeholder_map, stakeholders_of
 
 ACCOUNTS_PER_PAGE = 25
+LIST_COLUMNS = [
+    ("name", "Account"),
+    ("owner", "Owner"),
+    ("team", "Team"),
+    ("arr", "ARR"),
+    ("renewal", "Renewal"),
+    ("status", "Status"),
+]
+PLACEHOLDERS = [
+    (
+        "Relationship score",
+        "The 1-5 relationship score and what moves it appear here once scoring runs.",
+    ),
+    (
+        "Relationship gaps",
+        "No gap detected: what the customer says, their usage and your read agree.",
+    ),
+    ("Timeline", "Interactions, moments, open items and pulse checks will be listed here."),
+    ("Competitors", "How our relationship compares with the leading competitor, by dimension."),
+    ("Surveys", "Relationship surveys sent to this account's stakeholders and their answers."),
+    ("Four goals", "Longevity, footprint, advocates and the feedback loop."),
+]
 
 
 @require_GET
 def home(request):
-    page = Paginator(accounts_for_list(user=request.user), ACCOUNTS_PER_PAGE).get_page(
-        request.GET.get("page")
+    segments = (
+        Account.objects.visible_to(request.user)
+        .exclude(segment="")
+        .order_by("segment")
+        .values_list("segment", flat=True)
+        .distinct()
     )
-    return render(request, "accounts/home.html", {"page": page})
+    form = AccountFilterForm(request.GET, user=request.user, segments=list(segments))
+    filters = form.cleaned_filters()
+    page = Paginator(accounts_for_list(user=request.user, filters=filters), ACCOUNTS_PER_PAGE)
+    context = {"form": form, "page": page.get_page(request.GET.get("page")), "flags": FLAGS}
+    context["sort"] = filters.get("sort") or "name"
+    context["columns"] = LIST_COLUMNS
+    template = "accounts/home.html"
+    if request.htmx and request.htmx.target == "account-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def render_account_page(request, account, *, fragment=None, **extra):
+    """The account page, or one of its fragments for htmx. `extra` opens editors in place."""
+    context = {"account": account, "flags": FLAGS, **extra}
+    if fragment in (None, "people"):
+        stakeholders = list(stakeholders_of(account))
+        context["stakeholders"] = stakeholders
+        context["map"] = stakeholder_map(stakeholders)
+        scale = relationship_scale()
+        context["strength_columns"] = [
+            f"{value} · {scale.get(value, '')}" if value else "Not rated"
+            for value in maps.STRENGTHS
+        ]
+    if fragment in (None, "profile"):
+        context["competitors"] = list(account.competitors.all())
+    if fragment is None:
+        context["usage_chart"] = usage_chart(list(account.usage.order_by("period_start")))
+        context["placeholders"] = PLACEHOLDERS
+    template = "accounts/account_detail.html"
+    if fragment and request.htmx:
+        template += f"#{fragment}"
+    return render(request, template, context)
+
+
+def usage_chart(usage) -> dict:
+    points = charts.trend(
+        [u.active_users for u in usage], [f"{u.period_start:%-d %b %Y}" for u in usage]
+    )
+    return {
+        "points": points,
+        "line": charts.polyline(points),
+        "last": points[-1] if points else None,
+        "latest": usage[-1] if usage else None,
+        "width": 300,
+        "height": 80,
+    }
 
 
 @require_GET
 def account_detail(request, pk):
+    """The account page; an htmx request for one of its sections (e.g. Cancel) gets just that."""
+    fragment = request.htmx.target if request.htmx else None
+    return render_account_page(
+        request,
+        get_account_for_user(request.user, pk),
+        fragment=fragment if fragment in ("profile", "people") else None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account_edit(request, pk):
     account = get_account_for_user(request.user, pk)
-    return render(request, "accounts/account_detail.html", {"account": account})
+    form = AccountProfileForm(request.POST or None, instance=account, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account = account_update(form=form)
+        messages.success(request, f"Saved the profile of {account.name}.")
+        if not request.htmx:
+            return redirect(account)
+        return render_account_page(request, account, fragment="profile")
+    return render_account_page(request, account, fragment="profile", profile_form=form)
+
+
+@require_GET
+def account_history(request, pk):
+    account = get_account_for_user(request.user, pk)
+    template = "accounts/account_history.html"
+    if request.htmx:
+        template += "#changes"
+    return render(request, template, {"account": account, "changes": account_changes(account)})

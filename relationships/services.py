@@ -36,3 +36,23 @@ def coverage_refresh(*, account_ids: Iterable[int]) -> None:
         accounts.append(Account(pk=account_id, **flags.__dict__))
     with transaction.atomic():
         Account.objects.bulk_update(accounts, COVERAGE_FIELDS, batch_size=500)
+
+
+def stakeholder_save(*, form) -> Stakeholder:
+    """Save a valid stakeholder form and bring the account's coverage flags up to date
+    (in the database and on `stakeholder.account`)."""
+    with transaction.atomic():
+        stakeholder = form.save()
+        coverage_refresh(account_ids=[stakeholder.account_id])
+    stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
+    return stakeholder
+
+
+def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
+    """Record that the person left the company (kept on file, never deleted)."""
+    with transaction.atomic():
+        stakeholder.status = Stakeholder.Status.LEFT
+        stakeholder.save(update_fields=["status"])
+        coverage_refresh(account_ids=[stakeholder.account_id])
+    stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
+    return stakeholder

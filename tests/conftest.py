@@ -61,6 +61,7 @@ def org(db) -> Org:
     outsider = UserFactory(email="outsider@example.com")
     team = TeamFactory(name="Team A", manager=manager, members=[csm, teammate])
     other_team = TeamFactory(name="Team B", members=[outsider])
+    account = AccountFactory(name="Acme", team=team, owner=csm)
     return Org(
         admin=admin,
         manager=manager,
@@ -69,7 +70,7 @@ def org(db) -> Org:
         outsider=outsider,
         team=team,
         other_team=other_team,
-        account=AccountFactory(name="Acme", team=team, owner=csm),
+        account=account,
         other_account=AccountFactory(name="Globex", team=other_team, owner=outsider),
     )
 

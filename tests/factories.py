@@ -3,6 +3,7 @@
 import factory
 
 from accounts.models import Account, Team, User
+from relationships.models import Stakeholder
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,3 +40,14 @@ class AccountFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Customer {n:04d}")
     team = factory.SubFactory(TeamFactory)
     owner = factory.SubFactory(UserFactory)
+
+
+class StakeholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stakeholder
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Faker("name")
+    title = "Director"
+    role = Stakeholder.Role.USER
+    buying_influence = Stakeholder.Influence.MEDIUM

@@ -11,12 +11,16 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.factories import StakeholderFactory
+
 ROLES = ("anonymous", "csm", "outsider", "manager", "admin")
 
 OK, LOGIN, NOT_FOUND, ADMIN_LOGIN, HOME = "ok", "login", "404", "admin login", "home"
+BACK = "back to the account page"
 PUBLIC = dict.fromkeys(ROLES, OK)
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
 TEAM_ONLY = {**SIGNED_IN, "outsider": NOT_FOUND}
+TEAM_ONLY_CHANGE = {**dict.fromkeys(ROLES, BACK), "anonymous": LOGIN, "outsider": NOT_FOUND}
 STAFF_ONLY = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "anonymous": LOGIN, "admin": OK}
 
 
@@ -28,9 +32,18 @@ class Route:
     data: dict = field(default_factory=dict)
 
 
+def a_stakeholder(org):
+    return [StakeholderFactory(account=org.account).pk]
+
+
 MATRIX: dict[str, Route] = {
     "home": Route(SIGNED_IN),
     "account_detail": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "account_edit": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "account_history": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "stakeholder_create": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "stakeholder_edit": Route(TEAM_ONLY, args=a_stakeholder),
+    "stakeholder_left": Route(TEAM_ONLY_CHANGE, args=a_stakeholder, method="post"),
     "healthz": Route(PUBLIC),
     "login": Route({**dict.fromkeys(ROLES, HOME), "anonymous": OK}),
     "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),
@@ -69,7 +82,7 @@ def user_for(org, role):
     return None if role == "anonymous" else getattr(org, role)
 
 
-def assert_outcome(response, outcome, url):
+def assert_outcome(response, outcome, url, org):
     if outcome == OK:
         assert response.status_code == 200, url
     elif outcome == NOT_FOUND:
@@ -80,6 +93,9 @@ def assert_outcome(response, outcome, url):
     elif outcome == ADMIN_LOGIN:
         assert response.status_code == 302, url
         assert response.url.startswith("/admin/login/"), url
+    elif outcome == BACK:
+        assert response.status_code == 302, url
+        assert response.url == org.account.get_absolute_url(), url
     elif outcome == HOME:
         assert response.status_code == 302, url
         assert response.url == "/", url
@@ -95,7 +111,7 @@ def test_access_matrix(client, org, name, role):
     if user := user_for(org, role):
         client.force_login(user)
     response = getattr(client, route.method)(url, route.data)
-    assert_outcome(response, route.expect[role], url)
+    assert_outcome(response, route.expect[role], url, org)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -104,4 +120,4 @@ def test_access_matrix_admin(client, org, name, role):
     if user := user_for(org, role):
         client.force_login(user)
     url = reverse(name)
-    assert_outcome(client.get(url), STAFF_ONLY[role], url)
+    assert_outcome(client.get(url), STAFF_ONLY[role], url, org)

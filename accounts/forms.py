@@ -1,0 +1,89 @@
+"""Forms of the accounts app: the account list's filters and the account profile."""
+
+from django import forms
+
+from accounts.models import Account, Competitor
+from accounts.selectors import FLAGS, SORTS, teams_visible_to, users_of_teams
+
+RENEWAL_WINDOWS = [("30", "Next 30 days"), ("90", "Next 90 days"), ("180", "Next 180 days")]
+
+
+class AccountFilterForm(forms.Form):
+    """Search, filters and sort of the account list. Invalid values are ignored, not errors."""
+
+    q = forms.CharField(required=False, label="Search", max_length=100)
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All teams")
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="All owners")
+    segment = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Open (not archived)"), *Account.Status.choices]
+    )
+    renewal_within = forms.ChoiceField(
+        required=False, label="Renewal", choices=[("", "Any renewal date"), *RENEWAL_WINDOWS]
+    )
+    flag = forms.ChoiceField(
+        required=False, label="Coverage", choices=[("", "Any coverage"), *FLAGS.items()]
+    )
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def __init__(self, *args, user, segments, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = teams_visible_to(user)
+        self.fields["team"].queryset = teams
+        self.fields["owner"].queryset = users_of_teams(teams)
+        self.fields["segment"].choices = [("", "All segments")] + [(s, s) for s in segments]
+        for name, field in self.fields.items():
+            if name != "q":
+                field.widget.attrs["class"] = "form-select"
+
+    def cleaned_filters(self) -> dict:
+        """The valid filters; a bad value (say, a team the user cannot see) is left out."""
+        self.is_valid()
+        return self.cleaned_data
+
+
+class AccountProfileForm(forms.ModelForm):
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "external_id",
+            "domain",
+            "segment",
+            "status",
+            "team",
+            "owner",
+            "customer_since",
+            "renewal_date",
+            "arr",
+            "cost_to_serve",
+            "seats_purchased",
+            "share_of_wallet",
+            "competitors",
+            "leading_competitor",
+            "notes",
+        ]
+        widgets = {
+            "customer_since": forms.DateInput(attrs={"type": "date"}),
+            "renewal_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "competitors": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = teams_visible_to(user)
+        self.fields["team"].queryset = teams
+        self.fields["owner"].queryset = users_of_teams(teams)
+        self.fields["competitors"].queryset = Competitor.objects.all()
+        self.fields["leading_competitor"].queryset = Competitor.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        team, owner = cleaned.get("team"), cleaned.get("owner")
+        if team and owner and not team.includes(owner):
+            self.add_error("owner", f"{owner} is not in the {team} team.")
+        leader, competitors = cleaned.get("leading_competitor"), cleaned.get("competitors")
+        if leader and competitors is not None and leader not in competitors:
+            cleaned["competitors"] = [*competitors, leader]
+        return cleaned

@@ -1,0 +1,106 @@
+"""The account list: search as you type, filters, sorting, pagination and a constant query count."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from relationships.services import coverage_refresh
+from tests.factories import AccountFactory, StakeholderFactory
+
+HTMX = {"HX-Request": "true", "HX-Target": "account-results"}
+
+
+def names_in(response):
+    return [account.name for account in response.context["page"].object_list]
+
+
+@pytest.fixture
+def accounts(org):
+    today = timezone.localdate()
+    AccountFactory(
+        name="Birch Bank", team=org.team, owner=org.teammate, segment="SMB", domain="birch.example",
+        arr=5000, renewal_date=today + dt.timedelta(days=20), status="at_risk",
+    )  # fmt: skip
+    AccountFactory(
+        name="Cedar Cloud", team=org.team, owner=org.csm, segment="Enterprise", arr=90000,
+        renewal_date=today + dt.timedelta(days=200), external_id="CRM-77",
+    )  # fmt: skip
+    AccountFactory(name="Dormant Co", team=org.team, owner=org.csm, status="archived")
+    return org
+
+
+def test_list_search_matches_name_domain_and_external_id(client, accounts):
+    client.force_login(accounts.csm)
+    assert names_in(client.get("/?q=ced")) == ["Cedar Cloud"]
+    assert names_in(client.get("/?q=birch.example")) == ["Birch Bank"]
+    assert names_in(client.get("/?q=crm-77")) == ["Cedar Cloud"]
+
+
+def test_list_search_as_you_type_returns_only_the_results_fragment(client, accounts):
+    client.force_login(accounts.csm)
+    response = client.get("/?q=birch", headers=HTMX)
+    assert response.text.lstrip().startswith('<div id="account-results">')
+    assert "<nav" not in response.text.split("account-results")[0]
+    assert "Birch Bank" in response.text
+    assert "Cedar Cloud" not in response.text
+
+
+def test_list_filters_by_owner_segment_status_and_renewal_window(client, accounts):
+    client.force_login(accounts.csm)
+    assert names_in(client.get(f"/?owner={accounts.teammate.pk}")) == ["Birch Bank"]
+    assert names_in(client.get("/?segment=Enterprise")) == ["Cedar Cloud"]
+    assert names_in(client.get("/?status=at_risk")) == ["Birch Bank"]
+    assert names_in(client.get("/?renewal_within=30")) == ["Birch Bank"]
+    assert names_in(client.get("/?renewal_within=180")) == ["Birch Bank"]
+
+
+def test_list_hides_archived_accounts_unless_asked(client, accounts):
+    client.force_login(accounts.csm)
+    assert "Dormant Co" not in names_in(client.get("/"))
+    assert names_in(client.get("/?status=archived")) == ["Dormant Co"]
+
+
+def test_list_ignores_a_team_filter_for_a_team_the_user_cannot_see(client, accounts):
+    client.force_login(accounts.csm)
+    response = client.get(f"/?team={accounts.other_team.pk}")
+    assert "Globex" not in names_in(response)
+    assert names_in(response) == ["Acme", "Birch Bank", "Cedar Cloud"]
+
+
+def test_list_filters_by_coverage_flag(client, accounts):
+    StakeholderFactory(account=accounts.account, role="champion", status="left")
+    coverage_refresh(account_ids=[accounts.account.pk])
+    client.force_login(accounts.csm)
+    assert names_in(client.get("/?flag=champion_left")) == ["Acme"]
+    assert "Champion left" in client.get("/").text
+
+
+def test_list_sorts_by_arr_both_ways(client, accounts):
+    client.force_login(accounts.csm)
+    assert names_in(client.get("/?sort=-arr"))[:2] == ["Cedar Cloud", "Birch Bank"]
+    ascending = client.get("/?sort=arr")
+    assert names_in(ascending).index("Birch Bank") < names_in(ascending).index("Cedar Cloud")
+    assert 'aria-sort="ascending"' in ascending.text
+
+
+def test_list_sort_links_keep_the_filters(client, accounts):
+    client.force_login(accounts.csm)
+    response = client.get("/?q=c&status=active")
+    assert "?q=c&amp;status=active&amp;sort=owner" in response.text
+
+
+def test_list_shows_a_no_match_state(client, accounts):
+    client.force_login(accounts.csm)
+    assert "No accounts match" in client.get("/?q=zzzz").text
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_list_query_count_is_the_same_at_any_size(client, org, django_assert_num_queries, size):
+    for account in AccountFactory.create_batch(size, team=org.team, owner=org.csm, segment="SMB"):
+        StakeholderFactory.create_batch(2, account=account)
+    client.force_login(org.csm)
+    # session, user, segments, teams and owners (filter choices), count, page
+    with django_assert_num_queries(7):
+        response = client.get("/?sort=-arr&flag=single_threaded")
+    assert len(response.context["page"].object_list) == min(size + 1, 25)  # and Acme

@@ -1,0 +1,144 @@
+"""The account page: profile with inline editing, usage trend, and the change history."""
+
+import datetime as dt
+
+import pytest
+
+from accounts.models import Account, UsageSnapshot
+from tests.factories import StakeholderFactory, UserFactory
+
+HTMX = {"HX-Request": "true", "HX-Target": "profile"}
+
+
+def profile_data(account, **changes):
+    data = {
+        "name": account.name,
+        "external_id": account.external_id,
+        "domain": "",
+        "segment": "",
+        "status": account.status,
+        "team": account.team_id,
+        "owner": account.owner_id,
+        "notes": "",
+    }
+    return {**data, **changes}
+
+
+def test_profile_edit_form_arrives_in_place(client, org):
+    client.force_login(org.csm)
+    response = client.get(f"/accounts/{org.account.pk}/edit/", headers=HTMX)
+    assert response.text.lstrip().startswith('<section id="profile"')
+    assert 'name="renewal_date"' in response.text
+
+
+def test_profile_edit_saves_and_returns_the_profile_fragment(client, org):
+    client.force_login(org.csm)
+    response = client.post(
+        f"/accounts/{org.account.pk}/edit/",
+        profile_data(org.account, segment="Enterprise", arr="120000", share_of_wallet="40"),
+        headers=HTMX,
+    )
+    assert "Enterprise" in response.text
+    assert "120,000" in response.text
+    assert "Saved the profile of Acme" in response.text  # the out-of-band message
+    org.account.refresh_from_db()
+    assert (org.account.segment, org.account.arr) == ("Enterprise", 120000)
+
+
+def test_profile_edit_without_javascript_redirects_to_the_page(client, org):
+    client.force_login(org.csm)
+    response = client.post(
+        f"/accounts/{org.account.pk}/edit/", profile_data(org.account, domain="acme.example")
+    )
+    assert response.url == org.account.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("share_of_wallet", "150", "less than or equal to 100"),
+        ("arr", "-5", "greater than or equal to 0"),
+        ("renewal_date", "next tuesday", "Enter a valid date"),
+        ("name", "", "This field is required"),
+    ],
+)
+def test_profile_edit_shows_field_errors_and_changes_nothing(client, org, field, value, message):
+    client.force_login(org.csm)
+    response = client.post(
+        f"/accounts/{org.account.pk}/edit/",
+        profile_data(org.account, **{field: value}),
+        headers=HTMX,
+    )
+    assert message in response.text
+    assert f'id="error_1_id_{field}"' in response.text
+    assert Account.objects.get(pk=org.account.pk).name == "Acme"
+    assert Account.objects.get(pk=org.account.pk).share_of_wallet is None
+
+
+def test_profile_edit_refuses_an_owner_outside_the_team(client, org):
+    client.force_login(org.manager)
+    response = client.post(
+        f"/accounts/{org.account.pk}/edit/", profile_data(org.account, owner=org.outsider.pk)
+    )
+    assert "Select a valid choice" in response.text
+    stranger = UserFactory(email="stranger@example.com")
+    org.other_team.members.add(stranger)
+    client.force_login(org.admin)
+    response = client.post(
+        f"/accounts/{org.account.pk}/edit/", profile_data(org.account, owner=stranger.pk)
+    )
+    assert "is not in the Team A team" in response.text
+    assert Account.objects.get(pk=org.account.pk).owner == org.csm
+
+
+def test_outsiders_cannot_edit_or_read_history(client, org):
+    client.force_login(org.outsider)
+    assert client.get(f"/accounts/{org.account.pk}/edit/").status_code == 404
+    response = client.post(f"/accounts/{org.account.pk}/edit/", profile_data(org.account, name="X"))
+    assert response.status_code == 404
+    assert client.get(f"/accounts/{org.account.pk}/history/").status_code == 404
+    assert Account.objects.get(pk=org.account.pk).name == "Acme"
+
+
+def test_history_lists_who_changed_what(client, org):
+    client.force_login(org.csm)
+    client.post(f"/accounts/{org.account.pk}/edit/", profile_data(org.account, segment="SMB"))
+    response = client.get(f"/accounts/{org.account.pk}/history/")
+    change = response.context["changes"][0]
+    assert (change.subject, change.action, change.who) == ("Profile", "changed", str(org.csm))
+    assert ("segment", "—", "SMB") in change.fields
+    assert "Segment: — → SMB" in response.text
+
+
+def test_usage_trend_is_drawn_from_the_snapshots(client, org):
+    for month, users in enumerate([10, 30, 20], start=1):
+        UsageSnapshot.objects.create(
+            account=org.account, period_start=dt.date(2026, month, 1), active_users=users,
+            features_used=5, features_available=10,
+        )  # fmt: skip
+    client.force_login(org.csm)
+    response = client.get(org.account.get_absolute_url())
+    points = response.context["usage_chart"]["points"]
+    assert [p.value for p in points] == [10, 30, 20]
+    assert points[1].y < points[2].y < points[0].y  # higher values are drawn higher
+    assert "20 active users in the period from 1 Mar 2026" in response.text
+    assert "5 of 10 features used" in response.text
+
+
+def test_account_page_without_usage_or_people_shows_empty_states(client, org):
+    client.force_login(org.csm)
+    response = client.get(org.account.get_absolute_url())
+    assert "No usage reported yet" in response.text
+    assert "No stakeholders yet" in response.text
+
+
+@pytest.mark.parametrize("people", [1, 25])
+def test_account_page_query_count_is_the_same_at_any_size(
+    client, org, django_assert_num_queries, people
+):
+    StakeholderFactory.create_batch(people, account=org.account)
+    client.force_login(org.csm)
+    # session, user, account, stakeholders, their owners, scale, competitors, usage
+    with django_assert_num_queries(8):
+        response = client.get(org.account.get_absolute_url())
+    assert len(response.context["stakeholders"]) == people

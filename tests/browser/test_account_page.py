@@ -1,0 +1,77 @@
+"""In real Chromium: a CSM maps the people at an account, and searches the account list."""
+
+import pytest
+from playwright.sync_api import expect
+
+from relationships.models import Stakeholder
+from tests.factories import PASSWORD, AccountFactory
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, email="csm@example.com"):
+    page.goto("/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Accounts").wait_for()
+
+
+def test_csm_adds_edits_and_marks_a_stakeholder_as_left(page, org):
+    log_in(page)
+    page.get_by_role("link", name="Acme").click()
+    people = page.locator("#people")
+    expect(people.get_by_text("No stakeholders yet")).to_be_visible()
+
+    # Add the champion, without a page load: the URL stays the account page.
+    url = page.url
+    people.get_by_role("link", name="Add stakeholder").click()
+    people.get_by_label("Name").fill("Rita Alvarez")
+    people.get_by_label("Role").select_option("champion")
+    people.get_by_label("Relationship strength").select_option("5")
+    people.get_by_label("Trust").select_option("high")
+    people.get_by_label("Respect").select_option("high")
+    people.get_by_role("button", name="Save stakeholder").click()
+    expect(people.locator("#stakeholder-table")).to_contain_text("Rita Alvarez")
+    expect(page.locator("#messages")).to_contain_text("Saved Rita Alvarez.")
+    assert page.url == url
+
+    # A second person reporting to her; a bad email first, shown next to the field.
+    people.get_by_role("link", name="Add stakeholder").click()
+    people.get_by_label("Name").fill("Sam Ortiz")
+    people.get_by_label("Email").fill("not an email")
+    people.get_by_label("Reports to").select_option(label="Rita Alvarez")
+    people.get_by_role("button", name="Save stakeholder").click()
+    expect(people.get_by_text("Enter a valid email address.")).to_be_visible()
+    people.get_by_label("Email").fill("sam@acme.example")
+    people.get_by_role("button", name="Save stakeholder").click()
+    expect(people.locator("#stakeholder-table")).to_contain_text("Sam Ortiz")
+
+    # Edit: raise Sam's strength; the org chart shows him under Rita.
+    people.get_by_role("link", name="Edit Sam Ortiz").click()
+    people.get_by_label("Relationship strength").select_option("4")
+    people.get_by_role("button", name="Save stakeholder").click()
+    expect(people.get_by_text("2 strong relationships")).to_be_visible()
+    nodes = people.locator(".org-node")
+    expect(nodes.nth(0)).to_contain_text("Rita Alvarez")
+    expect(nodes.nth(1)).to_have_class("org-node depth-1")
+
+    # The influence grid and trust grid tabs.
+    people.get_by_role("tab", name="Trust × respect").click()
+    expect(people.get_by_text("Needs work: Sam Ortiz.")).to_be_visible()
+
+    # Rita leaves the company: the champion-left flag appears.
+    people.get_by_role("button", name="Mark as left Rita Alvarez").click()
+    expect(people.get_by_text("Champion left")).to_be_visible()
+    assert Stakeholder.objects.get(name="Rita Alvarez").status == "left"
+
+
+def test_account_list_filters_as_you_type(page, org):
+    AccountFactory(name="Zenith Air", team=org.team, owner=org.csm)
+    log_in(page)
+    rows = page.locator("#account-table tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Search").press_sequentially("zen", delay=30)
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Zenith Air")
+    assert "q=zen" in page.url
