@@ -64,6 +64,7 @@ class AccountProfileForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
+            "name": forms.TextInput(attrs={"autofocus": True}),
             "customer_since": forms.DateInput(attrs={"type": "date"}),
             "renewal_date": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),

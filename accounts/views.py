@@ -4,6 +4,7 @@ and the change history. htmx requests get the fragment they target; plain reques
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import charts
@@ -13,7 +14,16 @@ from accounts.models import Account
 from accounts.selectors import FLAGS, accounts_for_list, get_account_for_user
 from accounts.services import account_update
 from relationships import maps
-from relationships.selectors import relationship_scale, stakeholder_map, stakeholders_of
+from relationships.forms import (
+    InteractionForm,
+    MomentForm,
+    OpenItemForm,
+    PulseCheckForm,
+    TimelineFilterForm,
+)
+from relationships.models import Scale
+from relationships.selectors import activity_choices, scales, stakeholder_map, stakeholders_of
+from relationships.timeline import timeline_page
 
 ACCOUNTS_PER_PAGE = 25
 LIST_COLUMNS = [
@@ -25,19 +35,18 @@ LIST_COLUMNS = [
     ("status", "Status"),
 ]
 PLACEHOLDERS = [
-    (
-        "Relationship score",
-        "The 1-5 relationship score and what moves it appear here once scoring runs.",
-    ),
-    (
-        "Relationship gaps",
-        "No gap detected: what the customer says, their usage and your read agree.",
-    ),
-    ("Timeline", "Interactions, moments, open items and pulse checks will be listed here."),
+    ("Relationship score", "The 1-5 relationship score and what moves it."),
+    ("Relationship gaps", "Where what the customer says, their usage and your own read disagree."),
     ("Competitors", "How our relationship compares with the leading competitor, by dimension."),
     ("Surveys", "Relationship surveys sent to this account's stakeholders and their answers."),
     ("Four goals", "Longevity, footprint, advocates and the feedback loop."),
 ]
+QUICKLOG_FORMS = {
+    "interaction": ("Interaction", InteractionForm),
+    "moment": ("Moment", MomentForm),
+    "open_item": ("Open item", OpenItemForm),
+    "pulse": ("Pulse check", PulseCheckForm),
+}
 
 
 @require_GET
@@ -62,19 +71,20 @@ def home(request):
 
 
 def render_account_page(request, account, *, fragment=None, **extra):
-    """The account page, or one of its fragments for htmx. `extra` opens editors in place."""
+    """The account page, or one of its sections for htmx ("profile", "people", "activity",
+    "timeline", "timeline-more"). `extra` opens editors in place or carries a bound form."""
     context = {"account": account, "flags": FLAGS, **extra}
+    labels = scales()
     if fragment in (None, "people"):
-        stakeholders = list(stakeholders_of(account))
-        context["stakeholders"] = stakeholders
-        context["map"] = stakeholder_map(stakeholders)
-        scale = relationship_scale()
-        context["strength_columns"] = [
-            f"{value} · {scale.get(value, '')}" if value else "Not rated"
-            for value in maps.STRENGTHS
-        ]
+        context.update(people_context(account, labels))
     if fragment in (None, "profile"):
         context["competitors"] = list(account.competitors.all())
+    if fragment in (None, "activity", "timeline", "timeline-more"):
+        context.update(
+            activity_context(
+                request, account, labels, extra.get("bound_form"), extra.get("active_kind")
+            )
+        )
     if fragment is None:
         context["usage_chart"] = usage_chart(list(account.usage.order_by("period_start")))
         context["placeholders"] = PLACEHOLDERS
@@ -82,6 +92,53 @@ def render_account_page(request, account, *, fragment=None, **extra):
     if fragment and request.htmx:
         template += f"#{fragment}"
     return render(request, template, context)
+
+
+def people_context(account, labels) -> dict:
+    stakeholders = list(stakeholders_of(account))
+    scale = labels.get(Scale.RELATIONSHIP, {})
+    return {
+        "stakeholders": stakeholders,
+        "map": stakeholder_map(stakeholders),
+        "strength_columns": [
+            f"{value} · {scale.get(value, '')}" if value else "Not rated"
+            for value in maps.STRENGTHS
+        ],
+    }
+
+
+def activity_context(request, account, labels, bound_form=None, active_kind=None) -> dict:
+    """The quick-log forms (one of them possibly bound, with errors) and a page of the timeline."""
+    choices = activity_choices(account)
+    today = timezone.localdate()
+    initial = {
+        "interaction": {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
+        "moment": {"occurred_on": today},
+        "open_item": {"opened_on": today},
+        "pulse": {"checked_on": today},
+    }
+    forms = []
+    for kind, (label, form_class) in QUICKLOG_FORMS.items():
+        if bound_form is not None and bound_form.prefix_name == kind:
+            form = bound_form
+        else:
+            options = (
+                {"happiness_scale": labels.get(Scale.HAPPINESS, {})} if kind == "pulse" else {}
+            )
+            form = form_class(account=account, choices=choices, initial=initial[kind], **options)
+        forms.append((kind, label, form))
+    filters = TimelineFilterForm(request.GET, account=account, choices=choices)
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    return {
+        "quicklog_forms": forms,
+        "active_kind": active_kind or getattr(bound_form, "prefix_name", "interaction"),
+        "timeline_filters": filters,
+        "timeline": timeline_page(account, filters=filters.cleaned_filters(), number=number),
+        "today": today,
+    }
 
 
 def usage_chart(usage) -> dict:

@@ -1,10 +1,29 @@
 """The stakeholder form used inline on the account page."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Team
 from accounts.selectors import users_of_teams
-from relationships.models import Stakeholder
+from relationships.models import (
+    Channel,
+    Interaction,
+    Moment,
+    OpenItem,
+    PulseCheck,
+    Stakeholder,
+    Touchpoint,
+)
+from relationships.timeline import KINDS as TIMELINE_KINDS
+
+
+def offer(field, objects, empty_label: str | None = None) -> None:
+    """Give a model choice field its options from rows already loaded: no query at render."""
+    options = [(obj.pk, str(obj)) for obj in objects]
+    field.choices = options if empty_label is None else [("", empty_label), *options]
 
 
 class StakeholderForm(forms.ModelForm):
@@ -29,6 +48,7 @@ class StakeholderForm(forms.ModelForm):
             "status",
         ]
         widgets = {
+            "name": forms.TextInput(attrs={"autofocus": True}),
             "relationship_since": forms.DateInput(attrs={"type": "date"}),
             "owners": forms.SelectMultiple(attrs={"size": 3}),
         }
@@ -40,12 +60,222 @@ class StakeholderForm(forms.ModelForm):
         self.fields["reports_to"].queryset = Stakeholder.objects.filter(account=account).exclude(
             pk=self.instance.pk
         )
-        self.fields["reports_to"].choices = [("", "Nobody on file")] + [
-            (s.pk, s.name) for s in colleagues if s.pk != self.instance.pk
-        ]
+        offer(
+            self.fields["reports_to"],
+            [s for s in colleagues if s.pk != self.instance.pk],
+            "Nobody on file",
+        )
         self.fields["owners"].queryset = users_of_teams(Team.objects.filter(pk=account.team_id))
         self.fields["strength"].choices = [("", "Not rated")] + [
             (value, f"{value} – {label}") for value, label in scale.items()
         ]
         self.fields["trust"].choices = Stakeholder.Rating.choices
         self.fields["respect"].choices = Stakeholder.Rating.choices
+
+
+SENTIMENTS = [
+    (-2, "−2 Very negative"),
+    (-1, "−1 Negative"),
+    (0, "0 Neutral"),
+    (1, "+1 Positive"),
+    (2, "+2 Very positive"),
+]
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def in_future(value: dt.date | dt.datetime | None) -> bool:
+    """Later than now (a few minutes' clock skew allowed) or, for a date, later than today."""
+    if isinstance(value, dt.datetime):
+        return value > timezone.now() + CLOCK_SKEW
+    if isinstance(value, dt.date):
+        return value > timezone.localdate()
+    return False
+
+
+@dataclass(frozen=True)
+class ActivityChoices:
+    """The options of the quick-log forms, loaded once per page (a query each) and shared."""
+
+    stakeholders: list
+    channels: list
+    touchpoints: list
+    moment_types: list
+
+
+CHOICE_SOURCES = {
+    "stakeholder": "stakeholders",
+    "stakeholders": "stakeholders",
+    "channel": "channels",
+    "touchpoint": "touchpoints",
+    "moment_type": "moment_types",
+}
+
+
+class AccountActivityForm(forms.ModelForm):
+    """Base of the quick-log forms: choices limited to the account's people; nothing in the future.
+
+    `past_fields` lists the date or date-time fields that may not lie in the future.
+    """
+
+    past_fields: tuple[str, ...] = ()
+    prefix_name = ""
+    author_field = ""  # set to the signed-in user on save
+
+    def __init__(self, *args, account, choices: "ActivityChoices", **kwargs):
+        kwargs.setdefault("prefix", self.prefix_name)
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        for name, field in self.fields.items():
+            options = getattr(choices, CHOICE_SOURCES.get(name, ""), None)
+            if options is not None:
+                field.queryset = (
+                    field.queryset.filter(account=account)
+                    if "stakeholder" in name
+                    else field.queryset
+                )
+                field.choices = [(obj.pk, str(obj)) for obj in options]
+                if not isinstance(field, forms.ModelMultipleChoiceField):
+                    field.choices = [("", "—")] + field.choices
+        for name in self.past_fields:
+            self.fields[name].widget.attrs["max"] = self._max_value(name)
+
+    def _max_value(self, name):
+        now = timezone.localtime()
+        if isinstance(self.fields[name], forms.DateTimeField):
+            return now.strftime("%Y-%m-%dT%H:%M")
+        return now.date().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.past_fields:
+            if in_future(cleaned.get(name)):
+                self.add_error(name, "This is in the future; log what already happened.")
+        return cleaned
+
+
+class InteractionForm(AccountActivityForm):
+    prefix_name = "interaction"
+    author_field = "our_person"
+    past_fields = ("occurred_at",)
+    sentiment = forms.TypedChoiceField(coerce=int, choices=SENTIMENTS, initial=0)
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "occurred_at",
+            "stakeholders",
+            "channel",
+            "touchpoint",
+            "direction",
+            "sentiment",
+            "verbosity",
+            "response_hours",
+            "summary",
+        ]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "stakeholders": forms.SelectMultiple(attrs={"size": 3}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"occurred_at": "When", "response_hours": "Response time (hours)"}
+
+
+class MomentForm(AccountActivityForm):
+    prefix_name = "moment"
+    past_fields = ("occurred_on",)
+
+    class Meta:
+        model = Moment
+        fields = [
+            "moment_type",
+            "occurred_on",
+            "stakeholder",
+            "emotion",
+            "intensity",
+            "value_impact",
+            "value_amount",
+            "identified_by",
+            "note",
+        ]
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "intensity": forms.Select(choices=[(1, "1 Mild"), (2, "2 Clear"), (3, "3 Strong")]),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"occurred_on": "When", "value_amount": "Amount (optional)"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("value_amount") is not None and not cleaned.get("value_impact"):
+            self.add_error("value_impact", "Say whether the amount was created or destroyed.")
+        return cleaned
+
+
+class OpenItemForm(AccountActivityForm):
+    prefix_name = "open_item"
+    past_fields = ("opened_on",)
+
+    class Meta:
+        model = OpenItem
+        fields = ["kind", "title", "stakeholder", "opened_on", "due_on"]
+        widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}),
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"opened_on": "Opened", "due_on": "Due"}
+
+    def clean(self):
+        cleaned = super().clean()
+        opened, due = cleaned.get("opened_on"), cleaned.get("due_on")
+        if opened and due and due < opened:
+            self.add_error("due_on", "The due date cannot be before the item was opened.")
+        return cleaned
+
+
+class PulseCheckForm(AccountActivityForm):
+    prefix_name = "pulse"
+    author_field = "csm"
+    past_fields = ("checked_on",)
+    happiness = forms.TypedChoiceField(coerce=int, label="How happy is the customer?")
+
+    class Meta:
+        model = PulseCheck
+        fields = ["happiness", "checked_on", "note"]
+        widgets = {
+            "checked_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"checked_on": "Date"}
+
+    def __init__(self, *args, happiness_scale: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["happiness"].choices = [("", "Choose…")] + [
+            (value, f"{value} – {label}") for value, label in happiness_scale.items()
+        ]
+
+
+class TimelineFilterForm(forms.Form):
+    """Filters of the account timeline. A value that is not valid is ignored."""
+
+    stakeholder = forms.ModelChoiceField(queryset=None, required=False, label="Person")
+    channel = forms.ModelChoiceField(queryset=Channel.objects.all(), required=False)
+    touchpoint = forms.ModelChoiceField(queryset=Touchpoint.objects.all(), required=False)
+    kind = forms.ChoiceField(required=False, choices=[("", "Everything"), *TIMELINE_KINDS.items()])
+
+    def __init__(self, *args, account, choices: ActivityChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholder"].queryset = Stakeholder.objects.filter(account=account)
+        for name, source, everything in (
+            ("stakeholder", "stakeholders", "Everyone"),
+            ("channel", "channels", "Any channel"),
+            ("touchpoint", "touchpoints", "Any touchpoint"),
+        ):
+            offer(self.fields[name], getattr(choices, source), everything)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def cleaned_filters(self) -> dict:
+        self.is_valid()
+        return self.cleaned_data

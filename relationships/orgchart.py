@@ -25,16 +25,18 @@ def creates_cycle(managers: Mapping[Hashable, Hashable | None], *, node, new_man
 def nodes_in_cycles(managers: Mapping[Hashable, Hashable | None]) -> set:
     """Every person whose chain of managers loops back on itself."""
     in_cycle: set = set()
+    walked: set = set()  # everyone on a chain already followed: each chain is walked once
     for start in managers:
         path: list = []
         position: dict = {}
         current = start
-        while current is not None and current not in position and current not in in_cycle:
+        while current is not None and current not in position and current not in walked:
             position[current] = len(path)
             path.append(current)
             current = managers.get(current)
         if current is not None and current in position:
             in_cycle.update(path[position[current] :])
+        walked.update(path)
     return in_cycle
 
 

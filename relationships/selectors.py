@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Account
 from relationships import maps
-from relationships.models import Scale, ScalePoint, Stakeholder
+from relationships.forms import ActivityChoices
+from relationships.models import Channel, MomentType, ScalePoint, Stakeholder, Touchpoint
 
 
 def get_stakeholder_for_user(user, pk) -> Stakeholder:
@@ -22,16 +23,6 @@ def stakeholders_of(account: Account) -> QuerySet[Stakeholder]:
     return Stakeholder.objects.filter(account=account).prefetch_related(
         Prefetch("owners", to_attr="owner_list")
     )
-
-
-def scale_labels(slug: str) -> dict[int, str]:
-    return dict(
-        ScalePoint.objects.filter(scale__slug=slug).values_list("value", "label").order_by("value")
-    )
-
-
-def relationship_scale() -> dict[int, str]:
-    return scale_labels(Scale.RELATIONSHIP)
 
 
 def stakeholder_map(stakeholders) -> dict:
@@ -57,3 +48,24 @@ def stakeholder_map(stakeholders) -> dict:
         "trust_grid": maps.trust_respect_grid(people),
         "needs_work": maps.needs_work(people),
     }
+
+
+def activity_choices(account: Account):
+    """Options of the quick-log and timeline forms: the account's people and the catalogs."""
+    return ActivityChoices(
+        stakeholders=list(Stakeholder.objects.filter(account=account).only("pk", "name")),
+        channels=list(Channel.objects.all()),
+        touchpoints=list(Touchpoint.objects.all()),
+        moment_types=list(MomentType.objects.all()),
+    )
+
+
+def scales() -> dict[str, dict[int, str]]:
+    """Every scale's labels by value, in one query: {"relationship": {1: "No relationship"}}."""
+    labels: dict[str, dict[int, str]] = {}
+    rows = ScalePoint.objects.order_by("scale", "value").values_list(
+        "scale__slug", "value", "label"
+    )
+    for slug, value, label in rows:
+        labels.setdefault(slug, {})[value] = label
+    return labels

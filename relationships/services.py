@@ -3,11 +3,12 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 
 from accounts.models import Account
 from relationships.coverage import Person, coverage
-from relationships.models import Stakeholder
+from relationships.models import OpenItem, Stakeholder
 
 COVERAGE_FIELDS = [
     "strong_relationships",
@@ -56,3 +57,22 @@ def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
         coverage_refresh(account_ids=[stakeholder.account_id])
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
     return stakeholder
+
+
+def activity_record(*, form, user) -> models.Model:
+    """Save a valid quick-log form (interaction, moment, open item or pulse check)."""
+    with transaction.atomic():
+        item = form.save(commit=False)
+        if form.author_field:
+            setattr(item, form.author_field, user)
+        item.save()
+        form.save_m2m()
+    return item
+
+
+def open_item_close(*, item: OpenItem) -> OpenItem:
+    """Close an open item today; closing a closed item changes nothing."""
+    if item.closed_on is None:
+        item.closed_on = max(timezone.localdate(), item.opened_on)
+        item.save(update_fields=["closed_on"])
+    return item

@@ -10,4 +10,7 @@ urlpatterns = [
     ),
     path("stakeholders/<int:pk>/edit/", views.stakeholder_edit, name="stakeholder_edit"),
     path("stakeholders/<int:pk>/left/", views.stakeholder_left, name="stakeholder_left"),
+    path("accounts/<int:account_pk>/log/<slug:kind>/", views.activity_log, name="activity_log"),
+    path("accounts/<int:pk>/timeline/", views.account_timeline, name="account_timeline"),
+    path("open-items/<int:pk>/close/", views.open_item_close_view, name="open_item_close"),
 ]

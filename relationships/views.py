@@ -1,20 +1,29 @@
-"""Stakeholder editing, inline on the account page: add, edit, mark as left.
+"""Editing on the account page: stakeholders (add, edit, mark as left), the quick-log forms,
+the timeline and open items; and the stakeholder page.
 
-Each change answers an htmx request with the account page's "people" fragment (table, maps and
-coverage flags together, since one edit can change all three), and a plain request with a
-redirect back to the account page.
+A change answers an htmx request with the account page section it affects (stakeholder edits
+return "people": table, maps and coverage flags together, since one edit can change all three;
+quick logs return "activity": the forms and the timeline), and a plain request with a redirect
+back to the account page.
 """
 
 from django.contrib import messages
-from django.shortcuts import redirect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Account
 from accounts.selectors import get_account_for_user
-from accounts.views import render_account_page
+from accounts.views import QUICKLOG_FORMS, render_account_page
 from relationships.forms import StakeholderForm
-from relationships.models import Stakeholder
-from relationships.selectors import get_stakeholder_for_user, relationship_scale, stakeholders_of
-from relationships.services import stakeholder_mark_left, stakeholder_save
+from relationships.models import OpenItem, Scale, Stakeholder
+from relationships.selectors import activity_choices, get_stakeholder_for_user, scales
+from relationships.services import (
+    activity_record,
+    open_item_close,
+    stakeholder_mark_left,
+    stakeholder_save,
+)
 
 
 def _edit(request, account, stakeholder):
@@ -22,8 +31,8 @@ def _edit(request, account, stakeholder):
         request.POST or None,
         instance=stakeholder,
         account=account,
-        colleagues=stakeholders_of(account).only("pk", "name"),
-        scale=relationship_scale(),
+        colleagues=Stakeholder.objects.filter(account=account).only("pk", "name"),
+        scale=scales().get(Scale.RELATIONSHIP, {}),
     )
     if request.method == "POST" and form.is_valid():
         saved = stakeholder_save(form=form)
@@ -53,3 +62,41 @@ def stakeholder_left(request, pk):
     if not request.htmx:
         return redirect(stakeholder.account)
     return render_account_page(request, stakeholder.account, fragment="people")
+
+
+@require_POST
+def activity_log(request, account_pk, kind):
+    """Save one quick-log form; the timeline shows the new entry at once."""
+    account = get_account_for_user(request.user, account_pk)
+    if kind not in QUICKLOG_FORMS:
+        raise Http404("No such kind of entry.")
+    label, form_class = QUICKLOG_FORMS[kind]
+    options = {"happiness_scale": scales().get(Scale.HAPPINESS, {})} if kind == "pulse" else {}
+    form = form_class(request.POST, account=account, choices=activity_choices(account), **options)
+    if form.is_valid():
+        activity_record(form=form, user=request.user)
+        messages.success(request, f"{label} logged.")
+        if not request.htmx:
+            return redirect(account)
+        return render_account_page(request, account, fragment="activity", active_kind=kind)
+    return render_account_page(request, account, fragment="activity", bound_form=form)
+
+
+@require_GET
+def account_timeline(request, pk):
+    """The timeline with filters and paging: a fragment for htmx, the account page otherwise."""
+    account = get_account_for_user(request.user, pk)
+    fragment = "timeline-more" if request.GET.get("page", "1") != "1" else "timeline"
+    return render_account_page(request, account, fragment=fragment if request.htmx else None)
+
+
+@require_POST
+def open_item_close_view(request, pk):
+    item = get_object_or_404(
+        OpenItem.objects.filter(account__in=Account.objects.visible_to(request.user)), pk=pk
+    )
+    open_item_close(item=item)
+    messages.success(request, f"Closed “{item.title}”.")
+    if not request.htmx:
+        return redirect(item.account)
+    return render_account_page(request, item.account, fragment="activity")

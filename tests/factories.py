@@ -1,9 +1,21 @@
 """factory_boy factories for the models tests need."""
 
+import datetime as dt
+
 import factory
+from django.utils import timezone
 
 from accounts.models import Account, Team, User
-from relationships.models import Stakeholder
+from relationships.models import (
+    Channel,
+    Interaction,
+    Moment,
+    MomentType,
+    OpenItem,
+    PulseCheck,
+    Stakeholder,
+    Touchpoint,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -51,3 +63,57 @@ class StakeholderFactory(factory.django.DjangoModelFactory):
     title = "Director"
     role = Stakeholder.Role.USER
     buying_influence = Stakeholder.Influence.MEDIUM
+
+
+def catalog(model, slug):
+    """A row of a catalog created by the data migrations (channels, touchpoints, moment types)."""
+    return model.objects.get(slug=slug)
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(AccountFactory)
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    channel = factory.LazyFunction(lambda: catalog(Channel, "email"))
+    touchpoint = factory.LazyFunction(lambda: catalog(Touchpoint, "service"))
+    direction = Interaction.Direction.INBOUND
+    sentiment = 0
+    summary = factory.Sequence(lambda n: f"Interaction {n}")
+
+    @factory.post_generation
+    def stakeholders(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.stakeholders.add(*extracted)
+
+
+class MomentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Moment
+
+    account = factory.SubFactory(AccountFactory)
+    moment_type = factory.LazyFunction(lambda: catalog(MomentType, "go_live"))
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=2))
+    emotion = Moment.Emotion.MET
+
+
+class OpenItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpenItem
+
+    account = factory.SubFactory(AccountFactory)
+    kind = OpenItem.Kind.PROMISE
+    title = factory.Sequence(lambda n: f"Promise {n}")
+    opened_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+
+
+class PulseCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PulseCheck
+
+    account = factory.SubFactory(AccountFactory)
+    csm = factory.SubFactory(UserFactory)
+    checked_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=4))
+    happiness = 4

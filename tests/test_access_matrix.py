@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import StakeholderFactory
+from tests.factories import OpenItemFactory, StakeholderFactory
 
 ROLES = ("anonymous", "csm", "outsider", "manager", "admin")
 
@@ -36,6 +36,10 @@ def a_stakeholder(org):
     return [StakeholderFactory(account=org.account).pk]
 
 
+def an_open_item(org):
+    return [OpenItemFactory(account=org.account).pk]
+
+
 MATRIX: dict[str, Route] = {
     "home": Route(SIGNED_IN),
     "account_detail": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
@@ -43,6 +47,14 @@ MATRIX: dict[str, Route] = {
     "account_history": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "stakeholder_create": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "stakeholder_edit": Route(TEAM_ONLY, args=a_stakeholder),
+    "activity_log": Route(
+        TEAM_ONLY_CHANGE,
+        args=lambda org: [org.account.pk, "pulse"],
+        method="post",
+        data={"pulse-happiness": "4", "pulse-checked_on": "2026-01-05"},
+    ),
+    "account_timeline": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "open_item_close": Route(TEAM_ONLY_CHANGE, args=an_open_item, method="post"),
     "stakeholder_left": Route(TEAM_ONLY_CHANGE, args=a_stakeholder, method="post"),
     "healthz": Route(PUBLIC),
     "login": Route({**dict.fromkeys(ROLES, HOME), "anonymous": OK}),

@@ -42,3 +42,18 @@ def test_seed_demo_has_a_login_for_every_role(db):
         User.objects.filter(email__endswith="@rapport.example").values_list("role", flat=True)
     )
     assert roles == {"csm", "manager", "admin"}
+
+
+def test_seed_demo_tells_a_story_every_coverage_flag_shows_up(db):
+    call_command("seed_demo", stdout=StringIO())
+    accounts = Account.objects.all()
+    assert accounts.filter(single_threaded=True).exists()
+    assert accounts.filter(no_decision_maker_coverage=True, single_threaded=False).exists()
+    assert accounts.filter(champion_left=True).exists()
+    healthy = accounts.filter(
+        single_threaded=False, no_decision_maker_coverage=False, champion_left=False
+    )
+    assert healthy.exists()
+    for account in accounts:
+        assert account.stakeholders.filter(reports_to__isnull=False).exists(), account
+        assert account.usage.count() == 12, account
