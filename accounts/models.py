@@ -73,6 +73,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def sees_all_accounts(self) -> bool:
         return self.is_superuser or self.role == self.Role.ADMIN
 
+    @property
+    def may_import(self) -> bool:
+        """Managers and admins load CSV files; CSMs do not."""
+        return self.sees_all_accounts or self.role == self.Role.MANAGER
+
 
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)

@@ -2,25 +2,29 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Account, Team, User
 
-SORTS = {
-    "name": ("name",),
-    "-name": ("-name",),
-    "owner": ("owner__full_name", "name"),
-    "-owner": ("-owner__full_name", "name"),
-    "team": ("team__name", "name"),
-    "-team": ("-team__name", "name"),
-    "arr": ("arr", "name"),
-    "-arr": ("-arr", "name"),
-    "renewal": ("renewal_date", "name"),
-    "-renewal": ("-renewal_date", "name"),
-    "status": ("status", "name"),
-    "-status": ("-status", "name"),
+
+def _by(field: str, descending: bool = False):
+    """Sort by `field`, unknown values last whichever the direction, then by name."""
+    column = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return (column, "name") if field != "name" else (column,)
+
+
+SORT_FIELDS = {
+    "name": "name",
+    "owner": "owner__full_name",
+    "team": "team__name",
+    "arr": "arr",
+    "renewal": "renewal_date",
+    "status": "status",
+}
+SORTS = {key: _by(field) for key, field in SORT_FIELDS.items()} | {
+    f"-{key}": _by(field, descending=True) for key, field in SORT_FIELDS.items()
 }
 
 FLAGS = {

@@ -19,7 +19,10 @@ HTTPS = SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    # A file, not memory, so that a real worker process can open the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_rapport.sqlite3")}  # noqa: F405
+    # A file, not memory, so that a real worker process can open the same test database;
+    # one per test run, so that two runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / f"test_rapport_{os.getpid()}.sqlite3")  # noqa: F405
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

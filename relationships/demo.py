@@ -1,4 +1,5 @@
-"""Demo stakeholders: an org chart at every account, with accounts that show each coverage flag.
+"""Demo stakeholders and their year of activity: an org chart at every account, accounts that
+show each coverage flag, and interactions, moments, open items and pulse checks that tell stories.
 
 Called by `seed_demo` after the accounts exist. Deterministic and idempotent like the rest of the
 demo: people are created only for accounts that have none yet.
@@ -6,9 +7,19 @@ demo: people are created only for accounts that have none yet.
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from accounts.models import Account
-from relationships.models import Stakeholder
+from relationships.models import (
+    Channel,
+    Interaction,
+    Moment,
+    MomentType,
+    OpenItem,
+    PulseCheck,
+    Stakeholder,
+    Touchpoint,
+)
 from relationships.services import coverage_refresh
 
 FIRST = [
@@ -53,6 +64,11 @@ STORIES = [HEALTHY, SINGLE_THREADED, NO_DECISION_MAKER, CHAMPION_LEFT, HEALTHY]
 
 
 def seed(rng: random.Random, today: dt.date) -> None:
+    seed_stakeholders(rng, today)
+    seed_activity(rng, today)
+
+
+def seed_stakeholders(rng: random.Random, today: dt.date) -> None:
     accounts = list(
         Account.objects.filter(external_id__startswith="ACC-")
         .exclude(stakeholders__isnull=False)
@@ -90,3 +106,202 @@ def seed(rng: random.Random, today: dt.date) -> None:
             person.owners.add(account.owner)
         Stakeholder.objects.bulk_update(people, ["reports_to"])
     coverage_refresh(account_ids=[account.pk for account in accounts])
+
+
+# Channels a relationship of each strength mostly uses: closer people, more intimate channels.
+CHANNELS_BY_STRENGTH = {
+    1: ["email"],
+    2: ["email", "email", "call"],
+    3: ["email", "call", "video"],
+    4: ["email", "call", "video", "chat"],
+    5: ["call", "chat", "text", "in_person"],
+}
+SUMMARIES = {
+    "inbound": [
+        "Asked how to set up the new reporting workflow.",
+        "Shared feedback from their team on the last release.",
+        "Wanted an update on the open ticket.",
+        "Invited us to their planning session.",
+        "Raised a concern about response times.",
+    ],
+    "outbound": [
+        "Checked in after the rollout to the second region.",
+        "Sent the usage summary for the month.",
+        "Followed up on the promised integration timeline.",
+        "Proposed an agenda for the next business review.",
+        "Shared a customer story from a similar company.",
+    ],
+}
+# Account moods, by account number: how their year felt, which shapes sentiment and moments.
+MOODS = ["content", "tense", "warm", "mixed", "content", "warm"]
+MOOD_SENTIMENT = {"warm": (0, 2), "content": (-1, 2), "mixed": (-2, 1), "tense": (-2, 1)}
+
+
+def _catalogs():
+    return (
+        {c.slug: c for c in Channel.objects.all()},
+        {t.slug: t for t in Touchpoint.objects.all()},
+        {m.slug: m for m in MomentType.objects.all()},
+    )
+
+
+def seed_activity(rng: random.Random, today: dt.date) -> None:
+    """A year of interactions, moments, open items and pulse checks for each demo account
+    that has none yet, including a few stories a CSM would recognise."""
+    channels, touchpoints, moment_types = _catalogs()
+    accounts = list(
+        Account.objects.filter(external_id__startswith="ACC-", interactions__isnull=True)
+        .select_related("owner")
+        .prefetch_related("stakeholders")
+        .order_by("external_id")
+    )
+    interactions, links, moments, items, pulses = [], [], [], [], []
+    for account in accounts:
+        number = int(account.external_id.removeprefix("ACC-"))
+        mood = MOODS[number % len(MOODS)]
+        people = [p for p in account.stakeholders.all() if p.is_active]
+        for day in range(365, 0, -rng.randint(4, 9)):
+            person = rng.choice(people)
+            quiet_champion = number % 7 == 3 and person.role == "champion" and day < 90
+            if quiet_champion:
+                continue  # the champion has gone quiet in the last three months
+            direction = rng.choice(["inbound", "outbound"])
+            low, high = MOOD_SENTIMENT[mood]
+            interaction = Interaction(
+                account=account,
+                occurred_at=_at(today, day, rng),
+                our_person=account.owner,
+                channel=channels[rng.choice(CHANNELS_BY_STRENGTH[person.strength or 2])],
+                touchpoint=touchpoints[rng.choice(["service", "service", "sales", "delivery"])],
+                direction=direction,
+                sentiment=rng.randint(low, high),
+                verbosity=rng.choice(["short", "normal", "normal", "long"]),
+                response_hours=Decimal(rng.choice([1, 2, 4, 8, 24, 48]))
+                if direction == "inbound"
+                else None,
+                summary=rng.choice(SUMMARIES[direction]),
+            )
+            interactions.append(interaction)
+            links.append((interaction, person))
+        moments.extend(_moments(account, number, mood, people, moment_types, today, rng))
+        items.extend(_open_items(account, people, today, rng))
+        pulses.extend(
+            PulseCheck(
+                account=account,
+                csm=account.owner,
+                checked_on=today - dt.timedelta(days=day),
+                happiness=max(
+                    1,
+                    min(
+                        5,
+                        {"warm": 4, "content": 4, "mixed": 3, "tense": 3}[mood]
+                        + rng.randint(-1, 1),
+                    ),
+                ),
+                note="Monthly read.",
+            )
+            for day in range(330, 0, -30)
+        )
+    Interaction.objects.bulk_create(interactions)
+    Interaction.stakeholders.through.objects.bulk_create(
+        Interaction.stakeholders.through(interaction_id=i.pk, stakeholder_id=p.pk) for i, p in links
+    )
+    Moment.objects.bulk_create(moments)
+    OpenItem.objects.bulk_create(items)
+    PulseCheck.objects.bulk_create(pulses)
+
+
+def _at(today: dt.date, days_ago: int, rng: random.Random) -> dt.datetime:
+    day = today - dt.timedelta(days=days_ago)
+    return dt.datetime.combine(
+        day, dt.time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])), dt.UTC
+    )
+
+
+def _moments(account, number, mood, people, moment_types, today, rng):
+    """The year's moments: kickoff and QBRs for everyone, plus the account's own story."""
+
+    def moment(slug, days_ago, emotion, impact="", amount=None, by="csm", note=""):
+        return Moment(
+            account=account,
+            stakeholder=rng.choice(people),
+            moment_type=moment_types[slug],
+            occurred_on=today - dt.timedelta(days=days_ago),
+            emotion=emotion,
+            intensity={"delighted": 3, "met": 1, "missed": 2, "enraged": 3}[emotion],
+            value_impact=impact,
+            value_amount=Decimal(amount) if amount else None,
+            identified_by=by,
+            note=note,
+        )
+
+    story = [moment("qbr", 280, "met"), moment("qbr", 100, "met" if mood != "tense" else "missed")]
+    if number % 5 == 2:  # an outage, an escalation that went well
+        story += [
+            moment(
+                "outage",
+                160,
+                "enraged",
+                "destroyed",
+                15000,
+                "customer",
+                "Four-hour outage during their month-end close.",
+            ),
+            moment(
+                "escalation",
+                155,
+                "delighted",
+                "created",
+                8000,
+                "customer",
+                "Our war room fixed it in a day; they said so in the steering meeting.",
+            ),
+        ]
+    if number % 6 == 1:  # a run of missed expectations at delivery
+        story += [
+            moment("delivery_milestone", days, "missed", "destroyed", amount, note="Slipped again.")
+            for days, amount in ((200, 4000), (140, 6000), (60, 9000))
+        ]
+    if number % 4 == 0:
+        story.append(
+            moment(
+                "first_invoice",
+                300,
+                "missed",
+                "destroyed",
+                2000,
+                "customer",
+                "Invoice did not match the order.",
+            )
+        )
+    if mood == "warm":
+        story.append(
+            moment("go_live", 250, "delighted", "created", 20000, note="Went live two weeks early.")
+        )
+    story.append(moment("renewal_negotiation", 30, "met" if mood != "tense" else "missed"))
+    return story
+
+
+def _open_items(account, people, today, rng):
+    kinds = [
+        ("promise", "Send the integration roadmap"),
+        ("ticket", "SSO login fails for new users"),
+        ("feature_request", "Export dashboards to PDF"),
+        ("unanswered_email", "Question about invoice terms"),
+    ]
+    items = []
+    for kind, title in rng.sample(kinds, rng.randint(1, 3)):
+        opened = today - dt.timedelta(days=rng.randint(5, 120))
+        closed = opened + dt.timedelta(days=rng.randint(2, 30)) if rng.random() < 0.5 else None
+        items.append(
+            OpenItem(
+                account=account,
+                stakeholder=rng.choice(people),
+                kind=kind,
+                title=title,
+                opened_on=opened,
+                due_on=opened + dt.timedelta(days=14),
+                closed_on=closed if closed and closed <= today else None,
+            )
+        )
+    return items

@@ -7,16 +7,18 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Team
-from accounts.selectors import users_of_teams
+from accounts.selectors import teams_visible_to, users_of_teams
 from relationships.models import (
     Channel,
     Interaction,
     Moment,
+    MomentType,
     OpenItem,
     PulseCheck,
     Stakeholder,
     Touchpoint,
 )
+from relationships.moments_report import PERIODS
 from relationships.timeline import KINDS as TIMELINE_KINDS
 
 
@@ -279,3 +281,22 @@ class TimelineFilterForm(forms.Form):
     def cleaned_filters(self) -> dict:
         self.is_valid()
         return self.cleaned_data
+
+
+class MomentsReportForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my teams")
+    period = forms.ChoiceField(choices=list(PERIODS.items()), required=False, initial="365")
+    moment_type = forms.ModelChoiceField(
+        queryset=MomentType.objects.all(), to_field_name="slug", required=False,
+        empty_label="All moment types", label="Moment type",
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_visible_to(user)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def cleaned_filters(self) -> dict:
+        self.is_valid()
+        return {"period": "", **self.cleaned_data}

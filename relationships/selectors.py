@@ -1,12 +1,21 @@
 """Reads of stakeholders, always through the accounts a user may see."""
 
-from django.db.models import Prefetch, QuerySet
+from statistics import median
+
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account
 from relationships import maps
 from relationships.forms import ActivityChoices
-from relationships.models import Channel, MomentType, ScalePoint, Stakeholder, Touchpoint
+from relationships.models import (
+    Channel,
+    Interaction,
+    MomentType,
+    ScalePoint,
+    Stakeholder,
+    Touchpoint,
+)
 
 
 def get_stakeholder_for_user(user, pk) -> Stakeholder:
@@ -69,3 +78,33 @@ def scales() -> dict[str, dict[int, str]]:
     for slug, value, label in rows:
         labels.setdefault(slug, {})[value] = label
     return labels
+
+
+def stakeholder_activity(person: Stakeholder) -> dict:
+    """What the stakeholder page shows: recent interactions, moments and open items, last
+    contact, the channels used and the median response time of their replies."""
+    interactions = list(
+        person.interactions.select_related("channel", "touchpoint", "our_person").order_by(
+            "-occurred_at"
+        )[:20]
+    )
+    channels = list(
+        person.interactions.values("channel__name")
+        .annotate(count=Count("pk"), last=Max("occurred_at"))
+        .order_by("-count", "channel__name")
+    )
+    hours = [
+        float(h)
+        for h in person.interactions.filter(
+            direction=Interaction.Direction.INBOUND, response_hours__isnull=False
+        ).values_list("response_hours", flat=True)
+    ]
+    return {
+        "interactions": interactions,
+        "interaction_count": sum(channel["count"] for channel in channels),
+        "last_contact": max((c["last"] for c in channels), default=None),
+        "channels": channels,
+        "median_response_hours": median(hours) if hours else None,
+        "moments": list(person.moments.select_related("moment_type").order_by("-occurred_on")[:20]),
+        "open_items": list(person.open_items.order_by("closed_on", "-opened_on")[:20]),
+    }

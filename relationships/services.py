@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.dataio.bulk import update_rows
 from accounts.models import Account
 from relationships.coverage import Person, coverage
 from relationships.models import OpenItem, Stakeholder
@@ -31,12 +32,12 @@ def coverage_refresh(*, account_ids: Iterable[int]) -> None:
         people[account_id].append(
             Person(role=role, strength=strength, active=status == Stakeholder.Status.ACTIVE)
         )
-    accounts = []
+    rows = []
     for account_id in account_ids:
         flags = coverage(people[account_id])
-        accounts.append(Account(pk=account_id, **flags.__dict__))
+        rows.append((account_id, *(getattr(flags, field) for field in COVERAGE_FIELDS)))
     with transaction.atomic():
-        Account.objects.bulk_update(accounts, COVERAGE_FIELDS, batch_size=500)
+        update_rows(Account, COVERAGE_FIELDS, rows)  # bulk_update is slow for thousands
 
 
 def stakeholder_save(*, form) -> Stakeholder:

@@ -7,17 +7,27 @@ quick logs return "activity": the forms and the timeline), and a plain request w
 back to the account page.
 """
 
+import datetime as dt
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account
 from accounts.selectors import get_account_for_user
 from accounts.views import QUICKLOG_FORMS, render_account_page
-from relationships.forms import StakeholderForm
+from relationships import moments_report as moments_report_data
+from relationships.forms import MomentsReportForm, StakeholderForm
 from relationships.models import OpenItem, Scale, Stakeholder
-from relationships.selectors import activity_choices, get_stakeholder_for_user, scales
+from relationships.selectors import (
+    activity_choices,
+    get_stakeholder_for_user,
+    scales,
+    stakeholder_activity,
+)
 from relationships.services import (
     activity_record,
     open_item_close,
@@ -100,3 +110,41 @@ def open_item_close_view(request, pk):
     if not request.htmx:
         return redirect(item.account)
     return render_account_page(request, item.account, fragment="activity")
+
+
+@require_GET
+def stakeholder_detail(request, pk):
+    person = get_stakeholder_for_user(request.user, pk)
+    context = {"person": person, "account": person.account, **stakeholder_activity(person)}
+    context["owners"] = list(person.owners.all())
+    context["today"] = timezone.localdate()
+    return render(request, "relationships/stakeholder_detail.html", context)
+
+
+@require_GET
+def moments_report(request):
+    """Which moment types destroy value, over the accounts the user may see (seed 002)."""
+    data = request.GET.copy()
+    data.setdefault("period", "365")
+    form = MomentsReportForm(data, user=request.user)
+    filters = form.cleaned_filters()
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=int(filters["period"])) if filters["period"] else None
+    moments = moments_report_data.moments_visible_to(
+        request.user, team=filters.get("team"), since=since
+    )
+    context = {
+        "form": form,
+        "by_type": moments_report_data.by_moment_type(moments),
+        "by_touchpoint": moments_report_data.by_touchpoint(moments),
+        "trend": moments_report_data.monthly_trend(moments, today=today),
+        "moment_type": filters.get("moment_type"),
+    }
+    if context["moment_type"]:
+        occurrences = (
+            moments.filter(moment_type=context["moment_type"])
+            .select_related("account", "moment_type", "stakeholder")
+            .order_by("-occurred_on", "-pk")
+        )
+        context["occurrences"] = Paginator(occurrences, 25).get_page(request.GET.get("page"))
+    return render(request, "relationships/moments_report.html", context)

@@ -1,5 +1,6 @@
 """Shared fixtures: a small organisation with every role, a browser, a real Celery worker."""
 
+import importlib
 import os
 import subprocess
 import sys
@@ -33,6 +34,27 @@ def close_stray_connections(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+DEFAULT_DATA = [
+    "relationships.migrations.0002_default_scales",
+    "relationships.migrations.0004_default_catalogs",
+]
+
+
+@pytest.fixture(autouse=True)
+def default_data(request):
+    """Transactional tests (live server, real worker) empty every table between tests, rows
+    written by data migrations included: put the default scales and catalogs back first."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module in DEFAULT_DATA:
+        migration = importlib.import_module(module)
+        for operation in migration.Migration.operations:
+            operation.code(apps, None)
 
 
 @dataclass

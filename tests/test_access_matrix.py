@@ -17,11 +17,13 @@ ROLES = ("anonymous", "csm", "outsider", "manager", "admin")
 
 OK, LOGIN, NOT_FOUND, ADMIN_LOGIN, HOME = "ok", "login", "404", "admin login", "home"
 BACK = "back to the account page"
+FORBIDDEN = "403"
 PUBLIC = dict.fromkeys(ROLES, OK)
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
 TEAM_ONLY = {**SIGNED_IN, "outsider": NOT_FOUND}
 TEAM_ONLY_CHANGE = {**dict.fromkeys(ROLES, BACK), "anonymous": LOGIN, "outsider": NOT_FOUND}
 STAFF_ONLY = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "anonymous": LOGIN, "admin": OK}
+MANAGERS_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "manager": OK, "admin": OK}
 
 
 @dataclass
@@ -46,6 +48,8 @@ MATRIX: dict[str, Route] = {
     "account_edit": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "account_history": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "stakeholder_create": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "stakeholder_detail": Route(TEAM_ONLY, args=a_stakeholder),
+    "moments_report": Route(SIGNED_IN),
     "stakeholder_edit": Route(TEAM_ONLY, args=a_stakeholder),
     "activity_log": Route(
         TEAM_ONLY_CHANGE,
@@ -61,6 +65,8 @@ MATRIX: dict[str, Route] = {
     "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),
     "password_change": Route(SIGNED_IN),
     "password_change_done": Route(SIGNED_IN),
+    "import_upload": Route(MANAGERS_ONLY),
+    "report_export": Route(SIGNED_IN),
 }
 # The configuration admin: one entry for the whole namespace, checked on these pages.
 ADMIN_SAMPLES = [
@@ -99,6 +105,8 @@ def assert_outcome(response, outcome, url, org):
         assert response.status_code == 200, url
     elif outcome == NOT_FOUND:
         assert response.status_code == 404, url
+    elif outcome == FORBIDDEN:
+        assert response.status_code == 403, url
     elif outcome == LOGIN:
         assert response.status_code == 302, url
         assert response.url.startswith(("/login/", "/admin/login/")), url

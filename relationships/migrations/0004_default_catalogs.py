@@ -23,6 +23,7 @@ TOUCHPOINTS = [
 MOMENT_TYPES = [
     ("onboarding_kickoff", "Onboarding kickoff", "implementation"),
     ("go_live", "Go-live", "implementation"),
+    ("delivery_milestone", "Delivery milestone", "delivery"),
     ("first_invoice", "First invoice", "billing"),
     ("outage", "Outage", "service"),
     ("escalation", "Escalation", "service"),

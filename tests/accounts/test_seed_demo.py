@@ -1,11 +1,15 @@
 """python manage.py seed_demo builds a believable organisation, the same every time."""
 
+import datetime as dt
 from io import StringIO
 
 from django.core.management import call_command
+from django.db.models import Count, Max
+from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Account, Team, User
+from relationships.models import Stakeholder
 
 
 def snapshot():
@@ -57,3 +61,27 @@ def test_seed_demo_tells_a_story_every_coverage_flag_shows_up(db):
     for account in accounts:
         assert account.stakeholders.filter(reports_to__isnull=False).exists(), account
         assert account.usage.count() == 12, account
+
+
+def test_seed_demo_has_a_year_of_activity_with_recognisable_stories(db):
+    from relationships.models import Interaction, Moment, OpenItem, PulseCheck
+
+    call_command("seed_demo", stdout=StringIO())
+    assert Interaction.objects.count() > 1000
+    assert PulseCheck.objects.count() >= 30 * 11
+    assert OpenItem.objects.filter(closed_on__isnull=True).exists()
+    escalation_went_well = Moment.objects.filter(
+        moment_type__slug="escalation", emotion="delighted", value_impact="created"
+    )
+    assert escalation_went_well.exists()
+    delivery_misses = (
+        Moment.objects.filter(moment_type__touchpoint__slug="delivery", emotion="missed")
+        .values("account")
+        .annotate(n=Count("pk"))
+    )
+    assert max(row["n"] for row in delivery_misses) >= 3
+    champions = Stakeholder.objects.filter(role="champion", status="active").annotate(
+        last=Max("interactions__occurred_at")
+    )
+    quiet = [c for c in champions if c.last and c.last < timezone.now() - dt.timedelta(days=90)]
+    assert quiet, "a champion who used to talk to us and has gone quiet"

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from relationships.models import Stakeholder
-from tests.factories import PASSWORD, AccountFactory
+from tests.factories import PASSWORD, AccountFactory, StakeholderFactory
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +75,66 @@ def test_account_list_filters_as_you_type(page, org):
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Zenith Air")
     assert "q=zen" in page.url
+
+
+def test_csm_logs_all_four_kinds_and_sees_them_in_the_timeline(page, org):
+    StakeholderFactory(account=org.account, name="Rita Alvarez")
+    log_in(page)
+    page.goto(f"/accounts/{org.account.pk}/")
+    url = page.url
+    activity = page.locator("#activity")
+    entries = activity.locator(".timeline-entry")
+    expect(activity.get_by_text("Nothing logged yet")).to_be_visible()
+
+    form = activity.locator("#log-interaction")
+    form.get_by_label("Stakeholders").select_option(label="Rita Alvarez")
+    form.get_by_label("Channel").select_option(label="Call")
+    form.get_by_label("Touchpoint").select_option(label="Delivery")
+    form.get_by_label("Direction").select_option("inbound")
+    form.get_by_label("Sentiment").select_option("-1")
+    form.get_by_label("Summary").fill("Delivery slipped; they want a plan.")
+    form.get_by_role("button", name="Save interaction").click()
+    expect(entries.first).to_contain_text("Delivery slipped; they want a plan.")
+
+    activity.get_by_role("tab", name="Log moment").click()
+    form = activity.locator("#log-moment")
+    form.get_by_label("Moment type").select_option(label="Outage")
+    form.get_by_label("Emotion").select_option("enraged")
+    form.get_by_label("Value impact").select_option("destroyed")
+    form.get_by_label("Amount (optional)").fill("12000")
+    form.get_by_role("button", name="Save moment").click()
+    expect(entries).to_have_count(2)
+    expect(activity.locator(".kind-moment")).to_contain_text("Outage")
+
+    activity.get_by_role("tab", name="Log open item").click()
+    form = activity.locator("#log-open_item")
+    form.get_by_label("Kind").select_option("promise")
+    form.get_by_label("Title").fill("Send the recovery plan")
+    form.get_by_role("button", name="Save open item").click()
+    expect(activity.locator(".kind-open_item")).to_contain_text("Send the recovery plan")
+
+    activity.get_by_role("tab", name="Log pulse check").click()
+    form = activity.locator("#log-pulse")
+    form.get_by_label("How happy is the customer?").select_option("2")
+    form.get_by_role("button", name="Save pulse check").click()
+    expect(activity.locator(".kind-pulse")).to_contain_text("Pulse 2 of 5")
+    expect(entries).to_have_count(4)
+
+    # One click closes the promise, in place.
+    activity.get_by_role("button", name="Close Send the recovery plan").click()
+    expect(activity.locator(".kind-open_item")).to_contain_text("Closed")
+    assert page.url == url  # everything happened without a page load
+
+
+def test_a_bad_quick_log_shows_the_error_and_keeps_the_tab(page, org):
+    log_in(page)
+    page.goto(f"/accounts/{org.account.pk}/")
+    activity = page.locator("#activity")
+    activity.get_by_role("tab", name="Log open item").click()
+    form = activity.locator("#log-open_item")
+    form.get_by_label("Kind").select_option("ticket")
+    form.get_by_role("button", name="Save open item").click()
+    expect(activity.locator("#log-open_item")).to_contain_text("This field is required.")
+    expect(activity.get_by_role("tab", name="Log open item")).to_have_attribute(
+        "aria-selected", "true"
+    )

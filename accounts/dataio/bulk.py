@@ -1,0 +1,232 @@
+"""Set-based reads and writes for imports (and other bulk work): no query per row.
+
+Rows are written with their ids known in advance (`allocate_ids`), so that references between
+rows of the same file (a stakeholder's manager) and link tables are written in the same pass.
+PostgreSQL writes many rows with COPY: new rows straight into the table, changed rows into a
+temporary table and then one UPDATE ... FROM. A few rows, and SQLite, go through executemany.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from itertools import batched
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Model, QuerySet
+from django.db.models.expressions import RawSQL
+
+CHUNK = 5000  # values per IN (...) list: below SQLite's limit on query parameters
+COPY_ABOVE = 100  # rows; fewer are written with executemany (one statement in a pipeline)
+
+
+def fetch_in(queryset: QuerySet, field: str, values: Iterable, *columns: str) -> list[tuple]:
+    """`queryset.values_list(*columns)` for the rows whose `field` is one of `values`.
+
+    On PostgreSQL one query with `= ANY(array)`; elsewhere one per chunk of values.
+    """
+    column = f"{queryset.model._meta.db_table}.{queryset.model._meta.get_field(field).column}"
+    rows = []
+    for chunk in in_chunks(values):
+        matches = RawSQL(matching(column, chunk), chunk, output_field=BooleanField())
+        rows.extend(queryset.filter(matches).values_list(*columns))
+    return rows
+
+
+def fetch_current(model: type[Model], field: str, values: Iterable, columns: list[str]) -> dict:
+    """pk -> the stored values of `columns`, for the rows whose `field` is one of `values`."""
+    rows = fetch_in(model.objects, field, values, "pk", *columns)
+    return {row[0]: row[1:] for row in rows}
+
+
+def in_chunks(values: Iterable) -> list[list]:
+    """Distinct values in lists for `matching`: one list on PostgreSQL, chunks elsewhere."""
+    values = sorted(set(values))
+    if connection.vendor == "postgresql":
+        return [[values]] if values else []
+    return [list(chunk) for chunk in batched(values, CHUNK)]
+
+
+def matching(column: str, chunk: list) -> str:
+    """SQL that `column` is one of the values of a chunk from `in_chunks`."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)"
+    return f"{column} IN ({', '.join(['%s'] * len(chunk))})"
+
+
+def allocate_ids(model: type[Model], count: int) -> list[int]:
+    """`count` fresh primary keys for new rows of `model`; call inside the write transaction."""
+    if count == 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+            sequence = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the import holds the database's write lock (transaction_mode IMMEDIATE), so
+        # the ids after both the highest one and AUTOINCREMENT's counter stay free.
+        cursor.execute(f"SELECT max({pk}) FROM {table}")
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = %s", [table])
+        start = max(highest, cursor.fetchone()[0] or 0) + 1
+        return list(range(start, start + count))
+
+
+def assign_pks(model: type[Model], keys: Iterable, found: Mapping) -> dict:
+    """The pk of every key: the stored row's (`found`) or a fresh one."""
+    new = [key for key in dict.fromkeys(keys) if key not in found]
+    return {**found, **dict(zip(new, allocate_ids(model, len(new)), strict=True))}
+
+
+def fill_unknown(values: list, current: tuple | None, defaults: dict[int, object]) -> tuple:
+    """Unknown (None) values at these positions keep the stored value, or take the default."""
+    for position, default in defaults.items():
+        if values[position] is None:
+            values[position] = current[position] if current else default
+    return tuple(values)
+
+
+def insert_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
+    """Insert rows; the model's other fields get their defaults."""
+    if not rows:
+        return
+    defaults = [
+        (field.column, field.get_default())
+        for field in model._meta.concrete_fields
+        if field.column not in columns and not field.primary_key
+    ]
+    columns = [*columns, *(column for column, _ in defaults)]
+    extra = tuple(value for _, value in defaults)
+    rows = [row + extra for row in rows] if extra else rows
+    if use_copy(rows):
+        copy_rows(model._meta.db_table, columns, rows)
+        return
+    names = ", ".join(columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {model._meta.db_table} ({names}) VALUES ({marks})", rows)
+
+
+def update_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
+    """Set `columns` of existing rows; each row is (pk, *values)."""
+    if not rows:
+        return
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with transaction.atomic(), connection.cursor() as cursor:
+        if use_copy(rows):
+            stage = f"bulk_update_{table}"
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS"
+                f" SELECT {pk}, {', '.join(columns)} FROM {table} WITH NO DATA"
+            )
+            copy_rows(stage, [pk, *columns], rows)
+            assignments = ", ".join(f"{column} = s.{column}" for column in columns)
+            cursor.execute(
+                f"UPDATE {table} t SET {assignments} FROM {stage} s WHERE t.{pk} = s.{pk}"
+            )
+            cursor.execute(f"DROP TABLE {stage}")
+            return
+        assignments = ", ".join(f"{column} = %s" for column in columns)
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",
+            [(*row[1:], row[0]) for row in rows],
+        )
+
+
+def use_copy(rows: list) -> bool:
+    return connection.vendor == "postgresql" and len(rows) > COPY_ABOVE
+
+
+def copy_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def save_rows(
+    model: type[Model],
+    columns: list[str],
+    rows: Mapping[int, tuple],
+    current: Mapping[int, tuple],
+) -> tuple[list[int], list[int]]:
+    """Write `rows` (pk -> values of `columns`): insert new pks, update the ones that differ
+    from `current` (pk -> values now stored). Returns the created and the changed pks."""
+    created = [(pk, *values) for pk, values in rows.items() if pk not in current]
+    changed = [
+        (pk, *values) for pk, values in rows.items() if pk in current and current[pk] != values
+    ]
+    insert_rows(model, [model._meta.pk.column, *columns], created)
+    update_rows(model, columns, changed)
+    return [row[0] for row in created], [row[0] for row in changed]
+
+
+def save_links(
+    through: type[Model],
+    source: str,
+    target: str,
+    wanted: Mapping[int, set[int]],
+    current: Mapping[int, set[int]],
+) -> set[int]:
+    """Make each source's links in a many-to-many table `wanted`; returns the sources changed."""
+    changed = {pk for pk, targets in wanted.items() if targets != current.get(pk, set())}
+    stale = [pk for pk in changed if current.get(pk)]
+    with connection.cursor() as cursor:
+        for chunk in in_chunks(stale):
+            cursor.execute(
+                f"DELETE FROM {through._meta.db_table} WHERE {matching(source, chunk)}", chunk
+            )
+    pairs = [(pk, other) for pk in changed for other in wanted[pk]]
+    insert_rows(through, [source, target], pairs)
+    return changed
+
+
+def record_history(
+    model: type[Model],
+    pks: Iterable[int],
+    *,
+    kind: str,
+    user_pk: int | None,
+    reason: str,
+    when: datetime,
+) -> None:
+    """Add django-simple-history records for these rows as they are now stored, in bulk.
+
+    One INSERT ... SELECT per chunk of rows, and one per many-to-many field the history
+    tracks (its snapshot rows join the new records by their date and reason).
+    """
+    pks = list(pks)
+    if not pks:
+        return
+    history = model.history.model
+    columns = [
+        field.column
+        for field in history._meta.concrete_fields
+        if not field.name.startswith("history_")
+    ]
+    names = ", ".join(columns)
+    table, pk = model._meta.db_table, model._meta.pk.column
+    when = connection.ops.adapt_datetimefield_value(when)
+    with connection.cursor() as cursor:
+        for chunk in in_chunks(pks):
+            cursor.execute(
+                f"INSERT INTO {history._meta.db_table} ({names}, history_date, history_type,"
+                f" history_user_id, history_change_reason) SELECT {names}, %s, %s, %s, %s"
+                f" FROM {table} WHERE {matching(pk, chunk)}",
+                [when, kind, user_pk, reason, *chunk],
+            )
+        for m2m in history._history_m2m_fields:
+            snapshot = getattr(history, m2m.name).model
+            through = m2m.remote_field.through
+            links = [field.column for field in through._meta.concrete_fields]
+            source = m2m.m2m_column_name()
+            cursor.execute(
+                f"INSERT INTO {snapshot._meta.db_table} ({', '.join(links)}, history_id)"
+                f" SELECT {', '.join(f'l.{link}' for link in links)}, h.history_id"
+                f" FROM {through._meta.db_table} l JOIN {history._meta.db_table} h"
+                f" ON h.{pk} = l.{source} WHERE h.history_date = %s AND h.history_type = %s"
+                f" AND h.history_change_reason = %s",
+                [when, kind, reason],
+            )

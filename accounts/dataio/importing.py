@@ -1,0 +1,296 @@
+"""The CSV import framework: file specs and their registry, reading a file, the error report.
+
+Each import file is a `FileSpec` subclass registered with `@register` in its app's `imports`
+module; the registry imports those modules on first use, so a later app adds a file by adding
+a spec. Specs run in `order` (accounts before the files that refer to accounts). Reading checks
+every cell of a file column by column; a spec's `check` adds the checks across rows, files and
+the database; `write` runs only when no file has an error.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import ClassVar
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from accounts.dataio.bulk import record_history
+from accounts.dataio.cells import Kind, shown
+from accounts.models import Account, Team, User
+from accounts.selectors import teams_visible_to
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: a file-level one has no line, a row-level one no column."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if not self.file:
+            return self.message
+        place = self.file + (f" line {self.line}" if self.line else "")
+        place += f", column {self.column}" if self.column else ""
+        return f"{place}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The import wrote nothing because of these errors."""
+
+    def __init__(self, errors: list[RowError], ignored: list[str] = ()):
+        super().__init__(f"{len(errors)} error{'s' if len(errors) != 1 else ''}")
+        self.errors = errors
+        self.ignored = list(ignored)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = False
+    field: str = ""  # the model field (attname) it is stored in, when not the column's name
+
+    @property
+    def stored_as(self) -> str:
+        return self.field or self.name
+
+
+@dataclass
+class FileResult:
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.created:,} created, {self.updated:,} updated,"
+            f" {self.unchanged:,} unchanged"
+        )
+
+
+class Table:
+    """One file's rows, held column by column; a bad cell's value is None."""
+
+    def __init__(self, spec: "FileSpec"):
+        self.spec = spec
+        self.name = spec.name
+        self.lines: list[int] = []  # the line each row starts on (the header is line 1)
+        self.values: dict[str, list] = {}
+        self.errors: list[RowError] = []
+        self.readable = True
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, column: str) -> list:
+        return self.values[column]
+
+    def rows(self, *columns: str) -> Iterator[tuple]:
+        """The values of these columns (all, in file spec order, when none are named), by row."""
+        names = columns or [column.name for column in self.spec.columns]
+        return zip(*(self.values[name] for name in names), strict=True)
+
+    def error(self, index: int, column: str | None, message: str) -> None:
+        self.errors.append(RowError(self.name, self.lines[index], column, message))
+
+    def unreadable(self, message: str, line: int | None = None) -> None:
+        self.errors.append(RowError(self.name, line, None, message))
+        self.readable = False
+        self.lines, self.values = [], {}
+
+    def reject_duplicates(self, *columns: str) -> None:
+        """Rows that repeat the key of an earlier row are errors, reported on the first column."""
+        first: dict = {}
+        for index, key in enumerate(self.rows(*columns)):
+            if None in key or "" in key:
+                continue
+            if key in first:
+                shown_key = " and ".join(shown(str(part)) for part in key)
+                self.error(index, columns[0], f"{shown_key} is already on line {first[key]}")
+            else:
+                first[key] = self.lines[index]
+
+
+class FileSpec:
+    """One kind of import file: its name, columns, checks and writes."""
+
+    name: ClassVar[str]
+    order: ClassVar[int]
+    columns: ClassVar[tuple[Column, ...]]
+
+    def check(self, table: Table, context: "ImportContext") -> None:
+        """Checks across rows, files and the database; report with `table.error`."""
+
+    def write(self, table: Table, context: "ImportContext") -> FileResult:
+        raise NotImplementedError
+
+    def finish(
+        self, model: type[Model], table: Table, created: list, changed: list, context
+    ) -> FileResult:
+        """Keep the history of the rows this file created and changed; count what it did."""
+        if hasattr(model, "history"):
+            user_pk = context.user.pk if context.user else None
+            for kind, pks in (("+", created), ("~", changed)):
+                record_history(
+                    model,
+                    pks,
+                    kind=kind,
+                    user_pk=user_pk,
+                    reason=f"CSV import ({self.name})",
+                    when=context.started,
+                )
+        unchanged = len(table) - len(created) - len(changed)
+        return FileResult(self.name, len(created), len(changed), unchanged)
+
+
+_registry: dict[str, type[FileSpec]] = {}
+
+
+def register(spec: type[FileSpec]) -> type[FileSpec]:
+    _registry[spec.name] = spec
+    return spec
+
+
+def file_specs() -> list[type[FileSpec]]:
+    """Every import file, in the order they are imported."""
+    autodiscover_modules("imports")
+    return sorted(_registry.values(), key=lambda spec: spec.order)
+
+
+@dataclass
+class ImportContext:
+    """What the files of one import share: who imports, lookups, the accounts in the files."""
+
+    user: User | None
+    started: datetime = field(default_factory=timezone.now)
+    # accounts.csv's external ids when it is part of the import (None: not part, or unreadable)
+    accounts_in_file: set[str] | None = None
+    unreadable: set[str] = field(default_factory=set)  # files too broken to check their rows
+    account_pks: dict[str, int] = field(default_factory=dict)  # filled when accounts are written
+
+    @cached_property
+    def users_by_email(self) -> dict[str, int]:
+        return {email.lower(): pk for email, pk in User.objects.values_list("email", "pk")}
+
+    @cached_property
+    def teams_by_name(self) -> dict[str, int]:
+        return dict(Team.objects.values_list("name", "pk"))
+
+    @cached_property
+    def accounts(self) -> dict[str, int]:
+        """External id -> pk of every account that has one."""
+        return dict(Account.objects.exclude(external_id="").values_list("external_id", "pk"))
+
+    @cached_property
+    def visible_account_pks(self) -> set[int] | None:
+        """Accounts the importing user may change (None: all of them)."""
+        if self.user is None or self.user.sees_all_accounts:
+            return None
+        return set(Account.objects.visible_to(self.user).values_list("pk", flat=True))
+
+    @cached_property
+    def team_pks(self) -> set[int] | None:
+        """Teams the importing user may import accounts into (None: all of them)."""
+        if self.user is None or self.user.sees_all_accounts:
+            return None
+        return set(teams_visible_to(self.user).values_list("pk", flat=True))
+
+    def may_change(self, account_pk: int) -> bool:
+        return self.visible_account_pks is None or account_pk in self.visible_account_pks
+
+    def account_problem(self, external_id: str) -> str | None:
+        """Why a row may not refer to this account, or None when it may."""
+        if self.accounts_in_file is not None and external_id in self.accounts_in_file:
+            return None
+        pk = self.accounts.get(external_id)
+        if pk is not None:
+            return None if self.may_change(pk) else "is an account of a team you are not in"
+        if "accounts.csv" in self.unreadable:
+            return None  # accounts.csv could not be read; its own error says so
+        return f"no account has the external id {shown(external_id)} (in accounts.csv or Rapport)"
+
+    def check_accounts(self, table: Table, column: str) -> None:
+        """Report the rows whose `column` names an account they may not refer to."""
+        for index, external_id in enumerate(table[column]):
+            if external_id and (problem := self.account_problem(external_id)):
+                table.error(index, column, problem)
+
+    def account_pk(self, external_id: str) -> int:
+        return self.account_pks.get(external_id) or self.accounts[external_id]
+
+
+def read_table(spec: FileSpec, data: bytes, context: ImportContext) -> Table:
+    """Parse and check every cell of one file."""
+    table = Table(spec)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        table.unreadable("is not UTF-8 text; save the file as CSV UTF-8", line=line)
+        return table
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        if problem := header_problem(header, spec):
+            table.unreadable(problem, line=1 if reader.line_num else None)
+            return table
+        rows = []
+        previous = reader.line_num
+        for record in reader:
+            line, previous = previous + 1, reader.line_num
+            if len(record) == len(header):
+                rows.append(record)
+                table.lines.append(line)
+            elif any(cell.strip() for cell in record):
+                table.errors.append(
+                    RowError(
+                        spec.name,
+                        line,
+                        None,
+                        f"has {len(record)} cells, the header has {len(header)}",
+                    )
+                )
+    except csv.Error as error:
+        table.unreadable(f"cannot be read as CSV: {error}", line=reader.line_num)
+        return table
+    texts_by_name = dict(zip(header, zip(*rows, strict=True), strict=True)) if rows else {}
+    for column in spec.columns:
+        clean_column(table, column, texts_by_name.get(column.name, ()), context)
+    return table
+
+
+def clean_column(table: Table, column: Column, raw: tuple[str, ...], context) -> None:
+    texts = [text.strip() for text in raw]
+    values, errors = column.kind.clean(texts, context)
+    if column.required:
+        errors += [(i, "is required") for i, text in enumerate(texts) if not text]
+    for index, message in errors:
+        table.error(index, column.name, message)
+        values[index] = None
+    table.values[column.name] = values
+
+
+def header_problem(header: list[str], spec: FileSpec) -> str | None:
+    expected = [column.name for column in spec.columns]
+    if not any(header):
+        return f"has no header row; the first line must name the columns: {', '.join(expected)}"
+    problems = []
+    if missing := [name for name in expected if name not in header]:
+        problems.append(f"misses column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    if extra := [name for name in header if name not in expected]:
+        shown_extra = ", ".join(shown(name) for name in extra)
+        problems.append(f"has unknown column{'s' if len(extra) > 1 else ''} {shown_extra}")
+    if repeated := sorted({name for name in header if header.count(name) > 1}):
+        problems.append(f"repeats column{'s' if len(repeated) > 1 else ''} {', '.join(repeated)}")
+    if not problems:
+        return None
+    return f"the header {' and '.join(problems)}; expected exactly: {', '.join(expected)}"

@@ -1,0 +1,128 @@
+"""The accounts.csv and usage.csv import files; docs/import-export.md describes them."""
+
+from accounts.dataio import bulk
+from accounts.dataio.cells import Amount, Code, Day, Lookup, Text, Whole
+from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
+from accounts.models import Account, Competitor, UsageSnapshot
+
+USER_EMAIL = Lookup(
+    lambda context: context.users_by_email, "no user has the email {}", normalize=str.lower
+)
+TEAM = Lookup(lambda context: context.teams_by_name, "no team is named {}")
+ACCOUNT_ID = Text.of(Account, "external_id")
+
+
+@register
+class AccountsFile(FileSpec):
+    name = "accounts.csv"
+    order = 10
+    columns = (
+        Column("external_id", ACCOUNT_ID, required=True),
+        Column("name", Text.of(Account, "name"), required=True),
+        Column("domain", Text.of(Account, "domain")),
+        Column("segment", Text.of(Account, "segment")),
+        Column("owner_email", USER_EMAIL, required=True, field="owner_id"),
+        Column("team", TEAM, required=True, field="team_id"),
+        Column("customer_since", Day()),
+        Column("renewal_date", Day()),
+        Column("arr", Amount(low=0)),
+        Column("cost_to_serve", Amount(low=0)),
+        Column("seats_purchased", Whole()),
+        Column("share_of_wallet", Amount(digits=5, low=0, high=100)),
+        Column("status", Code(Account.Status)),
+        Column("leading_competitor", Text.of(Competitor, "name"), field="leading_competitor_id"),
+    )
+    fields = [column.stored_as for column in columns]
+    STATUS, COMPETITOR = fields.index("status"), fields.index("leading_competitor_id")
+
+    def check(self, table: Table, context: ImportContext) -> None:
+        table.reject_duplicates("external_id")
+        context.accounts_in_file = set(table["external_id"])
+        for index, (external_id, team) in enumerate(table.rows("external_id", "team")):
+            pk = context.accounts.get(external_id)
+            if pk is not None and not context.may_change(pk):
+                table.error(index, "external_id", "is an account of a team you are not in")
+            if team is not None and context.team_pks is not None and team not in context.team_pks:
+                table.error(index, "team", "must be one of your teams")
+
+    def write(self, table: Table, context: ImportContext) -> FileResult:
+        current = bulk.fetch_current(Account, "external_id", table["external_id"], self.fields)
+        found = {values[0]: pk for pk, values in current.items()}
+        pks = bulk.assign_pks(Account, table["external_id"], found)
+        competitors = competitor_pks(set(table["leading_competitor"]) - {""})
+        rows = {}
+        for values in table.rows():
+            values = list(values)
+            values[self.COMPETITOR] = competitors.get(values[self.COMPETITOR])
+            pk = pks[values[0]]
+            rows[pk] = bulk.fill_unknown(
+                values, current.get(pk), {self.STATUS: Account.Status.ACTIVE}
+            )
+        created, changed = bulk.save_rows(Account, self.fields, rows, current)
+        self.add_competitors(rows)
+        context.account_pks.update(pks)
+        return self.finish(Account, table=table, created=created, changed=changed, context=context)
+
+    def add_competitors(self, rows: dict[int, tuple]) -> None:
+        """The leading competitor of each account is one of its competitors."""
+        through = Account.competitors.through
+        links = {pk: set() for pk in rows}
+        for account, competitor in bulk.fetch_in(
+            through.objects, "account_id", rows, "account_id", "competitor_id"
+        ):
+            links[account].add(competitor)
+        wanted = {
+            pk: links[pk] | ({values[self.COMPETITOR]} - {None}) for pk, values in rows.items()
+        }
+        bulk.save_links(through, "account_id", "competitor_id", wanted, links)
+
+
+def competitor_pks(names: set[str]) -> dict[str, int]:
+    """The id of each competitor named, creating the missing ones."""
+    if not names:
+        return {}
+    Competitor.objects.bulk_create(
+        [Competitor(name=name) for name in sorted(names)], ignore_conflicts=True
+    )
+    return dict(Competitor.objects.filter(name__in=names).values_list("name", "pk"))
+
+
+@register
+class UsageFile(FileSpec):
+    name = "usage.csv"
+    order = 30
+    columns = (
+        Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
+        Column("period_start", Day(), required=True),
+        Column("active_users", Whole()),
+        Column("usage_value", Amount()),
+        Column("features_used", Whole()),
+        Column("features_available", Whole()),
+    )
+    fields = [column.stored_as for column in columns]
+
+    def check(self, table: Table, context: ImportContext) -> None:
+        table.reject_duplicates("account_external_id", "period_start")
+        context.check_accounts(table, "account_external_id")
+        for index, (used, available) in enumerate(
+            table.rows("features_used", "features_available")
+        ):
+            if used is not None and available is not None and used > available:
+                table.error(
+                    index,
+                    "features_used",
+                    f"must not be more than features_available ({available}), got {used}",
+                )
+
+    def write(self, table: Table, context: ImportContext) -> FileResult:
+        accounts = [context.account_pk(external_id) for external_id in table["account_external_id"]]
+        current = bulk.fetch_current(UsageSnapshot, "account_id", accounts, self.fields)
+        found = {values[:2]: pk for pk, values in current.items()}
+        pks = bulk.assign_pks(
+            UsageSnapshot, zip(accounts, table["period_start"], strict=True), found
+        )
+        rows = {}
+        for account, values in zip(accounts, table.rows(), strict=True):
+            rows[pks[account, values[1]]] = (account, *values[1:])
+        created, changed = bulk.save_rows(UsageSnapshot, self.fields, rows, current)
+        return self.finish(UsageSnapshot, table, created, changed, context)

@@ -1,0 +1,25 @@
+"""Write the account report CSV (one row per account) to a file or to stdout."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from accounts.dataio.services import report_lines
+from accounts.models import Account
+
+
+class Command(BaseCommand):
+    help = "Write the account report as CSV, every account, to --output or stdout."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", type=Path, metavar="FILE", help="default: stdout")
+
+    def handle(self, *args, output: Path | None, **options):
+        lines = report_lines(accounts=Account.objects.all())
+        if output is None:
+            for line in lines:
+                self.stdout.write(line, ending="")
+            return
+        with output.open("w", encoding="utf-8", newline="") as file:
+            file.writelines(lines)
+        self.stdout.write(f"Wrote {output}.")
