@@ -119,6 +119,19 @@ class Competitor(models.Model):
         return self.name
 
 
+DERIVED_FIELDS = [
+    "strong_relationships",
+    "single_threaded",
+    "no_decision_maker_coverage",
+    "champion_left",
+    "relationship_score",
+    "relationship_label",
+    "score_confidence",
+    "score_trend_30d",
+    "engagement_drop",
+]
+
+
 class Account(models.Model):
     """A customer account, owned by a CSM within a team. Archived instead of deleted."""
 
@@ -181,15 +194,21 @@ class Account(models.Model):
     single_threaded = models.BooleanField(default=True, editable=False)
     no_decision_maker_coverage = models.BooleanField(default=True, editable=False)
     champion_left = models.BooleanField(default=False, editable=False)
-
-    history = HistoricalRecords(
-        excluded_fields=[
-            "strong_relationships",
-            "single_threaded",
-            "no_decision_maker_coverage",
-            "champion_left",
-        ]
+    # The current relationship score, written only by relationships.recompute (from snapshots).
+    relationship_score = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True, editable=False
     )
+    relationship_label = models.CharField(max_length=100, blank=True, editable=False)
+    score_confidence = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
+    score_trend_30d = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True, editable=False,
+        help_text="Change of the score over the last 30 days.",
+    )  # fmt: skip
+    engagement_drop = models.BooleanField(default=False, editable=False)
+
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
     objects = AccountQuerySet.as_manager()
 
     class Meta:

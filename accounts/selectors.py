@@ -22,6 +22,7 @@ SORT_FIELDS = {
     "arr": "arr",
     "renewal": "renewal_date",
     "status": "status",
+    "score": "relationship_score",
 }
 SORTS = {key: _by(field) for key, field in SORT_FIELDS.items()} | {
     f"-{key}": _by(field, descending=True) for key, field in SORT_FIELDS.items()

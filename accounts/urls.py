@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/history/", views.account_history, name="account_history"),
+    path("accounts/<int:pk>/score/", views.account_score, name="account_score"),
 ]

@@ -22,7 +22,13 @@ from relationships.forms import (
     TimelineFilterForm,
 )
 from relationships.models import Scale
-from relationships.selectors import activity_choices, scales, stakeholder_map, stakeholders_of
+from relationships.selectors import (
+    account_score_card,
+    activity_choices,
+    scales,
+    stakeholder_map,
+    stakeholders_of,
+)
 from relationships.timeline import timeline_page
 
 ACCOUNTS_PER_PAGE = 25
@@ -33,9 +39,9 @@ LIST_COLUMNS = [
     ("arr", "ARR"),
     ("renewal", "Renewal"),
     ("status", "Status"),
+    ("score", "Score"),
 ]
 PLACEHOLDERS = [
-    ("Relationship score", "The 1-5 relationship score and what moves it."),
     ("Relationship gaps", "Where what the customer says, their usage and your own read disagree."),
     ("Competitors", "How our relationship compares with the leading competitor, by dimension."),
     ("Surveys", "Relationship surveys sent to this account's stakeholders and their answers."),
@@ -72,7 +78,8 @@ def home(request):
 
 def render_account_page(request, account, *, fragment=None, **extra):
     """The account page, or one of its sections for htmx ("profile", "people", "activity",
-    "timeline", "timeline-more"). `extra` opens editors in place or carries a bound form."""
+    "timeline", "timeline-more", "score"). `extra` opens editors in place or carries a bound
+    form. After an edit the score card comes along out of band, recomputing or recomputed."""
     context = {"account": account, "flags": FLAGS, **extra}
     labels = scales()
     if fragment in (None, "people"):
@@ -85,6 +92,8 @@ def render_account_page(request, account, *, fragment=None, **extra):
                 request, account, labels, extra.get("bound_form"), extra.get("active_kind")
             )
         )
+    if fragment in (None, "score", "activity", "people"):  # the edits refresh the score card
+        context["score"] = account_score_card(account)
     if fragment is None:
         context["usage_chart"] = usage_chart(list(account.usage.order_by("period_start")))
         context["placeholders"] = PLACEHOLDERS
@@ -186,3 +195,9 @@ def account_history(request, pk):
     if request.htmx:
         template += "#changes"
     return render(request, template, {"account": account, "changes": account_changes(account)})
+
+
+@require_GET
+def account_score(request, pk):
+    """The score card alone: the page polls it while a recompute is pending."""
+    return render_account_page(request, get_account_for_user(request.user, pk), fragment="score")

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -220,8 +221,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "accounts.record_worker_heartbeat", "schedule": 60.0},
+    # Anything a request could not enqueue (broker down) is picked up within five minutes.
+    "recompute-pending": {"task": "scores.recompute_pending", "schedule": 300.0},
+    "nightly-recompute": {
+        "task": "scores.recompute_all",
+        "schedule": crontab(hour=env_int("NIGHTLY_RECOMPUTE_HOUR", 2), minute=0),
+    },
 }
 
 # HTTPS switches: on by default outside DEBUG; HTTPS=0 for a plain-HTTP local stack.

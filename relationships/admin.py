@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from relationships.models import (
+    AccountScore,
+    Alert,
     Channel,
     Interaction,
     Moment,
@@ -10,9 +13,13 @@ from relationships.models import (
     PulseCheck,
     Scale,
     ScalePoint,
+    ScoringConfiguration,
     Stakeholder,
     Touchpoint,
 )
+from relationships.recompute import enqueue
+from relationships.scoring import COMPONENTS
+from relationships.tasks import recompute_all
 
 
 class ScalePointInline(admin.TabularInline):
@@ -91,3 +98,71 @@ class PulseCheckAdmin(AccountActivityAdmin):
     list_display = ["checked_on", "account", "csm", "happiness"]
     list_filter = ["happiness"]
     autocomplete_fields = ["account", "csm"]
+
+
+@admin.register(ScoringConfiguration)
+class ScoringConfigurationAdmin(admin.ModelAdmin):
+    """Versions are never edited in place: saving writes a new version and recomputes."""
+
+    list_display = ["__str__", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    fieldsets = [
+        (None, {"fields": ["note", "created_at", "created_by"]}),
+        ("Component weights", {"fields": [f"weight_{name}" for name in COMPONENTS]}),
+        (
+            "Windows and targets",
+            {
+                "fields": [
+                    "half_life_days", "recent_days", "baseline_days", "response_target_hours",
+                    "open_item_grace_days", "tenure_full_years",
+                ]
+            },
+        ),
+        (
+            "Account score",
+            {
+                "fields": [
+                    "influence_high", "influence_medium", "influence_low", "key_coverage_share",
+                    "strong_at", "single_threaded_penalty", "champion_left_penalty",
+                ]
+            },
+        ),
+        ("Alerts", {"fields": ["engagement_drop_ratio", "sentiment_drop", "score_drop"]}),
+    ]  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = None  # a new version, never an edit of an old one
+        obj.created_by = request.user
+        obj.save()
+        transaction.on_commit(lambda: enqueue(recompute_all))
+        messages.info(request, f"{obj} is now in use; every score is being recomputed.")
+
+
+@admin.register(AccountScore)
+class AccountScoreAdmin(admin.ModelAdmin):
+    list_display = ["account", "day", "value", "label", "confidence", "config_version"]
+    list_filter = ["day", "config_version"]
+    search_fields = ["account__name"]
+    list_select_related = ["account"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["account", "kind", "reason", "first_seen"]
+    list_filter = ["kind"]
+    list_select_related = ["account"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -68,8 +68,9 @@ class ScoringConfig:
     moment_weight: float = 2.0
     survey_weight: float = 3.0
     engagement_drop_ratio: float = 0.5
-    engagement_drop_min_baseline: int = 4
+    engagement_drop_min_usual: float = 2.0  # interactions usually seen in a recent window
     sentiment_drop: float = 0.25
+    sentiment_drop_min_inputs: int = 3
     score_drop: float = 0.5
 
 
@@ -413,18 +414,22 @@ def stakeholder_alerts(signals: Signals, config: ScoringConfig) -> list[Alert]:
     """Sudden drops against the person's own baseline, in words."""
     alerts = []
     s = signals
-    if s.baseline_interactions >= config.engagement_drop_min_baseline:
-        usual = s.baseline_interactions / config.baseline_days * config.recent_days
-        if s.recent_interactions < config.engagement_drop_ratio * usual:
-            alerts.append(
-                Alert(
-                    "engagement_drop",
-                    f"{s.recent_interactions} interactions in the last {config.recent_days} days"
-                    f" against about {usual:.1f} usually.",
-                )
-            )
+    usual = s.baseline_interactions / config.baseline_days * config.recent_days
     if (
-        s.recent_sentiment is not None
+        usual >= config.engagement_drop_min_usual
+        and s.recent_interactions < config.engagement_drop_ratio * usual
+    ):
+        alerts.append(
+            Alert(
+                "engagement_drop",
+                f"{s.recent_interactions} interactions in the last {config.recent_days} days"
+                f" against about {usual:.1f} usually.",
+            )
+        )
+    if (
+        s.recent_interactions >= config.sentiment_drop_min_inputs
+        and s.baseline_interactions >= config.sentiment_drop_min_inputs
+        and s.recent_sentiment is not None
         and s.baseline_sentiment is not None
         and s.baseline_sentiment - s.recent_sentiment >= config.sentiment_drop
     ):

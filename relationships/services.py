@@ -1,4 +1,5 @@
-"""Operations on stakeholders: create, update, mark as left, and keep account coverage current."""
+"""Operations on stakeholders and their activity. Each change keeps the account's coverage
+flags current and asks for its scores to be recomputed once the change commits."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -10,6 +11,7 @@ from accounts.dataio.bulk import update_rows
 from accounts.models import Account
 from relationships.coverage import Person, coverage
 from relationships.models import OpenItem, Stakeholder
+from relationships.recompute import recompute_request
 
 COVERAGE_FIELDS = [
     "strong_relationships",
@@ -46,6 +48,7 @@ def stakeholder_save(*, form) -> Stakeholder:
     with transaction.atomic():
         stakeholder = form.save()
         coverage_refresh(account_ids=[stakeholder.account_id])
+        recompute_request(account_ids=[stakeholder.account_id])
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
     return stakeholder
 
@@ -56,6 +59,7 @@ def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
         stakeholder.status = Stakeholder.Status.LEFT
         stakeholder.save(update_fields=["status"])
         coverage_refresh(account_ids=[stakeholder.account_id])
+        recompute_request(account_ids=[stakeholder.account_id])
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
     return stakeholder
 
@@ -68,12 +72,15 @@ def activity_record(*, form, user) -> models.Model:
             setattr(item, form.author_field, user)
         item.save()
         form.save_m2m()
+        recompute_request(account_ids=[item.account_id])
     return item
 
 
 def open_item_close(*, item: OpenItem) -> OpenItem:
     """Close an open item today; closing a closed item changes nothing."""
     if item.closed_on is None:
-        item.closed_on = max(timezone.localdate(), item.opened_on)
-        item.save(update_fields=["closed_on"])
+        with transaction.atomic():
+            item.closed_on = max(timezone.localdate(), item.opened_on)
+            item.save(update_fields=["closed_on"])
+            recompute_request(account_ids=[item.account_id])
     return item

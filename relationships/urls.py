@@ -10,6 +10,7 @@ urlpatterns = [
     ),
     path("stakeholders/<int:pk>/", views.stakeholder_detail, name="stakeholder_detail"),
     path("moments/", views.moments_report, name="moments_report"),
+    path("attention/", views.attention, name="attention"),
     path("stakeholders/<int:pk>/edit/", views.stakeholder_edit, name="stakeholder_edit"),
     path("stakeholders/<int:pk>/left/", views.stakeholder_left, name="stakeholder_left"),
     path("accounts/<int:account_pk>/log/<slug:kind>/", views.activity_log, name="activity_log"),

@@ -21,7 +21,7 @@ from accounts.selectors import get_account_for_user
 from accounts.views import QUICKLOG_FORMS, render_account_page
 from relationships import moments_report as moments_report_data
 from relationships.forms import MomentsReportForm, StakeholderForm
-from relationships.models import OpenItem, Scale, Stakeholder
+from relationships.models import Alert, OpenItem, Scale, Stakeholder
 from relationships.selectors import (
     activity_choices,
     get_stakeholder_for_user,
@@ -148,3 +148,19 @@ def moments_report(request):
         )
         context["occurrences"] = Paginator(occurrences, 25).get_page(request.GET.get("page"))
     return render(request, "relationships/moments_report.html", context)
+
+
+@require_GET
+def attention(request):
+    """Alerts over the accounts the user may see: the people and accounts that need a look."""
+    alerts = (
+        Alert.objects.filter(account__in=Account.objects.visible_to(request.user))
+        .select_related("account", "stakeholder")
+        .order_by("-first_seen", "account__name")
+    )
+    kind = request.GET.get("kind")
+    if kind in Alert.Kind.values:
+        alerts = alerts.filter(kind=kind)
+    page = Paginator(alerts, 30).get_page(request.GET.get("page"))
+    context = {"page": page, "kinds": Alert.Kind.choices, "kind": kind}
+    return render(request, "relationships/attention.html", context)

@@ -47,6 +47,8 @@ MATRIX: dict[str, Route] = {
     "account_detail": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "account_edit": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "account_history": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "account_score": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "attention": Route(SIGNED_IN),
     "stakeholder_create": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "stakeholder_detail": Route(TEAM_ONLY, args=a_stakeholder),
     "moments_report": Route(SIGNED_IN),

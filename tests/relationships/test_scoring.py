@@ -211,9 +211,15 @@ def test_engagement_drop_alert_against_the_persons_own_baseline():
 
 
 def test_sentiment_drop_alert():
-    alerts = stakeholder_alerts(Signals(recent_sentiment=0.25, baseline_sentiment=0.75), CONFIG)
+    signals = Signals(
+        recent_interactions=3, baseline_interactions=12, recent_sentiment=0.25,
+        baseline_sentiment=0.75,
+    )  # fmt: skip
+    alerts = stakeholder_alerts(signals, CONFIG)
     assert [a.kind for a in alerts] == ["sentiment_drop"]
     assert alerts[0].reason == "Recent interactions feel negative, against positive before."
+    too_few = Signals(recent_interactions=1, baseline_interactions=12, recent_sentiment=0.0)
+    assert stakeholder_alerts(too_few, CONFIG) == []
 
 
 @settings(max_examples=30)

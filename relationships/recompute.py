@@ -1,0 +1,509 @@
+"""Recomputing relationship scores: the only writer of score snapshots, alerts and the current
+score stored on each account.
+
+For a set of accounts it reads everything in a handful of set-based queries (interactions are
+aggregated in SQL per stakeholder), scores with the pure model in `relationships.scoring`, and
+writes in bulk: snapshots are upserted (one row per subject and day), so recomputing the same
+day twice leaves identical rows. Everything is computed "as of" the end of the day, so the
+result depends only on the data and the configuration.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.dataio.bulk import in_chunks, update_rows
+from accounts.models import Account
+from relationships import scoring
+from relationships.models import (
+    AccountScore,
+    Alert,
+    OpenItem,
+    RecomputeRequest,
+    Scale,
+    ScalePoint,
+    ScoringConfiguration,
+    Stakeholder,
+    StakeholderScore,
+)
+
+log = logging.getLogger(__name__)
+TREND_DAYS = 30
+ACCOUNT_FIELDS = [
+    "relationship_score",
+    "relationship_label",
+    "score_confidence",
+    "score_trend_30d",
+    "engagement_drop",
+]
+
+
+def scoring_config() -> scoring.ScoringConfig:
+    """The configuration in use: the newest version (the built-in defaults if there is none)."""
+    row = ScoringConfiguration.objects.order_by("-pk").first()
+    return to_config(row) if row else scoring.ScoringConfig()
+
+
+def to_config(row: ScoringConfiguration) -> scoring.ScoringConfig:
+    return scoring.ScoringConfig(
+        version=row.pk,
+        weights={name: float(getattr(row, f"weight_{name}")) for name in scoring.COMPONENTS},
+        half_life_days=row.half_life_days,
+        recent_days=row.recent_days,
+        baseline_days=row.baseline_days,
+        response_target_hours=float(row.response_target_hours),
+        open_item_grace_days=row.open_item_grace_days,
+        tenure_full_years=float(row.tenure_full_years),
+        influence_weights={
+            "high": float(row.influence_high),
+            "medium": float(row.influence_medium),
+            "low": float(row.influence_low),
+        },
+        key_coverage_share=float(row.key_coverage_share),
+        strong_at=float(row.strong_at),
+        single_threaded_penalty=float(row.single_threaded_penalty),
+        champion_left_penalty=float(row.champion_left_penalty),
+        engagement_drop_ratio=float(row.engagement_drop_ratio),
+        sentiment_drop=float(row.sentiment_drop),
+        score_drop=float(row.score_drop),
+    )
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The moment scores of `day` are computed as of: the midnight that ends it."""
+    return dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _age_days(column: str, *, date_column: bool = False) -> str:
+    """SQL for the age in days of `column` at the as-of parameter (%(as_of)s or %(today)s)."""
+    if connection.vendor == "postgresql":
+        if date_column:
+            return f"(%(today)s::date - {column})"
+        return f"(EXTRACT(EPOCH FROM (%(as_of)s::timestamptz - {column})) / 86400.0)"
+    if date_column:
+        return f"(julianday(%(today)s) - julianday({column}))"
+    return f"(julianday(%(as_of)s) - julianday({column}))"
+
+
+INTERACTIONS_SQL = """
+SELECT link.stakeholder_id,
+       SUM(i.w * (i.sentiment + 2) / 4.0), SUM(i.w), COUNT(*),
+       SUM(i.w * channel.intimacy),
+       SUM(CASE WHEN i.age < %(recent)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN i.age >= %(recent)s AND i.age < %(horizon)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN i.age < %(recent)s AND i.direction = 'inbound' THEN 1 ELSE 0 END),
+       AVG(CASE WHEN i.age < %(recent)s THEN (i.sentiment + 2) / 4.0 END),
+       AVG(CASE WHEN i.age >= %(recent)s AND i.age < %(horizon)s
+                THEN (i.sentiment + 2) / 4.0 END),
+       AVG(CASE WHEN i.direction = 'inbound' THEN i.response_hours END),
+       COUNT(CASE WHEN i.direction = 'inbound' AND i.response_hours IS NOT NULL THEN 1 END)
+FROM (
+    SELECT id, sentiment, direction, response_hours, channel_id, {age} AS age,
+           POWER(0.5, {age} / %(half_life)s) AS w
+    FROM relationships_interaction
+    WHERE {accounts} AND occurred_at <= %(as_of)s
+) i
+JOIN relationships_interaction_stakeholders link ON link.interaction_id = i.id
+JOIN relationships_channel channel ON channel.id = i.channel_id
+GROUP BY link.stakeholder_id
+"""
+
+MOMENTS_SQL = """
+SELECT stakeholder_id,
+       SUM(w * CASE emotion WHEN 'delighted' THEN 1.0 WHEN 'met' THEN 0.6
+                            WHEN 'missed' THEN 0.25 ELSE 0.0 END),
+       SUM(w), COUNT(*)
+FROM (
+    SELECT stakeholder_id, emotion,
+           POWER(0.5, {age} / %(half_life)s) * %(moment_weight)s * intensity / 2.0 AS w
+    FROM relationships_moment
+    WHERE {accounts} AND stakeholder_id IS NOT NULL AND occurred_on <= %(today)s
+) m
+GROUP BY stakeholder_id
+"""
+
+
+def _aggregate(sql: str, account_ids: list[int], params: dict) -> dict[int, tuple]:
+    """Run an aggregate over the rows of these accounts: one query on PostgreSQL (an array
+    parameter), one per chunk of ids on SQLite. Rows are keyed by their first column."""
+    rows = {}
+    with connection.cursor() as cursor:
+        for chunk in in_chunks(account_ids):
+            if connection.vendor == "postgresql":
+                condition, ids = "account_id = ANY(%(accounts)s)", {"accounts": chunk[0]}
+            else:
+                ids = {f"a{i}": pk for i, pk in enumerate(chunk)}
+                condition = f"account_id IN ({', '.join(f'%({name})s' for name in ids)})"
+            cursor.execute(sql.replace("{accounts}", condition), {**params, **ids})
+            rows.update({row[0]: row[1:] for row in cursor.fetchall()})
+    return rows
+
+
+def _signals(
+    people: list[dict], account_ids: list[int], config: scoring.ScoringConfig, as_of: dt.datetime
+) -> dict[int, scoring.Signals]:
+    """Every stakeholder's signals, in three queries whatever the number of interactions."""
+    today = as_of.date()
+    params = {
+        "as_of": as_of if connection.vendor == "postgresql" else _sqlite_time(as_of),
+        "today": today if connection.vendor == "postgresql" else today.isoformat(),
+        "recent": config.recent_days,
+        "horizon": config.recent_days + config.baseline_days,
+        "half_life": float(config.half_life_days),
+        "moment_weight": config.moment_weight,
+    }
+    interactions = _aggregate(
+        INTERACTIONS_SQL.replace("{age}", _age_days("occurred_at")), account_ids, params
+    )
+    moments = _aggregate(
+        MOMENTS_SQL.replace("{age}", _age_days("occurred_on", date_column=True)),
+        account_ids,
+        params,
+    )
+    open_items = defaultdict(list)
+    for pk, opened, due in (
+        OpenItem.objects.filter(
+            account_id__in=account_ids, stakeholder__isnull=False, opened_on__lte=today
+        )
+        .exclude(closed_on__lte=today)
+        .values_list("stakeholder_id", "opened_on", "due_on")
+    ):
+        open_items[pk].append(scoring.OpenItemEvent(opened, due))
+    signals = {}
+    for person in people:
+        pk = person["pk"]
+        i = interactions.get(pk) or (0.0, 0.0, 0, 0.0, 0, 0, 0, None, None, None, 0)
+        m = moments.get(pk) or (0.0, 0.0, 0)
+        items = open_items.get(pk, [])
+        since = person["relationship_since"]
+        signals[pk] = scoring.Signals(
+            sentiment_sum=float(i[0] or 0) + float(m[0] or 0),
+            sentiment_weight=float(i[1] or 0) + float(m[1] or 0),
+            sentiment_inputs=int(i[2]) + int(m[2]),
+            intimacy_sum=float(i[3] or 0),
+            intimacy_weight=float(i[1] or 0),
+            recent_interactions=int(i[4] or 0),
+            baseline_interactions=int(i[5] or 0),
+            recent_inbound=int(i[6] or 0),
+            recent_sentiment=_float(i[7]),
+            baseline_sentiment=_float(i[8]),
+            response_hours=_float(i[9]),
+            replies=int(i[10] or 0),
+            open_items=len(items),
+            overdue_days=sum(scoring.overdue_days(item, today, config) for item in items),
+            trust=person["trust"],
+            respect=person["respect"],
+            tenure_days=(today - since).days if since else None,
+            csm_rating=person["strength"],
+            interactions=int(i[2]),
+        )
+    return signals
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _sqlite_time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- computing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    accounts: int
+    stakeholders: int
+
+
+def _inputs(signals: scoring.Signals) -> dict[str, int]:
+    return {
+        "sentiment": signals.sentiment_inputs,
+        "channels": signals.interactions,
+        "engagement": signals.recent_interactions + signals.baseline_interactions,
+        "responsiveness": signals.replies,
+        "open_items": signals.open_items,
+        "trust_respect": bool(signals.trust) + bool(signals.respect),
+        "tenure": int(signals.tenure_days is not None),
+        "csm_rating": int(signals.csm_rating is not None),
+    }
+
+
+def _explained(score: scoring.Score, inputs: dict[str, int]) -> dict:
+    return {
+        name: {
+            "value": _round(score.components[name]),
+            "weight": score.weights[name],
+            "inputs": inputs.get(name, 0),
+        }
+        for name in scoring.COMPONENTS
+    }
+
+
+def _round(value: float | None, places: int = 4) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _decimal(value: float | None, places: str = "0.01") -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal(places))
+
+
+@transaction.atomic
+def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) -> Result:
+    """Recompute the scores of these accounts and their stakeholders for `day` (today)."""
+    day = day or timezone.localdate()
+    as_of = end_of(day)
+    started = timezone.now()
+    config = scoring_config()
+    labels = dict(
+        ScalePoint.objects.filter(scale__slug=Scale.RELATIONSHIP).values_list("value", "label")
+    )
+    account_ids = sorted(
+        set(Account.objects.filter(pk__in=list(account_ids)).values_list("pk", flat=True))
+    )
+    people = list(
+        Stakeholder.objects.filter(account_id__in=account_ids).values(
+            "pk", "account_id", "role", "buying_influence", "status", "trust", "respect",
+            "relationship_since", "strength",
+        )
+    )  # fmt: skip
+    signals = _signals(people, account_ids, config, as_of)
+    earlier = _scores_before(account_ids, day - dt.timedelta(days=TREND_DAYS))
+
+    stakeholder_rows, by_account = [], defaultdict(list)
+    alerts: list[Alert] = []
+    for person in people:
+        result = scoring.score_stakeholder(signals[person["pk"]], config)
+        stakeholder_rows.append(
+            StakeholderScore(
+                stakeholder_id=person["pk"],
+                account_id=person["account_id"],
+                day=day,
+                value=_decimal(result.value),
+                label=scoring.label(result.value, labels),
+                confidence=_decimal(result.confidence, "0.001"),
+                components=_explained(result, _inputs(signals[person["pk"]])),
+                config_version=config.version,
+                computed_at=started,
+            )
+        )
+        by_account[person["account_id"]].append((person, result))
+        if person["status"] == Stakeholder.Status.ACTIVE:
+            alerts.extend(
+                Alert(
+                    account_id=person["account_id"],
+                    stakeholder_id=person["pk"],
+                    kind=alert.kind,
+                    key=f"{alert.kind}:{person['pk']}",
+                    reason=alert.reason,
+                    first_seen=started,
+                )
+                for alert in scoring.stakeholder_alerts(signals[person["pk"]], config)
+            )
+
+    account_rows, current = [], []
+    for account_id in account_ids:
+        members = by_account.get(account_id, [])
+        result = scoring.score_account(
+            [
+                scoring.Person(
+                    role=p["role"],
+                    influence=p["buying_influence"],
+                    score=s.value,
+                    confidence=s.confidence,
+                    active=p["status"] == Stakeholder.Status.ACTIVE,
+                )
+                for p, s in members
+            ],
+            config,
+        )
+        value = _decimal(result.value)
+        before = earlier.get(account_id)
+        trend = value - before if value is not None and before is not None else None
+        account_rows.append(
+            AccountScore(
+                account_id=account_id,
+                day=day,
+                value=value,
+                label=scoring.label(result.value, labels),
+                confidence=_decimal(result.confidence, "0.001"),
+                components=_account_components(members, config),
+                parts=_account_parts(result, members),
+                config_version=config.version,
+                computed_at=started,
+            )
+        )
+        drop = any(a.kind == "engagement_drop" and a.account_id == account_id for a in alerts)
+        current.append(
+            (account_id, value, scoring.label(result.value, labels),
+             _decimal(result.confidence, "0.001"), trend, drop)
+        )  # fmt: skip
+        alerts.extend(_account_alerts(account_id, result, trend, config, started))
+
+    _upsert(StakeholderScore, stakeholder_rows, ["stakeholder", "day"])
+    _upsert(AccountScore, account_rows, ["account", "day"])
+    update_rows(Account, ACCOUNT_FIELDS, current)
+    _replace_alerts(account_ids, alerts)
+    RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
+    log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), len(people))
+    return Result(accounts=len(account_ids), stakeholders=len(people))
+
+
+def _account_components(members, config) -> dict:
+    """Each component averaged over the account's active people, weighted by influence."""
+    weights = config.influence_weights
+    averaged = {}
+    for name in scoring.COMPONENTS:
+        known = [
+            (weights.get(p["buying_influence"], 0), s.components[name])
+            for p, s in members
+            if p["status"] == Stakeholder.Status.ACTIVE and s.components[name] is not None
+        ]
+        total = sum(w for w, _ in known)
+        averaged[name] = {
+            "value": _round(sum(w * v for w, v in known) / total) if total else None,
+            "weight": config.weights.get(name, 0.0),
+            "inputs": len(known),
+        }
+    return averaged
+
+
+def _account_parts(result: scoring.AccountScore, members) -> dict:
+    return {
+        "breadth": _round(result.breadth),
+        "key_coverage": _round(result.key_coverage),
+        "penalty": _round(result.penalty),
+        "strong_relationships": result.strong_relationships,
+        "single_threaded": result.single_threaded,
+        "champion_left": result.champion_left,
+        "people": sum(1 for _p, s in members if s.value is not None),
+    }
+
+
+def _account_alerts(account_id, result, trend, config, started) -> list[Alert]:
+    alerts = []
+    if trend is not None and -trend >= Decimal(str(config.score_drop)):
+        alerts.append(
+            Alert(
+                account_id=account_id,
+                kind=Alert.Kind.SCORE_DROP,
+                key="score_drop",
+                reason=f"The relationship score fell {-trend} points in {TREND_DAYS} days.",
+                first_seen=started,
+            )
+        )
+    if result.champion_left:
+        alerts.append(
+            Alert(
+                account_id=account_id,
+                kind=Alert.Kind.CHAMPION_LEFT,
+                key="champion_left",
+                reason="A champion has left the company: find and develop a new one.",
+                first_seen=started,
+            )
+        )
+    return alerts
+
+
+def _scores_before(account_ids: list[int], day: dt.date) -> dict[int, Decimal]:
+    """Each account's latest score on or before `day` (within a week of it)."""
+    rows = (
+        AccountScore.objects.filter(
+            account_id__in=account_ids, day__lte=day, day__gt=day - dt.timedelta(days=7)
+        )
+        .order_by("account_id", "day")
+        .values_list("account_id", "value")
+    )
+    return {account_id: value for account_id, value in rows if value is not None}
+
+
+def _upsert(model, rows: list, unique: list[str]) -> None:
+    """INSERT ... ON CONFLICT (unique) DO UPDATE: one statement per 1,000 rows."""
+    fields = ["value", "label", "confidence", "components", "config_version", "computed_at"]
+    fields += ["parts"] if model is AccountScore else []
+    model.objects.bulk_create(
+        rows, batch_size=1000, update_conflicts=True, unique_fields=unique, update_fields=fields
+    )
+
+
+def _replace_alerts(account_ids: list[int], alerts: list[Alert]) -> None:
+    """Keep the alerts that still hold (with their first-seen time), drop the others."""
+    holding = {(alert.account_id, alert.key) for alert in alerts}
+    stored = Alert.objects.filter(account_id__in=account_ids).values_list("pk", "account_id", "key")
+    stale = [pk for pk, account_id, key in stored if (account_id, key) not in holding]
+    if stale:
+        Alert.objects.filter(pk__in=stale).delete()
+    Alert.objects.bulk_create(
+        alerts, batch_size=1000, update_conflicts=True, unique_fields=["account", "key"],
+        update_fields=["reason"],
+    )  # fmt: skip
+
+
+# --- requests and the queue ---------------------------------------------------------------------
+
+PENDING_BATCH = 500
+
+
+def recompute_request(*, account_ids: Iterable[int]) -> None:
+    """Ask for these accounts' scores to be recomputed once the current transaction commits.
+
+    The request is a row (one per account, however many changes), so a burst of changes, an
+    import of 10,000 rows say, becomes one row per account and one task; and a request made
+    while the broker is down waits in the table for the next task or the periodic sweep.
+    """
+    now = timezone.now()
+    rows = [RecomputeRequest(account_id=pk, requested_at=now) for pk in set(account_ids)]
+    if not rows:
+        return
+    RecomputeRequest.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["account"], update_fields=["requested_at"]
+    )
+    transaction.on_commit(_enqueue_pending)
+
+
+def _enqueue_pending() -> None:
+    from relationships.tasks import recompute_pending
+
+    enqueue(recompute_pending)
+
+
+def enqueue(task, **kwargs) -> bool:
+    """Send a task; if the broker cannot be reached, log it and go on (the work waits)."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.apply_async(kwargs=kwargs, retry=False)
+    except OperationalError as error:
+        log.warning("Broker unavailable, %s stays pending: %s", task.name, error)
+        return False
+    return True
+
+
+def recompute_pending(*, limit: int = PENDING_BATCH) -> int:
+    """Recompute the accounts waiting longest; returns how many were done."""
+    account_ids = list(
+        RecomputeRequest.objects.order_by("requested_at").values_list("account_id", flat=True)[
+            :limit
+        ]
+    )
+    if account_ids:
+        scores_recompute(account_ids=account_ids)
+    return len(account_ids)
+
+
+def account_chunks(size: int = 200) -> list[list[int]]:
+    """Every account id, in chunks for the workers of a full recompute."""
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    return [ids[start : start + size] for start in range(0, len(ids), size)]

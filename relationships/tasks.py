@@ -1,0 +1,32 @@
+"""Celery tasks of the relationships app: thin wrappers around relationships.recompute.
+
+All are idempotent (recomputing writes the same rows again) and acknowledged late, so a worker
+killed mid-task loses nothing: the broker hands the task to another worker.
+"""
+
+from celery import shared_task
+
+from relationships import recompute
+
+
+@shared_task(name="scores.recompute_pending")
+def recompute_pending() -> int:
+    """Recompute accounts whose data changed; go on while more are waiting."""
+    done = recompute.recompute_pending()
+    if done == recompute.PENDING_BATCH:
+        recompute.enqueue(recompute_pending)
+    return done
+
+
+@shared_task(name="scores.recompute_accounts")
+def recompute_accounts(*, account_ids: list[int]) -> int:
+    return recompute.scores_recompute(account_ids=account_ids).accounts
+
+
+@shared_task(name="scores.recompute_all")
+def recompute_all() -> int:
+    """The nightly full recompute, fanned out in chunks across the workers."""
+    chunks = recompute.account_chunks()
+    for chunk in chunks:
+        recompute.enqueue(recompute_accounts, account_ids=chunk)
+    return len(chunks)
