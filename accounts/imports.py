@@ -59,12 +59,15 @@ class AccountsFile(FileSpec):
                 values, current.get(pk), {self.STATUS: Account.Status.ACTIVE}
             )
         created, changed = bulk.save_rows(Account, self.fields, rows, current)
-        self.add_competitors(rows)
+        linked = self.add_competitors(rows)
         context.account_pks.update(pks)
-        return self.finish(Account, table=table, created=created, changed=changed, context=context)
+        return self.finish(
+            Account, table, created, changed, context, accounts={*created, *changed, *linked}
+        )
 
-    def add_competitors(self, rows: dict[int, tuple]) -> None:
-        """The leading competitor of each account is one of its competitors."""
+    def add_competitors(self, rows: dict[int, tuple]) -> set[int]:
+        """The leading competitor of each account is one of its competitors; returns the
+        accounts whose competitors changed."""
         through = Account.competitors.through
         links = {pk: set() for pk in rows}
         for account, competitor in bulk.fetch_in(
@@ -74,7 +77,7 @@ class AccountsFile(FileSpec):
         wanted = {
             pk: links[pk] | ({values[self.COMPETITOR]} - {None}) for pk, values in rows.items()
         }
-        bulk.save_links(through, "account_id", "competitor_id", wanted, links)
+        return bulk.save_links(through, "account_id", "competitor_id", wanted, links)
 
 
 def competitor_pks(names: set[str]) -> dict[str, int]:
@@ -125,4 +128,5 @@ class UsageFile(FileSpec):
         for account, values in zip(accounts, table.rows(), strict=True):
             rows[pks[account, values[1]]] = (account, *values[1:])
         created, changed = bulk.save_rows(UsageSnapshot, self.fields, rows, current)
-        return self.finish(UsageSnapshot, table, created, changed, context)
+        accounts = {rows[pk][0] for pk in (*created, *changed)}
+        return self.finish(UsageSnapshot, table, created, changed, context, accounts)

@@ -41,6 +41,11 @@ class StakeholdersFile(FileSpec):
     def check(self, table: Table, context: ImportContext) -> None:
         table.reject_duplicates("external_id")
         context.check_accounts(table, "account_external_id")
+        context.stakeholders_in_file = {
+            external_id: account
+            for external_id, account in table.rows("external_id", "account_external_id")
+            if external_id
+        }
         self.load_stored(table, context)
         for index, external_id in enumerate(table["external_id"]):
             pk = self.pks.get(external_id)
@@ -75,8 +80,10 @@ class StakeholdersFile(FileSpec):
         created, changed = bulk.save_rows(Stakeholder, FIELDS, rows, self.stored)
         changed = (set(changed) | self.save_owners(owners)) - set(created)
         touched = {rows[pk][ACCOUNT] for pk in (*created, *changed)}
-        coverage_refresh(account_ids=touched | {self.stored[pk][ACCOUNT] for pk in changed})
-        return self.finish(Stakeholder, table, created, sorted(changed), context)
+        touched |= {self.stored[pk][ACCOUNT] for pk in changed}  # moved away from
+        coverage_refresh(account_ids=touched)
+        context.stakeholder_pks.update(pks)
+        return self.finish(Stakeholder, table, created, sorted(changed), context, touched)
 
     def save_owners(self, owners: dict[int, set[int]]) -> set[int]:
         """Set each stakeholder's owners; returns the stakeholders whose owners changed."""

@@ -11,7 +11,7 @@ from datetime import datetime
 from itertools import batched
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Model, QuerySet
+from django.db.models import BooleanField, DateTimeField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 CHUNK = 5000  # values per IN (...) list: below SQLite's limit on query parameters
@@ -25,10 +25,34 @@ def fetch_in(queryset: QuerySet, field: str, values: Iterable, *columns: str) ->
     """
     column = f"{queryset.model._meta.db_table}.{queryset.model._meta.get_field(field).column}"
     rows = []
-    for chunk in in_chunks(values):
-        matches = RawSQL(matching(column, chunk), chunk, output_field=BooleanField())
+    for condition, params in where_in(column, values):
+        matches = RawSQL(condition, params, output_field=BooleanField())
         rows.extend(queryset.filter(matches).values_list(*columns))
     return rows
+
+
+def where_in(column: str, values: Iterable) -> list[tuple[str, list]]:
+    """SQL conditions, with their parameters, that `column` is one of `values` (ints or strings):
+    on PostgreSQL one `= ANY(array)` whose array is sent as one text literal (much faster than a
+    list parameter for 100,000 values), elsewhere one `IN (...)` per chunk of values."""
+    values = set(values)
+    if not values:
+        return []
+    if connection.vendor == "postgresql":
+        if all(type(value) is int for value in values):
+            literal, cast = ",".join(map(str, values)), "bigint"
+        else:
+            literal, cast = ",".join(map(quoted, values)), "text"
+        return [(f"{column} = ANY(%s::{cast}[])", ["{" + literal + "}"])]
+    return [
+        (f"{column} IN ({', '.join(['%s'] * len(chunk))})", list(chunk))
+        for chunk in batched(sorted(values), CHUNK)
+    ]
+
+
+def quoted(text: str) -> str:
+    """A string as an element of a PostgreSQL array literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def fetch_current(model: type[Model], field: str, values: Iterable, columns: list[str]) -> dict:
@@ -106,7 +130,30 @@ def insert_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> No
     names = ", ".join(columns)
     marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {model._meta.db_table} ({names}) VALUES ({marks})", rows)
+        cursor.executemany(
+            f"INSERT INTO {model._meta.db_table} ({names}) VALUES ({marks})",
+            adapted(model, columns, rows),
+        )
+
+
+def adapted(model: type[Model], columns: list[str], rows: list[tuple]) -> list[tuple]:
+    """Rows for executemany: SQLite stores date-times as naive UTC text, as Django writes them."""
+    if connection.vendor != "sqlite":
+        return rows
+    by_column = {field.column: field for field in model._meta.concrete_fields}
+    positions = [
+        i
+        for i, column in enumerate(columns)
+        if isinstance(by_column.get(column), DateTimeField)
+    ]
+    if not positions:
+        return rows
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [list(row) for row in rows]
+    for row in rows:
+        for i in positions:
+            row[i] = adapt(row[i])
+    return [tuple(row) for row in rows]
 
 
 def update_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
@@ -131,7 +178,7 @@ def update_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> No
         assignments = ", ".join(f"{column} = %s" for column in columns)
         cursor.executemany(
             f"UPDATE {table} SET {assignments} WHERE {pk} = %s",
-            [(*row[1:], row[0]) for row in rows],
+            [(*row[1:], row[0]) for row in adapted(model, [pk, *columns], rows)],
         )
 
 
@@ -139,11 +186,17 @@ def use_copy(rows: list) -> bool:
     return connection.vendor == "postgresql" and len(rows) > COPY_ABOVE
 
 
-def copy_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+def copy_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
+    """COPY rows into a table in PostgreSQL's binary format (typed by the table's columns):
+    about three times faster to produce than text for dates, times and decimals."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {names} FROM {table} LIMIT 0")
+        types = [column.type_code for column in cursor.description]
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
 
 
 def save_rows(
@@ -174,10 +227,8 @@ def save_links(
     changed = {pk for pk, targets in wanted.items() if targets != current.get(pk, set())}
     stale = [pk for pk in changed if current.get(pk)]
     with connection.cursor() as cursor:
-        for chunk in in_chunks(stale):
-            cursor.execute(
-                f"DELETE FROM {through._meta.db_table} WHERE {matching(source, chunk)}", chunk
-            )
+        for condition, params in where_in(source, stale):
+            cursor.execute(f"DELETE FROM {through._meta.db_table} WHERE {condition}", params)
     pairs = [(pk, other) for pk in changed for other in wanted[pk]]
     insert_rows(through, [source, target], pairs)
     return changed
@@ -210,12 +261,12 @@ def record_history(
     table, pk = model._meta.db_table, model._meta.pk.column
     when = connection.ops.adapt_datetimefield_value(when)
     with connection.cursor() as cursor:
-        for chunk in in_chunks(pks):
+        for condition, params in where_in(pk, pks):
             cursor.execute(
                 f"INSERT INTO {history._meta.db_table} ({names}, history_date, history_type,"
                 f" history_user_id, history_change_reason) SELECT {names}, %s, %s, %s, %s"
-                f" FROM {table} WHERE {matching(pk, chunk)}",
-                [when, kind, user_pk, reason, *chunk],
+                f" FROM {table} WHERE {condition}",
+                [when, kind, user_pk, reason, *params],
             )
         for m2m in history._history_m2m_fields:
             snapshot = getattr(history, m2m.name).model

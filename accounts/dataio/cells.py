@@ -7,13 +7,19 @@ rows that share a few hundred dates cost a few hundred date parses. Empty text m
 import json
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Choices, Model
+from django.utils import timezone
 
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INSTANT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+)
 NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+SIGNED_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 LARGEST_INTEGER = 2_147_483_647  # PositiveIntegerField on every database
 
@@ -61,8 +67,8 @@ class Kind:
 class Text(Kind):
     empty = ""
 
-    def __init__(self, max_length: int):
-        self.max_length = max_length
+    def __init__(self, max_length: int | None):
+        self.max_length = max_length  # None: any length (a TextField)
 
     @classmethod
     def of(cls, model: type[Model], field: str) -> "Text":
@@ -70,11 +76,13 @@ class Text(Kind):
 
     def clean(self, texts, context):
         limit = self.max_length
-        errors = [
-            (i, f"must be at most {limit} characters, got {len(text)}")
-            for i, text in enumerate(texts)
-            if len(text) > limit
-        ]
+        errors = []
+        if limit is not None:
+            errors = [
+                (i, f"must be at most {limit} characters, got {len(text)}")
+                for i, text in enumerate(texts)
+                if len(text) > limit
+            ]
         errors += [
             (i, "must not contain NUL characters") for i, text in enumerate(texts) if "\x00" in text
         ]
@@ -109,15 +117,18 @@ class Code(Kind):
 
 
 class Whole(Kind):
-    def __init__(self, low: int = 0, high: int = LARGEST_INTEGER):
-        self.low, self.high = low, high
+    """A whole number from `low` to `high`; a sign (+1, -2) only where negatives are allowed."""
+
+    def __init__(self, low: int = 0, high: int = LARGEST_INTEGER, empty: int | None = None):
+        self.low, self.high, self.empty = low, high, empty
         if high == LARGEST_INTEGER:
             self.expected = f"must be a whole number of {low} or more"
         else:
             self.expected = f"must be a whole number from {low} to {high}"
 
     def convert(self, text):
-        if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        digits = text[1:] if self.low < 0 and text[:1] in "+-" else text
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 10:
             self.fail(text)
         value = int(text)
         return value if self.low <= value <= self.high else self.fail(text)
@@ -151,7 +162,12 @@ class Amount(Kind):
 
 
 class Day(Kind):
+    """A date; with `past`, not later than the day the import runs (in the site's time zone)."""
+
     expected = "must be a date as YYYY-MM-DD"
+
+    def __init__(self, *, past: bool = False):
+        self.past = past
 
     def convert(self, text):
         if not DATE.fullmatch(text):
@@ -160,6 +176,57 @@ class Day(Kind):
             return date.fromisoformat(text)
         except ValueError:
             return self.fail(text)
+
+    def converter(self, context):
+        if not self.past:
+            return self.convert
+        today = timezone.localdate(context.started)
+
+        def convert(text):
+            value = self.convert(text)
+            if value > today:
+                raise CellError(f"is in the future, got {shown(text)}")
+            return value
+
+        return convert
+
+
+class Instant(Kind):
+    """An ISO 8601 date and time, with or without an offset (without one it is in the site's
+    time zone, the TIME_ZONE setting), or a date (its midnight). With `past`, not later than the
+    import's start plus `skew` (the clock skew the quick-log forms allow too)."""
+
+    expected = (
+        "must be a date and time as YYYY-MM-DDTHH:MM:SS, optionally with an offset such as"
+        " +01:00 or Z, or a date as YYYY-MM-DD"
+    )
+
+    def __init__(self, *, past: bool = False, skew: timedelta = timedelta(0)):
+        self.past, self.skew = past, skew
+
+    def converter(self, context):
+        zone = timezone.get_default_timezone()
+        latest = context.started + self.skew if self.past else None
+
+        def convert(text):
+            if not INSTANT.fullmatch(text):
+                self.fail(text)
+            try:
+                value = datetime.fromisoformat(text)
+            except ValueError:
+                self.fail(text)
+            if value.tzinfo is None:
+                value = timezone.make_aware(value, zone)
+            if latest is not None and value > latest:
+                raise CellError(f"is in the future, got {shown(text)}")
+            return value
+
+        return convert
+
+
+def instant_key(value: datetime) -> str:
+    """A date and time written the same way whatever offset the file gave it: in UTC."""
+    return value.astimezone(UTC).isoformat()
 
 
 class Lookup(Kind):
@@ -178,3 +245,69 @@ class Lookup(Kind):
             return found
 
         return convert
+
+
+class Catalog(Kind):
+    """The slug of a row of an admin catalog (channels, touchpoints, ...); the value is its id.
+
+    The slugs are read from the table, so a catalog row an admin adds can be imported at once.
+    """
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+
+    def converter(self, context):
+        ids = context.slugs(self.model)
+        expected = f"must be one of {', '.join(ids)}"
+
+        def convert(text):
+            found = ids.get(text)
+            if found is None:
+                raise CellError(f"{expected}, got {shown(text)}")
+            return found
+
+        return convert
+
+
+class IdList(Kind):
+    """External ids separated by ";" (spaces around each are ignored); the value is the sorted
+    tuple of the distinct ids, and an empty cell is an empty tuple."""
+
+    empty = ()
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+        self.expected = f'must be ids separated by ";", each at most {max_length} characters'
+
+    def convert(self, text):
+        ids = {part.strip() for part in text.split(";")} - {""}
+        if any(len(part) > self.max_length for part in ids) or "\x00" in text:
+            self.fail(text)
+        return tuple(sorted(ids))
+
+
+class ValueImpact(Kind):
+    """Value a moment created or destroyed: `created`, `destroyed` or a signed amount (`+1200` or
+    `1200` created 1,200, `-5000` destroyed 5,000). The value is (impact, amount or None)."""
+
+    empty = ("", None)
+    expected = (
+        "must be created, destroyed or an amount other than 0 (1200 or +1200 created,"
+        " -5000 destroyed) with at most 2 decimals"
+    )
+
+    def __init__(self, *, digits: int = 14, places: int = 2):
+        self.amount = Amount(digits=digits, places=places, low=0)
+
+    def convert(self, text):
+        if text in ("created", "destroyed"):
+            return text, None
+        if not SIGNED_NUMBER.fullmatch(text):
+            self.fail(text)
+        try:
+            amount = self.amount.convert(text.lstrip("+-"))
+        except CellError:
+            self.fail(text)
+        if not amount:
+            self.fail(text)
+        return ("destroyed" if text.startswith("-") else "created"), amount

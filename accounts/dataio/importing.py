@@ -9,7 +9,7 @@ the database; `write` runs only when no file has an error.
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -69,6 +69,7 @@ class FileResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    accounts: set[int] = field(default_factory=set, repr=False)  # ids whose data changed
 
     def __str__(self) -> str:
         return (
@@ -107,6 +108,19 @@ class Table:
         self.readable = False
         self.lines, self.values = [], {}
 
+    def reject_repeated_rows(self, *columns: str) -> None:
+        """Rows equal to an earlier row in all these columns (empty cells included) are errors,
+        reported on the first column; rows with a bad cell in them are left to that error."""
+        first: dict = {}
+        for index, key in enumerate(self.rows(*columns)):
+            if None in key:
+                continue
+            if key in first:
+                listed = ", ".join(columns[:-1]) + f" and {columns[-1]}"
+                self.error(index, columns[0], f"repeats line {first[key]}: the same {listed}")
+            else:
+                first[key] = self.lines[index]
+
     def reject_duplicates(self, *columns: str) -> None:
         """Rows that repeat the key of an earlier row are errors, reported on the first column."""
         first: dict = {}
@@ -134,9 +148,17 @@ class FileSpec:
         raise NotImplementedError
 
     def finish(
-        self, model: type[Model], table: Table, created: list, changed: list, context
+        self,
+        model: type[Model],
+        table: Table,
+        created: list,
+        changed: list,
+        context,
+        accounts: Iterable[int] = (),
     ) -> FileResult:
-        """Keep the history of the rows this file created and changed; count what it did."""
+        """Keep the history of the rows this file created and changed; count what it did.
+
+        `accounts`: the ids of the accounts whose data the file created or changed."""
         if hasattr(model, "history"):
             user_pk = context.user.pk if context.user else None
             for kind, pks in (("+", created), ("~", changed)):
@@ -149,7 +171,7 @@ class FileSpec:
                     when=context.started,
                 )
         unchanged = len(table) - len(created) - len(changed)
-        return FileResult(self.name, len(created), len(changed), unchanged)
+        return FileResult(self.name, len(created), len(changed), unchanged, set(accounts))
 
 
 _registry: dict[str, type[FileSpec]] = {}
@@ -176,6 +198,19 @@ class ImportContext:
     accounts_in_file: set[str] | None = None
     unreadable: set[str] = field(default_factory=set)  # files too broken to check their rows
     account_pks: dict[str, int] = field(default_factory=dict)  # filled when accounts are written
+    # stakeholders.csv's external ids -> their account's external id (None: a bad cell), when
+    # stakeholders.csv is part of the import
+    stakeholders_in_file: dict[str, str | None] | None = None
+    stakeholder_pks: dict[str, int] = field(default_factory=dict)  # filled when written
+    # stored stakeholders the files name: external id -> (pk, account pk)
+    stored_stakeholders: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _slugs: dict = field(default_factory=dict, repr=False)
+
+    def slugs(self, model: type[Model]) -> dict[str, int]:
+        """Slug -> id of every row of a catalog (channels, touchpoints, ...), oldest first."""
+        if model not in self._slugs:
+            self._slugs[model] = dict(model._default_manager.order_by("pk").values_list("slug", "pk"))
+        return self._slugs[model]
 
     @cached_property
     def users_by_email(self) -> dict[str, int]:

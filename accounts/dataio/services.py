@@ -30,6 +30,11 @@ class ImportSummary:
     files: list[FileResult]
     ignored: list[str] = field(default_factory=list)
 
+    @property
+    def touched_accounts(self) -> set[int]:
+        """Ids of the accounts whose data the import created or changed, over all its files."""
+        return set().union(*(result.accounts for result in self.files))
+
 
 class _NoProgress:
     """Stands in for a tqdm bar when nobody watches."""
@@ -89,8 +94,12 @@ def csv_import(
             f" during the import? ({error})"
         )
         raise ImportRejected([RowError("", None, None, message)], ignored) from error
+    summary = ImportSummary(results, ignored)
     logger.info("CSV import by %s: %s", user or "the command line", "; ".join(map(str, results)))
-    return ImportSummary(results, ignored)
+    # The import is committed here (or, when a caller wraps it in a transaction of its own, will
+    # be). Work that follows an import on the accounts it changed, summary.touched_accounts,
+    # belongs here, enqueued with transaction.on_commit so that it never reads uncommitted data.
+    return summary
 
 
 def import_tables(
