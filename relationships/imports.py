@@ -1,16 +1,50 @@
-"""The stakeholders.csv import file; docs/import-export.md describes it.
+"""The stakeholders.csv import file and the activity files (interactions.csv, moments.csv,
+pulse_checks.csv, open_items.csv); docs/import-export.md describes them.
 
 A row's manager (reports_to_external_id) may be a later row of the file or a stakeholder
 already in Rapport; either way of the same account, and the org chart after the import must
 have no reporting cycle. Ids are known before writing, so managers and owners are written in
 the same pass as the stakeholders.
+
+Activity rows have no external id: each gets an import key, a hash of the file's name and the
+row's identity (for an interaction: account, time, channel, direction and people), so that
+importing a file again updates its rows in place.
 """
 
+from collections.abc import Iterable
+from datetime import datetime
+from hashlib import sha256
+from typing import ClassVar
+
 from accounts.dataio import bulk
-from accounts.dataio.cells import Code, Day, Email, Text, Whole, shown
+from accounts.dataio.cells import (
+    Amount,
+    Catalog,
+    Code,
+    Day,
+    Email,
+    IdList,
+    Instant,
+    Text,
+    ValueImpact,
+    Whole,
+    instant_key,
+    shown,
+)
 from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 from accounts.imports import ACCOUNT_ID, USER_EMAIL
-from relationships.models import Stakeholder
+from relationships.forms import CLOCK_SKEW
+from relationships.models import (
+    Channel,
+    ImportKeyed,
+    Interaction,
+    Moment,
+    MomentType,
+    OpenItem,
+    PulseCheck,
+    Stakeholder,
+    Touchpoint,
+)
 from relationships.orgchart import nodes_in_cycles
 from relationships.services import coverage_refresh
 
@@ -41,16 +75,17 @@ class StakeholdersFile(FileSpec):
     def check(self, table: Table, context: ImportContext) -> None:
         table.reject_duplicates("external_id")
         context.check_accounts(table, "account_external_id")
-        context.stakeholders_in_file = {
-            external_id: account
-            for external_id, account in table.rows("external_id", "account_external_id")
-            if external_id
-        }
+        context.stakeholders_in_file = dict(
+            zip(table["external_id"], table["account_external_id"], strict=True)
+        )
+        context.stakeholders_in_file.pop(None, None)
         self.load_stored(table, context)
-        for index, external_id in enumerate(table["external_id"]):
-            pk = self.pks.get(external_id)
-            if pk is not None and not context.may_change(self.stored[pk][ACCOUNT]):
-                table.error(index, "external_id", "belongs to an account of a team you are not in")
+        if context.visible_account_pks is not None:
+            for index, external_id in enumerate(table["external_id"]):
+                pk = self.pks.get(external_id)
+                if pk is not None and not context.may_change(self.stored[pk][ACCOUNT]):
+                    message = "belongs to an account of a team you are not in"
+                    table.error(index, "external_id", message)
         OrgChart(table, context, self).check()
 
     def load_stored(self, table: Table, context: ImportContext) -> None:
@@ -119,8 +154,9 @@ class OrgChart:
     def __init__(self, table: Table, context: ImportContext, spec: StakeholdersFile):
         self.table, self.context, self.spec = table, context, spec
         self.rows: dict[str, int] = {}
-        for index, external_id in enumerate(table["external_id"]):
-            if external_id and table["account_external_id"][index]:
+        pairs = zip(table["external_id"], table["account_external_id"], strict=True)
+        for index, (external_id, account) in enumerate(pairs):
+            if external_id and account:
                 self.rows.setdefault(external_id, index)
         self.external_ids = {pk: external_id for external_id, pk in spec.pks.items()}
         self.managers: dict = {}
@@ -144,18 +180,19 @@ class OrgChart:
 
     def check(self) -> None:
         self.load_stored()
-        table = self.table
-        for external_id, index in self.rows.items():
-            manager = table["reports_to_external_id"][index]
-            self.accounts[external_id] = table["account_external_id"][index]
+        table, rows, stored, managers = self.table, self.rows, self.spec.pks, self.managers
+        reports_to, accounts = table["reports_to_external_id"], table["account_external_id"]
+        for external_id, index in rows.items():
+            manager = reports_to[index]
+            self.accounts[external_id] = accounts[index]
             if not manager:
-                self.managers[external_id] = None
-            elif manager in self.rows:
-                self.managers[external_id] = manager
-            elif manager in self.spec.pks:
-                self.managers[external_id] = self.spec.pks[manager]
+                managers[external_id] = None
+            elif manager in rows:
+                managers[external_id] = manager
+            elif manager in stored:
+                managers[external_id] = stored[manager]
             else:
-                self.managers[external_id] = None
+                managers[external_id] = None
                 table.error(
                     index,
                     "reports_to_external_id",
@@ -166,8 +203,9 @@ class OrgChart:
         self.check_cycles()
 
     def check_accounts(self) -> None:
+        accounts = self.accounts
         for person, manager in self.managers.items():
-            if manager is None or self.accounts.get(manager) == self.accounts.get(person):
+            if manager is None or accounts.get(manager) == accounts.get(person):
                 continue
             if person in self.rows:
                 self.table.error(
@@ -193,3 +231,258 @@ class OrgChart:
             self.table.error(
                 self.rows[person], "reports_to_external_id", f"makes a reporting cycle: {path}"
             )
+
+
+class ActivityFile(FileSpec):
+    """A file of activity rows, which have no external id. A row's import_key is a hash of the
+    file's name and the row's identity (`identity`: the columns that say which row it is), so
+    importing the file again updates the row in place when another column changed. Rows logged
+    in Rapport have no import key, and imports never touch them."""
+
+    model: ClassVar[type[ImportKeyed]]
+    identity: ClassVar[tuple[str, ...]]  # column names
+    stakeholder_column: ClassVar[str] = ""  # the column naming stakeholders, if any
+
+    @property
+    def fields(self) -> list[str]:
+        """The model fields written, in the order of the file's columns."""
+        return [column.stored_as for column in self.columns]
+
+    def check(self, table: Table, context: ImportContext) -> None:
+        context.check_accounts(table, "account_external_id")
+        if self.stakeholder_column:
+            check_stakeholders(table, context, self.stakeholder_column)
+        self.check_rows(table)
+        table.reject_repeated_rows(*self.identity)
+
+    def check_rows(self, table: Table) -> None:
+        """Checks across the columns of a row."""
+
+    def field_values(self, table: Table, context: ImportContext) -> dict[str, list]:
+        """The value of each model field, by row, the references resolved to ids."""
+        values = {column.stored_as: table[column.name] for column in self.columns}
+        values["account_id"] = resolved(values["account_id"], context.account_pk)
+        if self.stakeholder_column:
+            field = self.column(self.stakeholder_column).stored_as
+            values[field] = resolved(values[field], lambda ids: stakeholder_pks(context, ids))
+        return values
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    def write(self, table: Table, context: ImportContext) -> FileResult:
+        values = self.field_values(table, context)
+        identity = [values[self.column(name).stored_as] for name in self.identity]
+        keys = import_keys(self.name, identity)
+        fields = [field for field in values if field != "stakeholders"]
+        current = bulk.fetch_current(self.model, "import_key", keys, ["import_key", *fields])
+        pks = bulk.assign_pks(self.model, keys, {stored[0]: pk for pk, stored in current.items()})
+        by_row = zip(keys, *(values[field] for field in fields), strict=True)
+        rows = {pks[row[0]]: row for row in by_row}
+        created, changed = bulk.save_rows(self.model, ["import_key", *fields], rows, current)
+        if "stakeholders" in values:
+            people = zip(keys, values["stakeholders"], strict=True)
+            relinked = self.save_stakeholders({pks[key]: set(ids) for key, ids in people}, current)
+            changed = sorted({*changed, *relinked} - set(created))
+        account = 1 + fields.index("account_id")
+        accounts = {rows[pk][account] for pk in (*created, *changed)}
+        accounts |= {current[pk][account] for pk in changed}
+        return self.finish(self.model, table, created, changed, context, accounts)
+
+    def save_stakeholders(self, wanted: dict[int, set[int]], current: dict) -> set[int]:
+        """Link each row to exactly the stakeholders it names; returns the rows relinked."""
+        through = self.model.stakeholders.through
+        source = f"{self.model._meta.model_name}_id"
+        stored = {pk: set() for pk in wanted if pk in current}
+        for row, stakeholder in bulk.fetch_in(
+            through.objects, source, stored, source, "stakeholder_id"
+        ):
+            stored[row].add(stakeholder)
+        return bulk.save_links(through, source, "stakeholder_id", wanted, stored)
+
+
+EMPTY = {None: None, "": None, (): ()}  # an empty reference is no reference
+
+
+def resolved(values: list, resolve) -> list:
+    """`resolve` applied to each value of a column, once per distinct value; empty values stay
+    empty (an empty text becomes None)."""
+    done = {value: resolve(value) for value in set(values) - EMPTY.keys()} | EMPTY
+    return [done[value] for value in values]
+
+
+def import_keys(file: str, columns: list[list]) -> list[str]:
+    """Each row's import key: the SHA-256 (hex) of the file name and its identity's values."""
+    texts = [resolved(column, key_text) for column in columns]
+    prefix = file + "\x00"
+    return [
+        sha256((prefix + "\x00".join(part or "" for part in parts)).encode()).hexdigest()
+        for parts in zip(*texts, strict=True)
+    ]
+
+
+def key_text(value) -> str:
+    """A value of an identity column as text: a time in UTC, people as their sorted ids."""
+    if isinstance(value, datetime):
+        return instant_key(value)
+    if isinstance(value, tuple):
+        return ";".join(map(str, sorted(value)))
+    return str(value)  # ids, codes, titles, dates (ISO)
+
+
+def stakeholder_owners(context: ImportContext, named: Iterable[str]) -> dict[str, object]:
+    """The account of each stakeholder named that exists: by external id for the people in this
+    import's stakeholders.csv (None when that cell is bad), by id for the stored ones whose
+    account has no external id."""
+    in_file = context.stakeholders_in_file or {}
+    stored = context.stored_stakeholders
+    missing = set(named) - in_file.keys() - stored.keys()
+    for external_id, pk, account in bulk.fetch_in(
+        Stakeholder.objects, "external_id", missing, "external_id", "pk", "account_id"
+    ):
+        stored[external_id] = (pk, account)
+    account_ids = {pk: external_id for external_id, pk in context.accounts.items()}
+    owners = {
+        external_id: account_ids.get(account, account)
+        for external_id, (_, account) in stored.items()
+    }
+    return owners | in_file
+
+
+def check_stakeholders(table: Table, context: ImportContext, column: str) -> None:
+    """Every stakeholder a row names exists (in stakeholders.csv or in Rapport) and is a person
+    of the row's account."""
+    many = table.name == "interactions.csv"
+    named = set()
+    for value in set(table[column]) - {None, "", ()}:
+        named.update(value if many else (value,))
+    owners = stakeholder_owners(context, named)
+    skip_unknown = "stakeholders.csv" in context.unreadable
+    problems = {}
+    for index, pair in enumerate(table.rows("account_external_id", column)):
+        account, value = pair
+        if not value or account is None:
+            continue
+        if pair not in problems:
+            problems[pair] = []
+            for external_id in value if many else (value,):
+                if external_id not in owners:
+                    if not skip_unknown:
+                        problems[pair].append(
+                            f"no stakeholder has the external id {shown(external_id)}"
+                            " (in stakeholders.csv or Rapport)"
+                        )
+                elif owners[external_id] not in (account, None):
+                    problems[pair].append(f"{shown(external_id)} belongs to another account")
+        for problem in problems[pair]:
+            table.error(index, column, problem)
+
+
+def stakeholder_pk(context: ImportContext, external_id: str) -> int:
+    return context.stakeholder_pks.get(external_id) or context.stored_stakeholders[external_id][0]
+
+
+def stakeholder_pks(context: ImportContext, value) -> int | tuple[int, ...]:
+    if isinstance(value, tuple):
+        return tuple(sorted(stakeholder_pk(context, external_id) for external_id in value))
+    return stakeholder_pk(context, value)
+
+
+STAKEHOLDER_ID_LIST = IdList(Stakeholder._meta.get_field("external_id").max_length)
+
+
+@register
+class InteractionsFile(ActivityFile):
+    name = "interactions.csv"
+    order = 40
+    model = Interaction
+    columns = (
+        Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
+        Column("stakeholder_external_ids", STAKEHOLDER_ID_LIST, field="stakeholders"),
+        Column("occurred_at", Instant(past=True, skew=CLOCK_SKEW), required=True),
+        Column("channel", Catalog(Channel), required=True, field="channel_id"),
+        Column("touchpoint", Catalog(Touchpoint), required=True, field="touchpoint_id"),
+        Column("direction", Code(Interaction.Direction), required=True),
+        Column("sentiment", Whole(-2, 2), required=True),
+        Column("verbosity", Code(Interaction.Verbosity, empty=Interaction.Verbosity.NORMAL)),
+        Column("response_hours", Amount(digits=7, low=0)),
+        Column("summary", Text.of(Interaction, "summary")),
+        Column("our_person_email", USER_EMAIL, field="our_person_id"),
+    )
+    identity = (
+        "account_external_id",
+        "occurred_at",
+        "channel",
+        "direction",
+        "stakeholder_external_ids",
+    )
+    stakeholder_column = "stakeholder_external_ids"
+
+
+@register
+class MomentsFile(ActivityFile):
+    name = "moments.csv"
+    order = 50
+    model = Moment
+    columns = (
+        Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
+        Column("stakeholder_external_id", STAKEHOLDER_ID, field="stakeholder_id"),
+        Column("moment_type", Catalog(MomentType), required=True, field="moment_type_id"),
+        Column("occurred_on", Day(past=True), required=True),
+        Column("emotion", Code(Moment.Emotion), required=True),
+        Column("intensity", Whole(1, 3, empty=2)),
+        Column("value_impact", ValueImpact(digits=14)),  # value_impact and value_amount
+        Column("identified_by", Code(Moment.IdentifiedBy, empty=Moment.IdentifiedBy.CSM)),
+        Column("note", Text.of(Moment, "note")),
+    )
+    identity = ("account_external_id", "moment_type", "occurred_on", "stakeholder_external_id")
+    stakeholder_column = "stakeholder_external_id"
+
+    def field_values(self, table, context):
+        values = super().field_values(table, context)
+        impacts = values.pop("value_impact")
+        values["value_impact"] = [impact for impact, _ in impacts]
+        values["value_amount"] = [amount for _, amount in impacts]
+        return values
+
+
+@register
+class PulseChecksFile(ActivityFile):
+    name = "pulse_checks.csv"
+    order = 60
+    model = PulseCheck
+    columns = (
+        Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
+        Column("csm_email", USER_EMAIL, required=True, field="csm_id"),
+        Column("checked_on", Day(past=True), required=True),
+        Column("happiness", Whole(1, 5), required=True),
+        Column("note", Text.of(PulseCheck, "note")),
+    )
+    identity = ("account_external_id", "csm_email", "checked_on")
+
+
+@register
+class OpenItemsFile(ActivityFile):
+    name = "open_items.csv"
+    order = 70
+    model = OpenItem
+    columns = (
+        Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
+        Column("stakeholder_external_id", STAKEHOLDER_ID, field="stakeholder_id"),
+        Column("kind", Code(OpenItem.Kind), required=True),
+        Column("title", Text.of(OpenItem, "title"), required=True),
+        Column("opened_on", Day(past=True), required=True),
+        Column("due_on", Day()),
+        Column("closed_on", Day(past=True)),
+    )
+    identity = ("account_external_id", "kind", "title", "opened_on")
+    stakeholder_column = "stakeholder_external_id"
+
+    def check_rows(self, table: Table) -> None:
+        for index, (opened, due, closed) in enumerate(
+            table.rows("opened_on", "due_on", "closed_on")
+        ):
+            for column, day in (("due_on", due), ("closed_on", closed)):
+                if opened is not None and day is not None and day < opened:
+                    message = f"must not be before opened_on ({opened}), got {day}"
+                    table.error(index, column, message)

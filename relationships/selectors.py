@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from statistics import median
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -128,6 +128,7 @@ COMPONENT_LABELS = {
     "csm_rating": "CSM rating",
 }
 TREND_WINDOW_DAYS = 90
+SCORE_FIELDS = ["relationship_score", "relationship_label", "score_confidence", "score_trend_30d"]
 
 
 @dataclass(frozen=True)
@@ -194,9 +195,19 @@ def _values(snapshot) -> dict[str, float | None]:
 def account_score_card(account: Account) -> dict:
     """The account page's score card: the snapshots of the last 90 days explained, whether a
     recompute is waiting, and the interactions and moments logged since the previous snapshot."""
+    # Whether a recompute is pending, and the current score, read together: a worker that
+    # finishes meanwhile either shows its score here or leaves the card polling for it.
+    current = (
+        Account.objects.filter(pk=account.pk)
+        .annotate(pending=Exists(RecomputeRequest.objects.filter(account=OuterRef("pk"))))
+        .values("pending", *SCORE_FIELDS)
+        .get()
+    )
+    for field in SCORE_FIELDS:
+        setattr(account, field, current[field])
     since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
     snapshots = list(AccountScore.objects.filter(account=account, day__gte=since).order_by("day"))
-    card = score_card(snapshots, pending=RecomputeRequest.objects.filter(account=account).exists())
+    card = score_card(snapshots, pending=current["pending"])
     card["alerts"] = list(account.alerts.select_related("stakeholder"))
     if card.get("previous"):
         day = card["previous"].day

@@ -27,6 +27,7 @@ from relationships.selectors import (
     get_stakeholder_for_user,
     scales,
     stakeholder_activity,
+    stakeholder_score_card,
 )
 from relationships.services import (
     activity_record,
@@ -117,6 +118,7 @@ def stakeholder_detail(request, pk):
     person = get_stakeholder_for_user(request.user, pk)
     context = {"person": person, "account": person.account, **stakeholder_activity(person)}
     context["owners"] = list(person.owners.all())
+    context["score"] = stakeholder_score_card(person)
     context["today"] = timezone.localdate()
     return render(request, "relationships/stakeholder_detail.html", context)
 

@@ -134,48 +134,71 @@ def _test_database_url() -> str:
     )
 
 
+class Worker:
+    """A real `celery worker` process with the production settings, on the configured Redis,
+    reading and writing the test database."""
+
+    def __init__(self, broker_url: str, pool: str = "solo"):
+        from config.celery import app
+
+        self.app = app
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "test-worker-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+            "DATABASE_URL": _test_database_url(),
+            "CELERY_BROKER_URL": broker_url,
+        }
+        self.pool = pool
+        self.process = None
+
+    def start(self) -> "Worker":
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", self.pool,
+            "--concurrency", "1", "--hostname", "rapport-test@%h", "--without-gossip",
+            "--without-mingle", "--loglevel", os.environ.get("RAPPORT_WORKER_LOG", "WARNING"),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=self.env)
+        deadline = time.monotonic() + 30
+        while not self.app.control.ping(timeout=0.5):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        return self
+
+    def child_pids(self) -> list[int]:
+        """The pool processes that run the tasks (prefork pool)."""
+        stats = self.app.control.inspect(timeout=2).stats() or {}
+        return [pid for worker in stats.values() for pid in worker["pool"].get("processes", [])]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
 @pytest.fixture
-def celery_worker(transactional_db, settings):
-    """A real `celery worker` process on the configured Redis, reading the test database."""
+def worker_factory(transactional_db, settings):
+    """Start real workers; tasks sent meanwhile go to the broker instead of running eagerly."""
     broker_url = services.need_redis()
     from config.celery import app
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": broker_url,
-    }
     app.control.purge()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--hostname",
-            "rapport-test@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-    )
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    try:
-        deadline = time.monotonic() + 30
-        while not app.control.ping(timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not start")
-        yield process
-    finally:
-        app.conf.task_always_eager = True
-        process.terminate()
-        process.wait(timeout=20)
+    settings.CELERY_BROKER_URL = broker_url
+    workers = []
+
+    def start(pool="solo"):
+        workers.append(Worker(broker_url, pool).start())
+        return workers[-1]
+
+    yield start
+    app.conf.task_always_eager = True
+    for worker in workers:
+        worker.stop()
+    app.control.purge()
+
+
+@pytest.fixture
+def celery_worker(worker_factory):
+    return worker_factory()

@@ -40,19 +40,26 @@ def where_in(column: str, values: Iterable) -> list[tuple[str, list]]:
         return []
     if connection.vendor == "postgresql":
         if all(type(value) is int for value in values):
-            literal, cast = ",".join(map(str, values)), "bigint"
+            literal, cast = "{" + ",".join(map(str, values)) + "}", "bigint"
         else:
-            literal, cast = ",".join(map(quoted, values)), "text"
-        return [(f"{column} = ANY(%s::{cast}[])", ["{" + literal + "}"])]
+            literal, cast = text_array(values), "text"
+        return [(f"{column} = ANY(%s::{cast}[])", [literal])]
     return [
         (f"{column} IN ({', '.join(['%s'] * len(chunk))})", list(chunk))
         for chunk in batched(sorted(values), CHUNK)
     ]
 
 
-def quoted(text: str) -> str:
-    """A string as an element of a PostgreSQL array literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def text_array(values: set[str]) -> str:
+    """A PostgreSQL array literal of strings: each quoted, and escaped where it needs it."""
+    joined = '","'.join(values)
+    if "\\" not in joined and joined.count('"') == 2 * (len(values) - 1):
+        return '{"' + joined + '"}'  # no quote or backslash in any value
+    return (
+        "{"
+        + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+        + "}"
+    )
 
 
 def fetch_current(model: type[Model], field: str, values: Iterable, columns: list[str]) -> dict:
@@ -142,9 +149,7 @@ def adapted(model: type[Model], columns: list[str], rows: list[tuple]) -> list[t
         return rows
     by_column = {field.column: field for field in model._meta.concrete_fields}
     positions = [
-        i
-        for i, column in enumerate(columns)
-        if isinstance(by_column.get(column), DateTimeField)
+        i for i, column in enumerate(columns) if isinstance(by_column.get(column), DateTimeField)
     ]
     if not positions:
         return rows

@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import repeat
+from operator import contains
 
 from django.db.models import Choices, Model
 from django.utils import timezone
@@ -59,7 +61,9 @@ class Kind:
                 converted[text] = convert(text)
             except CellError as error:
                 converted[text] = error
-        values = [converted[text] for text in texts]
+        values = list(map(converted.__getitem__, texts))
+        if not any(type(value) is CellError for value in converted.values()):
+            return values, []
         errors = [(i, value.message) for i, value in enumerate(values) if type(value) is CellError]
         return values, errors
 
@@ -77,15 +81,18 @@ class Text(Kind):
     def clean(self, texts, context):
         limit = self.max_length
         errors = []
-        if limit is not None:
+        if limit is not None and max(map(len, texts), default=0) > limit:
             errors = [
                 (i, f"must be at most {limit} characters, got {len(text)}")
                 for i, text in enumerate(texts)
                 if len(text) > limit
             ]
-        errors += [
-            (i, "must not contain NUL characters") for i, text in enumerate(texts) if "\x00" in text
-        ]
+        if any(map(contains, texts, repeat("\x00"))):
+            errors += [
+                (i, "must not contain NUL characters")
+                for i, text in enumerate(texts)
+                if "\x00" in text
+            ]
         return texts, errors
 
 
@@ -193,8 +200,9 @@ class Day(Kind):
 
 class Instant(Kind):
     """An ISO 8601 date and time, with or without an offset (without one it is in the site's
-    time zone, the TIME_ZONE setting), or a date (its midnight). With `past`, not later than the
-    import's start plus `skew` (the clock skew the quick-log forms allow too)."""
+    time zone, the TIME_ZONE setting), or a date (its midnight); the value is in UTC. With
+    `past`, not later than the import's start plus `skew` (the clock skew the quick-log forms
+    allow too)."""
 
     expected = (
         "must be a date and time as YYYY-MM-DDTHH:MM:SS, optionally with an offset such as"
@@ -213,10 +221,11 @@ class Instant(Kind):
                 self.fail(text)
             try:
                 value = datetime.fromisoformat(text)
-            except ValueError:
+                if value.tzinfo is None:
+                    value = timezone.make_aware(value, zone)
+                value = value.astimezone(UTC)
+            except (ValueError, OverflowError):  # OverflowError: before the year 1 in UTC
                 self.fail(text)
-            if value.tzinfo is None:
-                value = timezone.make_aware(value, zone)
             if latest is not None and value > latest:
                 raise CellError(f"is in the future, got {shown(text)}")
             return value

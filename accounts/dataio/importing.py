@@ -111,8 +111,11 @@ class Table:
     def reject_repeated_rows(self, *columns: str) -> None:
         """Rows equal to an earlier row in all these columns (empty cells included) are errors,
         reported on the first column; rows with a bad cell in them are left to that error."""
+        keys = list(self.rows(*columns))
+        if len(set(keys)) == len(keys):
+            return
         first: dict = {}
-        for index, key in enumerate(self.rows(*columns)):
+        for index, key in enumerate(keys):
             if None in key:
                 continue
             if key in first:
@@ -123,6 +126,9 @@ class Table:
 
     def reject_duplicates(self, *columns: str) -> None:
         """Rows that repeat the key of an earlier row are errors, reported on the first column."""
+        keys = self.values[columns[0]] if len(columns) == 1 else list(self.rows(*columns))
+        if len(set(keys)) == len(keys):
+            return
         first: dict = {}
         for index, key in enumerate(self.rows(*columns)):
             if None in key or "" in key:
@@ -209,7 +215,8 @@ class ImportContext:
     def slugs(self, model: type[Model]) -> dict[str, int]:
         """Slug -> id of every row of a catalog (channels, touchpoints, ...), oldest first."""
         if model not in self._slugs:
-            self._slugs[model] = dict(model._default_manager.order_by("pk").values_list("slug", "pk"))
+            rows = model._default_manager.order_by("pk").values_list("slug", "pk")
+            self._slugs[model] = dict(rows)
         return self._slugs[model]
 
     @cached_property
@@ -255,9 +262,15 @@ class ImportContext:
 
     def check_accounts(self, table: Table, column: str) -> None:
         """Report the rows whose `column` names an account they may not refer to."""
-        for index, external_id in enumerate(table[column]):
-            if external_id and (problem := self.account_problem(external_id)):
-                table.error(index, column, problem)
+        problems = {
+            external_id: problem
+            for external_id in set(table[column]) - {None, ""}
+            if (problem := self.account_problem(external_id))
+        }
+        if problems:
+            for index, external_id in enumerate(table[column]):
+                if external_id in problems:
+                    table.error(index, column, problems[external_id])
 
     def account_pk(self, external_id: str) -> int:
         return self.account_pks.get(external_id) or self.accounts[external_id]
@@ -267,46 +280,65 @@ def read_table(spec: FileSpec, data: bytes, context: ImportContext) -> Table:
     """Parse and check every cell of one file."""
     table = Table(spec)
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         table.unreadable("is not UTF-8 text; save the file as CSV UTF-8", line=line)
         return table
-    reader = csv.reader(io.StringIO(text, newline=""))
+    header, rows = read_rows(table, data)
+    if header is None:
+        return table
+    # Column by column: each column's text is let go once its values are made.
+    texts_by_name = dict(zip(header, zip(*rows, strict=True), strict=True)) if rows else {}
+    del rows
+    for column in spec.columns:
+        clean_column(table, column, texts_by_name.pop(column.name, ()), context)
+    return table
+
+
+def csv_rows(data: bytes):
+    """A CSV reader of the file, decoding as it reads (a big file is not held twice)."""
+    return csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+
+
+def read_rows(table: Table, data: bytes) -> tuple[list[str] | None, list[list[str]]]:
+    """The header and the rows of a file, with the line each row starts on in `table.lines`.
+    A row with the wrong number of cells is an error, a blank line is skipped; a bad header or
+    broken CSV makes the file unreadable (header None)."""
+    spec = table.spec
+    reader = csv_rows(data)
     try:
         header = [cell.strip() for cell in next(reader, [])]
         if problem := header_problem(header, spec):
             table.unreadable(problem, line=1 if reader.line_num else None)
-            return table
-        rows = []
-        previous = reader.line_num
-        for record in reader:
-            line, previous = previous + 1, reader.line_num
-            if len(record) == len(header):
-                rows.append(record)
-                table.lines.append(line)
-            elif any(cell.strip() for cell in record):
-                table.errors.append(
-                    RowError(
-                        spec.name,
-                        line,
-                        None,
-                        f"has {len(record)} cells, the header has {len(header)}",
-                    )
-                )
+            return None, []
+        rows = list(reader)
     except csv.Error as error:
         table.unreadable(f"cannot be read as CSV: {error}", line=reader.line_num)
-        return table
-    texts_by_name = dict(zip(header, zip(*rows, strict=True), strict=True)) if rows else {}
-    for column in spec.columns:
-        clean_column(table, column, texts_by_name.get(column.name, ()), context)
-    return table
+        return None, []
+    if reader.line_num == len(rows) + 1 and set(map(len, rows)) <= {len(header)}:
+        table.lines = list(range(2, len(rows) + 2))  # one line a row, as files mostly are
+        return header, rows
+    del rows  # cells spanning lines, blank lines or short rows: read again, line by line
+    reader = csv_rows(data)
+    next(reader)
+    rows = []
+    previous = reader.line_num
+    for record in reader:
+        line, previous = previous + 1, reader.line_num
+        if len(record) == len(header):
+            rows.append(record)
+            table.lines.append(line)
+        elif any(cell.strip() for cell in record):
+            message = f"has {len(record)} cells, the header has {len(header)}"
+            table.errors.append(RowError(spec.name, line, None, message))
+    return header, rows
 
 
 def clean_column(table: Table, column: Column, raw: tuple[str, ...], context) -> None:
-    texts = [text.strip() for text in raw]
+    texts = list(map(str.strip, raw))
     values, errors = column.kind.clean(texts, context)
-    if column.required:
+    if column.required and "" in texts:
         errors += [(i, "is required") for i, text in enumerate(texts) if not text]
     for index, message in errors:
         table.error(index, column.name, message)

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Account, Competitor, UsageSnapshot
-from relationships.models import Stakeholder
+from relationships.models import Interaction, Moment, OpenItem, PulseCheck, Stakeholder
 
 
 @pytest.fixture
@@ -18,6 +18,13 @@ def database_state(db):
             "stakeholders": list(Stakeholder.objects.order_by("pk").values()),
             "owners": list(Stakeholder.owners.through.objects.order_by("pk").values_list()),
             "usage": list(UsageSnapshot.objects.order_by("pk").values()),
+            "interactions": list(Interaction.objects.order_by("pk").values()),
+            "interaction people": list(
+                Interaction.stakeholders.through.objects.order_by("pk").values_list()
+            ),
+            "moments": list(Moment.objects.order_by("pk").values()),
+            "pulse checks": list(PulseCheck.objects.order_by("pk").values()),
+            "open items": list(OpenItem.objects.order_by("pk").values()),
             "history": [Account.history.count(), Stakeholder.history.count()],
         }
 

@@ -1,13 +1,15 @@
 """Import files for tests: rows as dicts with good defaults, written as CSV bytes."""
 
-from accounts.dataio import exporting
-from accounts.imports import AccountsFile, UsageFile
-from relationships.imports import StakeholdersFile
+import datetime as dt
 
-HEADERS = {
-    spec.name: [column.name for column in spec.columns]
-    for spec in (AccountsFile, StakeholdersFile, UsageFile)
-}
+from django.utils import timezone
+
+from accounts.dataio import exporting
+from accounts.dataio.importing import file_specs
+
+HEADERS = {spec.name: [column.name for column in spec.columns] for spec in file_specs()}
+ACCOUNT_FILES = ["accounts.csv", "stakeholders.csv", "usage.csv"]
+ACTIVITY_FILES = ["interactions.csv", "moments.csv", "pulse_checks.csv", "open_items.csv"]
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
@@ -99,3 +101,87 @@ def good_files() -> dict[str, bytes]:
         "stakeholders.csv": as_csv("stakeholders.csv", stakeholders),
         "usage.csv": as_csv("usage.csv", usages),
     }
+
+
+def days_ago(days: int) -> str:
+    return (timezone.localdate() - dt.timedelta(days=days)).isoformat()
+
+
+def interaction(account_external_id: str = "A-1", **values) -> dict:
+    defaults = {
+        "occurred_at": "2025-03-04T10:30:00",
+        "channel": "email",
+        "touchpoint": "service",
+        "direction": "inbound",
+        "sentiment": "0",
+    }
+    return {"account_external_id": account_external_id, **defaults, **values}
+
+
+def moment(account_external_id: str = "A-1", **values) -> dict:
+    defaults = {"moment_type": "go_live", "occurred_on": "2025-03-01", "emotion": "delighted"}
+    return {"account_external_id": account_external_id, **defaults, **values}
+
+
+def pulse_check(account_external_id: str = "A-1", **values) -> dict:
+    defaults = {"csm_email": "csm@example.com", "checked_on": "2025-03-05", "happiness": "4"}
+    return {"account_external_id": account_external_id, **defaults, **values}
+
+
+def open_item(account_external_id: str = "A-1", **values) -> dict:
+    defaults = {"kind": "promise", "title": "Send the roadmap", "opened_on": "2025-03-02"}
+    return {"account_external_id": account_external_id, **defaults, **values}
+
+
+def good_activity_files() -> dict[str, bytes]:
+    """Activity of good_files()'s accounts: S-1 to S-4 are people of A-1, S-5 of A-2."""
+    interactions = [
+        interaction(
+            stakeholder_external_ids="S-2; S-1",
+            occurred_at="2025-03-04T10:30:00+01:00",
+            channel="call",
+            touchpoint="implementation",
+            direction="outbound",
+            sentiment="+2",
+            verbosity="long",
+            response_hours="1.5",
+            summary="Kickoff call, went well",
+            our_person_email="csm@example.com",
+        ),
+        interaction(stakeholder_external_ids="S-4", occurred_at="2025-03-05", sentiment="-1"),
+        interaction(
+            "A-2", occurred_at="2025-03-06T08:00:00Z", channel="chat", touchpoint="billing"
+        ),
+    ]
+    moments = [
+        moment(
+            stakeholder_external_id="S-1",
+            emotion="enraged",
+            moment_type="outage",
+            intensity="3",
+            value_impact="-5000",
+            identified_by="customer",
+            note="Down for a day",
+        ),
+        moment(moment_type="first_invoice", occurred_on="2025-03-10", value_impact="+1200.50"),
+        moment("A-2", moment_type="qbr", emotion="met", value_impact="created"),
+    ]
+    pulse_checks = [
+        pulse_check(note="Happy after go-live"),
+        pulse_check("A-2", csm_email="TEAMMATE@example.com", happiness="2"),
+    ]
+    open_items = [
+        open_item(stakeholder_external_id="S-4", due_on="2099-01-01"),
+        open_item(kind="ticket", title="Login fails", closed_on="2025-03-03"),
+        open_item("A-2", kind="feature_request", title="SSO", stakeholder_external_id="S-5"),
+    ]
+    return {
+        "interactions.csv": as_csv("interactions.csv", interactions),
+        "moments.csv": as_csv("moments.csv", moments),
+        "pulse_checks.csv": as_csv("pulse_checks.csv", pulse_checks),
+        "open_items.csv": as_csv("open_items.csv", open_items),
+    }
+
+
+def all_good_files() -> dict[str, bytes]:
+    return {**good_files(), **good_activity_files()}

@@ -284,7 +284,8 @@ def test_only_unknown_files_is_an_error(org):
         csv_import(files={"contacts.csv": b"id\n1\n"})
 
     assert [str(error) for error in rejected.value.errors] == [
-        "no file to import: expected accounts.csv, stakeholders.csv, usage.csv"
+        "no file to import: expected accounts.csv, stakeholders.csv, usage.csv,"
+        " interactions.csv, moments.csv, pulse_checks.csv, open_items.csv"
     ]
     assert rejected.value.ignored == ["contacts.csv"]
 

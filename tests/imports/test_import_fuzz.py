@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from accounts.dataio.importing import ImportRejected
 from accounts.dataio.services import csv_import
-from tests.imports.files import HEADERS, csv_bytes, good_files
+from tests.imports.files import ACTIVITY_FILES, HEADERS, all_good_files, csv_bytes, good_files
 
 TRICKY = [
     "",
@@ -36,36 +36,41 @@ TRICKY = [
     "comma, inside",
     "line\nbreak",
     "\x00",
+    # for the activity files
+    "2999-01-01",
+    "2025-03-04T10:30:00+01:00",
+    "2025-03-04T25:00:00",
+    "2025-03-04T10:30:00+14:59",
+    "9999-12-31T23:59:59-12:00",
+    "0001-01-01T00:00:00+01:00",
+    "email",
+    "qbr",
+    "inbound",
+    "+2",
+    "-5000",
+    "+0",
+    "99999999999999",
+    "created",
+    "S-1;S-2",
+    "S-5",
+    ";;",
+    "S-1;S-404",
+    "teammate@example.com",
 ]
 GARBAGE = st.one_of(st.sampled_from(TRICKY), st.text(max_size=20))
 
 
-def good_rows() -> dict[str, list[list[str]]]:
-    return {
-        name: list(csv.reader(io.StringIO(data.decode())))[1:]
-        for name, data in good_files().items()
-    }
+def good_rows(files: dict[str, bytes]) -> dict[str, list[list[str]]]:
+    return {name: list(csv.reader(io.StringIO(data.decode())))[1:] for name, data in files.items()}
 
 
 def physical_lines(data: bytes) -> int:
     return len(io.StringIO(data.decode("utf-8"), newline="").readlines())
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(data=st.data())
-def test_garbage_cells_are_rejected_cleanly_or_imported(org, database_state, data):
-    rows = good_rows()
-    for _ in range(data.draw(st.integers(1, 4), label="cells")):
-        name = data.draw(st.sampled_from(sorted(rows)), label="file")
-        row = data.draw(st.sampled_from(rows[name]), label="row")
-        row[data.draw(st.integers(0, len(row) - 1), label="column")] = data.draw(GARBAGE)
-    files = {name: csv_bytes(HEADERS[name], file_rows) for name, file_rows in rows.items()}
+def check_import(files: dict[str, bytes], database_state) -> None:
+    """The import either succeeds (undone for the next example) or is cleanly rejected."""
     before = database_state()
-
     try:
         with transaction.atomic():
             csv_import(files=files)
@@ -81,3 +86,33 @@ def test_garbage_cells_are_rejected_cleanly_or_imported(org, database_state, dat
         assert 1 <= error.line <= physical_lines(files[error.file]), error
         assert error.column is None or error.column in HEADERS[error.file], error
         assert error.message
+
+
+def spoiled(data, files: dict[str, bytes], names: list[str]) -> dict[str, bytes]:
+    """`files` with garbage in one to four random cells of the files `names`."""
+    rows = good_rows(files)
+    for _ in range(data.draw(st.integers(1, 4), label="cells")):
+        name = data.draw(st.sampled_from(names), label="file")
+        row = data.draw(st.sampled_from(rows[name]), label="row")
+        row[data.draw(st.integers(0, len(row) - 1), label="column")] = data.draw(GARBAGE)
+    return {name: csv_bytes(HEADERS[name], file_rows) for name, file_rows in rows.items()}
+
+
+FUZZ = settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_garbage_cells_are_rejected_cleanly_or_imported(org, database_state, data):
+    files = good_files()
+    check_import(spoiled(data, files, sorted(files)), database_state)
+
+
+@FUZZ
+@given(data=st.data())
+def test_garbage_in_activity_files_is_rejected_cleanly_or_imported(org, database_state, data):
+    check_import(spoiled(data, all_good_files(), ACTIVITY_FILES), database_state)

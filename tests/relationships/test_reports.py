@@ -117,3 +117,18 @@ def test_moments_report_query_count_is_the_same_at_any_size(
     # and the filter choices (moment type lookup, teams, moment types)
     with django_assert_num_queries(10):
         client.get("/moments/?moment_type=go_live")
+
+
+def test_stakeholder_page_explains_the_score(client, org):
+    from relationships.recompute import scores_recompute
+
+    rita = StakeholderFactory(account=org.account, trust="high", respect="high", strength=5)
+    InteractionFactory(account=org.account, stakeholders=[rita], sentiment=2)
+    scores_recompute(account_ids=[org.account.pk])
+    client.force_login(org.csm)
+    response = client.get(f"/stakeholders/{rita.pk}/")
+    bars = {bar.name: bar.value for bar in response.context["score"]["bars"]}
+    assert bars["trust_respect"] == 1.0
+    assert bars["sentiment"] == 1.0
+    assert "Trust and respect" in response.text
+    assert str(response.context["score"]["snapshot"].value)[:3] in response.text
