@@ -44,6 +44,12 @@ COLUMNS: list[ReportColumn] = [
     stored("single_threaded"),
     stored("no_decision_maker_coverage"),
     stored("champion_left"),
+    # Relationship scores (docs/scoring.md)
+    stored("relationship_score"),
+    stored("relationship_label"),
+    stored("score_confidence"),
+    stored("score_trend_30d"),
+    stored("engagement_drop"),
 ]
 
 
