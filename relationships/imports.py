@@ -104,14 +104,22 @@ class StakeholdersFile(FileSpec):
 
     def write(self, table: Table, context: ImportContext) -> FileResult:
         pks = bulk.assign_pks(Stakeholder, table["external_id"], self.pks)
-        rows, owners = {}, {}
-        for row, owner in zip(table.rows(*FIELD_COLUMNS), table["owner_email"], strict=True):
-            values = list(row)
-            values[ACCOUNT] = context.account_pk(values[ACCOUNT])
-            values[MANAGER] = pks.get(values[MANAGER])
-            pk = pks[values[0]]
-            rows[pk] = bulk.fill_unknown(values, self.stored.get(pk), DEFAULTS)
-            owners[pk] = {owner} if owner else set()
+        row_pks = [pks[external_id] for external_id in table["external_id"]]
+        columns = [table[name] for name in FIELD_COLUMNS]  # built column by column
+        columns[ACCOUNT] = resolved(columns[ACCOUNT], context.account_pk)
+        columns[MANAGER] = list(map(pks.get, columns[MANAGER]))
+        for position, default in DEFAULTS.items():
+            if None in columns[position]:  # unknown: keep the stored value, or the default
+                stored = {pk: values[position] for pk, values in self.stored.items()}
+                columns[position] = [
+                    stored.get(pk, default) if value is None else value
+                    for pk, value in zip(row_pks, columns[position], strict=True)
+                ]
+        rows = dict(zip(row_pks, zip(*columns, strict=True), strict=True))
+        owners = {
+            pk: {owner} if owner else set()
+            for pk, owner in zip(row_pks, table["owner_email"], strict=True)
+        }
         created, changed = bulk.save_rows(Stakeholder, FIELDS, rows, self.stored)
         changed = (set(changed) | self.save_owners(owners)) - set(created)
         touched = {rows[pk][ACCOUNT] for pk in (*created, *changed)}
@@ -243,11 +251,6 @@ class ActivityFile(FileSpec):
     identity: ClassVar[tuple[str, ...]]  # column names
     stakeholder_column: ClassVar[str] = ""  # the column naming stakeholders, if any
 
-    @property
-    def fields(self) -> list[str]:
-        """The model fields written, in the order of the file's columns."""
-        return [column.stored_as for column in self.columns]
-
     def check(self, table: Table, context: ImportContext) -> None:
         context.check_accounts(table, "account_external_id")
         if self.stakeholder_column:
@@ -352,7 +355,7 @@ def stakeholder_owners(context: ImportContext, named: Iterable[str]) -> dict[str
 def check_stakeholders(table: Table, context: ImportContext, column: str) -> None:
     """Every stakeholder a row names exists (in stakeholders.csv or in Rapport) and is a person
     of the row's account."""
-    many = table.name == "interactions.csv"
+    many = isinstance(table.spec.column(column).kind, IdList)  # ";"-separated ids
     named = set()
     for value in set(table[column]) - {None, "", ()}:
         named.update(value if many else (value,))

@@ -7,8 +7,9 @@ temporary table and then one UPDATE ... FROM. A few rows, and SQLite, go through
 """
 
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
-from itertools import batched
+from itertools import batched, count
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, DateTimeField, Model, QuerySet
@@ -16,19 +17,55 @@ from django.db.models.expressions import RawSQL
 
 CHUNK = 5000  # values per IN (...) list: below SQLite's limit on query parameters
 COPY_ABOVE = 100  # rows; fewer are written with executemany (one statement in a pipeline)
+TABLE_ABOVE = 100_000  # values; more are matched through a temporary table on PostgreSQL
 
 
 def fetch_in(queryset: QuerySet, field: str, values: Iterable, *columns: str) -> list[tuple]:
     """`queryset.values_list(*columns)` for the rows whose `field` is one of `values`.
 
-    On PostgreSQL one query with `= ANY(array)`; elsewhere one per chunk of values.
+    On PostgreSQL one query: with `= ANY(array)`, or for very many values a join with a
+    temporary table COPY fills (an array of a million keys takes the server seconds to parse),
+    and read with a plain cursor (the types PostgreSQL returns need no conversion). Elsewhere
+    one query per chunk of values.
     """
     column = f"{queryset.model._meta.db_table}.{queryset.model._meta.get_field(field).column}"
-    rows = []
-    for condition, params in where_in(column, values):
-        matches = RawSQL(condition, params, output_field=BooleanField())
-        rows.extend(queryset.filter(matches).values_list(*columns))
-    return rows
+    values = set(values)
+    if connection.vendor != "postgresql":
+        rows = []
+        for condition, params in where_in(column, values):
+            matches = RawSQL(condition, params, output_field=BooleanField())
+            rows.extend(queryset.filter(matches).values_list(*columns))
+        return rows
+    if not values:
+        return []
+    with value_table(values) if len(values) > TABLE_ABOVE else nullcontext() as table:
+        if table:
+            matches = RawSQL(f"{column} IN (SELECT value FROM {table})", [], BooleanField())
+        else:
+            condition, params = where_in(column, values)[0]
+            matches = RawSQL(condition, params, output_field=BooleanField())
+        sql, params = queryset.filter(matches).values_list(*columns).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+
+_tables = count()
+
+
+@contextmanager
+def value_table(values: set):
+    """A temporary table `value` column holding `values` (ints or strings), for joins."""
+    name = f"bulk_values_{next(_tables)}"
+    kind = "bigint" if all(type(value) is int for value in values) else "text"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} (value {kind})")
+        copy_rows(name, ["value"], ((value,) for value in values))
+        cursor.execute(f"ANALYZE {name}")
+        try:
+            yield name
+        finally:
+            cursor.execute(f"DROP TABLE {name}")
 
 
 def where_in(column: str, values: Iterable) -> list[tuple[str, list]]:
@@ -93,9 +130,10 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
             sequence = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+                [sequence, count],
             )
-            return [row[0] for row in cursor.fetchall()]
+            return cursor.fetchone()[0]
         # SQLite: the import holds the database's write lock (transaction_mode IMMEDIATE), so
         # the ids after both the highest one and AUTOINCREMENT's counter stay free.
         cursor.execute(f"SELECT max({pk}) FROM {table}")
@@ -229,7 +267,11 @@ def save_links(
     current: Mapping[int, set[int]],
 ) -> set[int]:
     """Make each source's links in a many-to-many table `wanted`; returns the sources changed."""
-    changed = {pk for pk, targets in wanted.items() if targets != current.get(pk, set())}
+    if current:
+        none = set()
+        changed = {pk for pk, targets in wanted.items() if targets != current.get(pk, none)}
+    else:  # only new sources
+        changed = {pk for pk, targets in wanted.items() if targets}
     stale = [pk for pk in changed if current.get(pk)]
     with connection.cursor() as cursor:
         for condition, params in where_in(source, stale):
@@ -278,11 +320,29 @@ def record_history(
             through = m2m.remote_field.through
             links = [field.column for field in through._meta.concrete_fields]
             source = m2m.m2m_column_name()
-            cursor.execute(
-                f"INSERT INTO {snapshot._meta.db_table} ({', '.join(links)}, history_id)"
-                f" SELECT {', '.join(f'l.{link}' for link in links)}, h.history_id"
-                f" FROM {through._meta.db_table} l JOIN {history._meta.db_table} h"
-                f" ON h.{pk} = l.{source} WHERE h.history_date = %s AND h.history_type = %s"
-                f" AND h.history_change_reason = %s",
-                [when, kind, reason],
-            )
+            with hash_joins(many=len(pks) > COPY_ABOVE):
+                cursor.execute(
+                    f"INSERT INTO {snapshot._meta.db_table} ({', '.join(links)}, history_id)"
+                    f" SELECT {', '.join(f'l.{link}' for link in links)}, h.history_id"
+                    f" FROM {through._meta.db_table} l JOIN {history._meta.db_table} h"
+                    f" ON h.{pk} = l.{source} WHERE h.history_date = %s AND h.history_type = %s"
+                    f" AND h.history_change_reason = %s",
+                    [when, kind, reason],
+                )
+
+
+@contextmanager
+def hash_joins(*, many: bool):
+    """On PostgreSQL, for `many` rows, no nested-loop joins: the history rows just inserted have
+    no statistics yet, so the planner expects one and would probe an index 100,000 times."""
+    if not many or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_nestloop')")
+        before = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])

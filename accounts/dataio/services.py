@@ -1,6 +1,7 @@
 """Import and export operations: what the management commands and the /data/ pages call."""
 
 import csv
+import gc
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from accounts.dataio.importing import (
     read_table,
 )
 from accounts.models import User
+from relationships.recompute import recompute_request
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,21 @@ class _NoProgress:
 
 
 @contextmanager
+def gc_paused():
+    """Pause Python's cycle collector while importing. An import makes millions of small tuples,
+    lists and dicts that live until it ends, and every full collection walks all of them: about
+    a tenth of a large import's time, for cycles there are none of. Reference counting frees
+    everything as usual; the collector resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
 def step(bar, description: str):
     """Show what the import does now on the progress bar; count it done afterwards."""
     bar.set_description_str(description)
@@ -86,7 +103,7 @@ def csv_import(
         )
     context = ImportContext(user=user)
     try:
-        with (progress or _NoProgress)(total=3 * len(chosen), unit="step") as bar:
+        with (progress or _NoProgress)(total=3 * len(chosen), unit="step") as bar, gc_paused():
             results = import_tables(chosen, files, context, bar, ignored)
     except IntegrityError as error:
         message = (
@@ -96,9 +113,9 @@ def csv_import(
         raise ImportRejected([RowError("", None, None, message)], ignored) from error
     summary = ImportSummary(results, ignored)
     logger.info("CSV import by %s: %s", user or "the command line", "; ".join(map(str, results)))
-    # The import is committed here (or, when a caller wraps it in a transaction of its own, will
-    # be). Work that follows an import on the accounts it changed, summary.touched_accounts,
-    # belongs here, enqueued with transaction.on_commit so that it never reads uncommitted data.
+    # One recompute request per account the import changed; the task runs after commit.
+    with transaction.atomic():
+        recompute_request(account_ids=summary.touched_accounts)
     return summary
 
 

@@ -407,3 +407,52 @@ def test_reading_a_big_file_keeps_memory_per_row_small(org):
 
     assert table.errors == []
     assert peak < 10 * len(data), (peak, len(data))  # about 7 times, 800 bytes a row
+
+
+def test_spaces_around_cells_are_ignored(org):
+    data = (
+        b"account_external_id , stakeholder_external_ids,occurred_at,channel,touchpoint,"
+        b"direction,sentiment,verbosity,response_hours,summary,our_person_email\n"
+        b" A-1 , S-1 ; S-2 , 2025-03-04T10:30:00 , call ,service, inbound , -1 ,,, Hi ,\n"
+    )
+
+    csv_import(files={**good_files(), "interactions.csv": data})
+
+    call = Interaction.objects.get()
+    assert (people(call), call.channel.slug, call.sentiment, call.summary) == (
+        ["S-1", "S-2"],
+        "call",
+        -1,
+        "Hi",
+    )
+
+
+def test_many_keys_are_matched_through_a_temporary_table(org, monkeypatch):
+    """PostgreSQL matches more than TABLE_ABOVE keys by joining a temporary table."""
+    from accounts.dataio import bulk
+
+    csv_import(files=all_good_files())
+    monkeypatch.setattr(bulk, "TABLE_ABOVE", 1)
+
+    summary = csv_import(files=all_good_files())
+
+    assert [result.unchanged for result in summary.files] == [2, 5, 3, 3, 3, 2, 3]
+    assert summary.touched_accounts == set()
+
+
+def test_external_ids_with_quotes_commas_and_backslashes_are_matched(org):
+    odd = ['S "quoted"', "S\\back", "S,comma", "NULL", "{S}", " S space"]
+    rows = [stakeholder(external_id, strength="3") for external_id in odd]
+    files = {**good_files(), "stakeholders.csv": as_csv("stakeholders.csv", rows)}
+    files["interactions.csv"] = as_csv(
+        "interactions.csv", [interaction(stakeholder_external_ids='S "quoted";S\\back;{S}')]
+    )
+    csv_import(files=files)
+
+    summary = csv_import(files=files)
+
+    assert [str(result) for result in summary.files][1::2] == [
+        "stakeholders.csv: 0 created, 0 updated, 6 unchanged",
+        "interactions.csv: 0 created, 0 updated, 1 unchanged",
+    ]
+    assert people(Interaction.objects.get()) == ['S "quoted"', "S\\back", "{S}"]

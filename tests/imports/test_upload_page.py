@@ -4,8 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Account
-from relationships.models import Stakeholder
-from tests.imports.files import account, as_csv, good_files, stakeholder
+from relationships.models import Interaction, Stakeholder
+from tests.imports.files import account, all_good_files, as_csv, good_files, moment, stakeholder
 
 URL = reverse("import_upload")
 
@@ -82,3 +82,27 @@ def test_the_same_file_twice_is_a_form_error(client, org):
 
     assert "Pick each file once: accounts.csv is there twice." in response.text
     assert not Account.objects.filter(external_id="A-1").exists()
+
+
+def test_manager_imports_activity_files_on_the_page(client, org):
+    client.force_login(org.manager)
+
+    response = client.post(URL, uploads(all_good_files()))
+
+    assert "Import done." in response.text
+    assert '<td>interactions.csv</td><td class="text-end">3</td>' in response.text
+    assert '<td>open_items.csv</td><td class="text-end">3</td>' in response.text
+    assert "<code>pulse_checks.csv</code>" in response.text
+    assert Interaction.objects.filter(account__team=org.team).count() == 3
+
+
+def test_activity_row_errors_are_listed_on_the_page(client, org, database_state):
+    client.force_login(org.manager)
+    before = database_state()
+    files = {**all_good_files(), "moments.csv": as_csv("moments.csv", [moment(emotion="meh")])}
+
+    response = client.post(URL, uploads(files))
+
+    assert "Nothing was imported: 1 error." in response.text
+    assert "<td>moments.csv</td><td>2</td><td>emotion</td>" in response.text
+    assert database_state() == before

@@ -283,3 +283,13 @@ def test_recompute_scores_command_runs_here_without_a_broker(org, capsys):
     call_command("recompute_scores")
     assert AccountScore.objects.count() == Account.objects.count() == 2
     assert "Recomputed the scores of 2 accounts." in capsys.readouterr().out
+
+
+def test_an_import_asks_for_one_recompute_per_account_it_changed(org):
+    from accounts.dataio.services import csv_import
+    from tests.imports.files import good_files
+
+    summary = csv_import(files=good_files())
+    requested = set(RecomputeRequest.objects.values_list("account_id", flat=True))
+    assert requested == summary.touched_accounts
+    assert requested

@@ -1,0 +1,113 @@
+"""What the import benchmarks share: a throw-away database, the users and teams, timing.
+
+The benchmarks create the database rapport_bench (RAPPORT_BENCH_DB overrides the name) on the
+server of DATABASE_URL and drop it again at the end; they print figures and assert nothing.
+"""
+
+import logging
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+BENCH_DB = os.environ.get("RAPPORT_BENCH_DB", "rapport_bench")
+PROJECT = Path(__file__).resolve().parent.parent
+USERS, TEAMS = 20, 4
+
+
+def server_url(url: str, database: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
+
+
+def drop_database(url: str) -> None:
+    with psycopg.connect(server_url(url, "postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def run_on_bench_database(run: Callable[[], None]) -> None:
+    """Create the benchmark database, set Django up on it, call `run`, drop the database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if urlsplit(url).scheme not in {"postgres", "postgresql"}:
+        sys.exit("Set DATABASE_URL=postgres://... : the benchmark runs on PostgreSQL.")
+    drop_database(url)
+    with psycopg.connect(server_url(url, "postgres"), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    os.environ["DATABASE_URL"] = server_url(url, BENCH_DB)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    sys.path.insert(0, str(PROJECT))
+    import django
+
+    django.setup()
+    try:
+        from django.core.management import call_command
+
+        logging.getLogger("accounts.dataio.services").setLevel(logging.WARNING)
+        call_command("migrate", verbosity=0)
+        run()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(url)
+
+
+def create_users_and_teams():
+    """The importing admin, the CSMs csm0..csm19@bench.example and Team 0..3; returns the admin."""
+    from accounts.models import Team, User
+
+    admin = User.objects.create_superuser(email="admin@bench.example")
+    User.objects.bulk_create([User(email=f"csm{n}@bench.example") for n in range(USERS)])
+    Team.objects.bulk_create([Team(name=f"Team {t}") for t in range(TEAMS)])
+    return admin
+
+
+def account_row(a: int) -> list[str]:
+    """A row of accounts.csv for account number `a` (A-<a>)."""
+    return [
+        f"A-{a}", f"Customer {a:05d}", f"customer{a}.example", "mid-market",
+        f"csm{a % USERS}@bench.example", f"Team {a % TEAMS}", "2020-01-01", "2026-06-30",
+        "100000.00", "25000.00", "100", "35", "active", "Rival Corp" if a % 3 else "",
+    ]  # fmt: skip
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def best_of(times: int, action: Callable[[], object], reset: Callable[[], object]) -> float:
+    """The shortest of `times` runs of `action`, calling `reset` (not timed) before each."""
+    best = float("inf")
+    for _ in range(times):
+        reset()
+        best = min(best, timed(action))
+    return best
+
+
+def resident_mb() -> float:
+    """The process's resident memory now, in MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def peak_resident_mb() -> float:
+    """The most resident memory the process has used so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+
+
+def print_figures(figures: list[tuple[str, float, int]]) -> None:
+    for label, seconds, count in figures:
+        print(f"{label:<62} {seconds:>7.2f} s {count / seconds:>11,.0f} rows/s")
+
+
+def server_version() -> str:
+    from django.db import connection
+
+    version = connection.cursor().connection.info.server_version
+    return f"{version // 10000}.{version % 10000}"
