@@ -13,7 +13,7 @@ help:
 	@echo "make run    start Rapport with demo data on http://127.0.0.1:8000 (SQLite, eager tasks)"
 	@echo "make test   lint, migration check and the test suite"
 	@echo "make up     production-like stack: gunicorn, Celery worker and beat (needs DATABASE_URL, CELERY_BROKER_URL)"
-	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions (needs DATABASE_URL=postgres://...)"
+	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, and the score recompute (needs DATABASE_URL=postgres://...)"
 
 $(PY):
 	@python=$$(scripts/find_python.sh) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -57,6 +57,7 @@ bench: $(VENV)/.dev
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make bench runs on PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db (it creates and drops the database rapport_bench on that server)."; exit 1;; esac
 	$(PY) bench/import_stakeholders.py
 	$(PY) bench/import_interactions.py
+	$(PY) bench/recompute_scores.py
 
 clean:
 	rm -rf $(VENV) staticfiles rapport.sqlite3* test_rapport_*.sqlite3* .pytest_cache .ruff_cache
