@@ -27,7 +27,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-ACCOUNTS, PEOPLE_PER_ACCOUNT, INTERACTIONS = 2_000, 10, 1_000_000
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))  # e.g. 0.1 for a quick run at a tenth
+ACCOUNTS, PEOPLE_PER_ACCOUNT = int(2_000 * SCALE), 10
+INTERACTIONS = int(1_000_000 * SCALE)
 BENCH_DB = "rapport_bench_scores"
 PROJECT = Path(__file__).resolve().parent.parent
 
