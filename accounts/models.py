@@ -42,6 +42,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         MANAGER = "manager", "Manager"
         ADMIN = "admin", "Admin"
 
+    class GapEmails(models.TextChoices):
+        EACH = "each", "An email for each gap detected or reopened"
+        DAILY = "daily", "One daily digest of them"
+        OFF = "off", "No email"
+
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CSM)
@@ -50,6 +55,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    gap_emails = models.CharField(
+        "gap emails",
+        max_length=5,
+        choices=GapEmails.choices,
+        default=GapEmails.EACH,
+        help_text="How to hear about relationship gaps on the accounts you own.",
+    )
 
     objects = UserManager()
 
@@ -129,6 +141,11 @@ DERIVED_FIELDS = [
     "score_confidence",
     "score_trend_30d",
     "engagement_drop",
+    "customer_voice",
+    "product_usage",
+    "csm_perception",
+    "gap_size",
+    "gap_class",
 ]
 
 
@@ -207,6 +224,20 @@ class Account(models.Model):
         help_text="Change of the score over the last 30 days.",
     )  # fmt: skip
     engagement_drop = models.BooleanField(default=False, editable=False)
+    # The relationship gap's factors (-1..+1) and class, also written only by the recompute.
+    customer_voice = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
+    product_usage = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
+    csm_perception = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
+    gap_size = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
+    gap_class = models.CharField(max_length=30, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
     objects = AccountQuerySet.as_manager()

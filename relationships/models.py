@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account
+from relationships import gaps
 from relationships.orgchart import creates_cycle
 
 
@@ -478,6 +480,34 @@ class ScoringConfiguration(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Alert when an account's score falls this much in 30 days.",
     )
+    gap_threshold = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(Decimal("0.05")), MaxValueValidator(2)],
+        help_text="A gap is detected when the factors spread this much (on -1..+1).",
+    )
+    gap_side = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.20"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="A factor at or above +this is happy, at or below -this unhappy.",
+    )
+    voice_days = models.PositiveIntegerField(
+        default=180,
+        validators=[MinValueValidator(1)],
+        help_text="What the customer said counts for this many days.",
+    )
+    pulse_max_age_days = models.PositiveIntegerField(
+        default=180,
+        validators=[MinValueValidator(1)],
+        help_text="An older pulse check no longer tells the CSM's read.",
+    )
+    gap_reopen_days = models.PositiveIntegerField(
+        default=60,
+        help_text="A gap that comes back this soon after its case was resolved reopens it.",
+    )
 
     class Meta:
         ordering = ["-pk"]
@@ -524,11 +554,22 @@ class StakeholderScore(Snapshot):
         return f"{self.stakeholder_id}: {self.value} on {self.day}"
 
 
+def _factor(help_text: str):
+    return models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, help_text=help_text
+    )
+
+
 class AccountScore(Snapshot):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores")
     parts = models.JSONField(
         default=dict, help_text="Breadth, key coverage, penalties and flags behind the value."
     )
+    customer_voice = _factor("What the customer says, -1..+1.")
+    product_usage = _factor("Usage against its baseline and entitlement, -1..+1.")
+    csm_perception = _factor("The CSM's latest pulse, fading with age, -1..+1.")
+    gap_size = _factor("The spread between the known factors.")
+    gap_class = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["account", "-day"]
@@ -577,3 +618,152 @@ class RecomputeRequest(models.Model):
 
     def __str__(self):
         return f"Recompute account {self.account_id}"
+
+
+class GapClass(models.TextChoices):
+    """The kinds of relationship gap (relationships.gaps); the values are export codes."""
+
+    SAYS_HAPPY_USAGE_DOWN = (
+        gaps.SAYS_HAPPY_USAGE_DOWN,
+        gaps.CLASS_LABELS[gaps.SAYS_HAPPY_USAGE_DOWN],
+    )
+    USES_NEEDS_UNMET = gaps.USES_NEEDS_UNMET, gaps.CLASS_LABELS[gaps.USES_NEEDS_UNMET]
+    CSM_FINE_CUSTOMER_NOT = (
+        gaps.CSM_FINE_CUSTOMER_NOT,
+        gaps.CLASS_LABELS[gaps.CSM_FINE_CUSTOMER_NOT],
+    )
+    CSM_WORRIED_CUSTOMER_HAPPY = (
+        gaps.CSM_WORRIED_CUSTOMER_HAPPY,
+        gaps.CLASS_LABELS[gaps.CSM_WORRIED_CUSTOMER_HAPPY],
+    )
+    GENERIC = gaps.GENERIC, gaps.CLASS_LABELS[gaps.GENERIC]
+
+
+class Playbook(models.Model):
+    """The next actions for one class of gap, copied as a checklist into each new case."""
+
+    gap_class = models.CharField(max_length=30, choices=GapClass.choices, unique=True)
+    summary = models.CharField(max_length=300, help_text="The aim, in one sentence.")
+
+    class Meta:
+        ordering = ["gap_class"]
+
+    def __str__(self):
+        return self.get_gap_class_display()
+
+
+class PlaybookStep(models.Model):
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["playbook", "position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class GapCase(models.Model):
+    """One relationship gap at one account, worked from detection to resolution.
+
+    At most one open case per account and class (a database constraint); detection creates,
+    follows and reopens cases (relationships.gap_cases), people move them through the states.
+    """
+
+    class State(models.TextChoices):
+        DETECTED = gaps.DETECTED, "Detected"
+        ACKNOWLEDGED = gaps.ACKNOWLEDGED, "Acknowledged"
+        INVESTIGATING = gaps.INVESTIGATING, "Investigating"
+        ACTION_PLANNED = gaps.ACTION_PLANNED, "Action planned"
+        RESOLVED = gaps.RESOLVED, "Resolved"
+        DISMISSED = gaps.DISMISSED, "Dismissed"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="gap_cases")
+    gap_class = models.CharField(max_length=30, choices=GapClass.choices)
+    state = models.CharField(max_length=15, choices=State.choices, default=State.DETECTED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="gap_cases",
+        help_text="Who works the case: the account's CSM unless reassigned.",
+    )
+    due_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    dismissed_reason = models.TextField(blank=True)
+    converged = models.BooleanField(
+        default=False, help_text="The factors agree again: confirm the resolution."
+    )
+    opened_at = models.DateTimeField()
+    state_changed_at = models.DateTimeField()
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "gap_class"],
+                condition=Q(state__in=gaps.OPEN_STATES),
+                name="gap_case_one_open_per_class",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=gaps.OPEN_STATES, closed_on__isnull=True)
+                | Q(state__in=gaps.CLOSED_STATES, closed_on__isnull=False),
+                name="gap_case_closed_on_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=gaps.DISMISSED) | ~Q(dismissed_reason=""),
+                name="gap_case_dismissed_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "opened_at"])]
+
+    def __str__(self):
+        return f"{self.get_gap_class_display()} at {self.account}"
+
+    def get_absolute_url(self):
+        return reverse("gap_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in gaps.OPEN_STATES
+
+
+class GapAction(models.Model):
+    """One next action of a case's checklist, from its playbook."""
+
+    case = models.ForeignKey(GapCase, on_delete=models.CASCADE, related_name="actions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["case", "position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class GapTransition(models.Model):
+    """The audit trail of a case: every state change, by whom (nobody: detection) and why."""
+
+    case = models.ForeignKey(GapCase, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=15, blank=True)
+    to_state = models.CharField(max_length=15)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_state or 'new'} -> {self.to_state}"
+
+    def get_to_state_display(self) -> str:
+        return GapCase.State(self.to_state).label

@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.dataio.bulk import in_chunks, update_rows
+from accounts.dataio.bulk import update_rows
 from accounts.models import Account
-from relationships import scoring
+from relationships import gap_cases, gaps, scoring
 from relationships.models import (
     AccountScore,
     Alert,
@@ -32,22 +32,25 @@ from relationships.models import (
     Stakeholder,
     StakeholderScore,
 )
+from relationships.sql import age_days_sql, aggregate, time_params
 
 log = logging.getLogger(__name__)
 TREND_DAYS = 30
+GAP_FIELDS = ["customer_voice", "product_usage", "csm_perception", "gap_size", "gap_class"]
 ACCOUNT_FIELDS = [
     "relationship_score",
     "relationship_label",
     "score_confidence",
     "score_trend_30d",
     "engagement_drop",
+    *GAP_FIELDS,
 ]
 
 
-def scoring_config() -> scoring.ScoringConfig:
+def configurations() -> tuple[scoring.ScoringConfig, gaps.GapConfig]:
     """The configuration in use: the newest version (the built-in defaults if there is none)."""
     row = ScoringConfiguration.objects.order_by("-pk").first()
-    return to_config(row) if row else scoring.ScoringConfig()
+    return (to_config(row) if row else scoring.ScoringConfig()), gap_cases.gap_config(row)
 
 
 def to_config(row: ScoringConfiguration) -> scoring.ScoringConfig:
@@ -83,17 +86,6 @@ def end_of(day: dt.date) -> dt.datetime:
 
 
 # --- reading -----------------------------------------------------------------------------------
-
-
-def _age_days(column: str, *, date_column: bool = False) -> str:
-    """SQL for the age in days of `column` at the as-of parameter (%(as_of)s or %(today)s)."""
-    if connection.vendor == "postgresql":
-        if date_column:
-            return f"(%(today)s::date - {column})"
-        return f"(EXTRACT(EPOCH FROM (%(as_of)s::timestamptz - {column})) / 86400.0)"
-    if date_column:
-        return f"(julianday(%(today)s) - julianday({column}))"
-    return f"(julianday(%(as_of)s) - julianday({column}))"
 
 
 INTERACTIONS_SQL = """
@@ -134,40 +126,23 @@ GROUP BY stakeholder_id
 """
 
 
-def _aggregate(sql: str, account_ids: list[int], params: dict) -> dict[int, tuple]:
-    """Run an aggregate over the rows of these accounts: one query on PostgreSQL (an array
-    parameter), one per chunk of ids on SQLite. Rows are keyed by their first column."""
-    rows = {}
-    with connection.cursor() as cursor:
-        for chunk in in_chunks(account_ids):
-            if connection.vendor == "postgresql":
-                condition, ids = "account_id = ANY(%(accounts)s)", {"accounts": chunk[0]}
-            else:
-                ids = {f"a{i}": pk for i, pk in enumerate(chunk)}
-                condition = f"account_id IN ({', '.join(f'%({name})s' for name in ids)})"
-            cursor.execute(sql.replace("{accounts}", condition), {**params, **ids})
-            rows.update({row[0]: row[1:] for row in cursor.fetchall()})
-    return rows
-
-
 def _signals(
     people: list[dict], account_ids: list[int], config: scoring.ScoringConfig, as_of: dt.datetime
 ) -> dict[int, scoring.Signals]:
     """Every stakeholder's signals, in three queries whatever the number of interactions."""
     today = as_of.date()
     params = {
-        "as_of": as_of if connection.vendor == "postgresql" else _sqlite_time(as_of),
-        "today": today if connection.vendor == "postgresql" else today.isoformat(),
+        **time_params(as_of),
         "recent": config.recent_days,
         "horizon": config.recent_days + config.baseline_days,
         "half_life": float(config.half_life_days),
         "moment_weight": config.moment_weight,
     }
-    interactions = _aggregate(
-        INTERACTIONS_SQL.replace("{age}", _age_days("occurred_at")), account_ids, params
+    interactions = aggregate(
+        INTERACTIONS_SQL.replace("{age}", age_days_sql("occurred_at")), account_ids, params
     )
-    moments = _aggregate(
-        MOMENTS_SQL.replace("{age}", _age_days("occurred_on", date_column=True)),
+    moments = aggregate(
+        MOMENTS_SQL.replace("{age}", age_days_sql("occurred_on", date_column=True)),
         account_ids,
         params,
     )
@@ -213,10 +188,6 @@ def _signals(
 
 def _float(value) -> float | None:
     return None if value is None else float(value)
-
-
-def _sqlite_time(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 # --- computing ----------------------------------------------------------------------------------
@@ -266,12 +237,16 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     day = day or timezone.localdate()
     as_of = end_of(day)
     started = timezone.now()
-    config = scoring_config()
+    config, gap_config = configurations()
     labels = dict(
         ScalePoint.objects.filter(scale__slug=Scale.RELATIONSHIP).values_list("value", "label")
     )
-    account_ids = sorted(
-        set(Account.objects.filter(pk__in=list(account_ids)).values_list("pk", flat=True))
+    # Holding the accounts' rows makes two recomputes of the same account take turns.
+    account_ids = list(
+        Account.objects.filter(pk__in=list(account_ids))
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
     )
     people = list(
         Stakeholder.objects.filter(account_id__in=account_ids).values(
@@ -281,6 +256,8 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     )  # fmt: skip
     signals = _signals(people, account_ids, config, as_of)
     earlier = _scores_before(account_ids, day - dt.timedelta(days=TREND_DAYS))
+    factors = gap_cases.gap_factors(account_ids=account_ids, as_of=as_of, config=gap_config)
+    detections = {}
 
     stakeholder_rows, by_account = [], defaultdict(list)
     alerts: list[Alert] = []
@@ -332,6 +309,9 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
         value = _decimal(result.value)
         before = earlier.get(account_id)
         trend = value - before if value is not None and before is not None else None
+        gap = gaps.detect(factors[account_id], gap_config)
+        detections[account_id] = gap.gap_class
+        gap_fields = _gap_fields(factors[account_id], gap)
         account_rows.append(
             AccountScore(
                 account_id=account_id,
@@ -343,12 +323,13 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
                 parts=_account_parts(result, members),
                 config_version=config.version,
                 computed_at=started,
+                **gap_fields,
             )
         )
         drop = any(a.kind == "engagement_drop" and a.account_id == account_id for a in alerts)
         current.append(
             (account_id, value, scoring.label(result.value, labels),
-             _decimal(result.confidence, "0.001"), trend, drop)
+             _decimal(result.confidence, "0.001"), trend, drop, *gap_fields.values())
         )  # fmt: skip
         alerts.extend(_account_alerts(account_id, result, trend, config, started))
 
@@ -356,9 +337,22 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     _upsert(AccountScore, account_rows, ["account", "day"])
     update_rows(Account, ACCOUNT_FIELDS, current)
     _replace_alerts(account_ids, alerts)
+    gap_cases.gap_cases_sync(detections=detections, today=day, config=gap_config, now=started)
     RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
     log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), len(people))
     return Result(accounts=len(account_ids), stakeholders=len(people))
+
+
+def _gap_fields(factors: gaps.Factors, gap: gaps.Gap) -> dict:
+    """The gap's factors and class as stored on the snapshot and the account (same order as
+    GAP_FIELDS)."""
+    return {
+        "customer_voice": _decimal(factors.customer_voice, "0.001"),
+        "product_usage": _decimal(factors.product_usage, "0.001"),
+        "csm_perception": _decimal(factors.csm_perception, "0.001"),
+        "gap_size": _decimal(gap.size, "0.001"),
+        "gap_class": gap.gap_class,
+    }
 
 
 def _account_components(members, config) -> dict:
@@ -432,7 +426,7 @@ def _scores_before(account_ids: list[int], day: dt.date) -> dict[int, Decimal]:
 def _upsert(model, rows: list, unique: list[str]) -> None:
     """INSERT ... ON CONFLICT (unique) DO UPDATE: one statement per 1,000 rows."""
     fields = ["value", "label", "confidence", "components", "config_version", "computed_at"]
-    fields += ["parts"] if model is AccountScore else []
+    fields += ["parts", *GAP_FIELDS] if model is AccountScore else []
     model.objects.bulk_create(
         rows, batch_size=1000, update_conflicts=True, unique_fields=unique, update_fields=fields
     )

@@ -1,0 +1,335 @@
+"""The relationship gap model (seed 000): plain functions on plain values, no ORM.
+
+Three factors, each on one happiness scale from -1 (unhappy) to +1 (happy), or unknown (None):
+
+- customer voice: what the customer says (survey answers, moments they identified, how their
+  own messages to us feel);
+- product usage: usage against the account's own baseline, and how much of what they bought
+  they use (seats, features);
+- CSM perception: the CSM's latest pulse check, fading towards neutral as it ages.
+
+The gap is the spread between the known factors (at least two). Past the configured threshold
+a gap is detected and classified by the first rule of CLASS_RULES that holds (docs/scoring.md
+has the table). The case lifecycle (`case_plan`) and the workflow (`can_move`) are here too, so
+that every rule is testable without a database.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+SAYS_HAPPY_USAGE_DOWN = "says_happy_usage_down"
+USES_NEEDS_UNMET = "uses_needs_unmet"
+CSM_FINE_CUSTOMER_NOT = "csm_fine_customer_not"
+CSM_WORRIED_CUSTOMER_HAPPY = "csm_worried_customer_happy"
+GENERIC = "generic"
+
+CLASS_LABELS = {
+    SAYS_HAPPY_USAGE_DOWN: "Says happy, usage down",
+    USES_NEEDS_UNMET: "Uses it, needs unmet",
+    CSM_FINE_CUSTOMER_NOT: "CSM feels fine, customer says otherwise",
+    CSM_WORRIED_CUSTOMER_HAPPY: "CSM worried, customer happy",
+    GENERIC: "Factors disagree",
+}
+
+# Workflow states, in board order. Open states can move to one another (except back to
+# "detected", which only detection sets) and to a closed state; closed states are final for
+# people: a resolved case reopens only when detection sees its gap come back.
+DETECTED = "detected"
+ACKNOWLEDGED = "acknowledged"
+INVESTIGATING = "investigating"
+ACTION_PLANNED = "action_planned"
+RESOLVED = "resolved"
+DISMISSED = "dismissed"
+OPEN_STATES = (DETECTED, ACKNOWLEDGED, INVESTIGATING, ACTION_PLANNED)
+CLOSED_STATES = (RESOLVED, DISMISSED)
+
+EMOTION_HAPPINESS = {"enraged": -1.0, "missed": -0.5, "met": 0.2, "delighted": 1.0}
+
+
+@dataclass(frozen=True)
+class GapConfig:
+    """The gap model's numbers; admins edit them with the scoring configuration."""
+
+    threshold: float = 0.6  # spread between factors at which a gap is detected
+    side: float = 0.2  # a factor at or above +side is happy, at or below -side unhappy
+    voice_days: int = 180  # what the customer said counts for this long
+    voice_half_life_days: float = 60.0
+    moment_weight: float = 2.0  # a moment they identified counts as much as 2 messages
+    survey_weight: float = 3.0
+    usage_baseline_periods: int = 3
+    pulse_half_life_days: float = 60.0
+    pulse_max_age_days: int = 180
+    reopen_days: int = 60  # a resolved case this recent reopens instead of a new one
+
+
+@dataclass(frozen=True)
+class Factors:
+    customer_voice: float | None = None
+    product_usage: float | None = None
+    csm_perception: float | None = None
+
+    def known(self) -> list[float]:
+        values = (self.customer_voice, self.product_usage, self.csm_perception)
+        return [value for value in values if value is not None]
+
+
+@dataclass(frozen=True)
+class Gap:
+    size: float | None  # the spread, None with fewer than two known factors
+    gap_class: str  # "" when no gap is detected
+
+
+def clamp(value: float, low: float = -1.0, high: float = 1.0) -> float:
+    return min(high, max(low, value))
+
+
+def fade(age_days: float, half_life_days: float) -> float:
+    return 0.5 ** (max(age_days, 0.0) / half_life_days)
+
+
+# --- the three factors -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoiceSum:
+    """Recency-weighted sums of what the customer said: sum of weight x happiness, of weight."""
+
+    weighted: float = 0.0
+    weight: float = 0.0
+    inputs: int = 0
+
+    def __add__(self, other: "VoiceSum") -> "VoiceSum":
+        return VoiceSum(
+            self.weighted + other.weighted, self.weight + other.weight, self.inputs + other.inputs
+        )
+
+
+def voice_inputs(
+    *,
+    today: date,
+    config: GapConfig,
+    inbound_sentiments: Iterable[tuple[date, int]] = (),
+    moments: Iterable[tuple[date, str, int]] = (),
+    survey_answers: Iterable[tuple[date, float]] = (),
+) -> VoiceSum:
+    """The voice sums from raw events (the recompute gets the same sums from SQL):
+    inbound interactions (sentiment -2..+2), moments the customer identified (emotion,
+    intensity 1-3) and survey answers already on the -1..+1 scale, within the voice window."""
+    total = VoiceSum()
+    events = [(day, value / 2, 1.0) for day, value in inbound_sentiments]
+    events += [
+        (day, EMOTION_HAPPINESS[emotion], config.moment_weight * intensity / 2)
+        for day, emotion, intensity in moments
+    ]
+    events += [(day, value, config.survey_weight) for day, value in survey_answers]
+    for day, value, weight in events:
+        age = (today - day).days
+        if 0 <= age < config.voice_days:
+            weight *= fade(age, config.voice_half_life_days)
+            total += VoiceSum(weight * value, weight, 1)
+    return total
+
+
+def customer_voice(voice: VoiceSum) -> float | None:
+    return clamp(voice.weighted / voice.weight) if voice.weight > 0 else None
+
+
+@dataclass(frozen=True)
+class UsagePoint:
+    period_start: date
+    active_users: int | None = None
+    usage_value: float | None = None
+    features_used: int | None = None
+    features_available: int | None = None
+
+    @property
+    def metric(self) -> float | None:
+        """The usage measure trends are read on: the usage value, else active users."""
+        return self.usage_value if self.usage_value is not None else self.active_users
+
+
+USAGE_WEIGHTS = {"trend": 0.5, "seats": 0.25, "features": 0.25}
+
+
+def usage_parts(
+    points: Sequence[UsagePoint], *, seats_purchased: int | None, config: GapConfig
+) -> dict[str, float | None]:
+    """Trend: the latest period against the mean of the periods before it (a fall of half is
+    -1, a rise of half +1); seats and features: the share in use, from -1 (none) to +1 (all)."""
+    points = sorted(points, key=lambda point: point.period_start)
+    if not points:
+        return dict.fromkeys(USAGE_WEIGHTS)
+    latest = points[-1]
+    before = [p.metric for p in points[-1 - config.usage_baseline_periods : -1]]
+    before = [value for value in before if value is not None]
+    trend = None
+    if latest.metric is not None and before and sum(before) > 0:
+        trend = clamp(2 * (latest.metric / (sum(before) / len(before)) - 1))
+    seats = None
+    if seats_purchased and latest.active_users is not None:
+        seats = 2 * min(1.0, latest.active_users / seats_purchased) - 1
+    features = None
+    if latest.features_available and latest.features_used is not None:
+        features = 2 * min(1.0, latest.features_used / latest.features_available) - 1
+    return {"trend": trend, "seats": seats, "features": features}
+
+
+def product_usage(
+    points: Sequence[UsagePoint], *, seats_purchased: int | None, config: GapConfig
+) -> float | None:
+    parts = usage_parts(points, seats_purchased=seats_purchased, config=config)
+    known = {name: value for name, value in parts.items() if value is not None}
+    if not known:
+        return None
+    weight = sum(USAGE_WEIGHTS[name] for name in known)
+    return clamp(sum(USAGE_WEIGHTS[name] * value for name, value in known.items()) / weight)
+
+
+def csm_perception(
+    pulse: tuple[date, int] | None, *, today: date, config: GapConfig
+) -> float | None:
+    """The latest pulse (happiness 1-5) on -1..+1, fading towards neutral with age; unknown
+    when there is none or it is older than the configured maximum age."""
+    if pulse is None:
+        return None
+    checked_on, happiness = pulse
+    age = (today - checked_on).days
+    if age < 0 or age > config.pulse_max_age_days:
+        return None
+    return (happiness - 3) / 2 * fade(age, config.pulse_half_life_days)
+
+
+# --- detection and classification -------------------------------------------------------------
+
+
+def _happy(value, config):
+    return value is not None and value >= config.side
+
+
+def _unhappy(value, config):
+    return value is not None and value <= -config.side
+
+
+def _csm_fine_customer_not(f: Factors, config: GapConfig) -> bool:
+    return _happy(f.csm_perception, config) and _unhappy(f.customer_voice, config)
+
+
+def _uses_needs_unmet(f: Factors, config: GapConfig) -> bool:
+    return (
+        f.product_usage is not None
+        and not _unhappy(f.product_usage, config)
+        and _unhappy(f.customer_voice, config)
+        and f.product_usage - f.customer_voice >= config.threshold
+    )
+
+
+def _says_happy_usage_down(f: Factors, config: GapConfig) -> bool:
+    return _happy(f.customer_voice, config) and _unhappy(f.product_usage, config)
+
+
+def _csm_worried_customer_happy(f: Factors, config: GapConfig) -> bool:
+    customer = (f.customer_voice, f.product_usage)
+    return (
+        _unhappy(f.csm_perception, config)
+        and any(_happy(value, config) for value in customer)
+        and not any(_unhappy(value, config) for value in customer)
+    )
+
+
+# First rule that holds wins; GENERIC takes any other detected gap.
+CLASS_RULES = (
+    (CSM_FINE_CUSTOMER_NOT, _csm_fine_customer_not),
+    (USES_NEEDS_UNMET, _uses_needs_unmet),
+    (SAYS_HAPPY_USAGE_DOWN, _says_happy_usage_down),
+    (CSM_WORRIED_CUSTOMER_HAPPY, _csm_worried_customer_happy),
+)
+
+
+def detect(factors: Factors, config: GapConfig) -> Gap:
+    """The gap's size and, when it reaches the threshold, its class."""
+    known = factors.known()
+    if len(known) < 2:
+        return Gap(None, "")
+    size = max(known) - min(known)
+    if size < config.threshold - 1e-9:
+        return Gap(size, "")
+    for gap_class, holds in CLASS_RULES:
+        if holds(factors, config):
+            return Gap(size, gap_class)
+    return Gap(size, GENERIC)
+
+
+# --- the case lifecycle ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What detection needs to know of an existing case."""
+
+    pk: int
+    gap_class: str
+    state: str
+    closed_on: date | None = None
+    converged: bool = False
+
+
+@dataclass
+class CasePlan:
+    """What to do with one account's cases after a detection."""
+
+    create: str = ""  # the class of a new case to open
+    reopen: int | None = None  # a resolved case whose gap came back
+    converged: list[int] = field(default_factory=list)  # cases whose gap has gone
+    diverged: list[int] = field(default_factory=list)  # cases whose gap is there (again)
+
+
+def case_plan(
+    gap_class: str, cases: Iterable[CaseView], *, today: date, config: GapConfig
+) -> CasePlan:
+    """Open at most one case per account and class. An open case follows its gap: marked
+    converged ("gap closed, confirm resolution") when the gap goes, unmarked when it is back.
+    A case resolved in the last `reopen_days` whose gap went away and came back reopens; one
+    resolved or dismissed while its gap was still there is respected for that long."""
+    plan = CasePlan()
+    recent_closed = None
+    open_of_class = False
+    for case in cases:
+        present = case.gap_class == gap_class
+        if case.state in OPEN_STATES:
+            open_of_class |= present
+            if case.converged == present:
+                (plan.diverged if present else plan.converged).append(case.pk)
+            continue
+        if case.closed_on is None or (today - case.closed_on).days > config.reopen_days:
+            continue
+        if not present:
+            if not case.converged:
+                plan.converged.append(case.pk)
+        elif recent_closed is None or case.closed_on > recent_closed.closed_on:
+            recent_closed = case
+    if not gap_class or open_of_class:
+        return plan
+    if recent_closed is None:
+        plan.create = gap_class
+    elif recent_closed.converged:
+        if recent_closed.state == RESOLVED:
+            plan.reopen = recent_closed.pk
+        else:
+            plan.create = gap_class
+    return plan
+
+
+def can_move(state: str, to: str) -> str:
+    """'' when a person may move a case from `state` to `to`, else why not, in words."""
+    if to not in OPEN_STATES + CLOSED_STATES:
+        return "Unknown state."
+    if state == to:
+        return "The case is already in that state."
+    if state == DISMISSED:
+        return "This case was dismissed; it cannot be resolved or moved any more."
+    if state == RESOLVED:
+        return "This case is resolved; it reopens by itself if its gap comes back."
+    if to == DETECTED:
+        return "Only detection puts a case back to detected."
+    return ""
