@@ -23,6 +23,7 @@ from relationships.forms import (
 )
 from relationships.models import Scale
 from relationships.selectors import (
+    account_gaps,
     account_score_card,
     activity_choices,
     scales,
@@ -42,7 +43,6 @@ LIST_COLUMNS = [
     ("score", "Score"),
 ]
 PLACEHOLDERS = [
-    ("Relationship gaps", "Where what the customer says, their usage and your own read disagree."),
     ("Competitors", "How our relationship compares with the leading competitor, by dimension."),
     ("Surveys", "Relationship surveys sent to this account's stakeholders and their answers."),
     ("Four goals", "Longevity, footprint, advocates and the feedback loop."),
@@ -97,6 +97,7 @@ def render_account_page(request, account, *, fragment=None, **extra):
     if fragment is None:
         context["usage_chart"] = usage_chart(list(account.usage.order_by("period_start")))
         context["placeholders"] = PLACEHOLDERS
+        context.update(account_gaps(account))
     template = "accounts/account_detail.html"
     if fragment and request.htmx:
         template += f"#{fragment}"

@@ -6,10 +6,14 @@ from relationships.models import (
     AccountScore,
     Alert,
     Channel,
+    GapCase,
+    GapTransition,
     Interaction,
     Moment,
     MomentType,
     OpenItem,
+    Playbook,
+    PlaybookStep,
     PulseCheck,
     Scale,
     ScalePoint,
@@ -128,6 +132,15 @@ class ScoringConfigurationAdmin(admin.ModelAdmin):
             },
         ),
         ("Alerts", {"fields": ["engagement_drop_ratio", "sentiment_drop", "score_drop"]}),
+        (
+            "Relationship gaps",
+            {
+                "fields": [
+                    "gap_threshold", "gap_side", "voice_days", "pulse_max_age_days",
+                    "gap_reopen_days",
+                ]
+            },
+        ),
     ]  # fmt: skip
 
     def has_delete_permission(self, request, obj=None):
@@ -165,4 +178,48 @@ class AlertAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PlaybookStepInline(admin.TabularInline):
+    model = PlaybookStep
+    extra = 1
+    fields = ["position", "text"]
+
+
+@admin.register(Playbook)
+class PlaybookAdmin(admin.ModelAdmin):
+    """Each gap class's next actions; a new case copies them as its checklist."""
+
+    list_display = ["__str__", "summary"]
+    inlines = [PlaybookStepInline]
+
+
+class GapTransitionInline(admin.TabularInline):
+    model = GapTransition
+    fields = ["at", "from_state", "to_state", "by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GapCase)
+class GapCaseAdmin(admin.ModelAdmin):
+    """Cases are worked on the gap board; here they can be reassigned and read."""
+
+    list_display = ["account", "gap_class", "state", "owner", "opened_at", "converged"]
+    list_filter = ["state", "gap_class", "converged"]
+    search_fields = ["account__name"]
+    list_select_related = ["account", "owner"]
+    fields = ["account", "gap_class", "state", "owner", "due_on", "notes", "dismissed_reason"]
+    readonly_fields = ["account", "gap_class", "state", "dismissed_reason"]
+    inlines = [GapTransitionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -765,5 +765,8 @@ class GapTransition(models.Model):
     def __str__(self):
         return f"{self.from_state or 'new'} -> {self.to_state}"
 
+    def get_from_state_display(self) -> str:
+        return GapCase.State(self.from_state).label if self.from_state else ""
+
     def get_to_state_display(self) -> str:
         return GapCase.State(self.to_state).label

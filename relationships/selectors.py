@@ -4,20 +4,23 @@ import datetime as dt
 from dataclasses import dataclass
 from statistics import median
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import charts
 from accounts.models import Account
-from relationships import maps, scoring
+from relationships import gaps, maps, scoring
 from relationships.forms import ActivityChoices
 from relationships.models import (
     AccountScore,
     Channel,
+    GapCase,
+    GapTransition,
     Interaction,
     Moment,
     MomentType,
+    Playbook,
     RecomputeRequest,
     ScalePoint,
     Stakeholder,
@@ -227,3 +230,105 @@ def account_score_card(account: Account) -> dict:
 def stakeholder_score_card(person: Stakeholder) -> dict:
     since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
     return score_card(list(person.scores.filter(day__gte=since).order_by("day")))
+
+
+# --- relationship gaps ----------------------------------------------------------------------
+
+_playbook_summary = Playbook.objects.filter(gap_class=OuterRef("gap_class")).values("summary")[:1]
+BOARD_RECENT_DAYS = 30  # closed cases stay on the board this long
+FACTORS = [
+    ("customer_voice", "Customer voice", "V"),
+    ("product_usage", "Product usage", "U"),
+    ("csm_perception", "CSM perception", "C"),
+]
+
+
+def factor_marks(account: Account) -> list[dict]:
+    """The account's three gap factors, each placed on the happiness scale drawn from x=10
+    (-1, unhappy) to x=210 (+1, happy), and described in words for screen readers."""
+    marks = []
+    for field, label, letter in FACTORS:
+        value = getattr(account, field)
+        marks.append(
+            {
+                "field": field,
+                "label": label,
+                "letter": letter,
+                "value": value,
+                "x": None if value is None else round(110 + float(value) * 100, 1),
+                "describe": f"{label} {'unknown' if value is None else f'{value:+.2f}'}",
+            }
+        )
+    return marks
+
+
+def get_gap_case_for_user(user, pk) -> GapCase:
+    """The case with `pk` if `user` may see its account; 404 otherwise."""
+    return get_object_or_404(
+        GapCase.objects.filter(account__in=Account.objects.visible_to(user)).select_related(
+            "account", "account__team", "owner"
+        ),
+        pk=pk,
+    )
+
+
+def gap_board(*, user, filters: dict) -> list[dict]:
+    """The board's columns, one per state: the open cases and those closed in the last
+    BOARD_RECENT_DAYS days, oldest first, with their checklist progress. One query."""
+    since = timezone.localdate() - dt.timedelta(days=BOARD_RECENT_DAYS)
+    cases = (
+        GapCase.objects.filter(account__in=Account.objects.visible_to(user))
+        .filter(Q(state__in=gaps.OPEN_STATES) | Q(closed_on__gte=since))
+        .select_related("account", "owner")
+        .annotate(
+            actions_total=Count("actions"),
+            actions_done=Count("actions", filter=Q(actions__done_at__isnull=False)),
+        )
+        .order_by("opened_at", "pk")
+    )
+    for name, lookup in (("team", "account__team"), ("owner", "owner"), ("gap_class", "gap_class")):
+        if filters.get(name):
+            cases = cases.filter(**{lookup: filters[name]})
+    columns = {state: [] for state in GapCase.State.values}
+    for case in cases:
+        case.marks = factor_marks(case.account)
+        case.targets = board_moves(case.state)
+        columns[case.state].append(case)
+    return [
+        {"state": state, "label": label, "cases": columns[state]}
+        for state, label in GapCase.State.choices
+    ]
+
+
+def board_moves(state: str) -> list[tuple[str, str]]:
+    """Where a card can go from the board, the next states first. Dismissing needs a reason,
+    so it is done on the case page."""
+    order = [*gaps.OPEN_STATES, gaps.RESOLVED]
+    ahead = order[order.index(state) + 1 :] if state in order else []
+    labels = dict(GapCase.State.choices)
+    return [
+        (to, labels[to])
+        for to in ahead + [s for s in order if s not in ahead]
+        if not gaps.can_move(state, to)
+    ]
+
+
+def account_gaps(account: Account) -> dict:
+    """The account page's gap section: the factors and the open cases with their checklists."""
+    cases = (
+        GapCase.objects.filter(account=account, state__in=gaps.OPEN_STATES)
+        .select_related("owner")
+        .annotate(playbook_summary=Subquery(_playbook_summary))
+        .prefetch_related("actions")
+    )
+    return {"gap_marks": factor_marks(account), "gap_cases": list(cases)}
+
+
+def gap_case_page(case: GapCase) -> dict:
+    """Everything the case page shows besides the case: checklist, trail, playbook aim."""
+    return {
+        "actions": list(case.actions.select_related("done_by")),
+        "trail": list(GapTransition.objects.filter(case=case).select_related("by")),
+        "playbook": Playbook.objects.filter(gap_class=case.gap_class).first(),
+        "marks": factor_marks(case.account),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relationships import views
+from relationships import gap_views, views
 
 urlpatterns = [
     path(
@@ -16,4 +16,13 @@ urlpatterns = [
     path("accounts/<int:account_pk>/log/<slug:kind>/", views.activity_log, name="activity_log"),
     path("accounts/<int:pk>/timeline/", views.account_timeline, name="account_timeline"),
     path("open-items/<int:pk>/close/", views.open_item_close_view, name="open_item_close"),
+    path("gaps/", gap_views.gap_board_view, name="gap_board"),
+    path("gaps/<int:pk>/", gap_views.gap_detail, name="gap_detail"),
+    path("gaps/<int:pk>/move/", gap_views.gap_move, name="gap_move"),
+    path("gaps/<int:pk>/edit/", gap_views.gap_edit, name="gap_edit"),
+    path(
+        "gaps/actions/<int:pk>/toggle/",
+        gap_views.gap_action_toggle_view,
+        name="gap_action_toggle",
+    ),
 ]

@@ -8,6 +8,8 @@ from django.utils import timezone
 from accounts.models import Account, Team, User
 from relationships.models import (
     Channel,
+    GapAction,
+    GapCase,
     Interaction,
     Moment,
     MomentType,
@@ -117,3 +119,25 @@ class PulseCheckFactory(factory.django.DjangoModelFactory):
     csm = factory.SubFactory(UserFactory)
     checked_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=4))
     happiness = 4
+
+
+class GapCaseFactory(factory.django.DjangoModelFactory):
+    """An open case with a one-step checklist."""
+
+    class Meta:
+        model = GapCase
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(AccountFactory)
+    gap_class = "generic"
+    owner = factory.LazyAttribute(lambda case: case.account.owner)
+    opened_at = factory.LazyFunction(timezone.now)
+    state_changed_at = factory.LazyFunction(timezone.now)
+    action = factory.RelatedFactory("tests.factories.GapActionFactory", factory_related_name="case")
+
+
+class GapActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GapAction
+
+    text = factory.Sequence(lambda n: f"Next action {n}")

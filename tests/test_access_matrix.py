@@ -11,17 +11,19 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import OpenItemFactory, StakeholderFactory
+from tests.factories import GapCaseFactory, OpenItemFactory, StakeholderFactory
 
 ROLES = ("anonymous", "csm", "outsider", "manager", "admin")
 
 OK, LOGIN, NOT_FOUND, ADMIN_LOGIN, HOME = "ok", "login", "404", "admin login", "home"
 BACK = "back to the account page"
+CASE = "back to the gap case page"
 FORBIDDEN = "403"
 PUBLIC = dict.fromkeys(ROLES, OK)
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
 TEAM_ONLY = {**SIGNED_IN, "outsider": NOT_FOUND}
 TEAM_ONLY_CHANGE = {**dict.fromkeys(ROLES, BACK), "anonymous": LOGIN, "outsider": NOT_FOUND}
+TEAM_ONLY_CASE_CHANGE = {**TEAM_ONLY_CHANGE, **dict.fromkeys(("csm", "manager", "admin"), CASE)}
 STAFF_ONLY = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "anonymous": LOGIN, "admin": OK}
 MANAGERS_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "manager": OK, "admin": OK}
 
@@ -31,7 +33,7 @@ class Route:
     expect: dict[str, str]
     args: Callable = lambda org: []
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable = field(default_factory=dict)
 
 
 def a_stakeholder(org):
@@ -40,6 +42,14 @@ def a_stakeholder(org):
 
 def an_open_item(org):
     return [OpenItemFactory(account=org.account).pk]
+
+
+def a_gap_case(org):
+    return [GapCaseFactory(account=org.account).pk]
+
+
+def a_gap_action(org):
+    return [GapCaseFactory(account=org.account).actions.get().pk]
 
 
 MATRIX: dict[str, Route] = {
@@ -62,6 +72,18 @@ MATRIX: dict[str, Route] = {
     "account_timeline": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "open_item_close": Route(TEAM_ONLY_CHANGE, args=an_open_item, method="post"),
     "stakeholder_left": Route(TEAM_ONLY_CHANGE, args=a_stakeholder, method="post"),
+    "gap_board": Route(SIGNED_IN),
+    "gap_detail": Route(TEAM_ONLY, args=a_gap_case),
+    "gap_move": Route(
+        TEAM_ONLY_CASE_CHANGE, args=a_gap_case, method="post", data={"to": "acknowledged"}
+    ),
+    "gap_edit": Route(
+        TEAM_ONLY_CASE_CHANGE,
+        args=a_gap_case,
+        method="post",
+        data=lambda org: {"owner": org.csm.pk, "due_on": "2026-12-24", "notes": "Call Ann."},
+    ),
+    "gap_action_toggle": Route(TEAM_ONLY_CASE_CHANGE, args=a_gap_action, method="post"),
     "healthz": Route(PUBLIC),
     "login": Route({**dict.fromkeys(ROLES, HOME), "anonymous": OK}),
     "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),
@@ -118,6 +140,9 @@ def assert_outcome(response, outcome, url, org):
     elif outcome == BACK:
         assert response.status_code == 302, url
         assert response.url == org.account.get_absolute_url(), url
+    elif outcome == CASE:
+        assert response.status_code == 302, url
+        assert response.url.startswith("/gaps/"), url
     elif outcome == HOME:
         assert response.status_code == 302, url
         assert response.url == "/", url
@@ -132,7 +157,8 @@ def test_access_matrix(client, org, name, role):
     url = reverse(name, args=route.args(org))
     if user := user_for(org, role):
         client.force_login(user)
-    response = getattr(client, route.method)(url, route.data)
+    data = route.data(org) if callable(route.data) else route.data
+    response = getattr(client, route.method)(url, data)
     assert_outcome(response, route.expect[role], url, org)
 
 

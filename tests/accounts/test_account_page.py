@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from accounts.models import Account, UsageSnapshot
-from tests.factories import StakeholderFactory, UserFactory
+from tests.factories import GapCaseFactory, StakeholderFactory, UserFactory
 
 HTMX = {"HX-Request": "true", "HX-Target": "profile"}
 
@@ -137,10 +137,11 @@ def test_account_page_query_count_is_the_same_at_any_size(
     client, org, django_assert_num_queries, people
 ):
     StakeholderFactory.create_batch(people, account=org.account)
+    GapCaseFactory(account=org.account)
     client.force_login(org.csm)
     # session, user, account, scales, stakeholders and their owners, competitors, usage,
     # quick-log options (people, channels, touchpoints, moment types), timeline keys,
-    # score snapshots, alerts, and whether a recompute is pending
-    with django_assert_num_queries(16):
+    # score snapshots, alerts, whether a recompute is pending, open gap cases and checklists
+    with django_assert_num_queries(18):
         response = client.get(org.account.get_absolute_url())
     assert len(response.context["stakeholders"]) == people
