@@ -51,7 +51,7 @@ EMOTION_HAPPINESS = {"enraged": -1.0, "missed": -0.5, "met": 0.2, "delighted": 1
 class GapConfig:
     """The gap model's numbers; admins edit them with the scoring configuration."""
 
-    threshold: float = 0.6  # spread between factors at which a gap is detected
+    threshold: float = 0.8  # spread between factors at which a gap is detected
     side: float = 0.2  # a factor at or above +side is happy, at or below -side unhappy
     voice_days: int = 180  # what the customer said counts for this long
     voice_half_life_days: float = 60.0

@@ -483,7 +483,7 @@ class ScoringConfiguration(models.Model):
     gap_threshold = models.DecimalField(
         max_digits=3,
         decimal_places=2,
-        default=Decimal("0.60"),
+        default=Decimal("0.80"),
         validators=[MinValueValidator(Decimal("0.05")), MaxValueValidator(2)],
         help_text="A gap is detected when the factors spread this much (on -1..+1).",
     )

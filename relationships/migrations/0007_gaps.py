@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
             name="gap_threshold",
             field=models.DecimalField(
                 decimal_places=2,
-                default=Decimal("0.60"),
+                default=Decimal("0.80"),
                 help_text="A gap is detected when the factors spread this much (on -1..+1).",
                 max_digits=3,
                 validators=[

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from relationships import gaps
 from relationships.gaps import Factors, GapConfig, UsagePoint
 
-CONFIG = GapConfig()  # threshold 0.6, side 0.2
+CONFIG = GapConfig(threshold=0.6)  # side 0.2
 TODAY = date(2026, 6, 30)
 factor = st.one_of(st.none(), st.floats(-1, 1, allow_nan=False))
 

@@ -1,0 +1,237 @@
+"""Gap detection on real data: each of the seed's scenarios, logged through the account page,
+opens a case of its class with its playbook; cases follow their gap, reopen, and stay single."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import UsageSnapshot
+from relationships import recompute
+from relationships.models import Channel, GapCase, GapTransition, MomentType, Touchpoint
+from tests.factories import AccountFactory, PulseCheckFactory, StakeholderFactory, catalog
+
+TODAY = timezone.localdate
+
+
+def usage(account, *values, seats_used=40, features=(8, 10)):
+    """Monthly usage ending this month (the way usage.csv brings it in)."""
+    start = TODAY().replace(day=1)
+    periods = [start - dt.timedelta(days=31 * back) for back in range(len(values))][::-1]
+    UsageSnapshot.objects.bulk_create(
+        UsageSnapshot(
+            account=account,
+            period_start=period.replace(day=1),
+            usage_value=Decimal(value),
+            active_users=seats_used,
+            features_used=features[0],
+            features_available=features[1],
+        )
+        for period, value in zip(periods, values, strict=True)
+    )
+
+
+def log(client, account, kind, data):
+    prefixed = {f"{kind}-{key}": value for key, value in data.items()}
+    response = client.post(f"/accounts/{account.pk}/log/{kind}/", prefixed)
+    assert response.status_code == 302, response.context["bound_form"].errors
+
+
+def customer_says(client, account, sentiment: int, times: int = 2):
+    for hours in range(times):
+        log(
+            client,
+            account,
+            "interaction",
+            {
+                "occurred_at": (timezone.localtime() - dt.timedelta(hours=hours + 1)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+                "channel": catalog(Channel, "call").pk,
+                "touchpoint": catalog(Touchpoint, "service").pk,
+                "direction": "inbound",
+                "sentiment": str(sentiment),
+                "verbosity": "normal",
+                "summary": "What they told us about the product.",
+                "stakeholders": [account.stakeholders.get().pk],
+            },
+        )
+
+
+def csm_reads(client, account, happiness: int):
+    log(client, account, "pulse", {"happiness": str(happiness), "checked_on": TODAY()})
+
+
+@pytest.fixture
+def account(org):
+    org.account.seats_purchased = 50
+    org.account.save()
+    StakeholderFactory(account=org.account, name="Rita Alvarez")
+    return org.account
+
+
+@pytest.fixture
+def logged_in(client, org, django_capture_on_commit_callbacks):
+    """A CSM logging through the account page; each change's recompute runs when it commits."""
+    client.force_login(org.csm)
+
+    def run(step, *args):
+        with django_capture_on_commit_callbacks(execute=True):
+            step(client, *args)
+
+    return run
+
+
+def open_case(account) -> GapCase:
+    return GapCase.objects.get(account=account, state="detected")
+
+
+def test_scenario_1_says_happy_usage_down_opens_a_case_with_its_playbook(account, logged_in):
+    usage(account, 1000, 1000, 1000, 500, seats_used=20)  # usage halved, 40 % of seats
+    logged_in(customer_says, account, 2)  # "we love it"
+    case = open_case(account)
+    assert case.gap_class == "says_happy_usage_down"
+    assert case.owner == account.owner
+    steps = [action.text for action in case.actions.all()]
+    assert steps[0].startswith("Look at the usage trend")
+    assert len(steps) == 3
+    account.refresh_from_db()
+    assert account.customer_voice == Decimal("1.000")
+    assert account.product_usage < Decimal("-0.2")
+    assert account.gap_class == "says_happy_usage_down"
+
+
+def test_scenario_2_uses_it_needs_unmet(account, logged_in):
+    usage(account, 1000, 1000, 1000, 1100, seats_used=48, features=(9, 10))
+    logged_in(customer_says, account, -2)  # the call: "it does not do what we need"
+    case = open_case(account)
+    assert case.gap_class == "uses_needs_unmet"
+    assert case.actions.first().text.startswith("Talk to the people who raised concerns")
+
+
+def test_scenario_3_csm_feels_fine_customer_says_otherwise(account, logged_in):
+    usage(account, 1000, 1000, 1000, 1000, seats_used=45)
+    logged_in(csm_reads, account, 5)
+    logged_in(customer_says, account, -2)  # a poor NPS answer, in their own words
+    case = open_case(account)
+    assert case.gap_class == "csm_fine_customer_not"
+    assert case.actions.first().text.startswith("Read what the customer said")
+
+
+def test_reverse_csm_worried_customer_happy(account, logged_in):
+    usage(account, 1000, 1000, 1000, 1000, seats_used=45)
+    logged_in(customer_says, account, 2)
+    logged_in(csm_reads, account, 1)
+    assert open_case(account).gap_class == "csm_worried_customer_happy"
+
+
+def test_generic_gap_when_no_rule_fits(account, logged_in):
+    usage(account, 1000, 1000, 1000, 400, seats_used=5)  # usage collapsed
+    logged_in(csm_reads, account, 4)  # the CSM sees nothing wrong
+    assert open_case(account).gap_class == "generic"
+
+
+def test_no_case_when_the_factors_agree(account, logged_in):
+    usage(account, 1000, 1000, 1000, 1000, seats_used=45)
+    logged_in(customer_says, account, 1)
+    logged_in(csm_reads, account, 4)
+    assert not GapCase.objects.exists()
+    account.refresh_from_db()
+    assert account.gap_size is not None
+    assert account.gap_class == ""
+
+
+def test_detection_is_idempotent(account):
+    usage(account, 1000, 1000, 1000, 400, seats_used=5)
+    PulseCheckFactory(account=account, csm=account.owner, happiness=5, checked_on=TODAY())
+    recompute.scores_recompute(account_ids=[account.pk])
+    recompute.scores_recompute(account_ids=[account.pk])
+    case = GapCase.objects.get()
+    assert case.gap_class == "generic"
+    assert case.actions.count() == 3
+    assert list(case.transitions.values_list("to_state", flat=True)) == ["detected"]
+
+
+def test_a_case_follows_its_gap_and_a_resolved_one_reopens_when_it_comes_back(account):
+    usage(account, 1000, 1000, 1000, 400, seats_used=5)
+    pulse = PulseCheckFactory(account=account, csm=account.owner, happiness=5, checked_on=TODAY())
+    recompute.scores_recompute(account_ids=[account.pk])
+    case = GapCase.objects.get()
+
+    pulse.happiness = 2  # the CSM now sees what usage shows: the factors converge
+    pulse.save()
+    recompute.scores_recompute(account_ids=[account.pk])
+    case.refresh_from_db()
+    assert (case.state, case.converged) == ("detected", True)
+
+    case.state, case.closed_on = "resolved", TODAY()  # resolution confirmed
+    case.save()
+    pulse.happiness = 5  # and the gap comes back
+    pulse.save()
+    recompute.scores_recompute(account_ids=[account.pk])
+    case.refresh_from_db()
+    assert (case.state, case.converged, case.closed_on) == ("detected", False, None)
+    assert GapCase.objects.count() == 1
+    reopened = GapTransition.objects.filter(case=case).last()
+    assert (reopened.from_state, reopened.to_state) == ("resolved", "detected")
+    assert "came back" in reopened.note
+
+
+def test_a_case_resolved_while_its_gap_remains_is_not_reopened_at_once(account):
+    usage(account, 1000, 1000, 1000, 400, seats_used=5)
+    PulseCheckFactory(account=account, csm=account.owner, happiness=5, checked_on=TODAY())
+    recompute.scores_recompute(account_ids=[account.pk])
+    GapCase.objects.update(state="resolved", closed_on=TODAY())
+    recompute.scores_recompute(account_ids=[account.pk])
+    assert list(GapCase.objects.values_list("state", flat=True)) == ["resolved"]
+
+
+@pytest.mark.parametrize("accounts", [1, 6])
+def test_detection_opens_cases_in_a_constant_number_of_queries(org, accounts):
+    ids = []
+    for _ in range(accounts):
+        other = AccountFactory(team=org.team, owner=org.csm, seats_purchased=50)
+        usage(other, 1000, 1000, 1000, 400, seats_used=5)
+        PulseCheckFactory(account=other, csm=org.csm, happiness=5, checked_on=TODAY())
+        ids.append(other.pk)
+    with CaptureQueriesContext(connection) as queries:
+        recompute.scores_recompute(account_ids=ids)
+    assert GapCase.objects.count() == accounts
+    # the recompute without stakeholder and alert writes (there are none here), then the
+    # owners, the cases, the playbook steps, the checklists and the trail
+    assert len(queries) == 25
+
+
+def test_playbook_edited_in_the_admin_shapes_new_checklists(account):
+    from relationships.models import Playbook
+
+    playbook = Playbook.objects.get(gap_class="generic")
+    playbook.steps.all().delete()
+    playbook.steps.create(position=1, text="Call the sponsor")
+    usage(account, 1000, 1000, 1000, 400, seats_used=5)
+    PulseCheckFactory(account=account, csm=account.owner, happiness=5, checked_on=TODAY())
+    recompute.scores_recompute(account_ids=[account.pk])
+    assert [a.text for a in GapCase.objects.get().actions.all()] == ["Call the sponsor"]
+
+
+def test_customer_identified_moments_speak_for_the_customer(account, logged_in):
+    usage(account, 1000, 1000, 1000, 1000, seats_used=45)
+    logged_in(csm_reads, account, 5)
+    logged_in(
+        log,
+        account,
+        "moment",
+        {
+            "moment_type": catalog(MomentType, "outage").pk,
+            "occurred_on": TODAY(),
+            "emotion": "enraged",
+            "intensity": "3",
+            "identified_by": "customer",
+        },
+    )
+    account.refresh_from_db()
+    assert account.customer_voice == Decimal("-1.000")
+    assert open_case(account).gap_class == "csm_fine_customer_not"
