@@ -64,7 +64,8 @@ def gap_move(request, pk):
         else:
             messages.success(request, f"{case} is now {case.get_state_display().lower()}.")
     elif on_board:
-        messages.error(request, f"{case}: {' '.join(form.errors.get('reason', ['Bad move.']))}")
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, f"{case}: {errors}")
     else:
         return _case_page(request, case, move_form=form, status=422)
     if on_board and request.htmx:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from relationships.models import GapCase
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,13 @@ class ReportColumn:
 def stored(name: str) -> ReportColumn:
     return ReportColumn(name, attrgetter(name))
 
+
+# The state of the newest case of the account's current gap class; none without a gap.
+GAP_STATE = Subquery(
+    GapCase.objects.filter(account=OuterRef("pk"), gap_class=OuterRef("gap_class"))
+    .order_by("-opened_at")
+    .values("state")[:1]
+)
 
 COLUMNS: list[ReportColumn] = [
     stored("external_id"),
@@ -50,6 +59,13 @@ COLUMNS: list[ReportColumn] = [
     stored("score_confidence"),
     stored("score_trend_30d"),
     stored("engagement_drop"),
+    # Relationship gaps (docs/scoring.md)
+    stored("customer_voice"),
+    stored("product_usage"),
+    stored("csm_perception"),
+    stored("gap_size"),
+    stored("gap_class"),
+    ReportColumn("gap_state", attrgetter("gap_state"), lambda qs: qs.annotate(gap_state=GAP_STATE)),
 ]
 
 

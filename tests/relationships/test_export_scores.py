@@ -42,3 +42,45 @@ def test_export_writes_the_current_score(org):
     assert acme["score_trend_30d"] == ""  # unknown: no score 30 days ago
     assert acme["engagement_drop"] == "false"
     assert rows["Globex"]["relationship_score"] == ""  # never scored
+
+
+GAP_COLUMNS = [
+    "customer_voice",
+    "product_usage",
+    "csm_perception",
+    "gap_size",
+    "gap_class",
+    "gap_state",
+]
+
+
+def test_export_appends_the_gap_columns_after_the_score(org):
+    header = next(csv.reader(io.StringIO(exported())))
+    assert header[16:22] == GAP_COLUMNS
+
+
+def test_export_writes_the_gap_with_its_stable_codes(org):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import UsageSnapshot
+    from tests.factories import PulseCheckFactory
+
+    month = timezone.localdate().replace(day=1)
+    for back, value in enumerate([400, 1000, 1000, 1000]):
+        UsageSnapshot.objects.create(
+            account=org.account,
+            period_start=(month - dt.timedelta(days=31 * back)).replace(day=1),
+            usage_value=value,
+        )
+    PulseCheckFactory(account=org.account, csm=org.csm, happiness=5)
+    scores_recompute(account_ids=[org.account.pk])
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(exported()))}
+    acme = rows["Acme"]
+    assert acme["customer_voice"] == ""  # unknown: the customer has said nothing yet
+    assert acme["product_usage"] == "-1.000"
+    assert float(acme["csm_perception"]) > 0.9  # a 5 four days ago, barely faded
+    assert float(acme["gap_size"]) > 1.9
+    assert (acme["gap_class"], acme["gap_state"]) == ("generic", "detected")
+    assert [rows["Globex"][column] for column in GAP_COLUMNS] == [""] * 6
