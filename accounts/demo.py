@@ -180,3 +180,4 @@ def seed() -> None:
     relationships_demo.seed(rng, today)
     for chunk in account_chunks():
         scores_recompute(account_ids=chunk)
+    relationships_demo.seed_gap_work()

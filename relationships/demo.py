@@ -9,9 +9,13 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.db.models import Count
+
 from accounts.models import Account
+from relationships.gap_cases import gap_action_toggle, gap_case_move
 from relationships.models import (
     Channel,
+    GapCase,
     Interaction,
     Moment,
     MomentType,
@@ -202,6 +206,17 @@ def seed_activity(rng: random.Random, today: dt.date) -> None:
             )
             for day in range(330, 0, -30)
         )
+        if number in STORY_PULSES:
+            happiness, note = STORY_PULSES[number]
+            pulses.append(
+                PulseCheck(
+                    account=account,
+                    csm=account.owner,
+                    checked_on=today - dt.timedelta(days=2),
+                    happiness=happiness,
+                    note=note,
+                )
+            )
     Interaction.objects.bulk_create(interactions)
     Interaction.stakeholders.through.objects.bulk_create(
         Interaction.stakeholders.through(interaction_id=i.pk, stakeholder_id=p.pk) for i, p in links
@@ -279,7 +294,25 @@ def _moments(account, number, mood, people, moment_types, today, rng):
             moment("go_live", 250, "delighted", "created", 20000, note="Went live two weeks early.")
         )
     story.append(moment("renewal_negotiation", 30, "met" if mood != "tense" else "missed"))
+    if number == USES_NEEDS_UNMET_ACCOUNT:  # seed scenario 2: they use it, it falls short
+        story += [
+            moment("escalation", days, "enraged", "destroyed", 5000, "customer", note)
+            for days, note in (
+                (12, "Audit trail missing: their compliance team cannot sign off."),
+                (8, "Bulk edits time out for their largest region."),
+                (3, "Told us on the call the product does not meet their reporting needs."),
+            )
+        ]
     return story
+
+
+# Accounts whose demo data shows the gap scenarios the others do not show by themselves.
+USES_NEEDS_UNMET_ACCOUNT = 24  # heavy usage, unmet needs
+CSM_WORRIED_ACCOUNT = 2  # a happy customer, a worried CSM
+STORY_PULSES = {
+    USES_NEEDS_UNMET_ACCOUNT: (3, "Hard call: the product falls short of what they need."),
+    CSM_WORRIED_ACCOUNT: (1, "Sponsor silent since their reorg; I am worried about renewal."),
+}
 
 
 def _open_items(account, people, today, rng):
@@ -305,3 +338,32 @@ def _open_items(account, people, today, rng):
             )
         )
     return items
+
+
+# How far the demo's CSMs have worked their gap cases: (account number, moves, note).
+GAP_WORK = [
+    (1, ["acknowledged"], "Seen; booking time with their ops lead."),
+    (5, ["acknowledged", "investigating"], "Usage fell in the Nordics region only."),
+    (8, ["acknowledged", "investigating", "action_planned"], "Training for the new team."),
+    (9, ["investigating", "resolved"], "Fixed the export bug they raised in the survey."),
+    (11, ["dismissed"], "Seasonal: their plants close for maintenance every autumn."),
+]
+
+
+def seed_gap_work() -> None:
+    """Move some detected cases along the workflow, as their CSMs would have. Only cases still
+    untouched since detection are moved, so running the demo again changes nothing."""
+    numbers = {f"ACC-{number:04d}": (moves, note) for number, moves, note in GAP_WORK}
+    cases = (
+        GapCase.objects.filter(account__external_id__in=numbers, state=GapCase.State.DETECTED)
+        .annotate(steps=Count("transitions"))
+        .filter(steps=1)
+        .select_related("account", "owner")
+    )
+    for case in cases:
+        moves, note = numbers[case.account.external_id]
+        for state in moves:
+            gap_case_move(case=case, to=state, by=case.owner, note=note, reason=note)
+        first = case.actions.order_by("position").first()
+        if first and len(moves) > 1:
+            gap_action_toggle(action=first, by=case.owner)

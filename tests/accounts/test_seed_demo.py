@@ -85,3 +85,17 @@ def test_seed_demo_has_a_year_of_activity_with_recognisable_stories(db):
     )
     quiet = [c for c in champions if c.last and c.last < timezone.now() - dt.timedelta(days=90)]
     assert quiet, "a champion who used to talk to us and has gone quiet"
+
+
+def test_seed_demo_shows_each_gap_scenario_with_cases_being_worked(db):
+    from relationships.models import GapCase, GapTransition
+
+    call_command("seed_demo", stdout=StringIO())
+    classes = set(GapCase.objects.values_list("gap_class", flat=True))
+    assert {"says_happy_usage_down", "uses_needs_unmet", "csm_fine_customer_not"} <= classes
+    states = set(GapCase.objects.values_list("state", flat=True))
+    assert {"detected", "acknowledged", "investigating", "action_planned"} <= states
+    assert {"resolved", "dismissed"} <= states
+    worked = GapTransition.objects.exclude(by=None).count()
+    call_command("seed_demo", stdout=StringIO())
+    assert GapTransition.objects.exclude(by=None).count() == worked
