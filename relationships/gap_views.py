@@ -13,7 +13,12 @@ from accounts.models import Account
 from relationships.gap_cases import TransitionRefused, gap_action_toggle, gap_case_move
 from relationships.gap_forms import GapBoardFilterForm, GapCaseForm, GapMoveForm
 from relationships.models import GapAction
-from relationships.selectors import gap_board, gap_case_page, get_gap_case_for_user
+from relationships.selectors import (
+    board_moves,
+    gap_board,
+    gap_case_page,
+    get_gap_case_for_user,
+)
 
 
 def _board(request, *, status=200):
@@ -34,10 +39,11 @@ def gap_board_view(request):
 
 
 def _case_page(request, case, *, move_form=None, case_form=None, status=200):
+    moves = board_moves(case.state)
     context = {
         "case": case,
         "account": case.account,
-        "move_form": move_form or GapMoveForm(),
+        "move_form": move_form or GapMoveForm(initial={"to": next(iter(moves), ("", ""))[0]}),
         "case_form": case_form or GapCaseForm(instance=case),
         **gap_case_page(case),
     }
