@@ -2,7 +2,7 @@
 
 from django import forms
 
-from accounts.models import Account, Competitor
+from accounts.models import Account, Competitor, User
 from accounts.selectors import FLAGS, SORTS, teams_visible_to, users_of_teams
 
 RENEWAL_WINDOWS = [("30", "Next 30 days"), ("90", "Next 90 days"), ("180", "Next 180 days")]
@@ -88,3 +88,12 @@ class AccountProfileForm(forms.ModelForm):
         if leader and competitors is not None and leader not in competitors:
             cleaned["competitors"] = [*competitors, leader]
         return cleaned
+
+
+class PreferencesForm(forms.ModelForm):
+    """What a user chooses for themselves: how they hear about gaps on their accounts."""
+
+    class Meta:
+        model = User
+        fields = ["gap_emails"]
+        widgets = {"gap_emails": forms.RadioSelect}

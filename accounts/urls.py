@@ -8,4 +8,5 @@ urlpatterns = [
     path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/history/", views.account_history, name="account_history"),
     path("accounts/<int:pk>/score/", views.account_score, name="account_score"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

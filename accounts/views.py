@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import charts
-from accounts.forms import AccountFilterForm, AccountProfileForm
+from accounts.forms import AccountFilterForm, AccountProfileForm, PreferencesForm
 from accounts.history import account_changes
 from accounts.models import Account
 from accounts.selectors import FLAGS, accounts_for_list, get_account_for_user
@@ -202,3 +202,13 @@ def account_history(request, pk):
 def account_score(request, pk):
     """The score card alone: the page polls it while a recompute is pending."""
     return render_account_page(request, get_account_for_user(request.user, pk), fragment="score")
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your preferences are saved.")
+        return redirect("preferences")
+    return render(request, "accounts/preferences.html", {"form": form})

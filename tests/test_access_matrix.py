@@ -88,6 +88,7 @@ MATRIX: dict[str, Route] = {
     "login": Route({**dict.fromkeys(ROLES, HOME), "anonymous": OK}),
     "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),
     "password_change": Route(SIGNED_IN),
+    "preferences": Route(SIGNED_IN),
     "password_change_done": Route(SIGNED_IN),
     "import_upload": Route(MANAGERS_ONLY),
     "report_export": Route(SIGNED_IN),

@@ -50,3 +50,17 @@ def test_htmx_request_with_expired_session_redirects_the_whole_page(client, org)
     response = client.get(org.account.get_absolute_url(), headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response.headers["HX-Redirect"].startswith("/login/")
+
+
+def test_user_chooses_a_daily_digest_of_gap_emails(client, org):
+    client.force_login(org.csm)
+    page = client.get("/preferences/")
+    assert "An email for each gap detected or reopened" in page.text
+    response = client.post("/preferences/", {"gap_emails": "daily"}, follow=True)
+    assert "Your preferences are saved." in response.text
+    org.csm.refresh_from_db()
+    assert org.csm.gap_emails == "daily"
+    response = client.post("/preferences/", {"gap_emails": "weekly"})
+    assert "Select a valid choice" in response.text
+    org.csm.refresh_from_db()
+    assert org.csm.gap_emails == "daily"
