@@ -32,6 +32,7 @@ from relationships.models import (
     Stakeholder,
     StakeholderScore,
 )
+from relationships.positioning import positions_refresh
 
 log = logging.getLogger(__name__)
 TREND_DAYS = 30
@@ -357,6 +358,9 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     update_rows(Account, ACCOUNT_FIELDS, current)
     _replace_alerts(account_ids, alerts)
     RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
+    positions_refresh(
+        account_ids=account_ids, day=day, config=config, scores=dict(row[:2] for row in current)
+    )
     log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), len(people))
     return Result(accounts=len(account_ids), stakeholders=len(people))
 
