@@ -68,7 +68,8 @@ def standing(
 
 @dataclass
 class Beats:
-    """Where one competitor beats us on one dimension, across accounts."""
+    """Where one competitor beats us on one dimension: the accounts and their ARR, out of the
+    ARR of the accounts where the pair was rated."""
 
     accounts: int = 0
     arr: float = 0.0
@@ -77,22 +78,3 @@ class Beats:
     @property
     def arr_share(self) -> float | None:
         return self.arr / self.rated_arr if self.rated_arr else None
-
-
-def beats_us(
-    standings: Iterable[tuple[float, dict[int, dict[str, float]]]],
-) -> dict[int, dict[str, Beats]]:
-    """Per competitor and dimension: the accounts (and their ARR) where the competitor's index
-    is below zero, out of the ARR of the accounts where that pair was rated.
-
-    `standings`: (ARR, by_competitor) of each account."""
-    result: dict[int, dict[str, Beats]] = defaultdict(lambda: defaultdict(Beats))
-    for arr, by_competitor in standings:
-        for competitor, dimensions in by_competitor.items():
-            for slug, value in dimensions.items():
-                cell = result[competitor][slug]
-                cell.rated_arr += arr
-                if value < 0:
-                    cell.accounts += 1
-                    cell.arr += arr
-    return result

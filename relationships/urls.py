@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relationships import views
+from relationships import views, views_positioning
 
 urlpatterns = [
     path(
@@ -16,4 +16,12 @@ urlpatterns = [
     path("accounts/<int:account_pk>/log/<slug:kind>/", views.activity_log, name="activity_log"),
     path("accounts/<int:pk>/timeline/", views.account_timeline, name="account_timeline"),
     path("open-items/<int:pk>/close/", views.open_item_close_view, name="open_item_close"),
+    path("board/", views_positioning.quadrant_board, name="quadrant_board"),
+    path("competitors/", views_positioning.competitor_overview, name="competitor_overview"),
+    path("goals/", views_positioning.goals_rollup, name="goals_rollup"),
+    path(
+        "accounts/<int:account_pk>/competitor-ratings/",
+        views_positioning.competitor_rating_add,
+        name="competitor_rating_add",
+    ),
 ]

@@ -62,6 +62,11 @@ MATRIX: dict[str, Route] = {
     "account_timeline": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "open_item_close": Route(TEAM_ONLY_CHANGE, args=an_open_item, method="post"),
     "stakeholder_left": Route(TEAM_ONLY_CHANGE, args=a_stakeholder, method="post"),
+    "quadrant_board": Route(SIGNED_IN),
+    "competitor_overview": Route(SIGNED_IN),
+    "goals_rollup": Route(SIGNED_IN),
+    # an empty rating: the team sees the form again with its errors
+    "competitor_rating_add": Route(TEAM_ONLY, args=lambda org: [org.account.pk], method="post"),
     "healthz": Route(PUBLIC),
     "login": Route({**dict.fromkeys(ROLES, HOME), "anonymous": OK}),
     "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),

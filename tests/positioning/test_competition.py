@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relationships.competition import Rating, beats_us, standing
+from relationships.competition import Beats, Rating, standing
 
 ORDER = ["sales_relationship", "service", "delivery", "technology_integration"]
 WEIGHTS = {"high": 0.6, "medium": 0.35, "low": 0.15}
@@ -64,16 +64,6 @@ def test_standing_swapping_ours_and_theirs_negates_the_index(rated):
         assert mirrored.dimensions[slug] == pytest.approx(-value)
 
 
-def test_beats_us_counts_arr_where_the_competitor_leads():
-    result = beats_us(
-        [
-            (100.0, {7: {"service": -1.0, "value": 0.5}}),
-            (300.0, {7: {"service": 0.0}}),
-            (50.0, {8: {"service": -0.2}}),
-        ]
-    )
-    service = result[7]["service"]
-    assert (service.accounts, service.arr, service.rated_arr) == (1, 100.0, 400.0)
-    assert service.arr_share == 0.25
-    assert result[7]["value"].accounts == 0
-    assert result[8]["service"].arr_share == 1.0
+def test_beats_arr_share_of_the_rated_arr():
+    assert Beats(accounts=1, arr=100.0, rated_arr=400.0).arr_share == 0.25
+    assert Beats().arr_share is None
