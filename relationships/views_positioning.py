@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import POSITION_FIELDS
 from accounts.selectors import get_account_for_user
 from accounts.views import filter_form, render_account_page
 from relationships import board, positions
@@ -75,8 +76,9 @@ def competitor_rating_add(request, account_pk):
     form = CompetitorRatingForm(request.POST, account=account, choices=activity_choices(account))
     if form.is_valid():
         activity_record(form=form, user=request.user)
-        messages.success(request, "Rating saved; the comparison updates with the next recompute.")
+        messages.success(request, "Rating saved.")
         if not request.htmx:
             return redirect(account)
+        account.refresh_from_db(fields=POSITION_FIELDS)  # recomputed already when run eagerly
         return render_account_page(request, account, fragment="competitors")
     return render_account_page(request, account, fragment="competitors", rating_form=form)
