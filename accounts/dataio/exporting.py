@@ -50,6 +50,13 @@ COLUMNS: list[ReportColumn] = [
     stored("score_confidence"),
     stored("score_trend_30d"),
     stored("engagement_drop"),
+    # Quadrant and competitors (docs/scoring.md): quadrant codes and dimension slugs
+    stored("customer_happiness"),
+    stored("company_happiness"),
+    stored("quadrant"),
+    stored("competitor_index"),
+    stored("weakest_dimension"),
+    stored("competitor_leads"),  # slugs separated by ";"
 ]
 
 

@@ -1,9 +1,12 @@
 """The quadrant board, the competitor view, the four goals roll-up and rating entry."""
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +23,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true", "HX-Target": "results"}
+POSITION_COLUMNS = [
+    "customer_happiness", "company_happiness", "quadrant", "competitor_index",
+    "weakest_dimension", "competitor_leads",
+]  # fmt: skip
 
 
 def place(account, *, pulse, arr=100_000, cost=50_000):
@@ -233,3 +240,26 @@ def test_competitor_rating_add_refuses_a_person_of_another_account(client, org):
     )
     assert "stakeholder" in response.context["rating_form"].errors
     assert not CompetitorRating.objects.exists()
+
+
+def test_export_carries_the_position_columns(org):
+    person = StakeholderFactory(account=org.account, buying_influence="high")
+    for slug in ("delivery", "value"):
+        CompetitorRatingFactory(
+            stakeholder=person, dimension=CompetitorDimension.objects.get(slug=slug),
+            competitor=CompetitorFactory(name="Orbit"), our_rating=2, their_rating=4,
+        )  # fmt: skip
+    place(org.account, pulse=5, arr=100_000, cost=150_000)
+    out = io.StringIO()
+    call_command("export_report", stdout=out)
+    acme = next(row for row in csv.DictReader(io.StringIO(out.getvalue())) if row["name"] == "Acme")
+    assert {name: acme[name] for name in POSITION_COLUMNS} == {
+        "customer_happiness": "1.000",
+        "company_happiness": "-0.500",
+        "quadrant": "work_to_keep_unprofitable",
+        "competitor_index": "-2.00",
+        "weakest_dimension": "delivery",
+        "competitor_leads": "delivery;value",
+    }
+    header = out.getvalue().splitlines()[0].split(",")
+    assert header[-6:] == POSITION_COLUMNS

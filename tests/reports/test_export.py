@@ -31,6 +31,12 @@ HEADER = [
     "score_confidence",
     "score_trend_30d",
     "engagement_drop",
+    "customer_happiness",
+    "company_happiness",
+    "quadrant",
+    "competitor_index",
+    "weakest_dimension",
+    "competitor_leads",
 ]
 
 
@@ -55,10 +61,11 @@ def test_export_writes_one_row_per_account_by_name_with_booleans_and_empty_cells
 
     assert lines == [
         ",".join(HEADER),
-        ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false",
-        "A-1,Acme Corp,csm@example.com,Team A,120000.50,active,4,2,false,false,false,,,,,false",
-        ",Globex,outsider@example.com,Team B,,active,0,0,true,true,false,,,,,false",
-        "A-2,Initech,teammate@example.com,Team A,,at_risk,0,0,true,true,true,,,,,false",
+        ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false,,,,,,",
+        "A-1,Acme Corp,csm@example.com,Team A,120000.50,active,4,2,false,false,false,,,,,false"
+        ",,,,,,",
+        ",Globex,outsider@example.com,Team B,,active,0,0,true,true,false,,,,,false,,,,,,",
+        "A-2,Initech,teammate@example.com,Team A,,at_risk,0,0,true,true,true,,,,,false,,,,,,",
     ]
 
 
