@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from relationships import quadrant
 
-WIDTH, HEIGHT, PAD = 640, 440, 24
+WIDTH, HEIGHT, PAD = 640, 480, 32  # the plot area leaves PAD on every side for the labels
 SMALLEST, LARGEST = 5.0, 18.0  # dot radius at no ARR and at the largest ARR shown
+INSET = LARGEST + 2  # dots at the edge of the scale stay inside the plot area
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,18 @@ class Dot:
     cy: float
     r: float
     trail: tuple[float, float] | None  # where the account was a period ago, when it moved
+    previous: quadrant.Placement | None = None
+
+    @property
+    def label(self) -> str:
+        return quadrant.QUADRANTS[self.placement.quadrant][0]
+
+    @property
+    def previous_label(self) -> str:
+        """The quadrant it was in a period ago, when another one."""
+        if self.previous is None or self.previous.quadrant == self.placement.quadrant:
+            return ""
+        return quadrant.QUADRANTS[self.previous.quadrant][0]
 
 
 @dataclass
@@ -41,9 +54,10 @@ class Quadrant:
 
 
 def _point(placement: quadrant.Placement) -> tuple[float, float]:
+    edge = PAD + INSET
     return (
-        round(PAD + (placement.x + 1) / 2 * (WIDTH - 2 * PAD), 1),
-        round(PAD + (1 - placement.y) / 2 * (HEIGHT - 2 * PAD), 1),
+        round(edge + (placement.x + 1) / 2 * (WIDTH - 2 * edge), 1),
+        round(edge + (1 - placement.y) / 2 * (HEIGHT - 2 * edge), 1),
     )
 
 
@@ -73,6 +87,7 @@ def layout(items: list[Item], thresholds: quadrant.Thresholds) -> tuple[list[Dot
                 cy=cy,
                 r=round(SMALLEST + (LARGEST - SMALLEST) * size, 1),
                 trail=trail if trail != (cx, cy) else None,
+                previous=before,
             )
         )
     return dots, sorted(unplaced, key=lambda item: item.name)

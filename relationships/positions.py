@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Competitor, UsageSnapshot
 from accounts.selectors import accounts_filtered
-from relationships import board, competition, goals
+from relationships import board, competition, goals, quadrant
 from relationships.models import (
     AccountScore,
     CompetitorDimension,
@@ -140,6 +140,7 @@ def account_goals(account: Account, *, usage: list, stakeholders: list) -> dict:
     account page already."""
     latest, previous = ([*reversed(usage[-2:]), None, None])[:2]
     return {
+        "quadrant": quadrant.QUADRANTS.get(account.quadrant, ("",))[0],
         "longevity": goals.longevity(
             customer_since=account.customer_since,
             renewal_date=account.renewal_date,
