@@ -225,17 +225,20 @@ class Account(models.Model):
         max_digits=8, decimal_places=3, null=True, blank=True, editable=False,
         help_text="Margin of ARR over the cost to serve.",
     )  # fmt: skip
-    quadrant = models.CharField(max_length=30, blank=True, editable=False)
+    quadrant = models.CharField(
+        max_length=30, blank=True, default="", db_default="", editable=False
+    )
     quadrant_strength = models.DecimalField(
         max_digits=4, decimal_places=3, null=True, blank=True, editable=False
     )
     competitor_index = models.DecimalField(
         max_digits=4, decimal_places=2, null=True, blank=True, editable=False
     )
-    weakest_dimension = models.SlugField(blank=True, editable=False)
+    weakest_dimension = models.SlugField(blank=True, default="", db_default="", editable=False)
     competitor_leads = models.CharField(
-        max_length=300, blank=True, editable=False, help_text="Dimension slugs, ';'-separated."
-    )
+        max_length=300, blank=True, default="", db_default="", editable=False,
+        help_text="Dimension slugs, ';'-separated.",
+    )  # fmt: skip
 
     history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
     objects = AccountQuerySet.as_manager()

@@ -101,7 +101,9 @@ class Stakeholder(models.Model):
     )
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.ACTIVE)
     reference_willing = models.BooleanField(
-        default=False, help_text="Willing to speak for us to prospects (a reference)."
+        default=False,
+        db_default=False,
+        help_text="Willing to speak for us to prospects (a reference).",
     )
 
     history = HistoricalRecords(m2m_fields=[owners])
