@@ -53,7 +53,11 @@ def test_manager_sees_accounts_in_each_quadrant_and_filters_in_place(page, org):
 
     # A dot is a link to its account, named for hover and keyboard users.
     dot = board.locator("a.board-link", has_text="Vertex Labs")
-    dot.focus()
     expect(dot.locator("title")).to_contain_text("Vertex Labs: happiness -1.00, margin 70 %")
+    tip = dot.locator("text.board-tip")
+    expect(tip).to_be_hidden()
+    dot.focus()
+    expect(tip).to_be_visible()
+    expect(tip).to_have_text("Vertex Labs · -1.00 · 70 %")
     dot.click()
     expect(page.get_by_role("heading", name="Vertex Labs")).to_be_visible()
