@@ -131,6 +131,15 @@ class Competitor(models.Model):
         return self.name
 
 
+POSITION_FIELDS = [
+    "customer_happiness",
+    "company_happiness",
+    "quadrant",
+    "quadrant_strength",
+    "competitor_index",
+    "weakest_dimension",
+    "competitor_leads",
+]
 DERIVED_FIELDS = [
     "strong_relationships",
     "single_threaded",
@@ -146,6 +155,7 @@ DERIVED_FIELDS = [
     "csm_perception",
     "gap_size",
     "gap_class",
+    *POSITION_FIELDS,
 ]
 
 
@@ -238,6 +248,28 @@ class Account(models.Model):
         max_digits=4, decimal_places=3, null=True, blank=True, editable=False
     )
     gap_class = models.CharField(max_length=30, blank=True, editable=False)
+    # The current position (quadrant and competitors), written only by relationships.positioning.
+    customer_happiness = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
+    company_happiness = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True, editable=False,
+        help_text="Margin of ARR over the cost to serve.",
+    )  # fmt: skip
+    quadrant = models.CharField(
+        max_length=30, blank=True, default="", db_default="", editable=False
+    )
+    quadrant_strength = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
+    competitor_index = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True, editable=False
+    )
+    weakest_dimension = models.SlugField(blank=True, default="", db_default="", editable=False)
+    competitor_leads = models.CharField(
+        max_length=300, blank=True, default="", db_default="", editable=False,
+        help_text="Dimension slugs, ';'-separated.",
+    )  # fmt: skip
 
     history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
     objects = AccountQuerySet.as_manager()

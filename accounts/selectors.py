@@ -59,13 +59,15 @@ def users_of_teams(teams: QuerySet[Team]) -> QuerySet[User]:
 def accounts_for_list(*, user, filters: dict | None = None) -> QuerySet[Account]:
     """The account list: visible accounts, filtered, sorted, with what each row shows."""
     filters = filters or {}
-    accounts = (
-        Account.objects.visible_to(user)
-        .select_related("owner", "team")
-        .annotate(
-            active_stakeholders=Count("stakeholders", filter=Q(stakeholders__status="active"))
-        )
+    accounts = accounts_filtered(user=user, filters=filters).annotate(
+        active_stakeholders=Count("stakeholders", filter=Q(stakeholders__status="active"))
     )
+    return accounts.order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
+
+
+def accounts_filtered(*, user, filters: dict) -> QuerySet[Account]:
+    """Visible accounts with their owner and team, narrowed by the account list's filters."""
+    accounts = Account.objects.visible_to(user).select_related("owner", "team")
     if query := filters.get("q"):
         accounts = accounts.filter(
             Q(name__icontains=query) | Q(domain__icontains=query) | Q(external_id__iexact=query)
@@ -86,4 +88,4 @@ def accounts_for_list(*, user, filters: dict | None = None) -> QuerySet[Account]
         )
     if flag := filters.get("flag"):
         accounts = accounts.filter(**{flag: True})
-    return accounts.order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
+    return accounts

@@ -15,13 +15,17 @@ from accounts.selectors import FLAGS, accounts_for_list, get_account_for_user
 from accounts.services import account_update
 from relationships import maps
 from relationships.forms import (
+    ActivityChoices,
+    CompetitorRatingForm,
     InteractionForm,
     MomentForm,
     OpenItemForm,
     PulseCheckForm,
     TimelineFilterForm,
+    offer,
 )
 from relationships.models import Scale
+from relationships.positions import account_competitors, account_goals
 from relationships.selectors import (
     account_gaps,
     account_score_card,
@@ -43,9 +47,7 @@ LIST_COLUMNS = [
     ("score", "Score"),
 ]
 PLACEHOLDERS = [
-    ("Competitors", "How our relationship compares with the leading competitor, by dimension."),
     ("Surveys", "Relationship surveys sent to this account's stakeholders and their answers."),
-    ("Four goals", "Longevity, footprint, advocates and the feedback loop."),
 ]
 QUICKLOG_FORMS = {
     "interaction": ("Interaction", InteractionForm),
@@ -55,8 +57,8 @@ QUICKLOG_FORMS = {
 }
 
 
-@require_GET
-def home(request):
+def filter_form(request) -> AccountFilterForm:
+    """The account list's filters, bound to the query string; the quadrant board shares them."""
     segments = (
         Account.objects.visible_to(request.user)
         .exclude(segment="")
@@ -64,7 +66,12 @@ def home(request):
         .values_list("segment", flat=True)
         .distinct()
     )
-    form = AccountFilterForm(request.GET, user=request.user, segments=list(segments))
+    return AccountFilterForm(request.GET, user=request.user, segments=list(segments))
+
+
+@require_GET
+def home(request):
+    form = filter_form(request)
     filters = form.cleaned_filters()
     page = Paginator(accounts_for_list(user=request.user, filters=filters), ACCOUNTS_PER_PAGE)
     context = {"form": form, "page": page.get_page(request.GET.get("page")), "flags": FLAGS}
@@ -94,14 +101,35 @@ def render_account_page(request, account, *, fragment=None, **extra):
         )
     if fragment in (None, "score", "activity", "people"):  # the edits refresh the score card
         context["score"] = account_score_card(account)
+    if fragment in (None, "competitors"):
+        context.update(competitors_context(account, context.get("stakeholders"), extra))
     if fragment is None:
-        context["usage_chart"] = usage_chart(list(account.usage.order_by("period_start")))
+        usage = list(account.usage.order_by("period_start"))
+        context["usage_chart"] = usage_chart(usage)
+        context["goals"] = account_goals(account, usage=usage, stakeholders=context["stakeholders"])
         context["placeholders"] = PLACEHOLDERS
         context.update(account_gaps(account))
     template = "accounts/account_detail.html"
     if fragment and request.htmx:
         template += f"#{fragment}"
     return render(request, template, context)
+
+
+def competitors_context(account, stakeholders, extra) -> dict:
+    """The account's standing against competitors, and the form to add a rating."""
+    form = extra.get("rating_form")
+    if form is None:
+        people = stakeholders if stakeholders is not None else stakeholders_of(account)
+        choices = ActivityChoices(
+            stakeholders=[s for s in people if s.is_active],
+            channels=[], touchpoints=[], moment_types=[],
+        )  # fmt: skip
+        form = CompetitorRatingForm(
+            account=account, choices=choices, initial={"rated_on": timezone.localdate()}
+        )
+    competition = account_competitors(account)
+    offer(form.fields["dimension"], competition["dimensions"], "—")
+    return {"competition": competition, "rating_form": form}
 
 
 def people_context(account, labels) -> dict:

@@ -6,6 +6,8 @@ from relationships.models import (
     AccountScore,
     Alert,
     Channel,
+    CompetitorDimension,
+    CompetitorRating,
     GapCase,
     GapTransition,
     Interaction,
@@ -15,6 +17,7 @@ from relationships.models import (
     Playbook,
     PlaybookStep,
     PulseCheck,
+    QuadrantSettings,
     Scale,
     ScalePoint,
     ScoringConfiguration,
@@ -40,7 +43,7 @@ class ScaleAdmin(admin.ModelAdmin):
 @admin.register(Stakeholder)
 class StakeholderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "account", "role", "buying_influence", "strength", "status"]
-    list_filter = ["role", "buying_influence", "status", "trust", "respect"]
+    list_filter = ["role", "buying_influence", "status", "trust", "respect", "reference_willing"]
     search_fields = ["name", "email", "external_id", "account__name"]
     list_select_related = ["account"]
     autocomplete_fields = ["account", "reports_to"]
@@ -223,3 +226,38 @@ class GapCaseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CompetitorDimension)
+class CompetitorDimensionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CompetitorRating)
+class CompetitorRatingAdmin(AccountActivityAdmin):
+    list_display = [
+        "rated_on", "account", "stakeholder", "competitor", "dimension", "our_rating",
+        "their_rating", "source",
+    ]  # fmt: skip
+    list_filter = ["dimension", "competitor", "source"]
+    autocomplete_fields = ["account", "stakeholder"]
+
+
+@admin.register(QuadrantSettings)
+class QuadrantSettingsAdmin(admin.ModelAdmin):
+    """One row of thresholds; saving it places every account again."""
+
+    list_display = ["__str__", "breakeven_margin", "target_margin", "happiness_intersection"]
+
+    def has_add_permission(self, request):
+        return not QuadrantSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: enqueue(recompute_all))
+        messages.info(request, "Every account is being placed again with these thresholds.")

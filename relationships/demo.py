@@ -1,5 +1,7 @@
 """Demo stakeholders and their year of activity: an org chart at every account, accounts that
-show each coverage flag, and interactions, moments, open items and pulse checks that tell stories.
+show each coverage flag, and interactions, moments, open items and pulse checks that tell stories;
+then competitor ratings, references and a few recent escalations, so the quadrant board has
+accounts in every quadrant and the competitor view has something to say.
 
 Called by `seed_demo` after the accounts exist. Deterministic and idempotent like the rest of the
 demo: people are created only for accounts that have none yet.
@@ -15,6 +17,8 @@ from accounts.models import Account
 from relationships.gap_cases import gap_action_toggle, gap_case_move
 from relationships.models import (
     Channel,
+    CompetitorDimension,
+    CompetitorRating,
     GapCase,
     Interaction,
     Moment,
@@ -70,6 +74,7 @@ STORIES = [HEALTHY, SINGLE_THREADED, NO_DECISION_MAKER, CHAMPION_LEFT, HEALTHY]
 def seed(rng: random.Random, today: dt.date) -> None:
     seed_stakeholders(rng, today)
     seed_activity(rng, today)
+    seed_competition(rng, today)
 
 
 def seed_stakeholders(rng: random.Random, today: dt.date) -> None:
@@ -367,3 +372,58 @@ def seed_gap_work() -> None:
         first = case.actions.order_by("position").first()
         if first and len(moves) > 1:
             gap_action_toggle(action=first, by=case.owner)
+
+
+# Where each leading competitor is stronger than us, in the eyes of the customers who buy both.
+COMPETITOR_EDGE = {
+    "Northstar Success": ["technology_integration", "product"],
+    "Orbit CX": ["service", "value"],
+    "Pulsewise": ["delivery", "sales_relationship"],
+}
+ESCALATED = 6  # every sixth account had a recent escalation: the CSM's latest read is unhappy
+
+
+def seed_competition(rng: random.Random, today: dt.date) -> None:
+    """For each demo account without ratings yet: its people rate us against its leading
+    competitor on three or four dimensions, promoters agree to be references, and some
+    accounts get a recent unhappy pulse check."""
+    accounts = list(
+        Account.objects.filter(external_id__startswith="ACC-", leading_competitor__isnull=False)
+        .exclude(pk__in=CompetitorRating.objects.values("account_id"))
+        .select_related("owner", "leading_competitor")
+        .prefetch_related("stakeholders")
+        .order_by("external_id")
+    )
+    dimensions = {d.slug: d for d in CompetitorDimension.objects.all()}
+    ratings, pulses = [], []
+    for account in accounts:
+        number = int(account.external_id.removeprefix("ACC-"))
+        competitor = account.leading_competitor
+        edge = COMPETITOR_EDGE.get(competitor.name, [])
+        rated_on = today - dt.timedelta(days=rng.randint(10, 80))
+        for slug in rng.sample(sorted(dimensions), rng.randint(3, 4)):
+            for person in account.stakeholders.all():
+                if not person.is_active or person.buying_influence == "low":
+                    continue
+                ours = max(1, min(5, (person.strength or 3) + rng.randint(-1, 0)))
+                theirs = max(1, min(5, ours + (rng.randint(1, 2) if slug in edge else -1)))
+                ratings.append(
+                    CompetitorRating(
+                        account=account, stakeholder=person, competitor=competitor,
+                        dimension=dimensions[slug], our_rating=ours, their_rating=theirs,
+                        rated_on=rated_on, source=rng.choice(["csm", "survey"]),
+                    )
+                )  # fmt: skip
+        if number % ESCALATED == 1:
+            pulses.append(
+                PulseCheck(
+                    account=account, csm=account.owner, happiness=1,
+                    checked_on=today - dt.timedelta(days=rng.randint(1, 5)),
+                    note="After the escalation: they are talking to other vendors.",
+                )
+            )  # fmt: skip
+    CompetitorRating.objects.bulk_create(ratings)
+    PulseCheck.objects.bulk_create(pulses)
+    Stakeholder.objects.filter(account__in=accounts, strength=5, status="active").update(
+        reference_willing=True
+    )

@@ -10,6 +10,7 @@ from accounts.models import Team
 from accounts.selectors import teams_visible_to, users_of_teams
 from relationships.models import (
     Channel,
+    CompetitorRating,
     Interaction,
     Moment,
     MomentType,
@@ -48,6 +49,7 @@ class StakeholderForm(forms.ModelForm):
             "respect",
             "strength",
             "status",
+            "reference_willing",
         ]
         widgets = {
             "name": forms.TextInput(attrs={"autofocus": True}),
@@ -104,6 +106,7 @@ class ActivityChoices:
     moment_types: list
 
 
+RATINGS = [("", "—"), *((n, str(n)) for n in range(1, 6))]
 CHOICE_SOURCES = {
     "stakeholder": "stakeholders",
     "stakeholders": "stakeholders",
@@ -256,6 +259,24 @@ class PulseCheckForm(AccountActivityForm):
         self.fields["happiness"].choices = [("", "Choose…")] + [
             (value, f"{value} – {label}") for value, label in happiness_scale.items()
         ]
+
+
+class CompetitorRatingForm(AccountActivityForm):
+    """One person's view of us against a competitor on one dimension, from the account page."""
+
+    prefix_name = "rating"
+    past_fields = ("rated_on",)
+    our_rating = forms.TypedChoiceField(coerce=int, choices=RATINGS, label="Us (1-5)")
+    their_rating = forms.TypedChoiceField(coerce=int, choices=RATINGS, label="Them (1-5)")
+
+    class Meta:
+        model = CompetitorRating
+        fields = [
+            "stakeholder", "competitor", "dimension", "our_rating", "their_rating", "rated_on",
+            "source",
+        ]  # fmt: skip
+        widgets = {"rated_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"stakeholder": "Person", "rated_on": "Date"}
 
 
 class TimelineFilterForm(forms.Form):

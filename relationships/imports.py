@@ -1,5 +1,5 @@
 """The stakeholders.csv import file and the activity files (interactions.csv, moments.csv,
-pulse_checks.csv, open_items.csv); docs/import-export.md describes them.
+pulse_checks.csv, open_items.csv, competitor_ratings.csv); docs/import-export.md describes them.
 
 A row's manager (reports_to_external_id) may be a later row of the file or a stakeholder
 already in Rapport; either way of the same account, and the org chart after the import must
@@ -32,10 +32,13 @@ from accounts.dataio.cells import (
     shown,
 )
 from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
-from accounts.imports import ACCOUNT_ID, USER_EMAIL
+from accounts.imports import ACCOUNT_ID, USER_EMAIL, competitor_pks
+from accounts.models import Competitor
 from relationships.forms import CLOCK_SKEW
 from relationships.models import (
     Channel,
+    CompetitorDimension,
+    CompetitorRating,
     ImportKeyed,
     Interaction,
     Moment,
@@ -489,3 +492,33 @@ class OpenItemsFile(ActivityFile):
                 if opened is not None and day is not None and day < opened:
                     message = f"must not be before opened_on ({opened}), got {day}"
                     table.error(index, column, message)
+
+
+@register
+class CompetitorRatingsFile(ActivityFile):
+    """A person's view of us against a competitor on one dimension. Competitors are named;
+    one not yet in Rapport is added, as in accounts.csv."""
+
+    name = "competitor_ratings.csv"
+    order = 80
+    model = CompetitorRating
+    columns = (
+        Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
+        Column("stakeholder_external_id", STAKEHOLDER_ID, required=True, field="stakeholder_id"),
+        Column("competitor", Text.of(Competitor, "name"), required=True, field="competitor_id"),
+        Column("dimension", Catalog(CompetitorDimension), required=True, field="dimension_id"),
+        Column("our_rating", Whole(1, 5), required=True),
+        Column("their_rating", Whole(1, 5), required=True),
+        Column("rated_on", Day(past=True), required=True),
+        Column("source", Code(CompetitorRating.Source, empty=CompetitorRating.Source.CSM)),
+    )
+    identity = (
+        "account_external_id", "stakeholder_external_id", "competitor", "dimension", "rated_on",
+    )  # fmt: skip
+    stakeholder_column = "stakeholder_external_id"
+
+    def field_values(self, table, context):
+        values = super().field_values(table, context)
+        pks = competitor_pks(set(values["competitor_id"]) - {"", None})
+        values["competitor_id"] = [pks.get(name) for name in values["competitor_id"]]
+        return values

@@ -32,6 +32,7 @@ from relationships.models import (
     Stakeholder,
     StakeholderScore,
 )
+from relationships.positioning import positions_refresh
 from relationships.sql import age_days_sql, aggregate, time_params
 
 log = logging.getLogger(__name__)
@@ -339,6 +340,13 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     _replace_alerts(account_ids, alerts)
     gap_cases.gap_cases_sync(detections=detections, today=day, config=gap_config, now=started)
     RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
+    positions_refresh(
+        account_ids=account_ids,
+        day=day,
+        config=config,
+        scores=dict(row[:2] for row in current),
+        voices={pk: factors[pk].customer_voice for pk in account_ids},
+    )
     log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), len(people))
     return Result(accounts=len(account_ids), stakeholders=len(people))
 

@@ -65,7 +65,8 @@ def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
 
 
 def activity_record(*, form, user) -> models.Model:
-    """Save a valid quick-log form (interaction, moment, open item or pulse check)."""
+    """Save a valid quick-log form (interaction, moment, open item, pulse check or competitor
+    rating)."""
     with transaction.atomic():
         item = form.save(commit=False)
         if form.author_field:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relationships import gap_views, views
+from relationships import gap_views, views, views_positioning
 
 urlpatterns = [
     path(
@@ -24,5 +24,13 @@ urlpatterns = [
         "gaps/actions/<int:pk>/toggle/",
         gap_views.gap_action_toggle_view,
         name="gap_action_toggle",
+    ),
+    path("board/", views_positioning.quadrant_board, name="quadrant_board"),
+    path("competitors/", views_positioning.competitor_overview, name="competitor_overview"),
+    path("goals/", views_positioning.goals_rollup, name="goals_rollup"),
+    path(
+        "accounts/<int:account_pk>/competitor-ratings/",
+        views_positioning.competitor_rating_add,
+        name="competitor_rating_add",
     ),
 ]

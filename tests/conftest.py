@@ -40,6 +40,7 @@ DEFAULT_DATA = [
     "relationships.migrations.0002_default_scales",
     "relationships.migrations.0004_default_catalogs",
     "relationships.migrations.0007_gaps",
+    "relationships.migrations.0009_default_dimensions",
 ]
 
 

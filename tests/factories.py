@@ -5,9 +5,11 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from accounts.models import Account, Team, User
+from accounts.models import Account, Competitor, Team, User
 from relationships.models import (
     Channel,
+    CompetitorDimension,
+    CompetitorRating,
     GapAction,
     GapCase,
     Interaction,
@@ -141,3 +143,26 @@ class GapActionFactory(factory.django.DjangoModelFactory):
         model = GapAction
 
     text = factory.Sequence(lambda n: f"Next action {n}")
+
+
+class CompetitorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Competitor
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Rival {n}")
+
+
+class CompetitorRatingFactory(factory.django.DjangoModelFactory):
+    """A rating by a person of the account; `dimension` is a default dimension's slug."""
+
+    class Meta:
+        model = CompetitorRating
+
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    account = factory.SelfAttribute("stakeholder.account")
+    competitor = factory.SubFactory(CompetitorFactory)
+    dimension = factory.LazyFunction(lambda: catalog(CompetitorDimension, "service"))
+    our_rating = 3
+    their_rating = 3
+    rated_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=5))

@@ -84,6 +84,11 @@ MATRIX: dict[str, Route] = {
         data=lambda org: {"owner": org.csm.pk, "due_on": "2026-12-24", "notes": "Call Ann."},
     ),
     "gap_action_toggle": Route(TEAM_ONLY_CASE_CHANGE, args=a_gap_action, method="post"),
+    "quadrant_board": Route(SIGNED_IN),
+    "competitor_overview": Route(SIGNED_IN),
+    "goals_rollup": Route(SIGNED_IN),
+    # an empty rating: the team sees the form again with its errors
+    "competitor_rating_add": Route(TEAM_ONLY, args=lambda org: [org.account.pk], method="post"),
     "healthz": Route(PUBLIC),
     "login": Route({**dict.fromkeys(ROLES, HOME), "anonymous": OK}),
     "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),

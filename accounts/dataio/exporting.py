@@ -66,6 +66,13 @@ COLUMNS: list[ReportColumn] = [
     stored("gap_size"),
     stored("gap_class"),
     ReportColumn("gap_state", attrgetter("gap_state"), lambda qs: qs.annotate(gap_state=GAP_STATE)),
+    # Quadrant and competitors (docs/scoring.md): quadrant codes and dimension slugs
+    stored("customer_happiness"),
+    stored("company_happiness"),
+    stored("quadrant"),
+    stored("competitor_index"),
+    stored("weakest_dimension"),
+    stored("competitor_leads"),  # slugs separated by ";"
 ]
 
 

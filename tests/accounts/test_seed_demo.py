@@ -99,3 +99,18 @@ def test_seed_demo_shows_each_gap_scenario_with_cases_being_worked(db):
     worked = GapTransition.objects.exclude(by=None).count()
     call_command("seed_demo", stdout=StringIO())
     assert GapTransition.objects.exclude(by=None).count() == worked
+
+
+def test_seed_demo_fills_every_quadrant_and_the_competitor_view(db, client):
+    call_command("seed_demo", stdout=StringIO())
+    quadrants = set(Account.objects.values_list("quadrant", flat=True))
+    assert quadrants == {
+        "customer_success", "work_to_keep_unprofitable", "work_to_keep_flight_risk", "reassess",
+    }  # fmt: skip
+    assert Account.objects.exclude(competitor_leads="").exists()
+    assert Stakeholder.objects.filter(reference_willing=True).exists()
+    assert client.login(username="manager@rapport.example", password=DEMO_PASSWORD)
+    board = client.get("/board/")
+    assert any(dot.trail for dot in board.context["dots"])  # movement over the last month
+    competitors = client.get("/competitors/").context["rows"]
+    assert len(competitors) == 3

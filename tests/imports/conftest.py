@@ -3,7 +3,14 @@
 import pytest
 
 from accounts.models import Account, Competitor, UsageSnapshot
-from relationships.models import Interaction, Moment, OpenItem, PulseCheck, Stakeholder
+from relationships.models import (
+    CompetitorRating,
+    Interaction,
+    Moment,
+    OpenItem,
+    PulseCheck,
+    Stakeholder,
+)
 
 
 @pytest.fixture
@@ -25,6 +32,7 @@ def database_state(db):
             "moments": list(Moment.objects.order_by("pk").values()),
             "pulse checks": list(PulseCheck.objects.order_by("pk").values()),
             "open items": list(OpenItem.objects.order_by("pk").values()),
+            "competitor ratings": list(CompetitorRating.objects.order_by("pk").values()),
             "history": [Account.history.count(), Stakeholder.history.count()],
         }
 

@@ -9,7 +9,13 @@ from accounts.dataio.importing import file_specs
 
 HEADERS = {spec.name: [column.name for column in spec.columns] for spec in file_specs()}
 ACCOUNT_FILES = ["accounts.csv", "stakeholders.csv", "usage.csv"]
-ACTIVITY_FILES = ["interactions.csv", "moments.csv", "pulse_checks.csv", "open_items.csv"]
+ACTIVITY_FILES = [
+    "interactions.csv",
+    "moments.csv",
+    "pulse_checks.csv",
+    "open_items.csv",
+    "competitor_ratings.csv",
+]
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
@@ -133,6 +139,18 @@ def open_item(account_external_id: str = "A-1", **values) -> dict:
     return {"account_external_id": account_external_id, **defaults, **values}
 
 
+def competitor_rating(account_external_id: str = "A-1", **values) -> dict:
+    defaults = {
+        "stakeholder_external_id": "S-1",
+        "competitor": "Rivalry Inc",
+        "dimension": "service",
+        "our_rating": "4",
+        "their_rating": "3",
+        "rated_on": "2025-03-07",
+    }
+    return {"account_external_id": account_external_id, **defaults, **values}
+
+
 def good_activity_files() -> dict[str, bytes]:
     """Activity of good_files()'s accounts: S-1 to S-4 are people of A-1, S-5 of A-2."""
     interactions = [
@@ -175,11 +193,17 @@ def good_activity_files() -> dict[str, bytes]:
         open_item(kind="ticket", title="Login fails", closed_on="2025-03-03"),
         open_item("A-2", kind="feature_request", title="SSO", stakeholder_external_id="S-5"),
     ]
+    ratings = [
+        competitor_rating(source="survey"),
+        competitor_rating(dimension="technology_integration", our_rating="2", their_rating="5"),
+        competitor_rating("A-2", stakeholder_external_id="S-5", competitor="Orbit CX"),
+    ]
     return {
         "interactions.csv": as_csv("interactions.csv", interactions),
         "moments.csv": as_csv("moments.csv", moments),
         "pulse_checks.csv": as_csv("pulse_checks.csv", pulse_checks),
         "open_items.csv": as_csv("open_items.csv", open_items),
+        "competitor_ratings.csv": as_csv("competitor_ratings.csv", ratings),
     }
 
 

@@ -11,6 +11,7 @@ from accounts.dataio.services import csv_import
 from accounts.models import Account
 from relationships.models import (
     Channel,
+    CompetitorRating,
     Interaction,
     Moment,
     OpenItem,
@@ -57,6 +58,7 @@ def test_activity_files_are_imported_after_the_account_files(org):
         "moments.csv: 3 created, 0 updated, 0 unchanged",
         "pulse_checks.csv: 2 created, 0 updated, 0 unchanged",
         "open_items.csv: 3 created, 0 updated, 0 unchanged",
+        "competitor_ratings.csv: 3 created, 0 updated, 0 unchanged",
     ]
 
 
@@ -171,6 +173,7 @@ def test_reimport_of_the_activity_files_creates_and_updates_nothing(org, databas
         "moments.csv: 0 created, 0 updated, 3 unchanged",
         "pulse_checks.csv: 0 created, 0 updated, 2 unchanged",
         "open_items.csv: 0 created, 0 updated, 3 unchanged",
+        "competitor_ratings.csv: 0 created, 0 updated, 3 unchanged",
     ]
     assert summary.touched_accounts == set()
     assert database_state() == before
@@ -195,7 +198,7 @@ def test_editing_columns_outside_the_identity_updates_rows_in_place(org):
     csv_import(files=all_good_files())
     pks = {
         model: set(model.objects.values_list("pk", flat=True))
-        for model in (Interaction, Moment, PulseCheck, OpenItem)
+        for model in (Interaction, Moment, PulseCheck, OpenItem, CompetitorRating)
     }
     files = good_activity_files()
     for name, old, new in [
@@ -206,6 +209,7 @@ def test_editing_columns_outside_the_identity_updates_rows_in_place(org):
         ("pulse_checks.csv", b",2,", b",3,"),
         ("open_items.csv", b"2025-03-03", b"2025-03-04"),
         ("open_items.csv", b",S-4,", b",S-1,"),
+        ("competitor_ratings.csv", b",2,5,", b",3,5,"),
     ]:
         assert old in files[name], (name, old)
         files[name] = files[name].replace(old, new)
@@ -217,6 +221,7 @@ def test_editing_columns_outside_the_identity_updates_rows_in_place(org):
         "moments.csv: 0 created, 1 updated, 2 unchanged",
         "pulse_checks.csv: 0 created, 1 updated, 1 unchanged",
         "open_items.csv: 0 created, 2 updated, 1 unchanged",
+        "competitor_ratings.csv: 0 created, 1 updated, 2 unchanged",
     ]
     for model, before in pks.items():
         assert set(model.objects.values_list("pk", flat=True)) == before
@@ -436,7 +441,7 @@ def test_many_keys_are_matched_through_a_temporary_table(org, monkeypatch):
 
     summary = csv_import(files=all_good_files())
 
-    assert [result.unchanged for result in summary.files] == [2, 5, 3, 3, 3, 2, 3]
+    assert [result.unchanged for result in summary.files] == [2, 5, 3, 3, 3, 2, 3, 3]
     assert summary.touched_accounts == set()
 
 
@@ -456,3 +461,20 @@ def test_external_ids_with_quotes_commas_and_backslashes_are_matched(org):
         "interactions.csv: 0 created, 0 updated, 1 unchanged",
     ]
     assert people(Interaction.objects.get()) == ['S "quoted"', "S\\back", "{S}"]
+
+
+def test_competitor_ratings_are_imported_and_new_competitors_added(org):
+    csv_import(files=all_good_files())
+
+    rows = CompetitorRating.objects.order_by("account__external_id", "dimension__position")
+    assert [
+        (
+            r.account.external_id, r.stakeholder.external_id, r.competitor.name,
+            r.dimension.slug, r.our_rating, r.their_rating, r.rated_on.isoformat(), r.source,
+        )
+        for r in rows
+    ] == [
+        ("A-1", "S-1", "Rivalry Inc", "service", 4, 3, "2025-03-07", "survey"),
+        ("A-1", "S-1", "Rivalry Inc", "technology_integration", 2, 5, "2025-03-07", "csm"),
+        ("A-2", "S-5", "Orbit CX", "service", 4, 3, "2025-03-07", "csm"),
+    ]  # fmt: skip

@@ -11,6 +11,7 @@ from tests.factories import StakeholderFactory
 from tests.imports.files import (
     all_good_files,
     as_csv,
+    competitor_rating,
     good_files,
     interaction,
     moment,
@@ -300,6 +301,30 @@ BAD_ROWS = {
         [open_item(due_on="2025-04-01"), open_item(due_on="2025-05-01")],
         "open_items.csv line 3, column account_external_id: repeats line 2: the same"
         " account_external_id, kind, title and opened_on",
+    ),
+    # competitor_ratings.csv
+    "rating out of range": (
+        [competitor_rating(their_rating="6")],
+        "competitor_ratings.csv line 2, column their_rating: must be a whole number from 1 to 5,"
+        ' got "6"',
+    ),
+    "unknown dimension": (
+        [competitor_rating(dimension="price")],
+        "competitor_ratings.csv line 2, column dimension: must be one of sales_relationship,"
+        ' service, delivery, technology_integration, product, value, got "price"',
+    ),
+    "rating without a person": (
+        [competitor_rating(stakeholder_external_id="")],
+        "competitor_ratings.csv line 2, column stakeholder_external_id: is required",
+    ),
+    "rating by a person of another account": (
+        [competitor_rating("A-2", stakeholder_external_id="S-1")],
+        'competitor_ratings.csv line 2, column stakeholder_external_id: "S-1" belongs to another'
+        " account",
+    ),
+    "rating source unknown": (
+        [competitor_rating(source="email")],
+        'competitor_ratings.csv line 2, column source: must be one of csm, survey, got "email"',
     ),
 }
 

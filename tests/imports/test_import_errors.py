@@ -285,7 +285,8 @@ def test_only_unknown_files_is_an_error(org):
 
     assert [str(error) for error in rejected.value.errors] == [
         "no file to import: expected accounts.csv, stakeholders.csv, usage.csv,"
-        " interactions.csv, moments.csv, pulse_checks.csv, open_items.csv"
+        " interactions.csv, moments.csv, pulse_checks.csv, open_items.csv,"
+        " competitor_ratings.csv"
     ]
     assert rejected.value.ignored == ["contacts.csv"]
 

@@ -194,8 +194,10 @@ def test_recompute_query_count_does_not_grow_with_data(org, accounts):
         recompute.scores_recompute(account_ids=ids)
     # savepoint, config, scale, accounts, people, interactions, moments, open items, earlier
     # scores, the gap's voice, usage and pulse, two upserts, account update, alerts read,
-    # delete and write, gap cases, requests, release
-    assert len(queries) == 21
+    # delete and write, gap cases, requests, release; positions: settings, pulses, ratings,
+    # dimensions, finances, account update, snapshots read and update, standings delete (each
+    # update in a savepoint)
+    assert len(queries) == 34
 
 
 def test_alerts_keep_their_first_seen_time_and_go_when_the_condition_ends(org):

@@ -170,3 +170,15 @@ def test_a_new_account_page_lists_stakeholders_of_that_account_only(client, org)
     StakeholderFactory(account=AccountFactory(team=org.team, owner=org.csm), name="Elsewhere")
     client.force_login(org.csm)
     assert "Elsewhere" not in client.get(org.account.get_absolute_url()).text
+
+
+def test_edit_stakeholder_records_a_reference_and_the_four_goals_count_it(client, org):
+    person = StakeholderFactory(account=org.account, name="Rita Alvarez")
+    client.force_login(org.csm)
+    client.post(
+        f"/stakeholders/{person.pk}/edit/", stakeholder_data(reference_willing="on"), headers=HTMX
+    )
+    person.refresh_from_db()
+    assert person.reference_willing is True
+    page = client.get(org.account.get_absolute_url()).text
+    assert "1 promoter (strength 4 or 5), 1 willing to be a reference" in page
