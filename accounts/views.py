@@ -30,6 +30,7 @@ from relationships.selectors import (
     stakeholders_of,
 )
 from relationships.timeline import timeline_page
+from surveys.selectors import account_surveys
 
 ACCOUNTS_PER_PAGE = 25
 LIST_COLUMNS = [
@@ -44,7 +45,6 @@ LIST_COLUMNS = [
 PLACEHOLDERS = [
     ("Relationship gaps", "Where what the customer says, their usage and your own read disagree."),
     ("Competitors", "How our relationship compares with the leading competitor, by dimension."),
-    ("Surveys", "Relationship surveys sent to this account's stakeholders and their answers."),
     ("Four goals", "Longevity, footprint, advocates and the feedback loop."),
 ]
 QUICKLOG_FORMS = {
@@ -97,6 +97,7 @@ def render_account_page(request, account, *, fragment=None, **extra):
     if fragment is None:
         context["usage_chart"] = usage_chart(list(account.usage.order_by("period_start")))
         context["placeholders"] = PLACEHOLDERS
+        context["surveys"] = account_surveys(account=account)
     template = "accounts/account_detail.html"
     if fragment and request.htmx:
         template += f"#{fragment}"

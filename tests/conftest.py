@@ -39,6 +39,7 @@ def close_stray_connections(django_db_setup, django_db_blocker):
 DEFAULT_DATA = [
     "relationships.migrations.0002_default_scales",
     "relationships.migrations.0004_default_catalogs",
+    "surveys.migrations.0002_relationship_check",
 ]
 
 
