@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -93,7 +94,9 @@ class Campaign(models.Model):
     reminder_days = models.CharField(
         max_length=40, blank=True, help_text="Days after sending, e.g. 4,9."
     )
-    expiry_days = models.PositiveSmallIntegerField(default=30)
+    expiry_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
     sender_name = models.CharField(max_length=120)
     quiet_days = models.PositiveSmallIntegerField(default=60)
     audience = models.TextField(blank=True, help_text="The audience as chosen, in words.")

@@ -134,7 +134,8 @@ def campaign_report(*, campaign: Campaign, user) -> dict:
         ):
             group["invited"] += 1
             group["answered"] += invitation.answered_at is not None
-        answers = list(invitation.response.answers.all()) if invitation.answered_at else []
+        answered = hasattr(invitation, "response")
+        answers = list(invitation.response.answers.all()) if answered else []
         for answer in answers:
             answers_by_question[answer.question_id].append(answer.value)
         people.append(
