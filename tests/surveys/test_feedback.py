@@ -1,0 +1,54 @@
+"""The feedback loop on the account page: what customers wrote, acknowledged and acted on."""
+
+import pytest
+from django.utils import timezone
+
+from surveys.models import FeedbackItem
+from tests.factories import FeedbackItemFactory, InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_account_page_shows_invitations_and_feedback(client, org):
+    InvitationFactory(account=org.account, stakeholder__account=org.account,
+                      stakeholder__name="Ada Lovelace")  # fmt: skip
+    FeedbackItemFactory(account=org.account, text="Faster ticket answers, please.")
+    client.force_login(org.teammate)
+    page = client.get(org.account.get_absolute_url()).content.decode()
+    assert "Surveys and feedback" in page
+    assert "Ada Lovelace" in page
+    assert "Faster ticket answers, please." in page
+    assert "Acknowledge" in page
+
+
+def test_account_page_without_surveys_says_how_to_start(client, org):
+    client.force_login(org.csm)
+    assert "No surveys yet" in client.get(org.account.get_absolute_url()).content.decode()
+
+
+def test_feedback_acknowledged_then_acted_on_keeps_dates_and_people(client, org):
+    item = FeedbackItemFactory(account=org.account)
+    client.force_login(org.csm)
+    response = client.post(f"/feedback/{item.pk}/acknowledge/", follow=True)
+    assert "Feedback acknowledged." in response.content.decode()
+    client.force_login(org.teammate)
+    client.post(f"/feedback/{item.pk}/acted/", {"note": "Added a second support shift."})
+    item.refresh_from_db()
+    assert (item.acknowledged_on, item.acknowledged_by) == (timezone.localdate(), org.csm)
+    assert (item.acted_on, item.acted_by) == (timezone.localdate(), org.teammate)
+    assert item.action_note == "Added a second support shift."
+
+
+def test_feedback_acted_on_without_a_note_changes_nothing(client, org):
+    item = FeedbackItemFactory(account=org.account)
+    client.force_login(org.csm)
+    response = client.post(f"/feedback/{item.pk}/acted/", {"note": ""}, follow=True)
+    assert "Say what was done about the feedback." in response.content.decode()
+    assert FeedbackItem.objects.get().acted_on is None
+
+
+def test_feedback_of_another_team_is_not_found(client, org):
+    item = FeedbackItemFactory(account=org.other_account)
+    client.force_login(org.csm)
+    assert client.post(f"/feedback/{item.pk}/acknowledge/").status_code == 404
+    assert FeedbackItem.objects.get().acknowledged_on is None
