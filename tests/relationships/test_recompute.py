@@ -192,9 +192,10 @@ def test_recompute_query_count_does_not_grow_with_data(org, accounts):
         ids.append(account.pk)
     with CaptureQueriesContext(connection) as queries:
         recompute.scores_recompute(account_ids=ids)
-    # savepoint, config, scale, accounts, people, interactions, moments, open items, earlier
-    # scores, two upserts, account update, alerts read, delete and write, requests, release
-    assert len(queries) == 17
+    # savepoint, config, scale, accounts, people, interactions, moments, survey answers, open
+    # items, earlier scores, two upserts, account update, alerts read, delete and write,
+    # requests, release
+    assert len(queries) == 18
 
 
 def test_alerts_keep_their_first_seen_time_and_go_when_the_condition_ends(org):
