@@ -44,6 +44,7 @@ class CampaignForm(forms.ModelForm):
             "quiet_days",
         ]
         labels = {
+            "name": "Campaign name",
             "send_at": "Send at",
             "expiry_days": "Links expire after (days)",
             "quiet_days": "Quiet period (days)",
@@ -68,6 +69,7 @@ class CampaignForm(forms.ModelForm):
         )
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates_for_campaigns()
+        self.fields["template"].empty_label = None
         self.fields["accounts"].queryset = Account.objects.visible_to(user).exclude(
             status=Account.Status.ARCHIVED
         )

@@ -162,7 +162,12 @@ def feedback_act_view(request, pk):
 
 def public_survey_page(view):
     """No login; rate limited per address and per link (429); the link never leaks through the
-    Referer header or a shared cache."""
+    Referer header or a shared cache.
+
+    The views are exempt from CSRF checks: the unguessable token in the URL already proves the
+    request comes from the link's holder, and under Referrer-Policy no-referrer browsers send
+    `Origin: null` with the form, which Django's CSRF check would refuse.
+    """
 
     @login_not_required
     @functools.wraps(view)
@@ -193,6 +198,7 @@ def _page_context(invitation) -> dict:
     }
 
 
+@csrf_exempt  # see public_survey_page
 @require_http_methods(["GET", "POST"])
 @public_survey_page
 def survey_answer(request, invitation):
@@ -219,7 +225,7 @@ def survey_answer(request, invitation):
     return render(request, "surveys/survey_page.html", {**context, "form": form})
 
 
-@csrf_exempt  # one-click unsubscribe (RFC 8058) posts without a form; the link is the secret
+@csrf_exempt  # and one-click unsubscribe (RFC 8058) posts without a form
 @require_http_methods(["GET", "POST"])
 @public_survey_page
 def survey_opt_out(request, invitation):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from relationships.models import Moment, MomentType, RecomputeRequest, Stakeholder
 from surveys.models import Answer, FeedbackItem, Invitation, Question, SurveyOptOut
 from tests.factories import StakeholderFactory
-from tests.surveys.conftest import launch, token_in
+from tests.smtp import launch, token_in
 
 pytestmark = pytest.mark.django_db
 

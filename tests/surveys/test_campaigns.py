@@ -10,7 +10,7 @@ from django.utils import timezone
 from surveys.models import Campaign, Invitation, OutboundEmail, SurveyOptOut, SurveyTemplate
 from surveys.services import invitations_send_due, reminders_send_due
 from tests.factories import AccountFactory, InvitationFactory, StakeholderFactory
-from tests.surveys.conftest import launch
+from tests.smtp import launch
 
 pytestmark = pytest.mark.django_db
 

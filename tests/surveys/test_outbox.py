@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from surveys.models import OutboundEmail
 from surveys.outbox import MESSAGE_ID_HEADER, outbox_due, outbox_enqueue, outbox_send
-from tests.surveys.conftest import SmtpServer, text_of
+from tests.smtp import SmtpServer, text_of
 
 pytestmark = pytest.mark.django_db
 

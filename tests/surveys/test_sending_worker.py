@@ -9,7 +9,7 @@ import pytest
 from surveys.models import Invitation, OutboundEmail
 from surveys.tasks import send_due, sweep_outbox
 from tests.factories import StakeholderFactory
-from tests.surveys.conftest import SmtpServer, launch
+from tests.smtp import SmtpServer, launch
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
