@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from accounts.models import Account, Competitor, Team, UsageSnapshot, User
 from relationships import demo as relationships_demo
 from relationships.recompute import account_chunks, scores_recompute
+from surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "rapport-demo"
 
@@ -178,5 +179,6 @@ def seed() -> None:
     teams = seed_teams(users)
     seed_accounts(users, teams, rng, today)
     relationships_demo.seed(rng, today)
+    surveys_demo.seed(rng, today)
     for chunk in account_chunks():
         scores_recompute(account_ids=chunk)

@@ -52,3 +52,21 @@ def test_feedback_of_another_team_is_not_found(client, org):
     client.force_login(org.csm)
     assert client.post(f"/feedback/{item.pk}/acknowledge/").status_code == 404
     assert FeedbackItem.objects.get().acknowledged_on is None
+
+
+def test_seed_demo_has_a_campaign_with_answers_and_feedback(db, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from surveys.models import Campaign
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    campaign = Campaign.objects.get()
+    answered = campaign.invitations.filter(answered_at__isnull=False).count()
+    assert 0 < answered < campaign.invitations.count()
+    assert FeedbackItem.objects.exists()
+    assert client.login(username="csm@rapport.example", password="rapport-demo")
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "NPS" in page
