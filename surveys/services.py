@@ -111,14 +111,16 @@ def campaign_create(*, user, data: dict, audience: Audience) -> Campaign:
     return campaign
 
 
-def _claim(queryset, **changes) -> list[Invitation]:
-    """Claim rows with one conditional update: only rows still matching `queryset`'s conditions
-    get this claim's id, so two ticks or two workers never take the same invitation."""
+def _claim(candidates, still: Q, **changes) -> list[Invitation]:
+    """Claim invitations with one conditional update: of the candidates, only rows for which
+    `still` (conditions on the invitation's own columns, which PostgreSQL re-checks after
+    waiting for a competing update) holds get this claim's id. Two ticks or two workers never
+    take the same invitation."""
     claim = uuid.uuid4()
-    ids = list(queryset.values_list("pk", flat=True)[:SEND_BATCH])
+    ids = list(candidates.values_list("pk", flat=True)[:SEND_BATCH])
     if not ids:
         return []
-    queryset.filter(pk__in=ids).update(claim=claim, **changes)
+    Invitation.objects.filter(still, pk__in=ids).update(claim=claim, **changes)
     return list(
         Invitation.objects.filter(claim=claim).select_related("campaign", "stakeholder", "account")
     )
@@ -127,13 +129,12 @@ def _claim(queryset, **changes) -> list[Invitation]:
 def invitations_send_due(*, campaign_id: int | None = None) -> int:
     """Email the invitations whose campaign's send time has come (once each)."""
     now = timezone.now()
+    unsent = Q(sent_at__isnull=True, expires_at__gt=now)
     with transaction.atomic():
-        due = Invitation.objects.filter(
-            sent_at__isnull=True, campaign__send_at__lte=now, expires_at__gt=now
-        )
+        due = Invitation.objects.filter(unsent, campaign__send_at__lte=now)
         if campaign_id is not None:
             due = due.filter(campaign_id=campaign_id)
-        invitations = _claim(due, sent_at=now)
+        invitations = _claim(due, unsent, sent_at=now)
         emails = _email(invitations, reminder=False)
         for invitation, email in zip(invitations, emails, strict=True):
             invitation.email = email
@@ -145,22 +146,19 @@ def invitations_send_due(*, campaign_id: int | None = None) -> int:
 def reminders_send_due() -> int:
     """Remind the invited who have not answered, opted out or expired, on the campaign's days."""
     now = timezone.now()
+    due = Q(
+        next_reminder_at__lte=now,
+        answered_at__isnull=True,
+        opted_out_at__isnull=True,
+        expires_at__gt=now,
+    )
     with transaction.atomic():
-        due = Invitation.objects.filter(
-            next_reminder_at__lte=now,
-            answered_at__isnull=True,
-            opted_out_at__isnull=True,
-            expires_at__gt=now,
-        )
-        invitations = _claim(due, next_reminder_at=None)
+        invitations = _claim(Invitation.objects.filter(due), due, next_reminder_at=None)
         for invitation in invitations:
             invitation.reminders_sent += 1
             invitation.next_reminder_at = _next_reminder(invitation, now)
         _email(invitations, reminder=True)
         Invitation.objects.bulk_update(invitations, ["reminders_sent", "next_reminder_at"])
-    Invitation.objects.filter(next_reminder_at__isnull=False, answered_at__isnull=False).update(
-        next_reminder_at=None
-    )
     return len(invitations)
 
 
