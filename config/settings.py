@@ -215,6 +215,13 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 OUTBOX_STUCK_SECONDS = env_int("OUTBOX_STUCK_SECONDS", 900)
+# Cache (the survey pages' rate limits): per process by default, shared with CACHE_URL=redis://.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 # Public survey pages: requests per minute per client address and per link.
 SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60)
 SURVEY_RATE_PER_TOKEN = env_int("SURVEY_RATE_PER_TOKEN", 20)

@@ -190,3 +190,15 @@ def test_campaign_page_query_count_is_the_same_at_any_size(
     with django_assert_num_queries(8):
         response = client.get(f"/campaigns/{campaign.pk}/")
     assert response.context["stats"][0] == ("Invited", size)
+
+
+def test_survey_template_preview_shows_the_questions_and_cannot_be_sent(client, org):
+    template = SurveyTemplate.objects.get(slug="relationship-check")
+    client.force_login(org.csm)
+    response = client.get(f"/survey-templates/{template.pk}/preview/?sender=Acme+CS")
+    page = response.content.decode()
+    assert "Preview of the survey page" in page
+    assert "Acme CS" in page
+    assert "Do you trust us to do what we say we will?" in page
+    assert "5 · Gushing promoter" in page
+    assert 'type="submit" class="btn btn-primary btn-lg" disabled' in page

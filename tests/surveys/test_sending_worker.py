@@ -11,7 +11,7 @@ from surveys.tasks import send_due, sweep_outbox
 from tests.factories import StakeholderFactory
 from tests.smtp import SmtpServer, launch
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.worker
 
 
 def wait_until(condition, timeout=60.0):
