@@ -140,7 +140,7 @@ def test_account_page_query_count_is_the_same_at_any_size(
     client.force_login(org.csm)
     # session, user, account, scales, stakeholders and their owners, competitors, usage,
     # quick-log options (people, channels, touchpoints, moment types), timeline keys,
-    # score snapshots, alerts, and whether a recompute is pending
-    with django_assert_num_queries(16):
+    # score snapshots, alerts, whether a recompute is pending, survey invitations and feedback
+    with django_assert_num_queries(18):
         response = client.get(org.account.get_absolute_url())
     assert len(response.context["stakeholders"]) == people
