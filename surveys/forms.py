@@ -16,7 +16,8 @@ class CampaignForm(forms.ModelForm):
     accounts = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        help_text="Everyone at these accounts (narrowed by role if you pick roles).",
+        help_text="Everyone at these accounts (narrowed by role if you pick roles). "
+        "Ctrl or ⌘ to choose several.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     roles = forms.MultipleChoiceField(
@@ -29,6 +30,7 @@ class CampaignForm(forms.ModelForm):
         queryset=None,
         required=False,
         label="Hand-picked stakeholders",
+        help_text="Invited whatever their role. Ctrl or ⌘ to choose several.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 

@@ -61,6 +61,10 @@ class QuestionType:
     def display(self, spec: Spec, value) -> str:
         return str(value)
 
+    def options(self, spec: Spec) -> list:
+        """The possible values in the order summaries list them (none for open answers)."""
+        return []
+
 
 def _radio(spec: Spec, choices) -> forms.Field:
     return forms.TypedChoiceField(
@@ -86,6 +90,9 @@ class ScaleQuestion(QuestionType):
     def display(self, spec, value):
         return dict(spec.choices).get(value, str(value))
 
+    def options(self, spec):
+        return [point for point, _label in reversed(spec.choices)]
+
 
 class NpsQuestion(QuestionType):
     label = "Net Promoter Score (0-10)"
@@ -97,6 +104,9 @@ class NpsQuestion(QuestionType):
 
     def feeling(self, spec, value):
         return value / 10
+
+    def options(self, spec):
+        return list(range(10, -1, -1))
 
 
 class HighLowQuestion(QuestionType):
@@ -114,6 +124,9 @@ class HighLowQuestion(QuestionType):
 
     def display(self, spec, value):
         return dict(HIGH_LOW).get(value, value)
+
+    def options(self, spec):
+        return [value for value, _label in HIGH_LOW]
 
 
 class MomentsQuestion(QuestionType):

@@ -191,23 +191,29 @@ def _rates(groups) -> list[dict]:
 
 
 def _summary(spec: Spec, values: list) -> dict:
-    """A question's answers in a few numbers: NPS, or counts per choice, or how many wrote."""
-    summary = {"text": spec.text, "kind": spec.kind, "answers": len(values), "nps": None}
+    """A question's answers in a few numbers: how many answered each option (in the options'
+    order, or most frequent first for moments), and the NPS of an NPS question."""
     question_type = QUESTION_TYPES[spec.kind]
-    if spec.kind == "nps":
-        summary["nps"] = nps(values)
     if spec.kind == "moments":
         counts = Counter(
             question_type.display(spec, {type_id: emotion})
             for value in values
             for type_id, emotion in value.items()
-        )
-    elif spec.kind == "text":
-        counts = Counter()
+        ).most_common()
     else:
-        counts = Counter(question_type.display(spec, value) for value in values)
-    summary["counts"] = counts.most_common()
-    return summary
+        tally = Counter(values)
+        counts = [
+            (question_type.display(spec, option), tally[option])
+            for option in question_type.options(spec)
+            if tally[option]
+        ]
+    return {
+        "text": spec.text,
+        "kind": spec.kind,
+        "answers": len(values),
+        "nps": nps(values) if spec.kind == "nps" else None,
+        "counts": counts,
+    }
 
 
 def survey_voice(*, account_ids, as_of: dt.date) -> dict[int, list[tuple[dt.date, float]]]:

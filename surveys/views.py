@@ -39,6 +39,7 @@ from surveys.services import (
 )
 
 CAMPAIGNS_PER_PAGE = 25
+PEOPLE_PER_PAGE = 50
 SAMPLE_LINK = "(the stakeholder's personal link)"
 
 
@@ -119,7 +120,12 @@ def _email_preview(data: dict, audience) -> dict:
 def campaign_detail(request, pk):
     campaign = get_campaign_for_user(request.user, pk)
     report = campaign_report(campaign=campaign, user=request.user)
-    return render(request, "surveys/campaign_detail.html", {"campaign": campaign, **report})
+    people = Paginator(report.pop("people"), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {"campaign": campaign, "people": people, **report},
+    )
 
 
 @require_GET

@@ -202,3 +202,31 @@ def test_survey_template_preview_shows_the_questions_and_cannot_be_sent(client, 
     assert "Do you trust us to do what we say we will?" in page
     assert "5 · Gushing promoter" in page
     assert 'type="submit" class="btn btn-primary btn-lg" disabled' in page
+
+
+def test_campaign_page_summarises_each_question_in_its_options_order(
+    client, org, people, django_capture_on_commit_callbacks
+):
+    from surveys.models import Question
+    from surveys.selectors import question_specs
+    from surveys.services import response_submit
+
+    campaign = launch(org, [people["ada"], people["bob"]])
+    questions = question_specs(campaign.template)
+    keys = {spec.kind: spec.key for _pk, spec in questions}
+    for invitation, (happy, score, trust) in zip(
+        Invitation.objects.order_by("stakeholder__name"),
+        [(5, 10, "high"), (2, 3, "low")],
+        strict=True,
+    ):
+        cleaned = {keys["scale"]: happy, keys["nps"]: score, keys["trust"]: trust,
+                   keys["respect"]: "high"}  # fmt: skip
+        response_submit(invitation=invitation, questions=questions, cleaned=cleaned)
+    client.force_login(org.csm)
+    summaries = {q["kind"]: q for q in client.get(campaign.get_absolute_url()).context["questions"]}
+    assert summaries["scale"]["counts"] == [("Gushing promoter", 1), ("Unhappy", 1)]
+    assert summaries["nps"]["counts"] == [("10", 1), ("3", 1)]
+    assert summaries["nps"]["nps"] == 0
+    assert summaries["trust"]["counts"] == [("High", 1), ("Low", 1)]
+    assert summaries["text"]["answers"] == 0
+    assert Question.objects.filter(template=campaign.template).count() == len(summaries)
