@@ -143,24 +143,30 @@ def survey_template_preview(request, pk):
     return render(request, "surveys/survey_page.html", context)
 
 
+def _feedback_done(request, item, message: str, level=messages.SUCCESS):
+    """htmx: the item's card, updated in place; otherwise back to the account page."""
+    if request.htmx:
+        return render(request, "surveys/account_section.html#feedback-item", {"item": item})
+    messages.add_message(request, level, message)
+    return redirect(item.account)
+
+
 @require_POST
 def feedback_acknowledge_view(request, pk):
-    item = get_feedback_for_user(request.user, pk)
-    feedback_acknowledge(item=item, user=request.user)
-    messages.success(request, "Feedback acknowledged.")
-    return redirect(item.account)
+    item = feedback_acknowledge(item=get_feedback_for_user(request.user, pk), user=request.user)
+    return _feedback_done(request, item, "Feedback acknowledged.")
 
 
 @require_POST
 def feedback_act_view(request, pk):
     item = get_feedback_for_user(request.user, pk)
     form = FeedbackActionForm(request.POST)
-    if form.is_valid():
-        feedback_act(item=item, user=request.user, note=form.cleaned_data["note"])
-        messages.success(request, "Recorded what was done about the feedback.")
-    else:
-        messages.error(request, "Say what was done about the feedback.")
-    return redirect(item.account)
+    if not form.is_valid():
+        return _feedback_done(
+            request, item, "Say what was done about the feedback.", level=messages.ERROR
+        )
+    item = feedback_act(item=item, user=request.user, note=form.cleaned_data["note"])
+    return _feedback_done(request, item, "Recorded what was done about the feedback.")
 
 
 # --- public pages ------------------------------------------------------------------------------

@@ -70,3 +70,21 @@ def test_seed_demo_has_a_campaign_with_answers_and_feedback(db, client):
     assert client.login(username="csm@rapport.example", password="rapport-demo")
     page = client.get(campaign.get_absolute_url()).content.decode()
     assert "NPS" in page
+
+
+def test_feedback_action_over_htmx_returns_only_the_updated_card(client, org):
+    item = FeedbackItemFactory(account=org.account, text="More training, please.")
+    client.force_login(org.csm)
+    response = client.post(
+        f"/feedback/{item.pk}/acted/",
+        {"note": "Booked two sessions."},
+        headers={"HX-Request": "true"},
+    )
+    fragment = response.content.decode()
+    assert fragment.strip().startswith(
+        f'<li class="border rounded p-2 mb-2" id="feedback-{item.pk}">'
+    )
+    assert "acted on" in fragment
+    assert "Booked two sessions." in fragment
+    assert "<html" not in fragment
+    assert "Mark acted on" not in fragment
