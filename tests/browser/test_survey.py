@@ -45,6 +45,8 @@ def test_stakeholder_answers_the_emailed_survey_and_the_scores_move(page, org, a
     [message] = smtp.wait_for(1)
     link = f"/s/{token_in(message)}/"
 
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
     page.context.clear_cookies()  # the stakeholder has no login
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(link)
@@ -71,6 +73,7 @@ def test_stakeholder_answers_the_emailed_survey_and_the_scores_move(page, org, a
 
     page.goto(link)
     expect(page.get_by_text("This survey has already been answered")).to_be_visible()
+    assert violations == []
 
 
 def test_survey_page_works_without_javascript_on_a_phone(browser, live_server, org, ada, smtp):
