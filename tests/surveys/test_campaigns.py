@@ -230,3 +230,17 @@ def test_campaign_page_summarises_each_question_in_its_options_order(
     assert summaries["trust"]["counts"] == [("High", 1), ("Low", 1)]
     assert summaries["text"]["answers"] == 0
     assert Question.objects.filter(template=campaign.template).count() == len(summaries)
+
+
+def test_campaign_list_counts_only_invitations_the_user_may_see(
+    client, org, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = launch(org, [people["ada"], people["bob"]])
+    InvitationFactory(campaign=campaign, stakeholder=people["outsider"])
+    client.force_login(org.outsider)
+    [row] = client.get("/campaigns/").context["page"].object_list
+    assert (row.name, row.invited, row.delivered) == (campaign.name, 1, 0)
+    client.force_login(org.csm)
+    [row] = client.get("/campaigns/").context["page"].object_list
+    assert (row.invited, row.delivered) == (2, 2)
