@@ -126,21 +126,35 @@ def _claim(candidates, still: Q, **changes) -> list[Invitation]:
     )
 
 
+def _in_batches(send_batch) -> int:
+    """Run `send_batch` (one transaction each) until a batch comes back short; the total."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            done = send_batch()
+        total += done
+        if done < SEND_BATCH:
+            return total
+
+
 def invitations_send_due(*, campaign_id: int | None = None) -> int:
     """Email the invitations whose campaign's send time has come (once each)."""
     now = timezone.now()
     unsent = Q(sent_at__isnull=True, expires_at__gt=now)
-    with transaction.atomic():
-        due = Invitation.objects.filter(unsent, campaign__send_at__lte=now)
-        if campaign_id is not None:
-            due = due.filter(campaign_id=campaign_id)
+    due = Invitation.objects.filter(unsent, campaign__send_at__lte=now)
+    if campaign_id is not None:
+        due = due.filter(campaign_id=campaign_id)
+
+    def send_batch() -> int:
         invitations = _claim(due, unsent, sent_at=now)
         emails = _email(invitations, reminder=False)
         for invitation, email in zip(invitations, emails, strict=True):
             invitation.email = email
             invitation.next_reminder_at = _next_reminder(invitation, now)
         Invitation.objects.bulk_update(invitations, ["email", "next_reminder_at"])
-    return len(invitations)
+        return len(invitations)
+
+    return _in_batches(send_batch)
 
 
 def reminders_send_due() -> int:
@@ -152,14 +166,17 @@ def reminders_send_due() -> int:
         opted_out_at__isnull=True,
         expires_at__gt=now,
     )
-    with transaction.atomic():
+
+    def send_batch() -> int:
         invitations = _claim(Invitation.objects.filter(due), due, next_reminder_at=None)
         for invitation in invitations:
             invitation.reminders_sent += 1
             invitation.next_reminder_at = _next_reminder(invitation, now)
         _email(invitations, reminder=True)
         Invitation.objects.bulk_update(invitations, ["reminders_sent", "next_reminder_at"])
-    return len(invitations)
+        return len(invitations)
+
+    return _in_batches(send_batch)
 
 
 def _next_reminder(invitation: Invitation, now: dt.datetime) -> dt.datetime | None:

@@ -244,3 +244,11 @@ def test_campaign_list_counts_only_invitations_the_user_may_see(
     client.force_login(org.csm)
     [row] = client.get("/campaigns/").context["page"].object_list
     assert (row.invited, row.delivered) == (2, 2)
+
+
+def test_campaign_larger_than_a_batch_is_sent_whole(org, monkeypatch):
+    monkeypatch.setattr("surveys.services.SEND_BATCH", 3)
+    people = [StakeholderFactory(account=org.account, email=f"p{n}@acme.example") for n in range(7)]
+    launch(org, people)
+    assert Invitation.objects.filter(email__isnull=False).count() == 7
+    assert OutboundEmail.objects.count() == 7
