@@ -58,17 +58,16 @@ class CampaignForm(forms.ModelForm):
         }
         widgets = {"send_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
-    def __init__(self, *args, user, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
-                "send_at": timezone.localtime().replace(second=0, microsecond=0),
-                "reminder_days": "4,9",
-                "expiry_days": 30,
-                "quiet_days": 60,
-                "sender_name": user.get_full_name(),
-            },
-        )
+    def __init__(self, *args, user, accounts=(), **kwargs):
+        """`accounts`: ids to preselect (the account page's "New campaign" link)."""
+        kwargs["initial"] = {
+            "send_at": timezone.localtime().replace(second=0, microsecond=0),
+            "reminder_days": "4,9",
+            "expiry_days": 30,
+            "quiet_days": 60,
+            "sender_name": user.get_full_name(),
+            "accounts": list(accounts),
+        }
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates_for_campaigns()
         self.fields["template"].empty_label = None

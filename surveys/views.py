@@ -55,7 +55,9 @@ def campaign_list(request):
 def campaign_new(request):
     """Choose template, audience and schedule; "Preview" shows who is invited, who is skipped
     and why, and the email; "Create" saves and (if due) sends."""
-    form = CampaignForm(request.POST or None, user=request.user)
+    form = CampaignForm(
+        request.POST or None, user=request.user, accounts=request.GET.getlist("accounts")
+    )
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -252,3 +252,11 @@ def test_campaign_larger_than_a_batch_is_sent_whole(org, monkeypatch):
     launch(org, people)
     assert Invitation.objects.filter(email__isnull=False).count() == 7
     assert OutboundEmail.objects.count() == 7
+
+
+def test_campaign_new_from_the_account_page_preselects_the_account(client, org):
+    client.force_login(org.csm)
+    page = client.get(org.account.get_absolute_url()).content.decode()
+    assert f'href="/campaigns/new/?accounts={org.account.pk}"' in page
+    form = client.get(f"/campaigns/new/?accounts={org.account.pk}").context["form"]
+    assert form["accounts"].value() == [str(org.account.pk)]
