@@ -54,7 +54,8 @@ def outbox_enqueue(
     """Render one message into the outbox; it is sent after the surrounding transaction commits.
 
     `from_name` shows as the sender's name (the address is DEFAULT_FROM_EMAIL's); `sensitive`
-    clears the stored body once it is sent (for messages carrying a personal link).
+    clears the stored body once it is sent or has failed for good (for messages carrying a
+    personal link).
     """
     draft = Draft(to, template, context, headers or {}, from_name, sensitive)
     return outbox_enqueue_many(drafts=[draft])[0]
@@ -150,18 +151,27 @@ def outbox_send(*, email_id: int) -> str | None:
             state, next_at = State.RETRY, timezone.now() + retry_delay(attempts)
         else:
             state, next_at = State.FAILED, timezone.now()
+        done = _cleared(email) if state == State.FAILED else {}
         OutboundEmail.objects.filter(pk=email_id).update(
-            state=state, attempts=attempts, last_error=reason, next_attempt_at=next_at
+            state=state, attempts=attempts, last_error=reason, next_attempt_at=next_at, **done
         )
         log.warning("Email %s %s after attempt %d: %s", email.message_id, state, attempts, reason)
         if state == State.RETRY:
             _retry_later(email_id, retry_delay(attempts))
         return state
-    cleared = {"body_text": "", "body_html": ""} if email.sensitive else {}
     OutboundEmail.objects.filter(pk=email_id).update(
-        state=State.SENT, attempts=attempts, sent_at=timezone.now(), last_error="", **cleared
+        state=State.SENT,
+        attempts=attempts,
+        sent_at=timezone.now(),
+        last_error="",
+        **_cleared(email),
     )
     return State.SENT
+
+
+def _cleared(email: OutboundEmail) -> dict:
+    """A sensitive message's body is not kept once it will not be sent again."""
+    return {"body_text": "", "body_html": ""} if email.sensitive else {}
 
 
 def _retry_later(email_id: int, delay: dt.timedelta) -> None:

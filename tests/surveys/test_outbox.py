@@ -126,6 +126,15 @@ def test_outbox_sensitive_body_is_cleared_once_sent(smtp):
     assert "http://testserver/s/x/" in text_of(smtp.messages[0])
 
 
+def test_outbox_sensitive_body_is_cleared_when_it_fails_for_good(smtp):
+    smtp.refuse("554 5.7.1 Rejected")
+    email = enqueue()
+    OutboundEmail.objects.filter(pk=email.pk).update(sensitive=True)
+    outbox_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.state, email.body_text) == (OutboundEmail.State.FAILED, "")
+
+
 def test_outbox_sweep_finds_lost_rows_and_fails_stuck_ones(smtp):
     lost = enqueue()
     OutboundEmail.objects.filter(pk=lost.pk).update(
