@@ -15,6 +15,7 @@ from accounts.models import Account, Competitor, Team, UsageSnapshot, User
 from relationships import demo as relationships_demo
 from relationships.positions import TRAIL_DAYS
 from relationships.recompute import account_chunks, scores_recompute
+from surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "rapport-demo"
 
@@ -179,6 +180,7 @@ def seed() -> None:
     teams = seed_teams(users)
     seed_accounts(users, teams, rng, today)
     relationships_demo.seed(rng, today)
+    surveys_demo.seed(rng, today)
     for chunk in account_chunks():  # a month ago too, so the quadrant board shows movement
         scores_recompute(account_ids=chunk, day=today - dt.timedelta(days=TRAIL_DAYS))
         scores_recompute(account_ids=chunk)

@@ -35,6 +35,7 @@ from relationships.selectors import (
     stakeholders_of,
 )
 from relationships.timeline import timeline_page
+from surveys.selectors import account_surveys
 
 ACCOUNTS_PER_PAGE = 25
 LIST_COLUMNS = [
@@ -45,9 +46,6 @@ LIST_COLUMNS = [
     ("renewal", "Renewal"),
     ("status", "Status"),
     ("score", "Score"),
-]
-PLACEHOLDERS = [
-    ("Surveys", "Relationship surveys sent to this account's stakeholders and their answers."),
 ]
 QUICKLOG_FORMS = {
     "interaction": ("Interaction", InteractionForm),
@@ -107,8 +105,8 @@ def render_account_page(request, account, *, fragment=None, **extra):
         usage = list(account.usage.order_by("period_start"))
         context["usage_chart"] = usage_chart(usage)
         context["goals"] = account_goals(account, usage=usage, stakeholders=context["stakeholders"])
-        context["placeholders"] = PLACEHOLDERS
         context.update(account_gaps(account))
+        context["surveys"] = account_surveys(account=account)
     template = "accounts/account_detail.html"
     if fragment and request.htmx:
         template += f"#{fragment}"

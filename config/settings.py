@@ -209,6 +209,22 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address links in emails point to (survey links), without a trailing slash.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The outbox: retry transient failures after 60 s, 120 s, 240 s ... up to OUTBOX_MAX_ATTEMPTS.
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+OUTBOX_STUCK_SECONDS = env_int("OUTBOX_STUCK_SECONDS", 900)
+# Cache (the survey pages' rate limits): per process by default, shared with CACHE_URL=redis://.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Public survey pages: requests per minute per client address and per link.
+SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60)
+SURVEY_RATE_PER_TOKEN = env_int("SURVEY_RATE_PER_TOKEN", 20)
 
 # Celery: eager in-process without a broker, real workers with one.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -230,6 +246,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scores.recompute_all",
         "schedule": crontab(hour=env_int("NIGHTLY_RECOMPUTE_HOUR", 2), minute=0),
     },
+    # Scheduled survey sends and reminders; outbox retries and messages whose task was lost.
+    "surveys-send-due": {"task": "surveys.send_due", "schedule": 60.0},
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
 }
 
 # HTTPS switches: on by default outside DEBUG; HTTPS=0 for a plain-HTTP local stack.
@@ -265,6 +284,12 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"survey_tokens": {"()": "surveys.logging.RedactSurveyTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["survey_tokens"]}},
+    "loggers": {
+        # Both log request paths, and a survey link's path carries its token.
+        "django.request": {"filters": ["survey_tokens"]},
+        "django.server": {"filters": ["survey_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

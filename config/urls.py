@@ -9,6 +9,7 @@ from config.views import healthz
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("relationships.urls")),
+    path("", include("surveys.urls")),
     path("data/", include("accounts.urls_data")),
     path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -24,6 +24,7 @@ from relationships.models import (
     ScoringConfiguration,
 )
 from relationships.sql import age_days_sql, aggregate, time_params
+from surveys.selectors import survey_voice
 
 USAGE_LOOKBACK_DAYS = 400  # usage older than this says nothing about today
 
@@ -63,7 +64,8 @@ def gap_config(row: ScoringConfiguration | None) -> gaps.GapConfig:
 def gap_factors(
     *, account_ids: list[int], as_of: dt.datetime, config: gaps.GapConfig
 ) -> dict[int, gaps.Factors]:
-    """The three factors of each account as of a moment: three queries for any number."""
+    """The three factors of each account as of a moment: four queries for any number (what
+    they said to us, their survey answers, usage and pulse checks)."""
     today = as_of.date()
     voice = aggregate(
         VOICE_SQL.replace("{age}", age_days_sql("occurred_at")).replace(
@@ -77,16 +79,19 @@ def gap_factors(
             "moment_weight": config.moment_weight,
         },
     )
+    answers = survey_voice(account_ids=account_ids, as_of=today)
     usage = _usage(account_ids, today, config)
     pulses = _latest_pulses(account_ids, today)
     factors = {}
     for account_id in account_ids:
         weighted, weight, count = voice.get(account_id, (0.0, 0.0, 0))
+        said = gaps.VoiceSum(float(weighted or 0), float(weight or 0), int(count))
+        said += gaps.voice_inputs(
+            today=today, config=config, survey_answers=answers.get(account_id, [])
+        )
         seats, points = usage.get(account_id, (None, []))
         factors[account_id] = gaps.Factors(
-            customer_voice=gaps.customer_voice(
-                gaps.VoiceSum(float(weighted or 0), float(weight or 0), int(count))
-            ),
+            customer_voice=gaps.customer_voice(said),
             product_usage=gaps.product_usage(points, seats_purchased=seats, config=config),
             csm_perception=gaps.csm_perception(pulses.get(account_id), today=today, config=config),
         )

@@ -127,10 +127,23 @@ GROUP BY stakeholder_id
 """
 
 
+# Survey answers to happiness-like questions (scale, NPS): the surveys app stores each one's
+# feeling on 0..1; they count in sentiment with `survey_weight` times an interaction's weight.
+SURVEY_ANSWERS_SQL = """
+SELECT stakeholder_id, SUM(w * feeling), SUM(w), COUNT(*)
+FROM (
+    SELECT stakeholder_id, feeling, POWER(0.5, {age} / %(half_life)s) * %(survey_weight)s AS w
+    FROM surveys_answer
+    WHERE {accounts} AND feeling IS NOT NULL AND answered_on <= %(today)s
+) a
+GROUP BY stakeholder_id
+"""
+
+
 def _signals(
     people: list[dict], account_ids: list[int], config: scoring.ScoringConfig, as_of: dt.datetime
 ) -> dict[int, scoring.Signals]:
-    """Every stakeholder's signals, in three queries whatever the number of interactions."""
+    """Every stakeholder's signals, in four queries whatever the number of interactions."""
     today = as_of.date()
     params = {
         **time_params(as_of),
@@ -138,12 +151,18 @@ def _signals(
         "horizon": config.recent_days + config.baseline_days,
         "half_life": float(config.half_life_days),
         "moment_weight": config.moment_weight,
+        "survey_weight": config.survey_weight,
     }
     interactions = aggregate(
         INTERACTIONS_SQL.replace("{age}", age_days_sql("occurred_at")), account_ids, params
     )
     moments = aggregate(
         MOMENTS_SQL.replace("{age}", age_days_sql("occurred_on", date_column=True)),
+        account_ids,
+        params,
+    )
+    answers = aggregate(
+        SURVEY_ANSWERS_SQL.replace("{age}", age_days_sql("answered_on", date_column=True)),
         account_ids,
         params,
     )
@@ -161,12 +180,13 @@ def _signals(
         pk = person["pk"]
         i = interactions.get(pk) or (0.0, 0.0, 0, 0.0, 0, 0, 0, None, None, None, 0)
         m = moments.get(pk) or (0.0, 0.0, 0)
+        a = answers.get(pk) or (0.0, 0.0, 0)
         items = open_items.get(pk, [])
         since = person["relationship_since"]
         signals[pk] = scoring.Signals(
-            sentiment_sum=float(i[0] or 0) + float(m[0] or 0),
-            sentiment_weight=float(i[1] or 0) + float(m[1] or 0),
-            sentiment_inputs=int(i[2]) + int(m[2]),
+            sentiment_sum=float(i[0] or 0) + float(m[0] or 0) + float(a[0] or 0),
+            sentiment_weight=float(i[1] or 0) + float(m[1] or 0) + float(a[1] or 0),
+            sentiment_inputs=int(i[2]) + int(m[2]) + int(a[2]),
             intimacy_sum=float(i[3] or 0),
             intimacy_weight=float(i[1] or 0),
             recent_interactions=int(i[4] or 0),

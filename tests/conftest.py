@@ -41,6 +41,7 @@ DEFAULT_DATA = [
     "relationships.migrations.0004_default_catalogs",
     "relationships.migrations.0007_gaps",
     "relationships.migrations.0009_default_dimensions",
+    "surveys.migrations.0002_relationship_check",
 ]
 
 

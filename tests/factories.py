@@ -20,6 +20,8 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
+from surveys.models import Campaign, FeedbackItem, Invitation, InvitationToken, SurveyTemplate
+from surveys.tokens import token_new
 
 PASSWORD = "correct horse battery staple"
 
@@ -166,3 +168,44 @@ class CompetitorRatingFactory(factory.django.DjangoModelFactory):
     our_rating = 3
     their_rating = 3
     rated_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=5))
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    name = factory.Sequence(lambda n: f"Relationship check {n}")
+    template = factory.LazyFunction(lambda: SurveyTemplate.objects.get(slug="relationship-check"))
+    created_by = factory.SubFactory(UserFactory)
+    send_at = factory.LazyFunction(timezone.now)
+    sender_name = "Acme Customer Success"
+    reminder_days = "4,9"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    stakeholder = factory.SubFactory(
+        StakeholderFactory, email=factory.Sequence(lambda n: f"person{n}@customer.example")
+    )
+    account = factory.SelfAttribute("stakeholder.account")
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """A working link token for this invitation (as if emailed)."""
+    token, hashed = token_new()
+    InvitationToken.objects.create(invitation=invitation, token_hash=hashed)
+    return token
+
+
+class FeedbackItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackItem
+
+    account = factory.SubFactory(AccountFactory)
+    text = "Please answer support tickets faster."
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))

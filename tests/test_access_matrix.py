@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import GapCaseFactory, OpenItemFactory, StakeholderFactory
+from surveys.models import SurveyTemplate
+from tests.factories import (
+    FeedbackItemFactory,
+    GapCaseFactory,
+    InvitationFactory,
+    OpenItemFactory,
+    StakeholderFactory,
+    invitation_token,
+)
 
 ROLES = ("anonymous", "csm", "outsider", "manager", "admin")
 
@@ -52,6 +60,18 @@ def a_gap_action(org):
     return [GapCaseFactory(account=org.account).actions.get().pk]
 
 
+def a_campaign(org):
+    return [InvitationFactory(account=org.account, stakeholder__account=org.account).campaign.pk]
+
+
+def a_survey_link(org):
+    return [invitation_token(InvitationFactory(stakeholder__account=org.account))]
+
+
+def a_feedback_item(org):
+    return [FeedbackItemFactory(account=org.account).pk]
+
+
 MATRIX: dict[str, Route] = {
     "home": Route(SIGNED_IN),
     "account_detail": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
@@ -89,6 +109,18 @@ MATRIX: dict[str, Route] = {
     "goals_rollup": Route(SIGNED_IN),
     # an empty rating: the team sees the form again with its errors
     "competitor_rating_add": Route(TEAM_ONLY, args=lambda org: [org.account.pk], method="post"),
+    "campaign_list": Route(SIGNED_IN),
+    "campaign_new": Route(SIGNED_IN),
+    "campaign_detail": Route(TEAM_ONLY, args=a_campaign),
+    "survey_template_preview": Route(
+        SIGNED_IN, args=lambda org: [SurveyTemplate.objects.get(slug="relationship-check").pk]
+    ),
+    "feedback_acknowledge": Route(TEAM_ONLY_CHANGE, args=a_feedback_item, method="post"),
+    "feedback_act": Route(
+        TEAM_ONLY_CHANGE, args=a_feedback_item, method="post", data={"note": "Called them."}
+    ),
+    "survey_answer": Route(PUBLIC, args=a_survey_link),
+    "survey_opt_out": Route(PUBLIC, args=a_survey_link),
     "healthz": Route(PUBLIC),
     "login": Route({**dict.fromkeys(ROLES, HOME), "anonymous": OK}),
     "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),

@@ -202,7 +202,7 @@ def test_detection_opens_cases_in_a_constant_number_of_queries(org, accounts):
     assert GapCase.objects.count() == accounts
     # the recompute (without stakeholder and alert writes: there are none here), with the
     # cases' owners, the cases, the playbook steps, the checklists and the trail
-    assert len(queries) == 38
+    assert len(queries) == 40
 
 
 def test_playbook_edited_in_the_admin_shapes_new_checklists(account):

@@ -1,0 +1,45 @@
+"""Configuration of surveys in the admin: templates and their ordered questions; the outbox,
+campaigns and feedback are shown for inspection."""
+
+from django.contrib import admin
+
+from surveys.models import Campaign, FeedbackItem, OutboundEmail, Question, SurveyTemplate
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+    fields = ["position", "kind", "text", "help_text", "required", "scale"]
+    ordering = ["position"]
+
+
+@admin.register(SurveyTemplate)
+class SurveyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [QuestionInline]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "template", "send_at", "created_by"]
+    readonly_fields = ["created_by", "created_at", "audience"]
+    search_fields = ["name"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state"]
+    search_fields = ["to", "subject", "message_id"]
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "account", "received_on", "acknowledged_on", "acted_on"]
+    list_filter = ["acknowledged_on", "acted_on"]
+    search_fields = ["text", "account__name"]

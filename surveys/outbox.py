@@ -1,0 +1,207 @@
+"""The email outbox, for every part of Rapport that sends mail.
+
+Call `outbox_enqueue` (or `outbox_enqueue_many`) inside the transaction that causes the mail:
+the message is rendered from `<template>_subject.txt`, `<template>.txt` and `<template>.html`
+and stored as a row; once the transaction commits a task sends it. If the broker is down the
+row waits for the periodic sweep. Each row is claimed with a conditional update before it is
+sent, so two workers never send it twice. Transient failures (connection refused, timeouts, 4xx
+replies) are retried with exponential backoff; permanent ones (5xx) and exhausted retries end
+in `failed` with the reason. Every message carries an X-Rapport-Message-ID header.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from surveys.models import OutboundEmail
+
+log = logging.getLogger(__name__)
+State = OutboundEmail.State
+MESSAGE_ID_HEADER = "X-Rapport-Message-ID"
+SWEEP_BATCH = 200
+
+
+@dataclass
+class Draft:
+    """A message to enqueue: who, which templates, with what context."""
+
+    to: str
+    template: str
+    context: dict
+    headers: dict = field(default_factory=dict)
+    from_name: str = ""
+    sensitive: bool = False
+
+
+def outbox_enqueue(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    headers: dict | None = None,
+    from_name: str = "",
+    sensitive: bool = False,
+) -> OutboundEmail:
+    """Render one message into the outbox; it is sent after the surrounding transaction commits.
+
+    `from_name` shows as the sender's name (the address is DEFAULT_FROM_EMAIL's); `sensitive`
+    clears the stored body once it is sent or has failed for good (for messages carrying a
+    personal link).
+    """
+    draft = Draft(to, template, context, headers or {}, from_name, sensitive)
+    return outbox_enqueue_many(drafts=[draft])[0]
+
+
+def outbox_enqueue_many(*, drafts: list[Draft]) -> list[OutboundEmail]:
+    """Render many messages and write them in one statement."""
+    rows = [_render(draft) for draft in drafts]
+    with transaction.atomic():
+        OutboundEmail.objects.bulk_create(rows, batch_size=500)
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return rows
+
+
+def _render(draft: Draft) -> OutboundEmail:
+    context = {**draft.context, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"{draft.template}_subject.txt", context)
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return OutboundEmail(
+        to=draft.to,
+        from_email=formataddr((draft.from_name or address[0], address[1])),
+        subject=" ".join(subject.split()),
+        body_text=render_to_string(f"{draft.template}.txt", context),
+        body_html=render_to_string(f"{draft.template}.html", context),
+        headers=draft.headers,
+        sensitive=draft.sensitive,
+    )
+
+
+def _enqueue(ids: list[int]) -> None:
+    from relationships.recompute import enqueue
+    from surveys.tasks import send_email
+
+    for pk in ids:
+        if not enqueue(send_email, email_id=pk):
+            return  # the broker is down: the sweep sends them
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential backoff: base, 2 x base, 4 x base ... capped at six hours."""
+    base = settings.OUTBOX_RETRY_SECONDS
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def _transient(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _msg in error.recipients.values())
+    return isinstance(error, (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPResponseException):
+        message = error.smtp_error
+        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        return f"{error.smtp_code} {text}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+            for code, msg in error.recipients.values()
+        )
+    return f"{type(error).__name__}: {error}"
+
+
+def outbox_send(*, email_id: int) -> str | None:
+    """Send one message if it is due; returns its new state (None if someone else has it)."""
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(
+        pk=email_id, state__in=[State.QUEUED, State.RETRY], next_attempt_at__lte=now
+    ).update(state=State.SENDING, claimed_at=now)
+    if not claimed:
+        return None
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_email,
+        to=[email.to],
+        headers={**email.headers, MESSAGE_ID_HEADER: str(email.message_id)},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    attempts = email.attempts + 1
+    try:
+        message.send()
+    except Exception as error:  # every failure is recorded on the row, none is lost
+        if not _transient(error) and not isinstance(error, smtplib.SMTPException):
+            raise
+        reason = _reason(error)
+        if _transient(error) and attempts < settings.OUTBOX_MAX_ATTEMPTS:
+            state, next_at = State.RETRY, timezone.now() + retry_delay(attempts)
+        else:
+            state, next_at = State.FAILED, timezone.now()
+        done = _cleared(email) if state == State.FAILED else {}
+        OutboundEmail.objects.filter(pk=email_id).update(
+            state=state, attempts=attempts, last_error=reason, next_attempt_at=next_at, **done
+        )
+        log.warning("Email %s %s after attempt %d: %s", email.message_id, state, attempts, reason)
+        if state == State.RETRY:
+            _retry_later(email_id, retry_delay(attempts))
+        return state
+    OutboundEmail.objects.filter(pk=email_id).update(
+        state=State.SENT,
+        attempts=attempts,
+        sent_at=timezone.now(),
+        last_error="",
+        **_cleared(email),
+    )
+    return State.SENT
+
+
+def _cleared(email: OutboundEmail) -> dict:
+    """A sensitive message's body is not kept once it will not be sent again."""
+    return {"body_text": "", "body_html": ""} if email.sensitive else {}
+
+
+def _retry_later(email_id: int, delay: dt.timedelta) -> None:
+    from kombu.exceptions import OperationalError
+
+    from surveys.tasks import send_email
+
+    try:
+        send_email.apply_async(
+            kwargs={"email_id": email_id}, countdown=delay.total_seconds(), retry=False
+        )
+    except OperationalError as error:  # the sweep picks the row up when the broker is back
+        log.warning("Could not schedule the retry of email %s: %s", email_id, error)
+
+
+def outbox_due(*, limit: int = SWEEP_BATCH) -> list[int]:
+    """Messages waiting to be sent: retries that are due, and queued rows whose task was lost
+    (older than a minute). Rows stuck in `sending` after a crash are marked failed rather than
+    risk a second copy."""
+    now = timezone.now()
+    stuck = now - dt.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS)
+    OutboundEmail.objects.filter(state=State.SENDING, claimed_at__lt=stuck).update(
+        state=State.FAILED,
+        last_error="Interrupted while sending; not retried so that it is never sent twice.",
+    )
+    return list(
+        OutboundEmail.objects.filter(
+            Q(state=State.RETRY, next_attempt_at__lte=now)
+            | Q(state=State.QUEUED, created_at__lte=now - dt.timedelta(minutes=1))
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,228 @@
+"""Question types: how each kind of question is asked, stored, felt and fed into the model.
+
+Plain values only (no ORM). A question reaches this module as a `Spec`; each type builds its
+form fields, turns the cleaned input into the JSON value kept on the answer, says how the answer
+felt on 0..1 (if it is a happiness-like answer), and lists its `Effects` on the relationship
+model, which the response service writes. Adding a type = one class here and one entry in
+QUESTION_TYPES.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+
+HIGH_LOW = [("high", "High"), ("low", "Low")]
+EMOTIONS = [
+    ("delighted", "Delighted"),
+    ("met", "Met expectations"),
+    ("missed", "Missed expectations"),
+    ("enraged", "Enraged"),
+]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One question as the form and the summaries need it."""
+
+    key: str  # the form field name (or prefix)
+    kind: str
+    text: str
+    help_text: str = ""
+    required: bool = True
+    choices: tuple[tuple[int, str], ...] = ()  # scale points, or moment types (id, name)
+
+
+@dataclass
+class Effects:
+    """What a response changes beyond the answers themselves."""
+
+    stakeholder: dict[str, str] = field(default_factory=dict)  # field -> new value
+    moments: list[tuple[int, str]] = field(default_factory=list)  # (moment type id, emotion)
+    feedback: list[str] = field(default_factory=list)
+
+
+class QuestionType:
+    label = ""
+
+    def fields(self, spec: Spec) -> dict[str, forms.Field]:
+        raise NotImplementedError
+
+    def value(self, spec: Spec, cleaned: dict):
+        """The JSON value to store, or None when the question was left unanswered."""
+        raw = cleaned.get(spec.key)
+        return None if raw in (None, "") else raw
+
+    def feeling(self, spec: Spec, value) -> float | None:
+        return None
+
+    def apply(self, spec: Spec, value, effects: Effects) -> None:
+        """Record what this answer changes in the relationship model (nothing by default)."""
+
+    def display(self, spec: Spec, value) -> str:
+        return str(value)
+
+    def options(self, spec: Spec) -> list:
+        """The possible values in the order summaries list them (none for open answers)."""
+        return []
+
+
+def _radio(spec: Spec, choices) -> forms.Field:
+    return forms.TypedChoiceField(
+        label=spec.text,
+        help_text=spec.help_text,
+        required=spec.required,
+        choices=choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class ScaleQuestion(QuestionType):
+    label = "Scale (on an admin scale)"
+
+    def fields(self, spec):
+        field_ = _radio(spec, [(str(value), f"{value} · {label}") for value, label in spec.choices])
+        field_.coerce = int
+        return {spec.key: field_}
+
+    def feeling(self, spec, value):
+        return scale_feeling(value, [point for point, _label in spec.choices])
+
+    def display(self, spec, value):
+        return dict(spec.choices).get(value, str(value))
+
+    def options(self, spec):
+        return [point for point, _label in reversed(spec.choices)]
+
+
+class NpsQuestion(QuestionType):
+    label = "Net Promoter Score (0-10)"
+
+    def fields(self, spec):
+        field_ = _radio(spec, [(str(n), str(n)) for n in range(11)])
+        field_.coerce = int
+        return {spec.key: field_}
+
+    def feeling(self, spec, value):
+        return value / 10
+
+    def options(self, spec):
+        return list(range(10, -1, -1))
+
+
+class HighLowQuestion(QuestionType):
+    """Trust or respect, high or low (seed 001): the answer updates the stakeholder."""
+
+    def __init__(self, label: str, stakeholder_field: str):
+        self.label = label
+        self.stakeholder_field = stakeholder_field
+
+    def fields(self, spec):
+        return {spec.key: _radio(spec, HIGH_LOW)}
+
+    def apply(self, spec, value, effects):
+        effects.stakeholder[self.stakeholder_field] = value
+
+    def display(self, spec, value):
+        return dict(HIGH_LOW).get(value, value)
+
+    def options(self, spec):
+        return [value for value, _label in HIGH_LOW]
+
+
+class MomentsQuestion(QuestionType):
+    """Which moments mattered and how they felt (seed 002: let customers identify them)."""
+
+    label = "Moments that mattered (from the moment catalog)"
+
+    def fields(self, spec):
+        return {
+            f"{spec.key}_{type_id}": forms.ChoiceField(
+                label=name,
+                required=False,
+                choices=[("", "Did not matter / not sure"), *EMOTIONS],
+            )
+            for type_id, name in spec.choices
+        }
+
+    def value(self, spec, cleaned):
+        chosen = {
+            str(type_id): cleaned[f"{spec.key}_{type_id}"]
+            for type_id, _name in spec.choices
+            if cleaned.get(f"{spec.key}_{type_id}")
+        }
+        return chosen or None
+
+    def apply(self, spec, value, effects):
+        effects.moments.extend((int(type_id), emotion) for type_id, emotion in value.items())
+
+    def display(self, spec, value):
+        names, emotions = dict(spec.choices), dict(EMOTIONS)
+        return ", ".join(
+            f"{names.get(int(type_id), type_id)}: {emotions.get(emotion, emotion)}"
+            for type_id, emotion in value.items()
+        )
+
+
+class TextQuestion(QuestionType):
+    label = "Free text"
+
+    def fields(self, spec):
+        return {
+            spec.key: forms.CharField(
+                label=spec.text,
+                help_text=spec.help_text,
+                required=spec.required,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        }
+
+    def value(self, spec, cleaned):
+        text = (cleaned.get(spec.key) or "").strip()
+        return text or None
+
+    def apply(self, spec, value, effects):
+        effects.feedback.append(value)
+
+
+QUESTION_TYPES: dict[str, QuestionType] = {
+    "scale": ScaleQuestion(),
+    "nps": NpsQuestion(),
+    "trust": HighLowQuestion("Trust (high/low)", "trust"),
+    "respect": HighLowQuestion("Respect (high/low)", "respect"),
+    "moments": MomentsQuestion(),
+    "text": TextQuestion(),
+}
+
+
+def scale_feeling(value: int, points: list[int]) -> float | None:
+    """A point of a scale on 0..1: its lowest point 0, its highest 1."""
+    if not points:
+        return None
+    low, high = min(points), max(points)
+    if high == low:
+        return 1.0
+    return min(1.0, max(0.0, (value - low) / (high - low)))
+
+
+def voice(feeling: float) -> float:
+    """A 0..1 feeling on the gap model's happiness scale, -1..+1."""
+    return 2 * feeling - 1
+
+
+def nps(scores: list[int]) -> int | None:
+    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), rounded."""
+    if not scores:
+        return None
+    promoters = sum(1 for score in scores if score >= 9)
+    detractors = sum(1 for score in scores if score <= 6)
+    return round(100 * (promoters - detractors) / len(scores))
+
+
+def reminder_days(text: str) -> list[int]:
+    """ "4, 9" -> [4, 9]: the days after sending on which reminders go out (sorted, unique).
+    Raises ValueError on anything else."""
+    days = sorted({int(part) for part in text.replace(";", ",").split(",") if part.strip()})
+    if any(day < 1 or day > 365 for day in days):
+        raise ValueError("Reminder days must be between 1 and 365.")
+    return days

@@ -1,0 +1,349 @@
+"""Survey operations: campaigns and their audience, sending and reminding through the outbox,
+answering (which feeds the relationship model), opting out, and the feedback loop."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Account
+from relationships.models import Moment, Stakeholder
+from relationships.recompute import recompute_request
+from surveys.models import (
+    Answer,
+    Campaign,
+    FeedbackItem,
+    Invitation,
+    InvitationToken,
+    Response,
+    SurveyOptOut,
+)
+from surveys.outbox import Draft, outbox_enqueue_many
+from surveys.questions import QUESTION_TYPES, Effects, Spec, reminder_days
+from surveys.tokens import token_new
+
+EMAIL_TEMPLATE = "surveys/email/invitation"
+SEND_BATCH = 500
+
+
+@dataclass
+class Audience:
+    invite: list[Stakeholder] = field(default_factory=list)
+    skipped: list[tuple[Stakeholder, str]] = field(default_factory=list)
+
+
+def campaign_audience(
+    *,
+    user,
+    accounts: list[Account],
+    roles: list[str],
+    stakeholders: list[Stakeholder],
+    quiet_days: int,
+    send_at: dt.datetime,
+) -> Audience:
+    """Who a campaign would invite, and who it skips and why. Only stakeholders of accounts the
+    user may see: the people of the chosen accounts (of the chosen roles, if any) plus those
+    picked by hand."""
+    visible = Account.objects.visible_to(user)
+    chosen = Q(pk__in=[person.pk for person in stakeholders])
+    if accounts:
+        by_account = Q(account__in=[account.pk for account in accounts])
+        chosen |= by_account & Q(role__in=roles) if roles else by_account
+    people = list(
+        Stakeholder.objects.filter(chosen, account__in=visible)
+        .select_related("account", "survey_opt_out")
+        .order_by("account__name", "name")
+    )
+    recent = set(
+        Invitation.objects.filter(
+            stakeholder__in=[person.pk for person in people],
+            campaign__send_at__gt=send_at - dt.timedelta(days=quiet_days),
+            campaign__send_at__lt=send_at + dt.timedelta(days=quiet_days),
+        ).values_list("stakeholder_id", flat=True)
+    )
+    audience = Audience()
+    for person in people:
+        reason = _skip_reason(person, recent)
+        if reason:
+            audience.skipped.append((person, reason))
+        else:
+            audience.invite.append(person)
+    return audience
+
+
+def _skip_reason(person: Stakeholder, recent: set[int]) -> str:
+    if not person.is_active:
+        return "Left the company"
+    if hasattr(person, "survey_opt_out"):
+        return "Opted out of surveys"
+    if not person.email:
+        return "No email address"
+    if person.pk in recent:
+        return "Surveyed within the quiet period"
+    return ""
+
+
+def campaign_create(*, user, data: dict, audience: Audience) -> Campaign:
+    """Create the campaign and one invitation per invited stakeholder; if it is due now, the
+    invitation emails are written to the outbox in the same transaction."""
+    with transaction.atomic():
+        campaign = Campaign.objects.create(created_by=user, **data)
+        expires_at = campaign.send_at + dt.timedelta(days=campaign.expiry_days)
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    campaign=campaign,
+                    stakeholder=person,
+                    account_id=person.account_id,
+                    expires_at=expires_at,
+                )
+                for person in audience.invite
+            ],
+            batch_size=1000,
+        )
+        if campaign.send_at <= timezone.now():
+            invitations_send_due(campaign_id=campaign.pk)
+    return campaign
+
+
+def _claim(candidates, still: Q, **changes) -> list[Invitation]:
+    """Claim invitations with one conditional update: of the candidates, only rows for which
+    `still` (conditions on the invitation's own columns, which PostgreSQL re-checks after
+    waiting for a competing update) holds get this claim's id. Two ticks or two workers never
+    take the same invitation."""
+    claim = uuid.uuid4()
+    ids = list(candidates.values_list("pk", flat=True)[:SEND_BATCH])
+    if not ids:
+        return []
+    Invitation.objects.filter(still, pk__in=ids).update(claim=claim, **changes)
+    return list(
+        Invitation.objects.filter(claim=claim).select_related("campaign", "stakeholder", "account")
+    )
+
+
+def _in_batches(send_batch) -> int:
+    """Run `send_batch` (one transaction each) until a batch comes back short; the total."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            done = send_batch()
+        total += done
+        if done < SEND_BATCH:
+            return total
+
+
+def invitations_send_due(*, campaign_id: int | None = None) -> int:
+    """Email the invitations whose campaign's send time has come (once each)."""
+    now = timezone.now()
+    unsent = Q(sent_at__isnull=True, expires_at__gt=now)
+    due = Invitation.objects.filter(unsent, campaign__send_at__lte=now)
+    if campaign_id is not None:
+        due = due.filter(campaign_id=campaign_id)
+
+    def send_batch() -> int:
+        invitations = _claim(due, unsent, sent_at=now)
+        emails = _email(invitations, reminder=False)
+        for invitation, email in zip(invitations, emails, strict=True):
+            invitation.email = email
+            invitation.next_reminder_at = _next_reminder(invitation, now)
+        Invitation.objects.bulk_update(invitations, ["email", "next_reminder_at"])
+        return len(invitations)
+
+    return _in_batches(send_batch)
+
+
+def reminders_send_due() -> int:
+    """Remind the invited who have not answered, opted out or expired, on the campaign's days."""
+    now = timezone.now()
+    due = Q(
+        next_reminder_at__lte=now,
+        answered_at__isnull=True,
+        opted_out_at__isnull=True,
+        expires_at__gt=now,
+    )
+
+    def send_batch() -> int:
+        invitations = _claim(Invitation.objects.filter(due), due, next_reminder_at=None)
+        for invitation in invitations:
+            invitation.reminders_sent += 1
+            invitation.next_reminder_at = _next_reminder(invitation, now)
+        _email(invitations, reminder=True)
+        Invitation.objects.bulk_update(invitations, ["reminders_sent", "next_reminder_at"])
+        return len(invitations)
+
+    return _in_batches(send_batch)
+
+
+def _next_reminder(invitation: Invitation, now: dt.datetime) -> dt.datetime | None:
+    days = reminder_days(invitation.campaign.reminder_days)[invitation.reminders_sent :]
+    if not days:
+        return None
+    when = invitation.sent_at + dt.timedelta(days=days[0])
+    return when if when < invitation.expires_at else None
+
+
+def _email(invitations: list[Invitation], *, reminder: bool):
+    """One email per invitation, each with its own fresh link token."""
+    tokens, drafts = [], []
+    for invitation in invitations:
+        token, hashed = token_new()
+        tokens.append(InvitationToken(invitation=invitation, token_hash=hashed))
+        drafts.append(_draft(invitation, token, reminder=reminder))
+    InvitationToken.objects.bulk_create(tokens, batch_size=1000)
+    return outbox_enqueue_many(drafts=drafts)
+
+
+def survey_links(token: str) -> dict[str, str]:
+    return {
+        "survey_url": settings.SITE_URL + reverse("survey_answer", args=[token]),
+        "opt_out_url": settings.SITE_URL + reverse("survey_opt_out", args=[token]),
+    }
+
+
+def _draft(invitation: Invitation, token: str, *, reminder: bool) -> Draft:
+    links = survey_links(token)
+    return Draft(
+        to=invitation.stakeholder.email,
+        template=EMAIL_TEMPLATE,
+        context={
+            "campaign": invitation.campaign,
+            "stakeholder": invitation.stakeholder,
+            "account": invitation.account,
+            "expires_at": invitation.expires_at,
+            "reminder": reminder,
+            **links,
+        },
+        headers={
+            "List-Unsubscribe": f"<{links['opt_out_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        from_name=invitation.campaign.sender_name,
+        sensitive=True,
+    )
+
+
+def invitation_mark_opened(*, invitation: Invitation) -> None:
+    """Count the first view of the survey page as an open (the only thing a GET records)."""
+    if invitation.opened_at is None:
+        now = timezone.now()
+        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now)
+        invitation.opened_at = now
+
+
+def invitation_opt_out(*, invitation: Invitation) -> None:
+    """The stakeholder asks for no more surveys: this and every later campaign skip them."""
+    now = timezone.now()
+    with transaction.atomic():
+        SurveyOptOut.objects.get_or_create(stakeholder_id=invitation.stakeholder_id)
+        Invitation.objects.filter(
+            stakeholder_id=invitation.stakeholder_id, answered_at__isnull=True
+        ).update(opted_out_at=now, next_reminder_at=None)
+
+
+class AlreadyAnswered(Exception):
+    pass
+
+
+def response_submit(
+    *, invitation: Invitation, questions: list[tuple[int, Spec]], cleaned: dict
+) -> Response:
+    """Store the answers and feed the relationship model, all in one transaction: trust and
+    respect update the stakeholder, moments become customer-identified moments, free text
+    becomes a feedback item; scale and NPS answers count in sentiment through the recompute
+    requested for after the commit. Raises AlreadyAnswered on a second submission."""
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.answered_at is not None:
+            raise AlreadyAnswered
+        locked.answered_at = now
+        locked.next_reminder_at = None
+        locked.save(update_fields=["answered_at", "next_reminder_at"])
+        response = Response.objects.create(invitation=locked, submitted_at=now)
+        effects, answers, texts = Effects(), [], []
+        for question_id, spec in questions:
+            question_type = QUESTION_TYPES[spec.kind]
+            value = question_type.value(spec, cleaned)
+            if value is None:
+                continue
+            answers.append(
+                Answer(
+                    response=response,
+                    question_id=question_id,
+                    account_id=locked.account_id,
+                    stakeholder_id=locked.stakeholder_id,
+                    answered_on=today,
+                    kind=spec.kind,
+                    value=value,
+                    feeling=question_type.feeling(spec, value),
+                )
+            )
+            before = len(effects.feedback)
+            question_type.apply(spec, value, effects)
+            texts.extend((answers[-1], text) for text in effects.feedback[before:])
+        Answer.objects.bulk_create(answers)
+        _apply(locked, effects, texts, today)
+        recompute_request(account_ids=[locked.account_id])
+    invitation.answered_at = now
+    return response
+
+
+def _apply(invitation: Invitation, effects: Effects, texts, today: dt.date) -> None:
+    stakeholder = invitation.stakeholder
+    changed = [
+        name for name, value in effects.stakeholder.items() if getattr(stakeholder, name) != value
+    ]
+    if changed:
+        for name in changed:
+            setattr(stakeholder, name, effects.stakeholder[name])
+        stakeholder._change_reason = f"Answered the survey “{invitation.campaign.name}”"
+        stakeholder.save(update_fields=changed)
+    Moment.objects.bulk_create(
+        Moment(
+            account_id=invitation.account_id,
+            stakeholder=stakeholder,
+            moment_type_id=type_id,
+            occurred_on=today,
+            emotion=emotion,
+            identified_by=Moment.IdentifiedBy.CUSTOMER,
+            note=f"Named in the survey “{invitation.campaign.name}”.",
+        )
+        for type_id, emotion in effects.moments
+    )
+    FeedbackItem.objects.bulk_create(
+        FeedbackItem(
+            account_id=invitation.account_id,
+            stakeholder=stakeholder,
+            answer=answer,
+            text=text,
+            received_on=today,
+        )
+        for answer, text in texts
+    )
+
+
+def feedback_acknowledge(*, item: FeedbackItem, user) -> FeedbackItem:
+    """Record that we heard it (once; a second click changes nothing)."""
+    if item.acknowledged_on is None:
+        item.acknowledged_on = max(timezone.localdate(), item.received_on)
+        item.acknowledged_by = user
+        item.save(update_fields=["acknowledged_on", "acknowledged_by"])
+    return item
+
+
+def feedback_act(*, item: FeedbackItem, user, note: str) -> FeedbackItem:
+    """Record what we did about it; acting implies having acknowledged it."""
+    with transaction.atomic():
+        feedback_acknowledge(item=item, user=user)
+        if item.acted_on is None:
+            item.acted_on = max(timezone.localdate(), item.acknowledged_on)
+            item.acted_by = user
+            item.action_note = note
+            item.save(update_fields=["acted_on", "acted_by", "action_note"])
+    return item

@@ -1,0 +1,250 @@
+"""Survey pages: campaigns for CSMs and managers (list, create with preview, report), the
+feedback loop's actions, and the public pages a stakeholder reaches from an email link."""
+
+import contextlib
+import datetime as dt
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from surveys.forms import CampaignForm, FeedbackActionForm, SurveyForm
+from surveys.models import SurveyTemplate
+from surveys.ratelimit import survey_rate_exceeded
+from surveys.selectors import (
+    campaign_report,
+    campaigns_for_list,
+    get_campaign_for_user,
+    get_feedback_for_user,
+    invitation_for_token,
+    question_specs,
+)
+from surveys.services import (
+    EMAIL_TEMPLATE,
+    AlreadyAnswered,
+    campaign_audience,
+    campaign_create,
+    feedback_acknowledge,
+    feedback_act,
+    invitation_mark_opened,
+    invitation_opt_out,
+    response_submit,
+)
+
+CAMPAIGNS_PER_PAGE = 25
+PEOPLE_PER_PAGE = 50
+SAMPLE_LINK = "(the stakeholder's personal link)"
+
+
+@require_GET
+def campaign_list(request):
+    page = Paginator(campaigns_for_list(user=request.user), CAMPAIGNS_PER_PAGE)
+    return render(
+        request, "surveys/campaign_list.html", {"page": page.get_page(request.GET.get("page"))}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    """Choose template, audience and schedule; "Preview" shows who is invited, who is skipped
+    and why, and the email; "Create" saves and (if due) sends."""
+    form = CampaignForm(
+        request.POST or None, user=request.user, accounts=request.GET.getlist("accounts")
+    )
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        audience = campaign_audience(
+            user=request.user,
+            accounts=list(data["accounts"]),
+            roles=data["roles"],
+            stakeholders=list(data["stakeholders"]),
+            quiet_days=data["quiet_days"],
+            send_at=data["send_at"],
+        )
+        if request.POST.get("action") == "create":
+            if not audience.invite:
+                form.add_error(None, "Nobody to invite: everyone chosen is skipped.")
+            else:
+                campaign = campaign_create(
+                    user=request.user,
+                    data=form.campaign_data() | {"audience": _describe(data)},
+                    audience=audience,
+                )
+                messages.success(
+                    request,
+                    f"Campaign “{campaign.name}” created: {len(audience.invite)} invitation"
+                    f"{'s' if len(audience.invite) != 1 else ''}"
+                    f"{' being sent' if campaign.send_at <= timezone.now() else ' scheduled'}.",
+                )
+                return redirect(campaign)
+        context["audience"] = audience
+        context["email"] = _email_preview(data, audience)
+    return render(request, "surveys/campaign_new.html", context)
+
+
+def _describe(data: dict) -> str:
+    parts = []
+    if data["accounts"]:
+        parts.append("Accounts: " + ", ".join(account.name for account in data["accounts"]))
+    if data["roles"]:
+        labels = dict(CampaignForm.base_fields["roles"].choices)
+        parts.append("Roles: " + ", ".join(labels[role] for role in data["roles"]))
+    if data["stakeholders"]:
+        parts.append("Picked: " + ", ".join(person.name for person in data["stakeholders"]))
+    return "; ".join(parts)
+
+
+def _email_preview(data: dict, audience) -> dict:
+    person = audience.invite[0] if audience.invite else None
+    context = {
+        "campaign": {"name": data["name"], "sender_name": data["sender_name"]},
+        "stakeholder": person or {"name": "Alex Example"},
+        "account": person.account if person else {"name": "Example Ltd"},
+        "expires_at": data["send_at"] + dt.timedelta(days=data["expiry_days"]),
+        "survey_url": SAMPLE_LINK,
+        "opt_out_url": SAMPLE_LINK,
+    }
+    return {
+        "subject": " ".join(render_to_string(f"{EMAIL_TEMPLATE}_subject.txt", context).split()),
+        "text": render_to_string(f"{EMAIL_TEMPLATE}.txt", context),
+    }
+
+
+@require_GET
+def campaign_detail(request, pk):
+    campaign = get_campaign_for_user(request.user, pk)
+    report = campaign_report(campaign=campaign, user=request.user)
+    people = Paginator(report.pop("people"), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {"campaign": campaign, "people": people, **report},
+    )
+
+
+@require_GET
+def survey_template_preview(request, pk):
+    """The survey page as a stakeholder would see it, with sample names and no way to submit."""
+    template = get_object_or_404(SurveyTemplate, pk=pk)
+    context = {
+        "preview": True,
+        "sender_name": request.GET.get("sender") or request.user.get_full_name(),
+        "stakeholder": {"name": "Alex Example"},
+        "account": {"name": "Example Ltd"},
+        "template": template,
+        "form": SurveyForm(questions=question_specs(template)),
+    }
+    return render(request, "surveys/survey_page.html", context)
+
+
+def _feedback_done(request, item, message: str, level=messages.SUCCESS):
+    """htmx: the item's card, updated in place; otherwise back to the account page."""
+    if request.htmx:
+        return render(request, "surveys/account_section.html#feedback-item", {"item": item})
+    messages.add_message(request, level, message)
+    return redirect(item.account)
+
+
+@require_POST
+def feedback_acknowledge_view(request, pk):
+    item = feedback_acknowledge(item=get_feedback_for_user(request.user, pk), user=request.user)
+    return _feedback_done(request, item, "Feedback acknowledged.")
+
+
+@require_POST
+def feedback_act_view(request, pk):
+    item = get_feedback_for_user(request.user, pk)
+    form = FeedbackActionForm(request.POST)
+    if not form.is_valid():
+        return _feedback_done(
+            request, item, "Say what was done about the feedback.", level=messages.ERROR
+        )
+    item = feedback_act(item=item, user=request.user, note=form.cleaned_data["note"])
+    return _feedback_done(request, item, "Recorded what was done about the feedback.")
+
+
+# --- public pages ------------------------------------------------------------------------------
+
+
+def public_survey_page(view):
+    """No login; rate limited per address and per link (429); the link never leaks through the
+    Referer header or a shared cache.
+
+    The views are exempt from CSRF checks: the unguessable token in the URL already proves the
+    request comes from the link's holder, and under Referrer-Policy no-referrer browsers send
+    `Origin: null` with the form, which Django's CSRF check would refuse.
+    """
+
+    @login_not_required
+    @functools.wraps(view)
+    def wrapper(request, token):
+        if survey_rate_exceeded(ip=request.META.get("REMOTE_ADDR", ""), token=token):
+            response = render(request, "surveys/survey_message.html", {"kind": "rate"}, status=429)
+            response["Retry-After"] = "60"
+        else:
+            invitation = invitation_for_token(token)
+            if invitation is None:
+                raise Http404("No such survey link.")
+            response = view(request, invitation)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper
+
+
+def _page_context(invitation) -> dict:
+    return {
+        "sender_name": invitation.campaign.sender_name,
+        "stakeholder": invitation.stakeholder,
+        "account": invitation.account,
+        "template": invitation.campaign.template,
+        "invitation": invitation,
+    }
+
+
+@csrf_exempt  # see public_survey_page
+@require_http_methods(["GET", "POST"])
+@public_survey_page
+def survey_answer(request, invitation):
+    context = _page_context(invitation)
+    if invitation.answered_at:
+        return render(request, "surveys/survey_message.html", {**context, "kind": "answered"})
+    if invitation.opted_out_at:
+        return render(request, "surveys/survey_message.html", {**context, "kind": "opted_out"})
+    if invitation.is_expired:
+        return render(
+            request, "surveys/survey_message.html", {**context, "kind": "expired"}, status=410
+        )
+    questions = question_specs(invitation.campaign.template)
+    form = SurveyForm(request.POST or None, questions=questions)
+    if request.method == "POST":
+        if form.is_valid():
+            with contextlib.suppress(AlreadyAnswered):  # a double submit: the first one counts
+                response_submit(
+                    invitation=invitation, questions=questions, cleaned=form.cleaned_data
+                )
+            return redirect(request.path)
+        return render(request, "surveys/survey_page.html", {**context, "form": form}, status=400)
+    invitation_mark_opened(invitation=invitation)
+    return render(request, "surveys/survey_page.html", {**context, "form": form})
+
+
+@csrf_exempt  # and one-click unsubscribe (RFC 8058) posts without a form
+@require_http_methods(["GET", "POST"])
+@public_survey_page
+def survey_opt_out(request, invitation):
+    context = _page_context(invitation)
+    if request.method == "POST":
+        invitation_opt_out(invitation=invitation)
+        return render(request, "surveys/survey_message.html", {**context, "kind": "opted_out"})
+    return render(request, "surveys/survey_opt_out.html", context)
