@@ -62,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=GapEmails.EACH,
         help_text="How to hear about relationship gaps on the accounts you own.",
     )
+    gap_digest_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="When the last gap digest went out."
+    )
 
     objects = UserManager()
 

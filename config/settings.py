@@ -249,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
     # Scheduled survey sends and reminders; outbox retries and messages whose task was lost.
     "surveys-send-due": {"task": "surveys.send_due", "schedule": 60.0},
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
+    # The daily gap digest, for the users who chose it over an email per gap.
+    "gap-digest": {
+        "task": "gaps.daily_digest",
+        "schedule": crontab(hour=env_int("GAP_DIGEST_HOUR", 7), minute=0),
+    },
 }
 
 # HTTPS switches: on by default outside DEBUG; HTTPS=0 for a plain-HTTP local stack.

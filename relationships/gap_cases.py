@@ -138,11 +138,11 @@ def _latest_pulses(account_ids, today) -> dict[int, tuple[dt.date, int]]:
 
 def gap_cases_sync(
     *, detections: dict[int, str], today: dt.date, config: gaps.GapConfig, now: dt.datetime
-) -> list[GapCase]:
+) -> tuple[list[int], list[int]]:
     """Open, follow and reopen the cases of these accounts after a detection (account id ->
     detected class, "" for none). Idempotent: a second run with the same detections changes
     nothing. Runs inside the recompute's transaction, which holds the accounts' rows; returns
-    the cases opened or reopened (their owners are told)."""
+    the ids of the cases opened and of those reopened."""
     since = today - dt.timedelta(days=config.reopen_days)
     cases = defaultdict(list)
     for pk, account_id, gap_class, state, closed_on, converged in GapCase.objects.filter(
@@ -160,13 +160,14 @@ def gap_cases_sync(
         GapCase.objects.filter(pk__in=converged).update(converged=True)
     if diverged:
         GapCase.objects.filter(pk__in=diverged).update(converged=False)
-    touched = _reopen(reopen, now) if reopen else []
+    if reopen:
+        _reopen(reopen, now)
     new = {account_id: plan.create for account_id, plan in plans.items() if plan.create}
-    return touched + (_open(new, now) if new else [])
+    return ([case.pk for case in _open(new, now)] if new else []), reopen
 
 
-def _reopen(pks: list[int], now: dt.datetime) -> list[GapCase]:
-    cases = list(GapCase.objects.filter(pk__in=pks).select_related("account"))
+def _reopen(pks: list[int], now: dt.datetime) -> None:
+    cases = list(GapCase.objects.filter(pk__in=pks).only("pk", "state"))
     GapCase.objects.filter(pk__in=pks).update(
         state=gaps.DETECTED, closed_on=None, converged=False, state_changed_at=now
     )
@@ -180,7 +181,6 @@ def _reopen(pks: list[int], now: dt.datetime) -> list[GapCase]:
         )
         for case in cases
     )
-    return cases
 
 
 def _open(new: dict[int, str], now: dt.datetime) -> list[GapCase]:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.dataio.bulk import update_rows
 from accounts.models import Account
-from relationships import gap_cases, gaps, scoring
+from relationships import gap_cases, gap_mail, gaps, scoring
 from relationships.models import (
     AccountScore,
     Alert,
@@ -358,7 +358,10 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     _upsert(AccountScore, account_rows, ["account", "day"])
     update_rows(Account, ACCOUNT_FIELDS, current)
     _replace_alerts(account_ids, alerts)
-    gap_cases.gap_cases_sync(detections=detections, today=day, config=gap_config, now=started)
+    opened, reopened = gap_cases.gap_cases_sync(
+        detections=detections, today=day, config=gap_config, now=started
+    )
+    gap_mail.gap_emails_queue(case_ids=opened + reopened, reopened=set(reopened))
     RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
     positions_refresh(
         account_ids=account_ids,

@@ -6,7 +6,7 @@ killed mid-task loses nothing: the broker hands the task to another worker.
 
 from celery import shared_task
 
-from relationships import recompute
+from relationships import gap_mail, recompute
 
 
 @shared_task(name="scores.recompute_pending")
@@ -30,3 +30,9 @@ def recompute_all() -> int:
     for chunk in chunks:
         recompute.enqueue(recompute_accounts, account_ids=chunk)
     return len(chunks)
+
+
+@shared_task(name="gaps.daily_digest")
+def gap_daily_digest() -> int:
+    """Each user who chose it gets the day's new and reopened gaps in one email, once a day."""
+    return gap_mail.gap_digests_send()

@@ -201,8 +201,9 @@ def test_detection_opens_cases_in_a_constant_number_of_queries(org, accounts):
         recompute.scores_recompute(account_ids=ids)
     assert GapCase.objects.count() == accounts
     # the recompute (without stakeholder and alert writes: there are none here), with the
-    # cases' owners, the cases, the playbook steps, the checklists and the trail
-    assert len(queries) == 40
+    # cases' owners, the cases, the playbook steps, the checklists, the trail and the emails
+    # to the owners (the cases, their checklists, the outbox rows in a savepoint)
+    assert len(queries) == 45
 
 
 def test_playbook_edited_in_the_admin_shapes_new_checklists(account):
