@@ -127,6 +127,13 @@ class SurveyForm(forms.Form):
             self.fields.update(fields)
             self.groups.append((spec, list(fields)))
 
+    def clean(self):
+        cleaned = super().clean()
+        for spec, _names in self.groups:
+            for name, message in QUESTION_TYPES[spec.kind].errors(spec, cleaned).items():
+                self.add_error(name, message)
+        return cleaned
+
     def grouped(self):
         """(spec, bound fields) per question, for the template."""
         return [(spec, [self[name] for name in names]) for spec, names in self.groups]

@@ -29,7 +29,8 @@ class Spec:
     text: str
     help_text: str = ""
     required: bool = True
-    choices: tuple[tuple[int, str], ...] = ()  # scale points, or moment types (id, name)
+    choices: tuple[tuple[int, str], ...] = ()  # scale points, moment types or dimensions
+    competitor: tuple[int, str] | None = None  # competitor matrix: the account's leader
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Effects:
     stakeholder: dict[str, str] = field(default_factory=dict)  # field -> new value
     moments: list[tuple[int, str]] = field(default_factory=list)  # (moment type id, emotion)
     feedback: list[str] = field(default_factory=list)
+    # (dimension id, competitor id, our rating, their rating)
+    ratings: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 class QuestionType:
@@ -46,6 +49,10 @@ class QuestionType:
 
     def fields(self, spec: Spec) -> dict[str, forms.Field]:
         raise NotImplementedError
+
+    def errors(self, spec: Spec, cleaned: dict) -> dict[str, str]:
+        """Errors that need several of the question's fields (field name -> message)."""
+        return {}
 
     def value(self, spec: Spec, cleaned: dict):
         """The JSON value to store, or None when the question was left unanswered."""
@@ -185,14 +192,80 @@ class TextQuestion(QuestionType):
         effects.feedback.append(value)
 
 
+class CompetitorQuestion(QuestionType):
+    """Us against the competitor the customer sees as the category leader, on each dimension
+    (seed 002); each rated dimension becomes a competitor rating with source "survey"."""
+
+    label = "Competitor matrix (us and their leading competitor, per dimension)"
+    RATINGS = [("", "—"), *((str(n), str(n)) for n in range(1, 6))]
+
+    def _names(self, spec, dimension_id):
+        return f"{spec.key}_{dimension_id}_ours", f"{spec.key}_{dimension_id}_theirs"
+
+    def fields(self, spec):
+        competitor = spec.competitor[1] if spec.competitor else "the leading competitor"
+        fields = {}
+        for dimension_id, name in spec.choices:
+            ours, theirs = self._names(spec, dimension_id)
+            for field_name, who in ((ours, "us"), (theirs, competitor)):
+                fields[field_name] = forms.TypedChoiceField(
+                    label=f"{name}: {who}",
+                    required=False,
+                    choices=self.RATINGS,
+                    coerce=int,
+                    empty_value=None,
+                    widget=forms.Select,
+                )
+        return fields
+
+    def errors(self, spec, cleaned):
+        errors = {}
+        for dimension_id, name in spec.choices:
+            ours, theirs = self._names(spec, dimension_id)
+            if (cleaned.get(ours) is None) != (cleaned.get(theirs) is None):
+                missing = theirs if cleaned.get(theirs) is None else ours
+                errors[missing] = f"Rate both for {name.lower()}, or neither."
+        return errors
+
+    def value(self, spec, cleaned):
+        rated = {}
+        for dimension_id, _name in spec.choices:
+            ours, theirs = (cleaned.get(name) for name in self._names(spec, dimension_id))
+            if ours is not None and theirs is not None:
+                rated[str(dimension_id)] = [ours, theirs]
+        if not rated or not spec.competitor:
+            return None
+        return {"competitor": spec.competitor[0], "ratings": rated}
+
+    def apply(self, spec, value, effects):
+        effects.ratings.extend(
+            (int(dimension_id), value["competitor"], ours, theirs)
+            for dimension_id, (ours, theirs) in value["ratings"].items()
+        )
+
+    def display(self, spec, value):
+        names = dict(spec.choices)
+        return "; ".join(
+            f"{names.get(int(dimension_id), dimension_id)}: us {ours}, them {theirs}"
+            for dimension_id, (ours, theirs) in value["ratings"].items()
+        )
+
+
 QUESTION_TYPES: dict[str, QuestionType] = {
     "scale": ScaleQuestion(),
     "nps": NpsQuestion(),
     "trust": HighLowQuestion("Trust (high/low)", "trust"),
     "respect": HighLowQuestion("Respect (high/low)", "respect"),
     "moments": MomentsQuestion(),
+    "competitor": CompetitorQuestion(),
     "text": TextQuestion(),
 }
+
+
+def answerable(questions: list[tuple[int, Spec]]) -> list[tuple[int, Spec]]:
+    """The questions a stakeholder is asked: a competitor matrix only when the account has a
+    leading competitor to compare with."""
+    return [(pk, spec) for pk, spec in questions if spec.kind != "competitor" or spec.competitor]
 
 
 def scale_feeling(value: int, points: list[int]) -> float | None:

@@ -8,8 +8,8 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare
 
-from accounts.models import Account
-from relationships.models import MomentType, Stakeholder
+from accounts.models import Account, Competitor
+from relationships.models import CompetitorDimension, MomentType, Stakeholder
 from surveys.models import (
     Answer,
     Campaign,
@@ -34,7 +34,9 @@ def invitation_for_token(token: str) -> Invitation | None:
     row = (
         InvitationToken.objects.filter(token_hash=hashed)
         .select_related(
-            "invitation__campaign__template", "invitation__stakeholder", "invitation__account"
+            "invitation__campaign__template",
+            "invitation__stakeholder",
+            "invitation__account__leading_competitor",
         )
         .first()
     )
@@ -43,18 +45,28 @@ def invitation_for_token(token: str) -> Invitation | None:
     return row.invitation
 
 
-def question_specs(template: SurveyTemplate) -> list[tuple[int, Spec]]:
-    """The template's questions as plain specs, in two queries (three with moment questions)."""
+def question_specs(
+    template: SurveyTemplate, *, competitor: Competitor | None = None
+) -> list[tuple[int, Spec]]:
+    """The template's questions as plain specs, in two queries (one more for moment questions,
+    one more for a competitor matrix). `competitor`: the one a competitor matrix compares with."""
     questions = list(template.questions.select_related("scale").prefetch_related("scale__points"))
-    moment_types = ()
-    if any(question.kind == "moments" for question in questions):
-        moment_types = tuple(MomentType.objects.order_by("name").values_list("pk", "name"))
+    kinds = {question.kind for question in questions}
+    listed = {
+        "moments": MomentType.objects.order_by("name") if "moments" in kinds else None,
+        "competitor": CompetitorDimension.objects.all() if "competitor" in kinds else None,
+    }
+    listed = {
+        kind: tuple(rows.values_list("pk", "name"))
+        for kind, rows in listed.items()
+        if rows is not None
+    }
     specs = []
     for question in questions:
         if question.kind == "scale":
             choices = tuple((p.value, p.label) for p in question.scale.points.all())
         else:
-            choices = moment_types if question.kind == "moments" else ()
+            choices = listed.get(question.kind, ())
         specs.append(
             (
                 question.pk,
@@ -65,6 +77,7 @@ def question_specs(template: SurveyTemplate) -> list[tuple[int, Spec]]:
                     help_text=question.help_text,
                     required=question.required,
                     choices=choices,
+                    competitor=(competitor.pk, competitor.name) if competitor else None,
                 ),
             )
         )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
-from relationships.models import Moment, Stakeholder
+from relationships.models import CompetitorRating, Moment, Stakeholder
 from relationships.recompute import recompute_request
 from surveys.models import (
     Answer,
@@ -315,6 +315,19 @@ def _apply(invitation: Invitation, effects: Effects, texts, today: dt.date) -> N
             note=f"Named in the survey “{invitation.campaign.name}”.",
         )
         for type_id, emotion in effects.moments
+    )
+    CompetitorRating.objects.bulk_create(
+        CompetitorRating(
+            account_id=invitation.account_id,
+            stakeholder=stakeholder,
+            competitor_id=competitor_id,
+            dimension_id=dimension_id,
+            our_rating=ours,
+            their_rating=theirs,
+            rated_on=today,
+            source=CompetitorRating.Source.SURVEY,
+        )
+        for dimension_id, competitor_id, ours, theirs in effects.ratings
     )
     FeedbackItem.objects.bulk_create(
         FeedbackItem(

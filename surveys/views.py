@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Competitor
 from surveys.forms import CampaignForm, FeedbackActionForm, SurveyForm
 from surveys.models import SurveyTemplate
+from surveys.questions import answerable
 from surveys.ratelimit import survey_rate_exceeded
 from surveys.selectors import (
     campaign_report,
@@ -37,6 +39,8 @@ from surveys.services import (
     invitation_opt_out,
     response_submit,
 )
+
+PREVIEW_LEADER = "the competitor they see as the leader"
 
 CAMPAIGNS_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50
@@ -140,7 +144,9 @@ def survey_template_preview(request, pk):
         "stakeholder": {"name": "Alex Example"},
         "account": {"name": "Example Ltd"},
         "template": template,
-        "form": SurveyForm(questions=question_specs(template)),
+        "form": SurveyForm(
+            questions=question_specs(template, competitor=Competitor(pk=0, name=PREVIEW_LEADER))
+        ),
     }
     return render(request, "surveys/survey_page.html", context)
 
@@ -225,7 +231,11 @@ def survey_answer(request, invitation):
         return render(
             request, "surveys/survey_message.html", {**context, "kind": "expired"}, status=410
         )
-    questions = question_specs(invitation.campaign.template)
+    questions = answerable(
+        question_specs(
+            invitation.campaign.template, competitor=invitation.account.leading_competitor
+        )
+    )
     form = SurveyForm(request.POST or None, questions=questions)
     if request.method == "POST":
         if form.is_valid():

@@ -42,6 +42,7 @@ DEFAULT_DATA = [
     "relationships.migrations.0007_gaps",
     "relationships.migrations.0009_default_dimensions",
     "surveys.migrations.0002_relationship_check",
+    "surveys.migrations.0003_competitor_matrix",
 ]
 
 

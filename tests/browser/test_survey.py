@@ -6,10 +6,10 @@ from playwright.sync_api import expect
 
 from accounts.models import Account
 from relationships import recompute
-from relationships.models import Moment
+from relationships.models import CompetitorRating, Moment
 from surveys.models import FeedbackItem
 from tests.browser.test_account_page import log_in
-from tests.factories import StakeholderFactory
+from tests.factories import CompetitorFactory, StakeholderFactory
 from tests.smtp import launch, token_in
 
 pytestmark = pytest.mark.browser
@@ -22,6 +22,8 @@ def ada(org, settings, live_server):
         account=org.account, name="Ada Lovelace", email="ada@acme.example", role="champion",
         buying_influence="high", trust="low", respect="low",
     )  # fmt: skip
+    org.account.leading_competitor = CompetitorFactory(name="Orbit CX")
+    org.account.save()
     recompute.scores_recompute(account_ids=[org.account.pk])
     return person
 
@@ -60,6 +62,8 @@ def test_stakeholder_answers_the_emailed_survey_and_the_scores_move(page, org, a
     page.locator("fieldset", has_text="trust us").get_by_text("High").click()
     page.locator("fieldset", has_text="respect").get_by_text("High").click()
     page.get_by_label("Go-live").select_option("delighted")
+    page.get_by_label("Service: us").select_option("5")
+    page.get_by_label("Service: Orbit CX").select_option("3")
     page.get_by_label("What should we start, stop or keep doing?").fill("Keep the weekly calls.")
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Thank you, Ada Lovelace")).to_be_visible()
@@ -68,8 +72,12 @@ def test_stakeholder_answers_the_emailed_survey_and_the_scores_move(page, org, a
     assert (ada.trust, ada.respect) == ("high", "high")
     assert Moment.objects.get(stakeholder=ada).identified_by == "customer"
     assert FeedbackItem.objects.get().text == "Keep the weekly calls."
-    after = Account.objects.get(pk=org.account.pk).relationship_score
-    assert after > before
+    rating = CompetitorRating.objects.get()
+    assert (rating.dimension.slug, rating.our_rating, rating.their_rating) == ("service", 5, 3)
+    assert (rating.source, rating.stakeholder) == ("survey", ada)
+    after = Account.objects.get(pk=org.account.pk)
+    assert after.relationship_score > before
+    assert after.competitor_index == 2  # we lead Orbit CX on service by two points
 
     page.goto(link)
     expect(page.get_by_text("This survey has already been answered")).to_be_visible()

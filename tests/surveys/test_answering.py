@@ -163,3 +163,62 @@ def test_survey_left_stakeholder_is_not_changed_back(client, emailed):
     client.post(f"/s/{token}/", answers())
     ada.refresh_from_db()
     assert (ada.status, ada.trust) == ("left", "high")
+
+
+def competitor_matrix(**ratings):
+    """The competitor matrix's fields: dimension slug -> (ours, theirs) as strings."""
+    from relationships.models import CompetitorDimension
+
+    question = Question.objects.get(template__slug="relationship-check", kind="competitor")
+    data = {}
+    for slug, (ours, theirs) in ratings.items():
+        dimension = CompetitorDimension.objects.get(slug=slug)
+        data[f"q{question.pk}_{dimension.pk}_ours"] = ours
+        data[f"q{question.pk}_{dimension.pk}_theirs"] = theirs
+    return data
+
+
+@pytest.fixture
+def leader(org):
+    from tests.factories import CompetitorFactory
+
+    org.account.leading_competitor = CompetitorFactory(name="Orbit CX")
+    org.account.save()
+    return org.account.leading_competitor
+
+
+def test_survey_competitor_answers_become_survey_ratings(client, emailed, leader):
+    from relationships.models import CompetitorRating
+
+    _campaign, ada, token, _message = emailed
+    page = client.get(f"/s/{token}/").content.decode()
+    assert "Service: Orbit CX" in page
+    response = client.post(
+        f"/s/{token}/", answers(**competitor_matrix(service=("4", "2"), product=("2", "5")))
+    )
+    assert response.status_code == 302
+    ratings = {
+        r.dimension.slug: (r.our_rating, r.their_rating, r.source, r.competitor, r.stakeholder)
+        for r in CompetitorRating.objects.select_related("dimension", "competitor", "stakeholder")
+    }
+    assert ratings == {
+        "service": (4, 2, "survey", leader, ada),
+        "product": (2, 5, "survey", leader, ada),
+    }
+
+
+def test_survey_competitor_row_rated_on_one_side_only_is_refused(client, emailed, leader):
+    from relationships.models import CompetitorRating
+
+    _campaign, _ada, token, _message = emailed
+    response = client.post(f"/s/{token}/", answers(**competitor_matrix(value=("3", ""))))
+    assert response.status_code == 400
+    assert "Rate both for value, or neither." in response.content.decode()
+    assert not CompetitorRating.objects.exists()
+    assert Answer.objects.count() == 0
+
+
+def test_survey_without_a_leading_competitor_does_not_ask_the_matrix(client, emailed):
+    _campaign, _ada, token, _message = emailed
+    page = client.get(f"/s/{token}/").content.decode()
+    assert "How do we compare with the vendor" not in page

@@ -187,7 +187,7 @@ def test_campaign_page_query_count_is_the_same_at_any_size(
     campaign = many(org, size)
     Invitation.objects.update(answered_at=timezone.now())
     client.force_login(org.csm)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(f"/campaigns/{campaign.pk}/")
     assert response.context["stats"][0] == ("Invited", size)
 
