@@ -105,15 +105,19 @@ def advocates(people: Iterable[Person]) -> Advocates:
 @dataclass(frozen=True)
 class FeedbackLoop:
     received: int
-    closed: int
-    median_days_to_close: float | None
+    acknowledged: int
+    acted_on: int
+    median_days_to_act: float | None
 
 
-def feedback_loop(items: Sequence[tuple[dt.date, dt.date | None]]) -> FeedbackLoop:
-    """`items`: (opened, closed or None) of each piece of feedback."""
-    durations = [(closed - opened).days for opened, closed in items if closed is not None]
+def feedback_loop(
+    items: Sequence[tuple[dt.date, dt.date | None, dt.date | None]],
+) -> FeedbackLoop:
+    """`items`: (received, acknowledged or None, acted on or None) of each piece of feedback."""
+    durations = [(acted - received).days for received, _ack, acted in items if acted is not None]
     return FeedbackLoop(
         received=len(items),
-        closed=len(durations),
-        median_days_to_close=float(median(durations)) if durations else None,
+        acknowledged=sum(1 for _received, ack, acted in items if ack or acted),
+        acted_on=len(durations),
+        median_days_to_act=float(median(durations)) if durations else None,
     )

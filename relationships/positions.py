@@ -18,9 +18,9 @@ from relationships.models import (
     CompetitorDimension,
     CompetitorRating,
     CompetitorStanding,
-    OpenItem,
     Stakeholder,
 )
+from surveys.models import FeedbackItem
 
 TRAIL_DAYS = 30  # the board's trail starts at the position of this many days ago
 
@@ -127,11 +127,11 @@ def account_competitors(account: Account) -> dict:
 
 
 def _feedback_items(accounts) -> list[tuple]:
-    """(account id, opened, closed) of the feature requests: the feedback tracked today."""
+    """(account id, received, acknowledged, acted on) of the feedback the customers gave."""
     return list(
-        OpenItem.objects.filter(
-            account__in=accounts, kind=OpenItem.Kind.FEATURE_REQUEST
-        ).values_list("account_id", "opened_on", "closed_on")
+        FeedbackItem.objects.filter(account__in=accounts).values_list(
+            "account_id", "received_on", "acknowledged_on", "acted_on"
+        )
     )
 
 
@@ -158,9 +158,7 @@ def account_goals(account: Account, *, usage: list, stakeholders: list) -> dict:
         "advocates": goals.advocates(
             goals.Person(s.role, s.strength, s.reference_willing, s.is_active) for s in stakeholders
         ),
-        "feedback": goals.feedback_loop(
-            [(opened, closed) for _, opened, closed in _feedback_items([account.pk])]
-        ),
+        "feedback": goals.feedback_loop([row[1:] for row in _feedback_items([account.pk])]),
     }
 
 
@@ -255,7 +253,7 @@ def team_goals(*, user, filters: dict) -> tuple[list[TeamGoals], TeamGoals]:
         person = goals.Person(role, strength, willing, status == Stakeholder.Status.ACTIVE)
         for summary in (team_of[account_id], total):
             summary.people.append(person)
-    for account_id, opened, closed in _feedback_items(visible):
+    for account_id, *dates in _feedback_items(visible):
         for summary in (team_of[account_id], total):
-            summary.feedback.append((opened, closed))
+            summary.feedback.append(tuple(dates))
     return sorted(teams.values(), key=lambda team: team.name), total

@@ -142,7 +142,7 @@ def test_account_page_query_count_is_the_same_at_any_size(
     # session, user, account, scales, stakeholders and their owners, competitors, usage,
     # quick-log options (people, channels, touchpoints, moment types), timeline keys,
     # score snapshots, alerts, whether a recompute is pending, competitor dimensions, standings
-    # and ratings, the competitors to rate, feature requests (the feedback loop), open gap
+    # and ratings, the competitors to rate, feedback items (the feedback loop), open gap
     # cases and their checklists, survey invitations and feedback
     with django_assert_num_queries(25):
         response = client.get(org.account.get_absolute_url())

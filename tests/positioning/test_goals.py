@@ -65,10 +65,12 @@ def test_advocates_count_only_people_still_there():
     )  # fmt: skip
 
 
-def test_feedback_loop_median_days_to_close():
-    opened = dt.date(2026, 6, 1)
-    items = [(opened, opened + dt.timedelta(days=d)) for d in (2, 10, 30)] + [(opened, None)]
+def test_feedback_loop_median_days_to_act():
+    received = dt.date(2026, 6, 1)
+    acted = [(received, received, received + dt.timedelta(days=d)) for d in (2, 10, 30)]
+    items = [*acted, (received, received, None), (received, None, None)]
     assert feedback_loop(items) == feedback_loop(list(reversed(items)))
     result = feedback_loop(items)
-    assert (result.received, result.closed, result.median_days_to_close) == (4, 3, 10.0)
-    assert feedback_loop([]).median_days_to_close is None
+    assert (result.received, result.acknowledged, result.acted_on) == (5, 4, 3)
+    assert result.median_days_to_act == 10.0
+    assert feedback_loop([]).median_days_to_act is None

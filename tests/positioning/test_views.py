@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relationships import recompute
-from relationships.models import AccountScore, CompetitorDimension, CompetitorRating, OpenItem
+from relationships.models import AccountScore, CompetitorDimension, CompetitorRating
 from tests.factories import (
     AccountFactory,
     CompetitorFactory,
     CompetitorRatingFactory,
-    OpenItemFactory,
+    FeedbackItemFactory,
     PulseCheckFactory,
     StakeholderFactory,
 )
@@ -44,7 +44,7 @@ def team_accounts(org, number):
         PulseCheckFactory(account=account, csm=org.csm, happiness=1 + index % 5)
         person = StakeholderFactory(account=account, strength=4, reference_willing=True)
         CompetitorRatingFactory(stakeholder=person, competitor=CompetitorFactory(name="Orbit"))
-        OpenItemFactory(account=account, kind=OpenItem.Kind.FEATURE_REQUEST)
+        FeedbackItemFactory(account=account)
     recompute.scores_recompute(account_ids=[account.pk for account in accounts])
     return accounts
 
@@ -179,13 +179,13 @@ def test_goals_rollup_outsider_sees_only_their_team(client, org):
 def test_account_page_shows_competitors_and_four_goals(client, org):
     person = StakeholderFactory(account=org.account, name="Dana", buying_influence="high")
     CompetitorRatingFactory(stakeholder=person, our_rating=2, their_rating=4)
-    OpenItemFactory(account=org.account, kind=OpenItem.Kind.FEATURE_REQUEST)
+    FeedbackItemFactory(account=org.account)
     recompute.scores_recompute(account_ids=[org.account.pk])
     client.force_login(org.csm)
     page = client.get(org.account.get_absolute_url()).content.decode()
     assert 'data-competitor-index="-2.00"' in page
     assert "Competitor leads with high-influence people: Service" in page
-    assert "1 feature request received, 0 closed" in page
+    assert "1 piece of feedback received, 0 acknowledged, 0 acted on" in page
     assert "Relationship gap" in page
 
 
