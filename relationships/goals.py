@@ -24,14 +24,17 @@ def longevity(
     today: dt.date,
     relationship_score: float | None,
     customer_happiness: float | None,
+    gap: bool = False,
 ) -> Longevity:
-    """Tenure, time to renewal and its risk: high when the customer is unhappy (below 0) or the
-    relationship weak (below 3) with the renewal within 90 days; medium when either holds
-    further out, or nothing is known; low otherwise."""
+    """Tenure, time to renewal and its risk: high when the customer is unhappy (below 0), the
+    relationship weak (below 3) or a relationship gap detected, with the renewal within 90
+    days; medium when one of those holds further out, or nothing is known; low otherwise."""
     tenure = (today - customer_since).days / 365.25 if customer_since else None
     days = (renewal_date - today).days if renewal_date else None
-    weak = (customer_happiness is not None and customer_happiness < 0) or (
-        relationship_score is not None and relationship_score < 3
+    weak = (
+        gap
+        or (customer_happiness is not None and customer_happiness < 0)
+        or (relationship_score is not None and relationship_score < 3)
     )
     unknown = customer_happiness is None and relationship_score is None
     if days is None:

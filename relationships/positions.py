@@ -147,6 +147,7 @@ def account_goals(account: Account, *, usage: list, stakeholders: list) -> dict:
             today=timezone.localdate(),
             relationship_score=_float(account.relationship_score),
             customer_happiness=_float(account.customer_happiness),
+            gap=bool(account.gap_class),
         ),
         "footprint": goals.footprint(
             seats=account.seats_purchased,
@@ -228,16 +229,30 @@ def team_goals(*, user, filters: dict) -> tuple[list[TeamGoals], TeamGoals]:
         features_available=Subquery(latest.values("features_available")[:1]),
     ).values_list(
         "pk", "team__name", "arr", "customer_since", "renewal_date", "relationship_score",
-        "customer_happiness", "seats_purchased", "active_users", "features_used",
+        "customer_happiness", "gap_class", "seats_purchased", "active_users", "features_used",
         "features_available",
     )  # fmt: skip
     today = timezone.localdate()
     teams, team_of, total = {}, {}, TeamGoals("All teams shown")
-    for pk, team, arr, since, renewal, score, happiness, seats, active, used, available in rows:
+    for (
+        pk,
+        team,
+        arr,
+        since,
+        renewal,
+        score,
+        happiness,
+        gap,
+        seats,
+        active,
+        used,
+        available,
+    ) in rows:
         team_of[pk] = teams.setdefault(team, TeamGoals(team))
         longevity = goals.longevity(
             customer_since=since, renewal_date=renewal, today=today,
             relationship_score=_float(score), customer_happiness=_float(happiness),
+            gap=bool(gap),
         )  # fmt: skip
         footprint = goals.footprint(
             seats=seats, active_users=active, previous_active_users=None,

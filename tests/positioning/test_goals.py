@@ -31,6 +31,15 @@ def test_longevity_renewal_risk_around_thresholds(days, happiness, score, risk):
     assert result.tenure_years == pytest.approx(3.0, abs=0.01)
 
 
+@pytest.mark.parametrize(("days", "risk"), [(90, "high"), (91, "medium")])
+def test_longevity_open_gap_raises_the_renewal_risk(days, risk):
+    happy = {"relationship_score": 4.5, "customer_happiness": 0.6}
+    renewal = TODAY + dt.timedelta(days=days)
+    calm = longevity(customer_since=None, renewal_date=renewal, today=TODAY, **happy)
+    gap = longevity(customer_since=None, renewal_date=renewal, today=TODAY, gap=True, **happy)
+    assert (calm.renewal_risk, gap.renewal_risk) == ("low", risk)
+
+
 def test_longevity_without_renewal_date_has_no_risk():
     result = longevity(
         customer_since=None, renewal_date=None, today=TODAY,
