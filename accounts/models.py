@@ -122,6 +122,18 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(team__in=teams)
 
 
+def derived_decimal(max_digits: int, decimal_places: int, **options) -> models.DecimalField:
+    """A number the application computes and stores (never edited): unknown until computed."""
+    return models.DecimalField(
+        max_digits=max_digits,
+        decimal_places=decimal_places,
+        null=True,
+        blank=True,
+        editable=False,
+        **options,
+    )
+
+
 class Competitor(models.Model):
     """A vendor our customers also buy from or compare us with."""
 
@@ -225,49 +237,25 @@ class Account(models.Model):
     no_decision_maker_coverage = models.BooleanField(default=True, editable=False)
     champion_left = models.BooleanField(default=False, editable=False)
     # The current relationship score, written only by relationships.recompute (from snapshots).
-    relationship_score = models.DecimalField(
-        max_digits=4, decimal_places=2, null=True, blank=True, editable=False
-    )
+    relationship_score = derived_decimal(4, 2)
     relationship_label = models.CharField(max_length=100, blank=True, editable=False)
-    score_confidence = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
-    )
-    score_trend_30d = models.DecimalField(
-        max_digits=4, decimal_places=2, null=True, blank=True, editable=False,
-        help_text="Change of the score over the last 30 days.",
-    )  # fmt: skip
+    score_confidence = derived_decimal(4, 3)
+    score_trend_30d = derived_decimal(4, 2, help_text="Change of the score over the last 30 days.")
     engagement_drop = models.BooleanField(default=False, editable=False)
     # The relationship gap's factors (-1..+1) and class, also written only by the recompute.
-    customer_voice = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
-    )
-    product_usage = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
-    )
-    csm_perception = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
-    )
-    gap_size = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
-    )
+    customer_voice = derived_decimal(4, 3)
+    product_usage = derived_decimal(4, 3)
+    csm_perception = derived_decimal(4, 3)
+    gap_size = derived_decimal(4, 3)
     gap_class = models.CharField(max_length=30, blank=True, editable=False)
     # The current position (quadrant and competitors), written only by relationships.positioning.
-    customer_happiness = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
-    )
-    company_happiness = models.DecimalField(
-        max_digits=8, decimal_places=3, null=True, blank=True, editable=False,
-        help_text="Margin of ARR over the cost to serve.",
-    )  # fmt: skip
+    customer_happiness = derived_decimal(4, 3)
+    company_happiness = derived_decimal(8, 3, help_text="Margin of ARR over the cost to serve.")
     quadrant = models.CharField(
         max_length=30, blank=True, default="", db_default="", editable=False
     )
-    quadrant_strength = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
-    )
-    competitor_index = models.DecimalField(
-        max_digits=4, decimal_places=2, null=True, blank=True, editable=False
-    )
+    quadrant_strength = derived_decimal(4, 3)
+    competitor_index = derived_decimal(4, 2)
     weakest_dimension = models.SlugField(blank=True, default="", db_default="", editable=False)
     competitor_leads = models.CharField(
         max_length=300, blank=True, default="", db_default="", editable=False,

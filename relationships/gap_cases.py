@@ -62,10 +62,15 @@ def gap_config(row: ScoringConfiguration | None) -> gaps.GapConfig:
 
 
 def gap_factors(
-    *, account_ids: list[int], as_of: dt.datetime, config: gaps.GapConfig
+    *,
+    account_ids: list[int],
+    as_of: dt.datetime,
+    config: gaps.GapConfig,
+    pulses: dict[int, tuple[dt.date, int]],
 ) -> dict[int, gaps.Factors]:
-    """The three factors of each account as of a moment: four queries for any number (what
-    they said to us, their survey answers, usage and pulse checks)."""
+    """The three factors of each account as of a moment, given its latest pulse check
+    (`latest_pulses`): three queries for any number (what they said to us, their survey
+    answers, usage)."""
     today = as_of.date()
     voice = aggregate(
         VOICE_SQL.replace("{age}", age_days_sql("occurred_at")).replace(
@@ -81,7 +86,6 @@ def gap_factors(
     )
     answers = survey_voice(account_ids=account_ids, as_of=today)
     usage = _usage(account_ids, today, config)
-    pulses = _latest_pulses(account_ids, today)
     factors = {}
     for account_id in account_ids:
         weighted, weight, count = voice.get(account_id, (0.0, 0.0, 0))
@@ -121,7 +125,8 @@ def _usage(account_ids, today, config) -> dict[int, tuple[int | None, list[gaps.
     return usage
 
 
-def _latest_pulses(account_ids, today) -> dict[int, tuple[dt.date, int]]:
+def latest_pulses(account_ids: list[int], today: dt.date) -> dict[int, tuple[dt.date, int]]:
+    """Each account's latest pulse check up to `today`: (checked on, happiness 1-5)."""
     rows = (
         PulseCheck.objects.filter(account_id__in=account_ids, checked_on__lte=today)
         .order_by("account_id", "-checked_on", "-pk")

@@ -17,7 +17,6 @@ from relationships.models import (
     CompetitorDimension,
     CompetitorRating,
     CompetitorStanding,
-    PulseCheck,
     QuadrantSettings,
     Stakeholder,
 )
@@ -30,15 +29,6 @@ def thresholds() -> quadrant.Thresholds:
         target_margin=float(row.target_margin),
         happiness_intersection=float(row.happiness_intersection),
     )
-
-
-def _latest_pulses(account_ids: list[int], day: dt.date) -> dict[int, int]:
-    rows = (
-        PulseCheck.objects.filter(account_id__in=account_ids, checked_on__lte=day)
-        .order_by("account_id", "checked_on", "pk")
-        .values_list("account_id", "happiness")
-    )
-    return dict(rows)  # the last row of each account wins: its latest pulse
 
 
 def _latest_ratings(account_ids: list[int], day: dt.date) -> dict[int, list]:
@@ -77,11 +67,12 @@ def positions_refresh(
     config: scoring.ScoringConfig,
     scores: dict[int, Decimal | None],
     voices: dict[int, float | None],
+    pulses: dict[int, int],
 ) -> None:
     """Place these accounts for `day` from their relationship `scores` (account id -> 1-5) and
-    customer `voices` (account id -> -1..+1, the gap model's customer voice)."""
+    customer `voices` (account id -> -1..+1, the gap model's customer voice) and latest
+    `pulses` (account id -> happiness 1-5)."""
     limits = thresholds()
-    pulses = _latest_pulses(account_ids, day)
     ratings = _latest_ratings(account_ids, day)
     dimensions = dict(CompetitorDimension.objects.values_list("slug", "pk"))
     finances = Account.objects.filter(pk__in=account_ids).values_list("pk", "arr", "cost_to_serve")

@@ -277,7 +277,10 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     )  # fmt: skip
     signals = _signals(people, account_ids, config, as_of)
     earlier = _scores_before(account_ids, day - dt.timedelta(days=TREND_DAYS))
-    factors = gap_cases.gap_factors(account_ids=account_ids, as_of=as_of, config=gap_config)
+    pulses = gap_cases.latest_pulses(account_ids, day)
+    factors = gap_cases.gap_factors(
+        account_ids=account_ids, as_of=as_of, config=gap_config, pulses=pulses
+    )
     detections = {}
 
     stakeholder_rows, by_account = [], defaultdict(list)
@@ -369,6 +372,7 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
         config=config,
         scores=dict(row[:2] for row in current),
         voices={pk: factors[pk].customer_voice for pk in account_ids},
+        pulses={pk: happiness for pk, (_on, happiness) in pulses.items()},
     )
     log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), len(people))
     return Result(accounts=len(account_ids), stakeholders=len(people))

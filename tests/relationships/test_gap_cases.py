@@ -203,7 +203,7 @@ def test_detection_opens_cases_in_a_constant_number_of_queries(org, accounts):
     # the recompute (without stakeholder and alert writes: there are none here), with the
     # cases' owners, the cases, the playbook steps, the checklists, the trail and the emails
     # to the owners (the cases, their checklists, the outbox rows in a savepoint)
-    assert len(queries) == 45
+    assert len(queries) == 44
 
 
 def test_playbook_edited_in_the_admin_shapes_new_checklists(account):

@@ -193,11 +193,11 @@ def test_recompute_query_count_does_not_grow_with_data(org, accounts):
     with CaptureQueriesContext(connection) as queries:
         recompute.scores_recompute(account_ids=ids)
     # savepoint, config, scale, accounts, people, interactions, moments, survey answers, open
-    # items, earlier scores, the gap's voice, survey voice, usage and pulse, two upserts,
+    # items, earlier scores, pulses, the gap's voice, survey voice and usage, two upserts,
     # account update, alerts read, delete and write, gap cases, requests, release; positions:
-    # settings, pulses, ratings, dimensions, finances, account update, snapshots read and
-    # update, standings delete (each update in a savepoint)
-    assert len(queries) == 36
+    # settings, ratings, dimensions, finances, account update, snapshots read and update,
+    # standings delete (each update in a savepoint)
+    assert len(queries) == 35
 
 
 def test_alerts_keep_their_first_seen_time_and_go_when_the_condition_ends(org):
