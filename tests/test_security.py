@@ -1,0 +1,237 @@
+"""Security gates over the whole site: CSRF on every POST, the response headers of every page,
+stored script in every free-text field rendered inert, survey tokens that cannot be guessed,
+and sessions that end when they should."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from relationships.models import Channel, MomentType, Touchpoint
+from surveys.selectors import invitation_for_token
+from surveys.tokens import token_new
+from tests.factories import (
+    FeedbackItemFactory,
+    GapCaseFactory,
+    InvitationFactory,
+    StakeholderFactory,
+    catalog,
+    invitation_token,
+)
+from tests.test_access_matrix import MATRIX, OK, PUBLIC
+
+# The survey pages are the one exemption: the unguessable token in their URL is the secret a
+# CSRF token would be, and their Referrer-Policy makes browsers send "Origin: null"
+# (docs/surveys.md).
+CSRF_EXEMPT = {name for name, route in MATRIX.items() if route.expect == PUBLIC}
+POSTS = sorted(
+    name for name, route in MATRIX.items() if route.method == "post" and name not in CSRF_EXEMPT
+)
+PAGES = sorted(name for name, route in MATRIX.items() if route.method == "get")
+
+
+@pytest.mark.parametrize("name", POSTS)
+def test_every_post_without_a_csrf_token_is_refused(org, name):
+    route = MATRIX[name]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.csm)
+    data = route.data(org) if callable(route.data) else route.data
+    response = client.post(reverse(name, args=route.args(org)), data)
+    assert response.status_code == 403
+    assert b"CSRF" in response.content
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_carries_the_security_headers(client, org, name):
+    route = MATRIX[name]
+    role = "csm" if route.expect.get("csm") == OK else "anonymous"
+    if role == "csm":
+        client.force_login(org.csm)
+    response = client.get(reverse(name, args=route.args(org)))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    body = b"".join(response) if response.streaming else response.content
+    scripts = re.findall(r"<script[^>]*>", body.decode())
+    assert all(' nonce="' in tag for tag in scripts)  # every script runs by its nonce
+    if scripts:
+        assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    expected = "no-referrer" if name in CSRF_EXEMPT and name != "healthz" else "same-origin"
+    assert response.headers["Referrer-Policy"] == expected
+
+
+PAYLOAD = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+ESCAPED = "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;"
+
+
+def _now():
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def _today():
+    return timezone.localdate().isoformat()
+
+
+def _log(kind, fields):
+    def post(client, org):
+        url = f"/accounts/{org.account.pk}/log/{kind}/"
+        return client.post(url, {f"{kind}-{key}": value for key, value in fields(org).items()})
+
+    return post
+
+
+def _person(org):
+    return StakeholderFactory(account=org.account, name="Rita").pk
+
+
+# Each free-text field a signed-in user can write, and the page that shows it back.
+WRITES = {
+    "account name and notes": (
+        lambda client, org: client.post(
+            f"/accounts/{org.account.pk}/edit/",
+            {
+                "name": PAYLOAD,
+                "status": "active",
+                "team": org.team.pk,
+                "owner": org.csm.pk,
+                "notes": PAYLOAD,
+            },
+        ),  # fmt: skip
+        lambda org: org.account.get_absolute_url(),
+    ),
+    "stakeholder name and title": (
+        lambda client, org: client.post(
+            f"/accounts/{org.account.pk}/stakeholders/new/",
+            {
+                "name": PAYLOAD,
+                "title": PAYLOAD,
+                "role": "user",
+                "buying_influence": "low",
+                "status": "active",
+            },
+        ),  # fmt: skip
+        lambda org: org.account.get_absolute_url(),
+    ),
+    "interaction summary": (
+        _log(
+            "interaction",
+            lambda org: {
+                "occurred_at": _now(),
+                "channel": catalog(Channel, "call").pk,
+                "touchpoint": catalog(Touchpoint, "service").pk,
+                "direction": "inbound",
+                "sentiment": "0",
+                "verbosity": "normal",
+                "summary": PAYLOAD,
+                "stakeholders": [_person(org)],
+            },
+        ),  # fmt: skip
+        lambda org: org.account.get_absolute_url(),
+    ),
+    "moment note": (
+        _log(
+            "moment",
+            lambda org: {
+                "moment_type": catalog(MomentType, "outage").pk,
+                "occurred_on": _today(),
+                "emotion": "enraged",
+                "intensity": "2",
+                "identified_by": "csm",
+                "note": PAYLOAD,
+            },
+        ),  # fmt: skip
+        lambda org: org.account.get_absolute_url(),
+    ),
+    "open item title": (
+        _log("open_item", lambda org: {"kind": "ticket", "title": PAYLOAD, "opened_on": _today()}),
+        lambda org: org.account.get_absolute_url(),
+    ),
+    "pulse check note": (
+        _log("pulse", lambda org: {"happiness": "3", "checked_on": _today(), "note": PAYLOAD}),
+        lambda org: org.account.get_absolute_url(),
+    ),
+    "gap case notes and move note": (
+        lambda client, org: (
+            client.post(
+                f"/gaps/{GapCaseFactory(account=org.account, pk=900).pk}/edit/",
+                {"owner": org.csm.pk, "notes": PAYLOAD},
+            ),
+            client.post("/gaps/900/move/", {"to": "investigating", "note": PAYLOAD}),
+        )[-1],
+        lambda org: "/gaps/900/",
+    ),
+    "feedback action note": (
+        lambda client, org: client.post(
+            f"/feedback/{FeedbackItemFactory(account=org.account).pk}/acted/", {"note": PAYLOAD}
+        ),
+        lambda org: org.account.get_absolute_url(),
+    ),
+    "survey free-text answer, as feedback": (
+        lambda client, org: _answer_survey(org, PAYLOAD),
+        lambda org: org.account.get_absolute_url(),
+    ),
+}
+
+
+def _answer_survey(org, text):
+    """A stakeholder answers only the free-text question of the default survey."""
+    from surveys.models import Question
+
+    invitation = InvitationFactory(account=org.account, stakeholder__account=org.account)
+    required = Question.objects.filter(template=invitation.campaign.template, required=True)
+    answers = {f"q{question.pk}": ANSWERS[question.kind] for question in required}
+    question = Question.objects.get(template=invitation.campaign.template, kind="text")
+    answers[f"q{question.pk}"] = text
+    return Client().post(f"/s/{invitation_token(invitation)}/", answers)
+
+
+ANSWERS = {"scale": "4", "nps": "8", "trust": "high", "respect": "high"}
+
+
+@pytest.mark.parametrize("field", sorted(WRITES))
+def test_script_in_a_free_text_field_is_shown_as_text(client, org, field):
+    write, page = WRITES[field]
+    client.force_login(org.csm)
+    response = write(client, org)
+    assert response.status_code == 302, getattr(response, "context", None) and [
+        form.errors for form in response.context.get("form", []) if hasattr(form, "errors")
+    ]
+    shown = client.get(page(org)).content.decode()
+    assert ESCAPED in shown
+    assert PAYLOAD not in shown
+
+
+def test_ten_thousand_random_survey_tokens_find_nothing(db):
+    InvitationFactory.create_batch(3)
+    hits = sum(invitation_for_token(token_new()[0]) is not None for _ in range(10_000))
+    assert hits == 0
+
+
+def test_logout_makes_the_old_session_cookie_worthless(org):
+    client = Client()
+    client.force_login(org.csm)
+    cookie = client.cookies["sessionid"].value
+    client.post("/logout/")
+    thief = Client()
+    thief.cookies["sessionid"] = cookie
+    response = thief.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+def test_an_expired_session_asks_for_the_login_again(org):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    client.force_login(org.csm)
+    assert client.get("/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
