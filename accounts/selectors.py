@@ -2,11 +2,13 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Account, Team, User
+from relationships.models import Stakeholder
 
 
 def _by(field: str, descending: bool = False):
@@ -59,8 +61,16 @@ def users_of_teams(teams: QuerySet[Team]) -> QuerySet[User]:
 def accounts_for_list(*, user, filters: dict | None = None) -> QuerySet[Account]:
     """The account list: visible accounts, filtered, sorted, with what each row shows."""
     filters = filters or {}
+    # A subquery rather than a join and GROUP BY: PostgreSQL counts for the page's rows only.
+    active = (
+        Stakeholder.objects.filter(account=OuterRef("pk"), status=Stakeholder.Status.ACTIVE)
+        .order_by()
+        .values("account")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     accounts = accounts_filtered(user=user, filters=filters).annotate(
-        active_stakeholders=Count("stakeholders", filter=Q(stakeholders__status="active"))
+        active_stakeholders=Coalesce(Subquery(active, output_field=IntegerField()), 0)
     )
     return accounts.order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
 

@@ -236,6 +236,7 @@ def stakeholder_score_card(person: Stakeholder) -> dict:
 
 _playbook_summary = Playbook.objects.filter(gap_class=OuterRef("gap_class")).values("summary")[:1]
 BOARD_RECENT_DAYS = 30  # closed cases stay on the board this long
+BOARD_COLUMN_CARDS = 20  # cards shown per column, the oldest first; filters narrow the rest
 FACTORS = [
     ("customer_voice", "Customer voice", "V"),
     ("product_usage", "Product usage", "U"),
@@ -274,7 +275,8 @@ def get_gap_case_for_user(user, pk) -> GapCase:
 
 def gap_board(*, user, filters: dict) -> list[dict]:
     """The board's columns, one per state: the open cases and those closed in the last
-    BOARD_RECENT_DAYS days, oldest first, with their checklist progress. One query."""
+    BOARD_RECENT_DAYS days, with their checklist progress; each column shows its
+    BOARD_COLUMN_CARDS oldest cases and counts them all. One query."""
     since = timezone.localdate() - dt.timedelta(days=BOARD_RECENT_DAYS)
     cases = (
         GapCase.objects.filter(account__in=Account.objects.visible_to(user))
@@ -291,11 +293,18 @@ def gap_board(*, user, filters: dict) -> list[dict]:
             cases = cases.filter(**{lookup: filters[name]})
     columns = {state: [] for state in GapCase.State.values}
     for case in cases:
+        columns[case.state].append(case)
+    for case in (case for column in columns.values() for case in column[:BOARD_COLUMN_CARDS]):
         case.marks = factor_marks(case.account)
         case.targets = board_moves(case.state)
-        columns[case.state].append(case)
     return [
-        {"state": state, "label": label, "cases": columns[state]}
+        {
+            "state": state,
+            "label": label,
+            "cases": columns[state][:BOARD_COLUMN_CARDS],
+            "total": len(columns[state]),
+            "more": max(len(columns[state]) - BOARD_COLUMN_CARDS, 0),
+        }
         for state, label in GapCase.State.choices
     ]
 

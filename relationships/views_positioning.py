@@ -3,6 +3,7 @@ entering a competitor rating on the account page. Filters are the account list's
 requests get the results fragment only."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +17,7 @@ from relationships.selectors import activity_choices
 from relationships.services import activity_record
 
 BOARD_FILTERS = ("team", "owner", "segment", "renewal_within")
+TABLE_ROWS = 50  # rows per page of the board's table; the chart shows every account
 
 
 def _page(request, template: str, context: dict):
@@ -34,11 +36,14 @@ def quadrant_board(request):
     form, filters = _filters(request)
     limits = thresholds()
     dots, unplaced = board.layout(positions.board_items(user=request.user, filters=filters), limits)
+    rows = Paginator(dots, TABLE_ROWS).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "fields": [form[name] for name in BOARD_FILTERS],
         "dots": dots,
-        "unplaced": unplaced,
+        "rows": rows,
+        "unplaced": unplaced if not rows.has_next() else [],
+        "unplaced_count": len(unplaced),
         "quadrants": board.totals(dots),
         "axes": board.axes(limits),
         "trail_days": positions.TRAIL_DAYS,

@@ -263,3 +263,18 @@ def test_export_carries_the_position_columns(org):
     }
     header = out.getvalue().splitlines()[0].split(",")
     assert header[-6:] == POSITION_COLUMNS
+
+
+def test_board_table_pages_while_the_chart_shows_every_account(client, org, monkeypatch):
+    from relationships import views_positioning
+
+    monkeypatch.setattr(views_positioning, "TABLE_ROWS", 2)
+    team_accounts(org, 3)
+    client.force_login(org.csm)
+    first = client.get(reverse("quadrant_board"))
+    assert len(first.context["dots"]) == 3  # every account on the chart
+    assert len(first.context["rows"]) == 2
+    assert "1 to 2 of 3" in first.content.decode()
+    second = client.get(reverse("quadrant_board"), {"page": 2})
+    assert len(second.context["rows"]) == 1
+    assert [item.name for item in second.context["unplaced"]] == ["Acme"]  # on the last page

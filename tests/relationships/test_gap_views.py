@@ -205,3 +205,17 @@ def test_notes_are_escaped(client, org):
     response = client.get(f"/gaps/{case.pk}/")
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_board_shows_the_oldest_cards_of_a_long_column_and_counts_the_rest(client, org, settings):
+    from relationships import selectors
+
+    for n in range(selectors.BOARD_COLUMN_CARDS + 3):
+        GapCaseFactory(account=AccountFactory(team=org.team, owner=org.csm, name=f"A{n:02d}"))
+    client.force_login(org.csm)
+    response = client.get("/gaps/")
+    (detected,) = [c for c in response.context["columns"] if c["state"] == "detected"]
+    assert len(detected["cases"]) == selectors.BOARD_COLUMN_CARDS
+    assert detected["cases"][0].account.name == "A00"  # the oldest first
+    assert (detected["total"], detected["more"]) == (selectors.BOARD_COLUMN_CARDS + 3, 3)
+    assert "and 3 more, newer" in response.text
