@@ -176,6 +176,7 @@ class TeamGoals:
     at_risk_arr: float = 0.0
     seat_adoption: list = field(default_factory=list)
     feature_adoption: list = field(default_factory=list)
+    usage_trend: list = field(default_factory=list)
     people: list = field(default_factory=list)
     feedback: list = field(default_factory=list)
 
@@ -194,6 +195,7 @@ class TeamGoals:
         for values, value in (
             (self.seat_adoption, footprint.seat_adoption),
             (self.feature_adoption, footprint.feature_adoption),
+            (self.usage_trend, footprint.trend),
         ):
             if value is not None:
                 values.append(value)
@@ -211,6 +213,11 @@ class TeamGoals:
         return median(self.feature_adoption) if self.feature_adoption else None
 
     @property
+    def median_usage_trend(self) -> float | None:
+        """How active users moved on the period before, for the median account."""
+        return median(self.usage_trend) if self.usage_trend else None
+
+    @property
     def advocates(self) -> goals.Advocates:
         return goals.advocates(self.people)
 
@@ -225,12 +232,13 @@ def team_goals(*, user, filters: dict) -> tuple[list[TeamGoals], TeamGoals]:
     latest = UsageSnapshot.objects.filter(account=OuterRef("pk")).order_by("-period_start")
     rows = accounts.annotate(
         active_users=Subquery(latest.values("active_users")[:1]),
+        previous_active_users=Subquery(latest.values("active_users")[1:2]),
         features_used=Subquery(latest.values("features_used")[:1]),
         features_available=Subquery(latest.values("features_available")[:1]),
     ).values_list(
         "pk", "team__name", "arr", "customer_since", "renewal_date", "relationship_score",
-        "customer_happiness", "gap_class", "seats_purchased", "active_users", "features_used",
-        "features_available",
+        "customer_happiness", "gap_class", "seats_purchased", "active_users",
+        "previous_active_users", "features_used", "features_available",
     )  # fmt: skip
     today = timezone.localdate()
     teams, team_of, total = {}, {}, TeamGoals("All teams shown")
@@ -245,6 +253,7 @@ def team_goals(*, user, filters: dict) -> tuple[list[TeamGoals], TeamGoals]:
         gap,
         seats,
         active,
+        previous,
         used,
         available,
     ) in rows:
@@ -255,7 +264,7 @@ def team_goals(*, user, filters: dict) -> tuple[list[TeamGoals], TeamGoals]:
             gap=bool(gap),
         )  # fmt: skip
         footprint = goals.footprint(
-            seats=seats, active_users=active, previous_active_users=None,
+            seats=seats, active_users=active, previous_active_users=previous,
             features_used=used, features_available=available,
         )  # fmt: skip
         for summary in (team_of[pk], total):

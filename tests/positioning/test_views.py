@@ -278,3 +278,17 @@ def test_board_table_pages_while_the_chart_shows_every_account(client, org, monk
     second = client.get(reverse("quadrant_board"), {"page": 2})
     assert len(second.context["rows"]) == 1
     assert [item.name for item in second.context["unplaced"]] == ["Acme"]  # on the last page
+
+
+def test_goals_rollup_shows_how_active_users_moved(client, org):
+    from accounts.models import UsageSnapshot
+
+    month = timezone.localdate().replace(day=1)
+    earlier = (month - dt.timedelta(days=1)).replace(day=1)
+    UsageSnapshot.objects.create(account=org.account, period_start=earlier, active_users=40)
+    UsageSnapshot.objects.create(account=org.account, period_start=month, active_users=50)
+    client.force_login(org.manager)
+    response = client.get(reverse("goals_rollup"))
+    (team,) = response.context["teams"]
+    assert team.median_usage_trend == 0.25
+    assert "+25 %" in response.content.decode()
