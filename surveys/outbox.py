@@ -189,13 +189,16 @@ def _retry_later(email_id: int, delay: dt.timedelta) -> None:
 
 def outbox_due(*, limit: int = SWEEP_BATCH) -> list[int]:
     """Messages waiting to be sent: retries that are due, and queued rows whose task was lost
-    (older than a minute). Rows stuck in `sending` after a crash are marked failed rather than
-    risk a second copy."""
+    (older than a minute). A row still `sending` OUTBOX_STUCK_SECONDS after it was claimed lost
+    its worker mid-send: it is sent again, so that it is not lost. The receiver sees it twice
+    only if the worker died between the server's acceptance and recording it; the
+    X-Rapport-Message-ID header tells such copies apart."""
     now = timezone.now()
     stuck = now - dt.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS)
     OutboundEmail.objects.filter(state=State.SENDING, claimed_at__lt=stuck).update(
-        state=State.FAILED,
-        last_error="Interrupted while sending; not retried so that it is never sent twice.",
+        state=State.RETRY,
+        next_attempt_at=now,
+        last_error="Interrupted while sending: sent again.",
     )
     return list(
         OutboundEmail.objects.filter(
