@@ -7,12 +7,13 @@ PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test lint format up screenshot bench load clean
+.PHONY: help run test lint format up screenshot bench load faults clean
 
 help:
 	@echo "make run    start Rapport with demo data on http://127.0.0.1:8000 (SQLite, eager tasks)"
 	@echo "make test   lint, migration check and the test suite"
 	@echo "make up     production-like stack: gunicorn, Celery worker and beat (needs DATABASE_URL, CELERY_BROKER_URL)"
+	@echo "make faults the fault suite: worker kills, broker outage, SMTP refusing, database kills (needs DATABASE_URL=postgres://..., redis-server)"
 	@echo "make load   gunicorn with the production settings under wrk: the main pages against hello world (needs DATABASE_URL=postgres://..., wrk)"
 	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, and the score recompute (needs DATABASE_URL=postgres://...)"
 
@@ -64,6 +65,11 @@ load: $(VENV)/.dev
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make load runs on PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db (it creates and drops the database rapport_load on that server)."; exit 1;; esac
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/load.py
+
+faults: $(VENV)/.dev
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make faults runs on PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db (it creates and drops the database rapport_faults on that server)."; exit 1;; esac
+	@command -v redis-server >/dev/null || { echo "make faults needs redis-server: apt-get install redis-server"; exit 1; }
+	$(PY) bench/faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles rapport.sqlite3* test_rapport_*.sqlite3* .pytest_cache .ruff_cache

@@ -80,46 +80,61 @@ LOAD_SQL = [
 ]
 
 
-def fill() -> tuple[str, int]:
-    """The data, every score, gap and position; returns a manager's session key and an account."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+def populate(*, accounts: int = ACCOUNTS, interactions: int = INTERACTIONS):
+    """The benchmark organisation (no scores yet); returns the manager of Teams 0 and 1."""
     from django.db import connection
 
-    from accounts.models import Account, Team, User
-    from relationships.recompute import account_chunks, scores_recompute
+    from accounts.models import Team, User
 
     benchlib.create_users_and_teams()
     User.objects.filter(email__startswith="csm").update(role=User.Role.CSM)
     manager = User.objects.create_user(email="manager@bench.example", role=User.Role.MANAGER)
     Team.objects.filter(name__in=["Team 0", "Team 1"]).update(manager=manager)
-    User.objects.update(gap_emails=User.GapEmails.OFF)  # no mail about the gaps found below
-    params = {"accounts": ACCOUNTS, "people": PEOPLE, "interactions": INTERACTIONS}
-    started = time.perf_counter()
+    User.objects.update(gap_emails=User.GapEmails.OFF)  # no mail about the gaps found later
+    params = {"accounts": accounts, "people": PEOPLE, "interactions": interactions}
     with connection.cursor() as cursor:
         for statement in LOAD_SQL:
             cursor.execute(statement, params)
+    return manager
+
+
+def session_for(user) -> str:
+    """A signed-in session of `user`, as its cookie value."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def fill() -> tuple[str, int]:
+    """The data, every score, gap and position; returns a manager's session key and an account."""
+    from accounts.models import Account
+    from relationships.recompute import account_chunks, scores_recompute
+
+    started = time.perf_counter()
+    manager = populate()
     for chunk in account_chunks():
         scores_recompute(account_ids=chunk)
     print(f"Loaded and scored {ACCOUNTS:,} accounts in {time.perf_counter() - started:.1f} s")
-    session = SessionStore()
-    session[SESSION_KEY] = str(manager.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
-    session.create()
     account = Account.objects.visible_to(manager).order_by("pk").first()
-    return session.session_key, account.pk
+    return session_for(manager), account.pk
 
 
-def serve() -> subprocess.Popen:
+def serve(broker_url: str = "") -> subprocess.Popen:
+    """gunicorn on ADDRESS with the production settings; tasks in-process unless a broker."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
         "DEBUG": "0",
         "HTTPS": "0",
         "LOG_LEVEL": "WARNING",
+        "CELERY_BROKER_URL": broker_url,
     }
-    env.pop("CELERY_BROKER_URL", None)  # tasks in-process: the web is what is measured
     manage = [sys.executable, str(benchlib.PROJECT / "manage.py")]
     subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")

@@ -1,0 +1,457 @@
+"""Fault suite: Rapport keeps working and loses nothing while its parts fail.
+
+    DATABASE_URL=postgres://user@host:5432/anything python bench/faults.py [--quick]
+
+Runs against real services on this machine, on loopback only: PostgreSQL (a throw-away
+database rapport_faults, dropped at the end), a Redis of its own (redis-server on a free port,
+so that stopping it disturbs nothing else), real Celery workers, gunicorn with the production
+settings and an SMTP server (aiosmtpd). Each scenario is bounded in time and prints its figures:
+
+1. workers SIGKILLed three times during a full recompute: the work is redelivered and the
+   scores equal a clean run's (checksum of the day's snapshots);
+2. the broker stopped while users log interactions: every request answers within 2 s, nothing
+   is lost, and the waiting recomputes run once it is back;
+3. the SMTP server refusing (421) for a while, then accepting, while invitations go out, with a
+   worker SIGKILLed in between: none lost, none sent twice but in the one window (a kill between
+   the server's acceptance and its record), counted apart by their X-Rapport-Message-ID;
+4. PostgreSQL connections terminated under load: requests recover on the next attempt, and an
+   import whose connection is killed writes nothing.
+
+--quick runs the same at a tenth of the scale and shorter outages (the test suite runs it).
+Exits 1 when a promise is broken.
+"""
+
+import collections
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+os.environ.setdefault("RAPPORT_BENCH_DB", "rapport_faults")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib  # noqa: E402
+import load  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+ACCOUNTS = 200 if QUICK else 2_000
+OUTAGE = 8 if QUICK else 30  # seconds the broker stays down
+INVITATIONS = 100 if QUICK else 1_000
+DEADLINE = 300  # seconds any scenario may wait for the work to finish
+broken: list[str] = []
+
+
+def check(promise: str, kept: bool) -> None:
+    print(f"  {'kept' if kept else 'BROKEN'}: {promise}")
+    if not kept:
+        broken.append(promise)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(condition, what: str, timeout: float = DEADLINE, every: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            print(f"  gave up waiting for {what} after {timeout:.0f} s")
+            return False
+        time.sleep(every)
+    return True
+
+
+class Redis:
+    """A redis-server of the suite's own, on a free loopback port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> "Redis":
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_until(self.answers, "Redis to start", timeout=20, every=0.1)
+        return self
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+class Worker:
+    """`celery worker` processes (prefork) with the production settings."""
+
+    def __init__(self, broker: Redis, env: dict):
+        self.env = {**os.environ, **env, "CELERY_BROKER_URL": broker.url}
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.process = None
+
+    def start(self) -> "Worker":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
+             "--concurrency", "2", "--loglevel", "WARNING", "--without-gossip",
+             "--without-mingle", "--hostname", f"faults-{os.getpid()}@%h"],
+            cwd=benchlib.PROJECT, env=self.env,
+        )  # fmt: skip
+        wait_until(lambda: self.children(), "the worker's pool", timeout=60)
+        return self
+
+    def children(self) -> list[int]:
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
+        return [int(pid) for pid in out.split()]
+
+    def kill_a_child(self) -> bool:
+        children = self.children()
+        if children:
+            os.kill(children[0], signal.SIGKILL)
+        return bool(children)
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.process = None
+
+
+def checksum() -> str:
+    """The day's account and stakeholder snapshots, what a user sees of them, as one hash."""
+    from django.db import connection
+    from django.utils import timezone
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT md5(string_agg(concat_ws('|', account_id, value, label, confidence,
+                   components::text, parts::text, customer_voice, product_usage,
+                   csm_perception, gap_size, gap_class, quadrant), ',' ORDER BY account_id))
+               || md5(coalesce((SELECT string_agg(concat_ws('|', stakeholder_id, value,
+                   components::text), ',' ORDER BY stakeholder_id)
+                   FROM relationships_stakeholderscore WHERE day = %s), ''))
+               FROM relationships_accountscore WHERE day = %s""",
+            [timezone.localdate()] * 2,
+        )
+        return cursor.fetchone()[0]
+
+
+def scored_today() -> int:
+    from django.utils import timezone
+
+    from relationships.models import AccountScore
+
+    return AccountScore.objects.filter(day=timezone.localdate()).count()
+
+
+def waiting_on_locks() -> int:
+    """Sessions of this database waiting for a row lock (the recompute, held by the suite)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def scenario_worker_kills(worker: Worker) -> None:
+    import psycopg
+    from django.db import connection
+
+    from config.celery import app
+    from relationships.models import AccountScore, RecomputeRequest
+    from relationships.recompute import account_chunks, scores_recompute
+
+    print(f"1. Workers SIGKILLed three times during a full recompute of {ACCOUNTS:,} accounts")
+    AccountScore.objects.all().delete()
+    started = time.monotonic()
+    params = connection.get_connection_params()
+    kills = 0
+    # Holding every account's row keeps the recompute waiting half-way, inside its transaction:
+    # a kill then lands mid-task, every time.
+    with psycopg.connect(**params) as blocker:
+        blocker.execute("SELECT id FROM accounts_account FOR UPDATE")
+        app.send_task("scores.recompute_all")
+        for _ in range(3):
+            if not wait_until(waiting_on_locks, "a recompute in progress", timeout=60, every=0.1):
+                break
+            worker.kill_a_child()
+            kills += 1
+            time.sleep(1)  # the pool replaces the process, the task comes back
+        blocker.rollback()
+    done = wait_until(lambda: scored_today() == ACCOUNTS, "every account to be scored")
+    RecomputeRequest.objects.all().delete()
+    elapsed = time.monotonic() - started
+    after_kills = checksum()
+    for chunk in account_chunks():
+        scores_recompute(account_ids=chunk)
+    print(f"  {kills} kills mid-recompute; every account scored {elapsed:.1f} s after the start")
+    check("the killed work was redelivered and finished", done and kills == 3)
+    check("the scores equal a clean run's (snapshot checksum)", after_kills == checksum())
+
+
+def fetch(path: str, cookies: dict, data: dict | None = None):
+    """A GET (or a POST of `data`) to the server with these cookies; redirects followed."""
+    request = urllib.request.Request(
+        f"http://{load.ADDRESS}{path}",
+        data=urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None,
+        headers={"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())},
+    )
+    return urllib.request.urlopen(request, timeout=10)
+
+
+def kill_connections(condition: str = "TRUE") -> int:
+    """Terminate the other PostgreSQL sessions of this database that match `condition`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            f" WHERE datname = current_database() AND pid <> pg_backend_pid() AND {condition}"
+        )
+        return cursor.fetchone()[0]
+
+
+def scenario_broker_outage(broker: Redis, csm_session: str, account_id: int) -> None:
+    from relationships.models import Channel, Interaction, RecomputeRequest, Stakeholder, Touchpoint
+
+    print(f"2. The broker stopped for {OUTAGE} s while a manager logs interactions")
+    server = load.serve(broker.url)
+    cookies = {"sessionid": csm_session}
+    with fetch(f"/accounts/{account_id}/", cookies) as page:  # sets the CSRF cookie
+        csrf = next(
+            value.split(";")[0].split("=", 1)[1]
+            for value in page.headers.get_all("Set-Cookie")
+            if value.startswith("csrftoken=")
+        )
+    cookies["csrftoken"] = csrf
+    form = {
+        "interaction-channel": Channel.objects.get(slug="call").pk,
+        "interaction-touchpoint": Touchpoint.objects.get(slug="service").pk,
+        "interaction-direction": "inbound",
+        "interaction-sentiment": "1",
+        "interaction-verbosity": "normal",
+        "interaction-summary": "Logged during the fault suite.",
+        "interaction-stakeholders": Stakeholder.objects.filter(account_id=account_id).first().pk,
+        "csrfmiddlewaretoken": csrf,
+    }
+    before = Interaction.objects.filter(account_id=account_id).count()
+    latencies, failures, logged = [], 0, 0
+    started = time.monotonic()
+    stopped = restarted = False
+    try:
+        while time.monotonic() - started < OUTAGE + 12:
+            elapsed = time.monotonic() - started
+            if not stopped and elapsed > 4:
+                broker.stop()
+                stopped = True
+            if stopped and not restarted and elapsed > 4 + OUTAGE:
+                broker.start()
+                restarted = True
+            form["interaction-occurred_at"] = time.strftime("%Y-%m-%dT%H:%M")
+            sent = time.monotonic()
+            try:
+                with fetch(f"/accounts/{account_id}/log/interaction/", cookies, form) as response:
+                    ok = response.status == 200 and "/log/" not in response.url
+            except urllib.error.HTTPError:
+                ok = False
+            latencies.append(time.monotonic() - sent)
+            logged += ok
+            failures += not ok
+            time.sleep(0.5)
+        caught_up = wait_until(
+            lambda: not RecomputeRequest.objects.filter(account_id=account_id).exists(),
+            "the waiting recompute",
+            timeout=60,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    saved = Interaction.objects.filter(account_id=account_id).count() - before
+    print(
+        f"  {logged} interactions logged, {failures} failed; slowest answer "
+        f"{max(latencies):.2f} s, median {sorted(latencies)[len(latencies) // 2]:.3f} s"
+    )
+    check("every request answered within 2 s", max(latencies) < 2 and failures == 0)
+    check("every logged interaction was saved", saved == logged)
+    check("the waiting recompute ran once the broker was back", caught_up)
+
+
+def scenario_smtp_refusing(worker: Worker, smtp) -> None:
+    from accounts.models import User
+    from config.celery import app
+    from relationships.models import Stakeholder
+    from surveys.models import OutboundEmail
+    from surveys.services import campaign_audience, campaign_create
+
+    print(f"3. SMTP answering 421, then accepting, while {INVITATIONS:,} invitations go out")
+    people = list(Stakeholder.objects.order_by("pk")[:INVITATIONS])
+    for person in people:
+        person.email = f"person{person.pk}@customer.example"
+    Stakeholder.objects.bulk_update(people, ["email"])
+    smtp.refuse("421 4.3.2 Try again later")
+    admin = User.objects.get(email="admin@bench.example")
+    from django.db import transaction
+    from django.utils import timezone
+
+    from surveys.models import SurveyTemplate
+
+    data = {
+        "name": "Fault suite", "template": SurveyTemplate.objects.get(slug="relationship-check"),
+        "sender_name": "Rapport", "send_at": timezone.now(), "reminder_days": "4,9",
+        "expiry_days": 30, "quiet_days": 0,
+    }  # fmt: skip
+    audience = campaign_audience(
+        user=admin, accounts=[], roles=[], stakeholders=people, quiet_days=0,
+        send_at=data["send_at"],
+    )  # fmt: skip
+    with transaction.atomic():
+        campaign_create(user=admin, data=data, audience=audience)
+    started = time.monotonic()
+    time.sleep(3)
+    worker.kill_a_child()  # while it retries the refused messages
+    time.sleep(2)
+    smtp.refuse(None)
+
+    def settled() -> bool:
+        app.send_task("outbox.sweep")
+        return not OutboundEmail.objects.exclude(state__in=["sent", "failed"]).exists()
+
+    done = wait_until(settled, "every message to be sent", every=2)
+    received = collections.Counter(m["X-Rapport-Message-ID"] for m in smtp.messages)
+    states = collections.Counter(OutboundEmail.objects.values_list("state", flat=True))
+    twice = [key for key, count in received.items() if count > 1]
+    sent_ids = {str(pk) for pk in OutboundEmail.objects.values_list("message_id", flat=True)}
+    lost = sent_ids - set(received)
+    print(
+        f"  {len(received):,} distinct messages received in {time.monotonic() - started:.1f} s"
+        f" ({sum(received.values()):,} in all); outbox: {dict(states)}; sent twice in the"
+        f" acceptance window: {len(twice)}"
+    )
+    check("every invitation was sent", done and not lost and states.get("failed", 0) == 0)
+    check("no invitation sent twice outside the acceptance window (one kill)", len(twice) <= 1)
+
+
+def scenario_database_kills(manager_session: str) -> None:
+    from accounts.dataio.importing import file_specs
+    from accounts.models import Account
+
+    print("4. PostgreSQL connections terminated under load, and during an import")
+    server = load.serve()
+    cookies = {"sessionid": manager_session}
+    statuses, streak, worst_streak = collections.Counter(), 0, 0
+    started = last_kill = time.monotonic()
+    kills = kill_connections()
+    try:
+        while time.monotonic() - started < (10 if QUICK else 30):
+            if time.monotonic() - last_kill > 2:
+                kills += kill_connections()
+                last_kill = time.monotonic()
+            try:
+                with fetch("/", cookies) as response:
+                    statuses[response.status] += 1
+                    streak = 0
+            except urllib.error.HTTPError as error:
+                statuses[error.code] += 1
+                streak += 1
+                worst_streak = max(worst_streak, streak)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"  {kills} connections terminated; answers {dict(statuses)}")
+    check("requests recover on the next attempt", statuses[200] > 0 and worst_streak <= 1)
+
+    before = Account.objects.count()
+    header = next(spec for spec in file_specs() if spec.name == "accounts.csv").columns
+    with tempfile.TemporaryDirectory() as folder:
+        with open(Path(folder) / "accounts.csv", "w", newline="") as out:
+            rows = csv.writer(out)
+            rows.writerow([column.name for column in header])
+            rows.writerows(benchlib.account_row(n) for n in range(100_000, 140_000))
+        command = subprocess.Popen(
+            [sys.executable, "manage.py", "import_csv", folder],
+            cwd=benchlib.PROJECT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        writing = (
+            "state = 'active' AND query ILIKE '%accounts_account%'"
+            " AND (query ILIKE 'COPY%' OR query ILIKE 'INSERT%')"
+        )
+        caught = wait_until(lambda: kill_connections(writing), "the import's writes", 60, 0.02)
+        command.wait(timeout=120)
+    after = Account.objects.count()
+    print(f"  import killed while writing: exit {command.returncode}, accounts {before} -> {after}")
+    check("an import killed mid-write writes nothing", caught and after == before)
+
+
+def run(broker: Redis, smtp) -> None:
+    from accounts.models import Account
+
+    started = time.perf_counter()
+    manager = load.populate(accounts=ACCOUNTS)
+    print(f"Loaded {ACCOUNTS:,} accounts in {time.perf_counter() - started:.1f} s")
+    worker = Worker(broker, {}).start()
+    try:
+        scenario_worker_kills(worker)
+        account = Account.objects.visible_to(manager).order_by("pk").first()
+        scenario_broker_outage(broker, load.session_for(manager), account.pk)
+        scenario_smtp_refusing(worker, smtp)
+        scenario_database_kills(load.session_for(manager))
+    finally:
+        worker.stop()
+    print("All promises kept." if not broken else f"{len(broken)} promise(s) broken.")
+
+
+def main() -> None:
+    sys.path.insert(0, str(benchlib.PROJECT))
+    from tests.smtp import SmtpServer
+
+    load.ADDRESS = f"127.0.0.1:{free_port()}"  # gunicorn's, for this run alone
+    smtp = SmtpServer(free_port()).start()
+    broker = Redis().start()
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",  # tasks go to the broker, as in production
+        CELERY_BROKER_URL=broker.url,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+        OUTBOX_RETRY_SECONDS="1",
+        OUTBOX_STUCK_SECONDS="5",
+        LOG_LEVEL="ERROR",
+    )
+    try:
+        benchlib.run_on_bench_database(lambda: run(broker, smtp))
+    finally:
+        broker.stop()
+        smtp.stop()
+    sys.exit(1 if broken else 0)
+
+
+if __name__ == "__main__":
+    main()
