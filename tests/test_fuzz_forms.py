@@ -1,0 +1,212 @@
+"""Every form, and the public survey, fed random and hostile input: never a server error, and
+nothing written when the input is refused."""
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Account
+from relationships.models import (
+    Channel,
+    CompetitorRating,
+    GapCase,
+    GapTransition,
+    Interaction,
+    Moment,
+    MomentType,
+    OpenItem,
+    PulseCheck,
+    Stakeholder,
+    Touchpoint,
+)
+from surveys.models import Answer, FeedbackItem, Question
+from tests.factories import (
+    GapCaseFactory,
+    InvitationFactory,
+    StakeholderFactory,
+    catalog,
+    invitation_token,
+)
+
+EXAMPLES = int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "1000"))
+TRICKY = st.sampled_from(
+    [
+        "", " ", "0", "-1", "3", "5", "6", "99999999999", "1.5", "1e3", "NaN", "２",
+        "2026-02-30", "2026-11-29", "2999-01-01", "2026-11-29T10:30", "25/12/2026",
+        "high", "low", "user", "champion", "inbound", "csm", "customer", "delighted",
+        "dismissed", "resolved", "investigating", "detected", "x" * 3000,
+        "<script>alert(1)</script>", "\x00", "' OR 1=1 --", "🙂",
+    ]
+)  # fmt: skip
+VALUE = st.one_of(TRICKY, st.text(max_size=40), st.integers(-10, 10_000).map(str))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def fields(names: list[str]):
+    """Some of these fields, each with a random value (a list for a multiple choice)."""
+    return st.dictionaries(st.sampled_from(names), st.one_of(VALUE, st.lists(VALUE, max_size=3)))
+
+
+def counts(*models) -> tuple:
+    return tuple(model.objects.count() for model in models)
+
+
+def post_and_check(client, url: str, data: dict, watched: tuple, ok_statuses=(302,)) -> None:
+    before = counts(*watched)
+    response = client.post(url, data)
+    assert response.status_code < 500
+    if response.status_code not in ok_statuses:
+        assert counts(*watched) == before, f"refused input changed data: {data!r}"
+
+
+@pytest.fixture
+def signed_in(client, org):
+    client.force_login(org.csm)
+    return client
+
+
+def _ids(model, slug):
+    return str(catalog(model, slug).pk)
+
+
+FORMS = {
+    "interaction": (
+        ["occurred_at", "channel", "touchpoint", "direction", "sentiment", "verbosity",
+         "response_hours", "summary", "stakeholders"],
+        (Interaction,),
+    ),
+    "moment": (
+        ["moment_type", "occurred_on", "emotion", "intensity", "value_impact", "value_amount",
+         "identified_by", "note", "stakeholder"],
+        (Moment,),
+    ),
+    "open_item": (["kind", "title", "opened_on", "due_on", "stakeholder"], (OpenItem,)),
+    "pulse": (["happiness", "checked_on", "note"], (PulseCheck,)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(FORMS))
+def test_quick_log_forms_never_fail_and_refusals_write_nothing(signed_in, org, kind):
+    names, watched = FORMS[kind]
+    person = StakeholderFactory(account=org.account)
+    known = {
+        "channel": _ids(Channel, "call"),
+        "touchpoint": _ids(Touchpoint, "service"),
+        "moment_type": _ids(MomentType, "outage"),
+        "stakeholders": str(person.pk),
+        "stakeholder": str(person.pk),
+    }
+
+    @FUZZ
+    @given(data=fields(names), keep=st.sets(st.sampled_from(sorted(known))))
+    def check(data, keep):
+        data = {**{name: known[name] for name in keep}, **data}
+        post_and_check(
+            signed_in,
+            f"/accounts/{org.account.pk}/log/{kind}/",
+            {f"{kind}-{name}": value for name, value in data.items()},
+            watched,
+        )
+
+    check()
+
+
+def test_stakeholder_form_never_fails_and_refusals_write_nothing(signed_in, org):
+    names = ["name", "title", "email", "role", "buying_influence", "reports_to", "owners",
+             "relationship_since", "trust", "respect", "strength", "status",
+             "reference_willing"]  # fmt: skip
+
+    @FUZZ
+    @given(data=fields(names))
+    def check(data):
+        post_and_check(
+            signed_in, f"/accounts/{org.account.pk}/stakeholders/new/", data, (Stakeholder,)
+        )
+
+    check()
+
+
+def test_account_profile_form_never_fails_and_refusals_change_nothing(signed_in, org):
+    names = ["name", "external_id", "domain", "segment", "status", "team", "owner",
+             "customer_since", "renewal_date", "arr", "cost_to_serve", "seats_purchased",
+             "share_of_wallet", "competitors", "leading_competitor", "notes"]  # fmt: skip
+
+    def row():
+        return Account.objects.filter(pk=org.account.pk).values().get()
+
+    @FUZZ
+    @given(data=fields(names))
+    def check(data):
+        before = row()
+        response = signed_in.post(f"/accounts/{org.account.pk}/edit/", data)
+        assert response.status_code < 500
+        if response.status_code != 302:
+            assert row() == before
+
+    check()
+
+
+def test_gap_forms_never_fail_and_refusals_change_nothing(signed_in, org):
+    case = GapCaseFactory(account=org.account)
+
+    def state():
+        return GapCase.objects.filter(pk=case.pk).values().get()
+
+    @FUZZ
+    @given(move=fields(["to", "note", "reason", "from"]), edit=fields(["owner", "due_on", "notes"]))
+    def check(move, edit):
+        before, trail = state(), GapTransition.objects.count()
+        response = signed_in.post(f"/gaps/{case.pk}/move/", move)
+        assert response.status_code < 500
+        if GapTransition.objects.count() == trail:
+            assert state() == before  # no move recorded: the case did not change
+        response = signed_in.post(f"/gaps/{case.pk}/edit/", edit)
+        assert response.status_code < 500
+
+    check()
+
+
+def test_competitor_rating_form_never_fails_and_refusals_write_nothing(signed_in, org):
+    names = ["stakeholder", "competitor", "dimension", "our_rating", "their_rating", "rated_on"]
+    StakeholderFactory(account=org.account)
+
+    @FUZZ
+    @given(data=fields(names))
+    def check(data):
+        post_and_check(
+            signed_in,
+            f"/accounts/{org.account.pk}/competitor-ratings/",
+            data,
+            (CompetitorRating,),
+            ok_statuses=(200, 302),  # the section answers 200 on success too
+        )
+
+    check()
+
+
+def test_survey_post_never_fails_and_refusals_write_nothing(client, org, settings):
+    settings.SURVEY_RATE_PER_IP = settings.SURVEY_RATE_PER_TOKEN = 10**9
+    questions = Question.objects.filter(template__slug="relationship-check")
+    names = [f"q{q.pk}" for q in questions] + [f"q{q.pk}_1" for q in questions]
+
+    @FUZZ
+    @given(data=fields(names))
+    def check(data):
+        invitation = InvitationFactory(account=org.account, stakeholder__account=org.account)
+        url = f"/s/{invitation_token(invitation)}/"
+        watched = (Answer, FeedbackItem, Moment, CompetitorRating)
+        before = counts(*watched)
+        response = client.post(url, data)
+        assert response.status_code < 500
+        if response.status_code != 302:
+            assert counts(*watched) == before
+            invitation.refresh_from_db()
+            assert invitation.answered_at is None
+
+    check()
