@@ -62,6 +62,14 @@ def default_data(request):
                 operation.code(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no requests counted against the survey pages' rate limits."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Org:
     """Two teams. Team A owns `account`; team B is the outsider."""

@@ -58,14 +58,6 @@ class SmtpServer:
         return self.messages
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Each test starts with no requests counted against the survey pages' rate limits."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

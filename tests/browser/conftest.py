@@ -1,1 +1,1 @@
-from tests.smtp import fresh_rate_limits, smtp, smtp_port  # noqa: F401  (fixtures)
+from tests.smtp import smtp, smtp_port  # noqa: F401  (fixtures)
