@@ -43,7 +43,6 @@ def run_on_bench_database(run: Callable[[], None]) -> None:
     import django
 
     django.setup()
-    queue_tasks_in_memory()
     try:
         from django.core.management import call_command
 
@@ -63,8 +62,8 @@ def queue_tasks_in_memory() -> None:
     An import asks for a score recompute of the accounts it touched once it commits; in
     production a worker does that afterwards, apart from the import (bench/recompute_scores.py
     times the recompute). Run eagerly, as the test settings would, it would be timed as part of
-    the import, so the benchmarks queue the task, as a deployment with a broker does, and no
-    worker takes it.
+    the import, so the import benchmarks queue the task, as a deployment with a broker does,
+    and no worker takes it.
     """
     from config.celery import app
 
