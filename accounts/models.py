@@ -262,7 +262,9 @@ class Account(models.Model):
         help_text="Dimension slugs, ';'-separated.",
     )  # fmt: skip
 
-    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
+    # Like every reference in a history row, the user who made the change is a plain column,
+    # not a database constraint (see Stakeholder.history).
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS, user_db_constraint=False)
     objects = AccountQuerySet.as_manager()
 
     class Meta:

@@ -56,6 +56,21 @@ def run_on_bench_database(run: Callable[[], None]) -> None:
         drop_database(url)
 
 
+def queue_tasks_in_memory() -> None:
+    """Send Celery tasks to an in-memory broker instead of running them in the process.
+
+    An import asks for a score recompute of the accounts it touched once it commits; in
+    production a worker does that afterwards, apart from the import (bench/recompute_scores.py
+    times the recompute). Run eagerly, as the test settings would, it would be timed as part of
+    the import, so the import benchmarks queue the task, as a deployment with a broker does,
+    and no worker takes it.
+    """
+    from config.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.task_always_eager = False
+
+
 def create_users_and_teams():
     """The importing admin, the CSMs csm0..csm19@bench.example and Team 0..3; returns the admin."""
     from accounts.models import Team, User

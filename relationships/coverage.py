@@ -36,11 +36,33 @@ def is_strong(strength: int | None) -> bool:
 
 
 def coverage(people: Iterable[Person]) -> Coverage:
-    people = list(people)
-    strong = [p for p in people if p.active and is_strong(p.strength)]
-    return Coverage(
-        strong_relationships=len(strong),
-        single_threaded=len(strong) <= 1,
-        no_decision_maker_coverage=not any(p.role in KEY_ROLES for p in strong),
-        champion_left=any(p.role == "champion" and not p.active for p in people),
-    )
+    tally = Tally()
+    for person in people:
+        tally.add(person.role, person.strength, person.active)
+    return tally.flags()
+
+
+class Tally:
+    """The flags of one account, built up one stakeholder at a time (no Person needed, for
+    callers that go through many thousands of rows)."""
+
+    __slots__ = ("champion_left", "key_covered", "strong")
+
+    def __init__(self):
+        self.strong, self.key_covered, self.champion_left = 0, False, False
+
+    def add(self, role: str, strength: int | None, active: bool) -> None:
+        if active:
+            if is_strong(strength):
+                self.strong += 1
+                self.key_covered = self.key_covered or role in KEY_ROLES
+        elif role == "champion":
+            self.champion_left = True
+
+    def flags(self) -> Coverage:
+        return Coverage(
+            strong_relationships=self.strong,
+            single_threaded=self.strong <= 1,
+            no_decision_maker_coverage=not self.key_covered,
+            champion_left=self.champion_left,
+        )

@@ -49,7 +49,7 @@ from relationships.models import (
     Touchpoint,
 )
 from relationships.orgchart import nodes_in_cycles
-from relationships.services import coverage_refresh
+from relationships.services import coverage_store
 
 STAKEHOLDER_ID = Text.of(Stakeholder, "external_id")
 
@@ -127,7 +127,13 @@ class StakeholdersFile(FileSpec):
         changed = (set(changed) | self.save_owners(owners)) - set(created)
         touched = {rows[pk][ACCOUNT] for pk in (*created, *changed)}
         touched |= {self.stored[pk][ACCOUNT] for pk in changed}  # moved away from
-        coverage_refresh(account_ids=touched)
+        # Every stakeholder of these accounts is a row of the file or in self.stored (see
+        # load_stored): their flags come from memory, not from reading them back.
+        people = {**self.stored, **rows}.values()
+        coverage_store(
+            account_ids=touched,
+            people=((p[ACCOUNT], p[ROLE], p[STRENGTH], p[STATUS]) for p in people),
+        )
         context.stakeholder_pks.update(pks)
         return self.finish(Stakeholder, table, created, sorted(changed), context, touched)
 
@@ -145,8 +151,8 @@ class StakeholdersFile(FileSpec):
 STORED = [column for column in StakeholdersFile.columns if column.name != "owner_email"]
 FIELD_COLUMNS = [column.name for column in STORED]
 FIELDS = [column.stored_as for column in STORED]
-ACCOUNT, ROLE, INFLUENCE, MANAGER, STATUS = map(
-    FIELDS.index, ["account_id", "role", "buying_influence", "reports_to_id", "status"]
+ACCOUNT, ROLE, INFLUENCE, MANAGER, STRENGTH, STATUS = map(
+    FIELDS.index, ["account_id", "role", "buying_influence", "reports_to_id", "strength", "status"]
 )
 DEFAULTS = {
     ROLE: Stakeholder.Role.USER,

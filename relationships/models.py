@@ -108,7 +108,16 @@ class Stakeholder(models.Model):
         help_text="Willing to speak for us to prospects (a reference).",
     )
 
-    history = HistoricalRecords(m2m_fields=[owners])
+    # History rows carry no database constraint: simple-history makes every reference in them
+    # a plain column, and the user who made the change is one too (the ORM still clears it when
+    # a user is deleted). No index on the manager, nor on the person and user in the history of
+    # owners: nothing looks history up by them. Each constraint and index costs every write of
+    # the history, and an import of 100,000 people writes 100,000 of each.
+    history = HistoricalRecords(
+        m2m_fields=[owners],
+        no_db_index=["reports_to", "stakeholder", "user"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         ordering = ["account", "name"]

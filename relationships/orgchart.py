@@ -27,6 +27,8 @@ def nodes_in_cycles(managers: Mapping[Hashable, Hashable | None]) -> set:
     in_cycle: set = set()
     walked: set = set()  # everyone on a chain already followed: each chain is walked once
     for start in managers:
+        if start in walked:
+            continue
         path: list = []
         position: dict = {}
         current = start

@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.dataio.bulk import update_rows
+from accounts.dataio.bulk import update_rows, upsert_rows
 from accounts.models import Account
 from relationships import gap_cases, gap_mail, gaps, scoring
 from relationships.models import (
@@ -89,26 +89,34 @@ def end_of(day: dt.date) -> dt.datetime:
 # --- reading -----------------------------------------------------------------------------------
 
 
+# Each interaction's age, weight and feeling are computed once in the inner query (on PostgreSQL
+# OFFSET 0 keeps it from being folded into the outer one, which would compute the age once per
+# use), in double precision throughout (numeric, what a decimal column or a literal such as 4.0
+# gives PostgreSQL, costs several times more over a million interactions). Means are sums here,
+# divided by their counts in Python. On PostgreSQL the links are read by stakeholder ({people}:
+# the stakeholders of the accounts), through their index, rather than scanned whole for each
+# chunk of accounts.
 INTERACTIONS_SQL = """
 SELECT link.stakeholder_id,
-       SUM(i.w * (i.sentiment + 2) / 4.0), SUM(i.w), COUNT(*),
-       SUM(i.w * channel.intimacy),
-       SUM(CASE WHEN i.age < %(recent)s THEN 1 ELSE 0 END),
-       SUM(CASE WHEN i.age >= %(recent)s AND i.age < %(horizon)s THEN 1 ELSE 0 END),
-       SUM(CASE WHEN i.age < %(recent)s AND i.direction = 'inbound' THEN 1 ELSE 0 END),
-       AVG(CASE WHEN i.age < %(recent)s THEN (i.sentiment + 2) / 4.0 END),
-       AVG(CASE WHEN i.age >= %(recent)s AND i.age < %(horizon)s
-                THEN (i.sentiment + 2) / 4.0 END),
-       AVG(CASE WHEN i.direction = 'inbound' THEN i.response_hours END),
-       COUNT(CASE WHEN i.direction = 'inbound' AND i.response_hours IS NOT NULL THEN 1 END)
+       SUM(i.w * i.feeling), SUM(i.w), COUNT(*), SUM(i.w * channel.intimacy),
+       COUNT(*) FILTER (WHERE i.age < %(recent)s),
+       COUNT(*) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s),
+       COUNT(*) FILTER (WHERE i.age < %(recent)s AND i.direction = 'inbound'),
+       SUM(i.feeling) FILTER (WHERE i.age < %(recent)s),
+       SUM(i.feeling) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s),
+       SUM(i.response_hours) FILTER (WHERE i.direction = 'inbound'),
+       COUNT(i.response_hours) FILTER (WHERE i.direction = 'inbound')
 FROM (
-    SELECT id, sentiment, direction, response_hours, channel_id, {age} AS age,
-           POWER(0.5, {age} / %(half_life)s) AS w
+    SELECT id, direction, channel_id, {age} AS age, POWER(0.5, {age} / %(half_life)s) AS w,
+           (sentiment + 2) / CAST(4 AS DOUBLE PRECISION) AS feeling,
+           CAST(response_hours AS DOUBLE PRECISION) AS response_hours
     FROM relationships_interaction
-    WHERE {accounts} AND occurred_at <= %(as_of)s
+    WHERE {accounts} AND occurred_at <= %(as_of)s {fence}
 ) i
 JOIN relationships_interaction_stakeholders link ON link.interaction_id = i.id
-JOIN relationships_channel channel ON channel.id = i.channel_id
+JOIN (SELECT id, CAST(intimacy AS DOUBLE PRECISION) AS intimacy FROM relationships_channel) channel
+    ON channel.id = i.channel_id
+{people}
 GROUP BY link.stakeholder_id
 """
 
@@ -153,9 +161,15 @@ def _signals(
         "moment_weight": config.moment_weight,
         "survey_weight": config.survey_weight,
     }
-    interactions = aggregate(
-        INTERACTIONS_SQL.replace("{age}", age_days_sql("occurred_at")), account_ids, params
-    )
+    interactions_sql = INTERACTIONS_SQL.replace("{age}", age_days_sql("occurred_at"))
+    if connection.vendor == "postgresql":
+        params["people"] = [person["pk"] for person in people]
+        interactions_sql = interactions_sql.replace("{fence}", "OFFSET 0").replace(
+            "{people}", "WHERE link.stakeholder_id = ANY(%(people)s)"
+        )
+    else:
+        interactions_sql = interactions_sql.replace("{fence}", "").replace("{people}", "")
+    interactions = aggregate(interactions_sql, account_ids, params)
     moments = aggregate(
         MOMENTS_SQL.replace("{age}", age_days_sql("occurred_on", date_column=True)),
         account_ids,
@@ -175,40 +189,50 @@ def _signals(
         .values_list("stakeholder_id", "opened_on", "due_on")
     ):
         open_items[pk].append(scoring.OpenItemEvent(opened, due))
-    signals = {}
-    for person in people:
-        pk = person["pk"]
-        i = interactions.get(pk) or (0.0, 0.0, 0, 0.0, 0, 0, 0, None, None, None, 0)
-        m = moments.get(pk) or (0.0, 0.0, 0)
-        a = answers.get(pk) or (0.0, 0.0, 0)
-        items = open_items.get(pk, [])
-        since = person["relationship_since"]
-        signals[pk] = scoring.Signals(
-            sentiment_sum=float(i[0] or 0) + float(m[0] or 0) + float(a[0] or 0),
-            sentiment_weight=float(i[1] or 0) + float(m[1] or 0) + float(a[1] or 0),
-            sentiment_inputs=int(i[2]) + int(m[2]) + int(a[2]),
-            intimacy_sum=float(i[3] or 0),
-            intimacy_weight=float(i[1] or 0),
-            recent_interactions=int(i[4] or 0),
-            baseline_interactions=int(i[5] or 0),
-            recent_inbound=int(i[6] or 0),
-            recent_sentiment=_float(i[7]),
-            baseline_sentiment=_float(i[8]),
-            response_hours=_float(i[9]),
-            replies=int(i[10] or 0),
-            open_items=len(items),
-            overdue_days=sum(scoring.overdue_days(item, today, config) for item in items),
-            trust=person["trust"],
-            respect=person["respect"],
-            tenure_days=(today - since).days if since else None,
-            csm_rating=person["strength"],
-            interactions=int(i[2]),
-        )
-    return signals
+    aggregates = interactions, moments, answers, open_items
+    return {person["pk"]: _person_signals(person, *aggregates, today, config) for person in people}
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
+NO_INTERACTIONS = (0.0, 0.0, 0, 0.0, 0, 0, 0, None, None, None, 0)
+NO_FEELINGS = (0.0, 0.0, 0)
+
+
+def _person_signals(
+    person, interactions, moments, answers, open_items, today, config
+) -> scoring.Signals:
+    """A stakeholder's signals from the aggregates of their interactions, moments and survey
+    answers, their open items and their own fields."""
+    pk = person["pk"]
+    i = interactions.get(pk) or NO_INTERACTIONS
+    m = moments.get(pk) or NO_FEELINGS
+    a = answers.get(pk) or NO_FEELINGS
+    items = open_items.get(pk, [])
+    since = person["relationship_since"]
+    return scoring.Signals(
+        sentiment_sum=float(i[0] or 0) + float(m[0] or 0) + float(a[0] or 0),
+        sentiment_weight=float(i[1] or 0) + float(m[1] or 0) + float(a[1] or 0),
+        sentiment_inputs=int(i[2]) + int(m[2]) + int(a[2]),
+        intimacy_sum=float(i[3] or 0),
+        intimacy_weight=float(i[1] or 0),
+        recent_interactions=int(i[4] or 0),
+        baseline_interactions=int(i[5] or 0),
+        recent_inbound=int(i[6] or 0),
+        recent_sentiment=_mean(i[7], i[4]),
+        baseline_sentiment=_mean(i[8], i[5]),
+        response_hours=_mean(i[9], i[10]),
+        replies=int(i[10] or 0),
+        open_items=len(items),
+        overdue_days=sum(scoring.overdue_days(item, today, config) for item in items),
+        trust=person["trust"],
+        respect=person["respect"],
+        tenure_days=(today - since).days if since else None,
+        csm_rating=person["strength"],
+        interactions=int(i[2]),
+    )
+
+
+def _mean(total, count) -> float | None:
+    return float(total) / count if count else None
 
 
 # --- computing ----------------------------------------------------------------------------------
@@ -234,10 +258,11 @@ def _inputs(signals: scoring.Signals) -> dict[str, int]:
 
 
 def _explained(score: scoring.Score, inputs: dict[str, int]) -> dict:
+    values, weights = score.components, score.weights
     return {
         name: {
-            "value": _round(score.components[name]),
-            "weight": score.weights[name],
+            "value": None if (value := values[name]) is None else round(value, 4),
+            "weight": weights[name],
             "inputs": inputs.get(name, 0),
         }
         for name in scoring.COMPONENTS
@@ -248,8 +273,11 @@ def _round(value: float | None, places: int = 4) -> float | None:
     return None if value is None else round(value, places)
 
 
+_PLACES = {places: Decimal(places) for places in ("0.01", "0.001")}
+
+
 def _decimal(value: float | None, places: str = "0.01") -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal(places))
+    return None if value is None else Decimal(str(value)).quantize(_PLACES[places])
 
 
 @transaction.atomic
@@ -285,34 +313,32 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
 
     stakeholder_rows, by_account = [], defaultdict(list)
     alerts: list[Alert] = []
+    dropped = set()  # accounts with an engagement drop
+    active = Stakeholder.Status.ACTIVE
     for person in people:
-        result = scoring.score_stakeholder(signals[person["pk"]], config)
+        pk, account_id = person["pk"], person["account_id"]
+        person_signals = signals[pk]
+        result = scoring.score_stakeholder(person_signals, config)
         stakeholder_rows.append(
-            StakeholderScore(
-                stakeholder_id=person["pk"],
-                account_id=person["account_id"],
-                day=day,
-                value=_decimal(result.value),
-                label=scoring.label(result.value, labels),
-                confidence=_decimal(result.confidence, "0.001"),
-                components=_explained(result, _inputs(signals[person["pk"]])),
-                config_version=config.version,
-                computed_at=started,
-            )
-        )
-        by_account[person["account_id"]].append((person, result))
-        if person["status"] == Stakeholder.Status.ACTIVE:
-            alerts.extend(
-                Alert(
-                    account_id=person["account_id"],
-                    stakeholder_id=person["pk"],
-                    kind=alert.kind,
-                    key=f"{alert.kind}:{person['pk']}",
-                    reason=alert.reason,
-                    first_seen=started,
+            (pk, account_id, day, _decimal(result.value), scoring.label(result.value, labels),
+             _decimal(result.confidence, "0.001"), _explained(result, _inputs(person_signals)),
+             config.version, started)
+        )  # fmt: skip
+        by_account[account_id].append((person, result))
+        if person["status"] == active:
+            for alert in scoring.stakeholder_alerts(person_signals, config):
+                alerts.append(
+                    Alert(
+                        account_id=account_id,
+                        stakeholder_id=pk,
+                        kind=alert.kind,
+                        key=f"{alert.kind}:{pk}",
+                        reason=alert.reason,
+                        first_seen=started,
+                    )
                 )
-                for alert in scoring.stakeholder_alerts(signals[person["pk"]], config)
-            )
+                if alert.kind == Alert.Kind.ENGAGEMENT_DROP:
+                    dropped.add(account_id)
 
     account_rows, current = [], []
     for account_id in account_ids:
@@ -324,41 +350,32 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
                     influence=p["buying_influence"],
                     score=s.value,
                     confidence=s.confidence,
-                    active=p["status"] == Stakeholder.Status.ACTIVE,
+                    active=p["status"] == active,
                 )
                 for p, s in members
             ],
             config,
         )
         value = _decimal(result.value)
+        label = scoring.label(result.value, labels)
+        confidence = _decimal(result.confidence, "0.001")
         before = earlier.get(account_id)
         trend = value - before if value is not None and before is not None else None
         gap = gaps.detect(factors[account_id], gap_config)
         detections[account_id] = gap.gap_class
         gap_fields = _gap_fields(factors[account_id], gap)
         account_rows.append(
-            AccountScore(
-                account_id=account_id,
-                day=day,
-                value=value,
-                label=scoring.label(result.value, labels),
-                confidence=_decimal(result.confidence, "0.001"),
-                components=_account_components(members, config),
-                parts=_account_parts(result, members),
-                config_version=config.version,
-                computed_at=started,
-                **gap_fields,
-            )
-        )
-        drop = any(a.kind == "engagement_drop" and a.account_id == account_id for a in alerts)
+            (account_id, day, value, label, confidence, _account_components(members, config),
+             config.version, started, _account_parts(result, members), *gap_fields.values())
+        )  # fmt: skip
         current.append(
-            (account_id, value, scoring.label(result.value, labels),
-             _decimal(result.confidence, "0.001"), trend, drop, *gap_fields.values())
+            (account_id, value, label, confidence, trend, account_id in dropped,
+             *gap_fields.values())
         )  # fmt: skip
         alerts.extend(_account_alerts(account_id, result, trend, config, started))
 
-    _upsert(StakeholderScore, stakeholder_rows, ["stakeholder", "day"])
-    _upsert(AccountScore, account_rows, ["account", "day"])
+    _upsert(StakeholderScore, ["stakeholder_id", "account_id", "day"], stakeholder_rows)
+    _upsert(AccountScore, ["account_id", "day"], account_rows)
     update_rows(Account, ACCOUNT_FIELDS, current)
     _replace_alerts(account_ids, alerts)
     opened, reopened = gap_cases.gap_cases_sync(
@@ -393,13 +410,14 @@ def _gap_fields(factors: gaps.Factors, gap: gaps.Gap) -> dict:
 def _account_components(members, config) -> dict:
     """Each component averaged over the account's active people, weighted by influence."""
     weights = config.influence_weights
+    active = [
+        (weights.get(p["buying_influence"], 0), s.components)
+        for p, s in members
+        if p["status"] == Stakeholder.Status.ACTIVE
+    ]
     averaged = {}
     for name in scoring.COMPONENTS:
-        known = [
-            (weights.get(p["buying_influence"], 0), s.components[name])
-            for p, s in members
-            if p["status"] == Stakeholder.Status.ACTIVE and s.components[name] is not None
-        ]
+        known = [(w, values[name]) for w, values in active if values[name] is not None]
         total = sum(w for w, _ in known)
         averaged[name] = {
             "value": _round(sum(w * v for w, v in known) / total) if total else None,
@@ -458,13 +476,16 @@ def _scores_before(account_ids: list[int], day: dt.date) -> dict[int, Decimal]:
     return {account_id: value for account_id, value in rows if value is not None}
 
 
-def _upsert(model, rows: list, unique: list[str]) -> None:
-    """INSERT ... ON CONFLICT (unique) DO UPDATE: one statement per 1,000 rows."""
-    fields = ["value", "label", "confidence", "components", "config_version", "computed_at"]
-    fields += ["parts", *GAP_FIELDS] if model is AccountScore else []
-    model.objects.bulk_create(
-        rows, batch_size=1000, update_conflicts=True, unique_fields=unique, update_fields=fields
-    )
+SNAPSHOT_FIELDS = ["value", "label", "confidence", "components", "config_version", "computed_at"]
+
+
+def _upsert(model, keys: list[str], rows: list[tuple]) -> None:
+    """Write snapshots, one per subject and day. Each row is the `keys` columns (the subject,
+    its account for a stakeholder, and the day), then SNAPSHOT_FIELDS, then for an account its
+    parts and GAP_FIELDS. A snapshot of the same subject and day is replaced: INSERT ... ON
+    CONFLICT DO UPDATE, on PostgreSQL through COPY for many rows (never Django's bulk_update)."""
+    fields = SNAPSHOT_FIELDS + (["parts", *GAP_FIELDS] if model is AccountScore else [])
+    upsert_rows(model, [*keys, *fields], rows, unique=[keys[0], "day"], update=fields)
 
 
 def _replace_alerts(account_ids: list[int], alerts: list[Alert]) -> None:
@@ -474,10 +495,14 @@ def _replace_alerts(account_ids: list[int], alerts: list[Alert]) -> None:
     stale = [pk for pk, account_id, key in stored if (account_id, key) not in holding]
     if stale:
         Alert.objects.filter(pk__in=stale).delete()
-    Alert.objects.bulk_create(
-        alerts, batch_size=1000, update_conflicts=True, unique_fields=["account", "key"],
-        update_fields=["reason"],
-    )  # fmt: skip
+    columns = ["account_id", "stakeholder_id", "kind", "key", "reason", "first_seen"]
+    upsert_rows(
+        Alert,
+        columns,
+        [tuple(getattr(alert, column) for column in columns) for alert in alerts],
+        unique=["account_id", "key"],
+        update=["reason"],
+    )
 
 
 # --- requests and the queue ---------------------------------------------------------------------
@@ -493,11 +518,15 @@ def recompute_request(*, account_ids: Iterable[int]) -> None:
     while the broker is down waits in the table for the next task or the periodic sweep.
     """
     now = timezone.now()
-    rows = [RecomputeRequest(account_id=pk, requested_at=now) for pk in set(account_ids)]
+    rows = [(pk, now) for pk in set(account_ids)]
     if not rows:
         return
-    RecomputeRequest.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["account"], update_fields=["requested_at"]
+    upsert_rows(
+        RecomputeRequest,
+        ["account_id", "requested_at"],
+        rows,
+        unique=["account_id"],
+        update=["requested_at"],
     )
     transaction.on_commit(_enqueue_pending)
 

@@ -1,7 +1,6 @@
 """Operations on stakeholders and their activity. Each change keeps the account's coverage
 flags current and asks for its scores to be recomputed once the change commits."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import models, transaction
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from accounts.dataio.bulk import update_rows
 from accounts.models import Account
-from relationships.coverage import Person, coverage
+from relationships.coverage import Tally
 from relationships.models import OpenItem, Stakeholder
 from relationships.recompute import recompute_request
 
@@ -26,17 +25,28 @@ def coverage_refresh(*, account_ids: Iterable[int]) -> None:
     account_ids = set(account_ids)
     if not account_ids:
         return
-    people = defaultdict(list)
     rows = Stakeholder.objects.filter(account_id__in=account_ids).values_list(
         "account_id", "role", "strength", "status"
     )
-    for account_id, role, strength, status in rows:
-        people[account_id].append(
-            Person(role=role, strength=strength, active=status == Stakeholder.Status.ACTIVE)
-        )
+    coverage_store(account_ids=account_ids, people=rows)
+
+
+def coverage_store(
+    *, account_ids: Iterable[int], people: Iterable[tuple[int, str, int | None, str]]
+) -> None:
+    """Write the coverage flags of these accounts from their stakeholders as they now are:
+    `people` is (account id, role, strength, status) of every stakeholder of these accounts
+    (others are ignored), for a caller that has them in memory already (the import)."""
+    tallies = {account_id: Tally() for account_id in account_ids}
+    if not tallies:
+        return
+    active = Stakeholder.Status.ACTIVE
+    for account_id, role, strength, status in people:
+        if (tally := tallies.get(account_id)) is not None:
+            tally.add(role, strength, status == active)
     rows = []
-    for account_id in account_ids:
-        flags = coverage(people[account_id])
+    for account_id, tally in tallies.items():
+        flags = tally.flags()
         rows.append((account_id, *(getattr(flags, field) for field in COVERAGE_FIELDS)))
     with transaction.atomic():
         update_rows(Account, COVERAGE_FIELDS, rows)  # bulk_update is slow for thousands

@@ -13,7 +13,9 @@ def age_days_sql(column: str, *, date_column: bool = False) -> str:
     if connection.vendor == "postgresql":
         if date_column:
             return f"(%(today)s::date - {column})"
-        return f"(EXTRACT(EPOCH FROM (%(as_of)s::timestamptz - {column})) / 86400.0)"
+        # date_part, not EXTRACT: EXTRACT gives numeric, whose POWER() in a recency weight
+        # costs about ten times more than the rest of an aggregate over a million rows.
+        return f"(date_part('epoch', %(as_of)s::timestamptz - {column}) / 86400.0)"
     if date_column:
         return f"(julianday(%(today)s) - julianday({column}))"
     return f"(julianday(%(as_of)s) - julianday({column}))"

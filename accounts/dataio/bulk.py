@@ -12,7 +12,7 @@ from datetime import datetime
 from itertools import batched, count
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, DateTimeField, Model, QuerySet
+from django.db.models import NOT_PROVIDED, BooleanField, DateTimeField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 CHUNK = 5000  # values per IN (...) list: below SQLite's limit on query parameters
@@ -70,13 +70,17 @@ def value_table(values: set):
 
 def where_in(column: str, values: Iterable) -> list[tuple[str, list]]:
     """SQL conditions, with their parameters, that `column` is one of `values` (ints or strings):
-    on PostgreSQL one `= ANY(array)` whose array is sent as one text literal (much faster than a
-    list parameter for 100,000 values), elsewhere one `IN (...)` per chunk of values."""
+    consecutive ints as one BETWEEN; else on PostgreSQL one `= ANY(array)` whose array is sent
+    as one text literal (much faster than a list parameter for 100,000 values), elsewhere one
+    `IN (...)` per chunk of values."""
     values = set(values)
     if not values:
         return []
+    ints = all(type(value) is int for value in values)
+    if ints and max(values) - min(values) + 1 == len(values):  # as allocate_ids gives them
+        return [(f"{column} BETWEEN %s AND %s", [min(values), max(values)])]
     if connection.vendor == "postgresql":
-        if all(type(value) is int for value in values):
+        if ints:
             literal, cast = "{" + ",".join(map(str, values)) + "}", "bigint"
         else:
             literal, cast = text_array(values), "text"
@@ -157,18 +161,29 @@ def fill_unknown(values: list, current: tuple | None, defaults: dict[int, object
     return tuple(values)
 
 
+def with_defaults(
+    model: type[Model], columns: list[str], rows: list[tuple]
+) -> tuple[list[str], list[tuple]]:
+    """The columns and rows with the model's other fields added, at their defaults; but the
+    primary key, and fields with a database default, which the database fills in."""
+    defaults = [
+        (field.column, field.get_default())
+        for field in model._meta.concrete_fields
+        if field.column not in columns
+        and not field.primary_key
+        and field.db_default is NOT_PROVIDED
+    ]
+    if not defaults:
+        return columns, rows
+    extra = tuple(value for _, value in defaults)
+    return [*columns, *(column for column, _ in defaults)], [row + extra for row in rows]
+
+
 def insert_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
     """Insert rows; the model's other fields get their defaults."""
     if not rows:
         return
-    defaults = [
-        (field.column, field.get_default())
-        for field in model._meta.concrete_fields
-        if field.column not in columns and not field.primary_key
-    ]
-    columns = [*columns, *(column for column, _ in defaults)]
-    extra = tuple(value for _, value in defaults)
-    rows = [row + extra for row in rows] if extra else rows
+    columns, rows = with_defaults(model, columns, rows)
     if use_copy(rows):
         copy_rows(model._meta.db_table, columns, rows)
         return
@@ -222,6 +237,51 @@ def update_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> No
         cursor.executemany(
             f"UPDATE {table} SET {assignments} WHERE {pk} = %s",
             [(*row[1:], row[0]) for row in adapted(model, [pk, *columns], rows)],
+        )
+
+
+def upsert_rows(
+    model: type[Model],
+    columns: list[str],
+    rows: list[tuple],
+    *,
+    unique: list[str],
+    update: list[str],
+) -> None:
+    """Insert rows, or where a row with the same `unique` columns exists, set its `update`
+    columns: INSERT ... ON CONFLICT DO UPDATE. A new row's other fields get their defaults. On
+    PostgreSQL many rows go with COPY into a temporary table and one INSERT ... SELECT; a few
+    rows, and SQLite, with executemany."""
+    if not rows:
+        return
+    columns, rows = with_defaults(model, columns, rows)
+    table, names = model._meta.db_table, ", ".join(columns)
+    conflict = f"ON CONFLICT ({', '.join(unique)}) DO UPDATE SET " + ", ".join(
+        f"{column} = EXCLUDED.{column}" for column in update
+    )
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if use_copy(rows):
+            stage = f"bulk_upsert_{table}"
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS"
+                f" SELECT {names} FROM {table} WITH NO DATA"
+            )
+            copy_rows(stage, columns, rows)
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {conflict}")
+            cursor.execute(f"DROP TABLE {stage}")
+            return
+        by_column = {field.column: field for field in model._meta.concrete_fields}
+        fields = [by_column[column] for column in columns]
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}",
+            [
+                tuple(
+                    field.get_db_prep_save(value, connection)
+                    for field, value in zip(fields, row, strict=True)
+                )
+                for row in rows
+            ],
         )
 
 

@@ -67,6 +67,31 @@ class Kind:
         errors = [(i, value.message) for i, value in enumerate(values) if type(value) is CellError]
         return values, errors
 
+    def clean_cells(self, cells, context, *, required: bool = False):
+        """`clean` of the cells as read, spaces around them included, for the kinds that convert
+        each distinct text (not Text's): each distinct cell is stripped and converted once, so
+        the column is gone through twice rather than three times (a column's 100,000 strings lie
+        far apart in memory). An empty cell of a required column is an error."""
+        convert = self.converter(context)
+        converted = {}
+        for cell in set(cells):
+            text = cell.strip()
+            if not text:
+                converted[cell] = REQUIRED if required else self.empty
+                continue
+            try:
+                converted[cell] = convert(text)
+            except CellError as error:
+                converted[cell] = error
+        values = list(map(converted.__getitem__, cells))
+        if not any(type(value) is CellError for value in converted.values()):
+            return values, []
+        errors = [(i, value.message) for i, value in enumerate(values) if type(value) is CellError]
+        return values, errors
+
+
+REQUIRED = CellError("is required")  # the value of an empty cell in a required column
+
 
 class Text(Kind):
     empty = ""

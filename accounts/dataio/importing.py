@@ -336,10 +336,14 @@ def read_rows(table: Table, data: bytes) -> tuple[list[str] | None, list[list[st
 
 
 def clean_column(table: Table, column: Column, raw: tuple[str, ...], context) -> None:
-    texts = list(map(str.strip, raw))
-    values, errors = column.kind.clean(texts, context)
-    if column.required and "" in texts:
-        errors += [(i, "is required") for i, text in enumerate(texts) if not text]
+    kind = column.kind
+    if type(kind).clean is Kind.clean:  # a kind that converts each distinct text
+        values, errors = kind.clean_cells(raw, context, required=column.required)
+    else:
+        texts = list(map(str.strip, raw))
+        values, errors = kind.clean(texts, context)
+        if column.required and "" in texts:
+            errors += [(i, "is required") for i, text in enumerate(texts) if not text]
     for index, message in errors:
         table.error(index, column.name, message)
         values[index] = None

@@ -113,9 +113,6 @@ def csv_import(
         raise ImportRejected([RowError("", None, None, message)], ignored) from error
     summary = ImportSummary(results, ignored)
     logger.info("CSV import by %s: %s", user or "the command line", "; ".join(map(str, results)))
-    # One recompute request per account the import changed; the task runs after commit.
-    with transaction.atomic():
-        recompute_request(account_ids=summary.touched_accounts)
     return summary
 
 
@@ -144,6 +141,9 @@ def import_tables(
         for spec, table in zip(specs, tables, strict=True):
             with step(bar, f"Writing {spec.name}"):
                 results.append(spec.write(table, context))
+        # One recompute request per account the import changed, written with the import (so
+        # it is never lost apart from it); the task runs once the import commits.
+        recompute_request(account_ids=set().union(*(result.accounts for result in results)))
         return results
 
 

@@ -294,3 +294,27 @@ def test_stakeholder_without_reports_moves_to_another_account(org):
     moved = Stakeholder.objects.get(external_id="S-2")
     assert (moved.account.external_id, moved.reports_to) == ("A-2", None)
     assert Stakeholder.objects.count() == 5
+
+
+def test_coverage_flags_from_the_import_match_a_fresh_read(org):
+    """The import computes the flags from the rows it holds; reading the stakeholders back
+    gives the same, for the accounts a stakeholder left and joined too."""
+    from relationships.services import COVERAGE_FIELDS, coverage_refresh
+
+    def flags():
+        return list(Account.objects.order_by("pk").values_list("pk", *COVERAGE_FIELDS))
+
+    csv_import(files=good_files())
+    moves = [  # the strong decision maker and the economic buyer move to A-2; S-5 leaves
+        stakeholder("S-1", "A-2", role="decision_maker", strength="5"),
+        stakeholder("S-4", "A-2", role="economic_buyer", strength="4"),
+        stakeholder("S-2", "A-1", role="champion", status="left"),
+        stakeholder("S-3", "A-1", strength="2"),
+    ]
+    csv_import(files={"stakeholders.csv": as_csv("stakeholders.csv", moves)})
+    imported = flags()
+    assert imported != [(pk, 0, True, True, False) for pk, *_ in imported]
+
+    coverage_refresh(account_ids=Account.objects.values_list("pk", flat=True))
+
+    assert flags() == imported

@@ -297,3 +297,23 @@ def test_an_import_asks_for_one_recompute_per_account_it_changed(org):
     requested = set(RecomputeRequest.objects.values_list("account_id", flat=True))
     assert requested == summary.touched_accounts
     assert requested
+
+
+def test_many_snapshots_are_upserted_in_bulk_and_twice_gives_identical_rows(org):
+    """Past a hundred rows PostgreSQL upserts the snapshots through COPY; the result is the
+    same as for a few rows, and a second run replaces them in place."""
+    ids = []
+    for _ in range(3):
+        account = AccountFactory(team=org.team, owner=org.csm)
+        people = StakeholderFactory.create_batch(40, account=account, strength=4)
+        InteractionFactory.create_batch(2, account=account, stakeholders=people[:5])
+        ids.append(account.pk)
+    recompute.scores_recompute(account_ids=ids)
+    first = snapshot_rows()
+    recompute.scores_recompute(account_ids=ids)
+
+    assert snapshot_rows() == first
+    assert StakeholderScore.objects.filter(account_id__in=ids).count() == 120
+    stored = StakeholderScore.objects.filter(account_id__in=ids).first()
+    assert set(stored.components) == set(scoring.COMPONENTS)
+    assert stored.components["csm_rating"] == {"value": 0.75, "weight": 0.05, "inputs": 1}
