@@ -12,9 +12,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make run    start Rapport with demo data on http://127.0.0.1:8000 (SQLite, eager tasks)"
 	@echo "make test   lint, migration check and the test suite"
-	@echo "make up     production-like stack: gunicorn, Celery worker and beat (needs DATABASE_URL, CELERY_BROKER_URL)"
+	@echo "make up     production-like stack: gunicorn, Celery worker and beat (needs DATABASE_URL, CELERY_BROKER_URL, CACHE_URL)"
 	@echo "make faults the fault suite: worker kills, broker outage, SMTP refusing, database kills (needs DATABASE_URL=postgres://..., redis-server)"
-	@echo "make load   gunicorn with the production settings under wrk: the main pages against hello world (needs DATABASE_URL=postgres://..., wrk)"
+	@echo "make load   gunicorn with the production settings under wrk: the main pages against hello world (needs DATABASE_URL=postgres://..., wrk, redis-server)"
 	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, and the score recompute (needs DATABASE_URL=postgres://...)"
 
 $(PY):
@@ -48,6 +48,7 @@ format: $(VENV)/.dev
 up: $(VENV)/.runtime
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (postgres://...) first."; exit 1; }
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (redis://...) first."; exit 1; }
+	@test -n "$$CACHE_URL" || { echo "Set CACHE_URL (redis://..., the web processes' shared cache) first."; exit 1; }
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(VENV)/bin/honcho start -f Procfile
@@ -64,6 +65,7 @@ bench: $(VENV)/.dev
 load: $(VENV)/.dev
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make load runs on PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db (it creates and drops the database rapport_load on that server)."; exit 1;; esac
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk"; exit 1; }
+	@command -v redis-server >/dev/null || { echo "make load needs redis-server: apt-get install redis-server"; exit 1; }
 	$(PY) bench/load.py
 
 faults: $(VENV)/.dev

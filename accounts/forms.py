@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Account, Competitor, User
 from accounts.selectors import FLAGS, SORTS, teams_visible_to, users_of_teams
+from relationships.forms import offer
 
 RENEWAL_WINDOWS = [("30", "Next 30 days"), ("90", "Next 90 days"), ("180", "Next 180 days")]
 
@@ -76,8 +77,11 @@ class AccountProfileForm(forms.ModelForm):
         teams = teams_visible_to(user)
         self.fields["team"].queryset = teams
         self.fields["owner"].queryset = users_of_teams(teams)
-        self.fields["competitors"].queryset = Competitor.objects.all()
-        self.fields["leading_competitor"].queryset = Competitor.objects.all()
+        competitors = list(Competitor.objects.all())  # one read for both fields' options
+        for name in ("competitors", "leading_competitor"):
+            field = self.fields[name]
+            field.queryset = Competitor.objects.all()
+            offer(field, competitors, getattr(field, "empty_label", None))
 
     def clean(self):
         cleaned = super().clean()

@@ -2,13 +2,13 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Account, Team, User
-from relationships.models import Stakeholder
+from relationships.models import RecomputeRequest, Stakeholder
 
 
 def _by(field: str, descending: bool = False):
@@ -41,6 +41,17 @@ def get_account_for_user(user, pk) -> Account:
     """The account with `pk` if `user` may see it; 404 otherwise (outsiders learn nothing)."""
     return get_object_or_404(
         Account.objects.visible_to(user).select_related("owner", "team", "leading_competitor"),
+        pk=pk,
+    )
+
+
+def get_account_page_for_user(user, pk) -> Account:
+    """The account as get_account_for_user gives it, plus `score_pending`: whether a recompute
+    of it is waiting, read in the same statement as its current score."""
+    return get_object_or_404(
+        Account.objects.visible_to(user)
+        .select_related("owner", "team", "leading_competitor")
+        .annotate(score_pending=Exists(RecomputeRequest.objects.filter(account=OuterRef("pk")))),
         pk=pk,
     )
 

@@ -3,6 +3,7 @@ and the change history. htmx requests get the fragment they target; plain reques
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,9 +12,14 @@ from accounts import charts
 from accounts.forms import AccountFilterForm, AccountProfileForm, PreferencesForm
 from accounts.history import account_changes
 from accounts.models import Account
-from accounts.selectors import FLAGS, accounts_for_list, get_account_for_user
+from accounts.selectors import (
+    FLAGS,
+    accounts_for_list,
+    get_account_for_user,
+    get_account_page_for_user,
+)
 from accounts.services import account_update
-from relationships import maps
+from relationships import catalogs, maps
 from relationships.forms import (
     ActivityChoices,
     CompetitorRatingForm,
@@ -24,13 +30,12 @@ from relationships.forms import (
     TimelineFilterForm,
     offer,
 )
-from relationships.models import Scale
+from relationships.models import Scale, Stakeholder
 from relationships.positions import account_competitors, account_goals
 from relationships.selectors import (
     account_gaps,
     account_score_card,
     activity_choices,
-    scales,
     stakeholder_map,
     stakeholders_of,
 )
@@ -81,31 +86,44 @@ def home(request):
     return render(request, template, context)
 
 
+LAZY_SECTIONS = ("usage", "competitors", "goals", "survey-section")
+
+
 def render_account_page(request, account, *, fragment=None, **extra):
     """The account page, or one of its sections for htmx ("profile", "people", "activity",
-    "timeline", "timeline-more", "score"). `extra` opens editors in place or carries a bound
-    form. After an edit the score card comes along out of band, recomputing or recomputed."""
+    "timeline", "timeline-more", "score", and the LAZY_SECTIONS the page loads after it shows).
+    `extra` opens editors in place or carries a bound form or rows already loaded. After an
+    edit the score card comes along out of band, recomputing or recomputed."""
     context = {"account": account, "flags": FLAGS, **extra}
-    labels = scales()
+    labels = catalogs.scales()
     if fragment in (None, "people"):
-        context.update(people_context(account, labels))
+        context.update(people_context(account, labels, extra.get("stakeholders")))
     if fragment in (None, "profile"):
         context["competitors"] = list(account.competitors.all())
     if fragment in (None, "activity", "timeline", "timeline-more"):
         context.update(
             activity_context(
-                request, account, labels, extra.get("bound_form"), extra.get("active_kind")
+                request,
+                account,
+                labels,
+                extra.get("bound_form"),
+                extra.get("active_kind"),
+                stakeholders=context.get("stakeholders"),
             )
         )
-    if fragment in (None, "score", "activity", "people"):  # the edits refresh the score card
+    if fragment in (None, "score") or request.method == "POST":  # edits refresh the score card
         context["score"] = account_score_card(account)
-    if fragment in (None, "competitors"):
-        context.update(competitors_context(account, context.get("stakeholders"), extra))
     if fragment is None:
-        usage = list(account.usage.order_by("period_start"))
-        context["usage_chart"] = usage_chart(usage)
-        context["goals"] = account_goals(account, usage=usage, stakeholders=context["stakeholders"])
         context.update(account_gaps(account))
+    elif fragment == "competitors":
+        context.update(competitors_context(account, extra))
+    elif fragment == "usage":
+        context["usage_chart"] = usage_chart(list(account.usage.order_by("period_start")))
+    elif fragment == "goals":
+        usage = list(account.usage.order_by("period_start"))
+        people = list(Stakeholder.objects.filter(account=account))
+        context["goals"] = account_goals(account, usage=usage, stakeholders=people)
+    elif fragment == "survey-section":
         context["surveys"] = account_surveys(account=account)
     template = "accounts/account_detail.html"
     if fragment and request.htmx:
@@ -113,13 +131,13 @@ def render_account_page(request, account, *, fragment=None, **extra):
     return render(request, template, context)
 
 
-def competitors_context(account, stakeholders, extra) -> dict:
+def competitors_context(account, extra) -> dict:
     """The account's standing against competitors, and the form to add a rating."""
     form = extra.get("rating_form")
     if form is None:
-        people = stakeholders if stakeholders is not None else stakeholders_of(account)
+        people = Stakeholder.objects.filter(account=account, status=Stakeholder.Status.ACTIVE)
         choices = ActivityChoices(
-            stakeholders=[s for s in people if s.is_active],
+            stakeholders=list(people.only("pk", "name")),
             channels=[], touchpoints=[], moment_types=[],
         )  # fmt: skip
         form = CompetitorRatingForm(
@@ -130,8 +148,10 @@ def competitors_context(account, stakeholders, extra) -> dict:
     return {"competition": competition, "rating_form": form}
 
 
-def people_context(account, labels) -> dict:
-    stakeholders = list(stakeholders_of(account))
+def people_context(account, labels, stakeholders=None) -> dict:
+    """The people section: `stakeholders` as loaded by the caller, or read now."""
+    if stakeholders is None:
+        stakeholders = list(stakeholders_of(account))
     scale = labels.get(Scale.RELATIONSHIP, {})
     return {
         "stakeholders": stakeholders,
@@ -143,9 +163,12 @@ def people_context(account, labels) -> dict:
     }
 
 
-def activity_context(request, account, labels, bound_form=None, active_kind=None) -> dict:
-    """The quick-log forms (one of them possibly bound, with errors) and a page of the timeline."""
-    choices = activity_choices(account)
+def activity_context(
+    request, account, labels, bound_form=None, active_kind=None, *, stakeholders=None
+) -> dict:
+    """The quick-log forms (one of them possibly bound, with errors) and a page of the timeline;
+    `stakeholders`: the account's people if the caller has them already."""
+    choices = activity_choices(account, stakeholders)
     today = timezone.localdate()
     initial = {
         "interaction": {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
@@ -197,14 +220,15 @@ def account_detail(request, pk):
     fragment = request.htmx.target if request.htmx else None
     return render_account_page(
         request,
-        get_account_for_user(request.user, pk),
-        fragment=fragment if fragment in ("profile", "people") else None,
+        get_account_page_for_user(request.user, pk),
+        fragment=fragment if fragment in ("profile", "people", *LAZY_SECTIONS) else None,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def account_edit(request, pk):
     account = get_account_for_user(request.user, pk)
+    prefetch_related_objects([account], "competitors")  # read once: the form and the profile
     form = AccountProfileForm(request.POST or None, instance=account, user=request.user)
     if request.method == "POST" and form.is_valid():
         account = account_update(form=form)
@@ -227,7 +251,9 @@ def account_history(request, pk):
 @require_GET
 def account_score(request, pk):
     """The score card alone: the page polls it while a recompute is pending."""
-    return render_account_page(request, get_account_for_user(request.user, pk), fragment="score")
+    return render_account_page(
+        request, get_account_page_for_user(request.user, pk), fragment="score"
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,8 @@ server of DATABASE_URL and drop it again at the end; they print figures and asse
 import logging
 import os
 import resource
+import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -126,3 +128,44 @@ def server_version() -> str:
 
     version = connection.cursor().connection.info.server_version
     return f"{version // 10000}.{version % 10000}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Redis:
+    """A redis-server of the run's own, on a free loopback port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> "Redis":
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while not self.answers():
+            if time.monotonic() > deadline:
+                sys.exit("redis-server did not start")
+            time.sleep(0.1)
+        return self
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.kill()
+            self.process.wait()
+            self.process = None

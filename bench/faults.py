@@ -25,7 +25,6 @@ import collections
 import csv
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,12 +54,6 @@ def check(promise: str, kept: bool) -> None:
         broken.append(promise)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_until(condition, what: str, timeout: float = DEADLINE, every: float = 0.5) -> bool:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -71,41 +64,10 @@ def wait_until(condition, what: str, timeout: float = DEADLINE, every: float = 0
     return True
 
 
-class Redis:
-    """A redis-server of the suite's own, on a free loopback port."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> "Redis":
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_until(self.answers, "Redis to start", timeout=20, every=0.1)
-        return self
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                return True
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
 class Worker:
     """`celery worker` processes (prefork) with the production settings."""
 
-    def __init__(self, broker: Redis, env: dict):
+    def __init__(self, broker: benchlib.Redis, env: dict):
         self.env = {**os.environ, **env, "CELERY_BROKER_URL": broker.url}
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process = None
@@ -239,11 +201,11 @@ def kill_connections(condition: str = "TRUE") -> int:
         return cursor.fetchone()[0]
 
 
-def scenario_broker_outage(broker: Redis, csm_session: str, account_id: int) -> None:
+def scenario_broker_outage(broker: benchlib.Redis, csm_session: str, account_id: int) -> None:
     from relationships.models import Channel, Interaction, RecomputeRequest, Stakeholder, Touchpoint
 
     print(f"2. The broker stopped for {OUTAGE} s while a manager logs interactions")
-    server = load.serve(broker.url)
+    server = load.serve(broker.url, cache_url=broker.url[: -len("/0")] + "/1")
     cookies = {"sessionid": csm_session}
     with fetch(f"/accounts/{account_id}/", cookies) as page:  # sets the CSRF cookie
         csrf = next(
@@ -412,7 +374,7 @@ def scenario_database_kills(manager_session: str) -> None:
     check("an import killed mid-write writes nothing", caught and after == before)
 
 
-def run(broker: Redis, smtp) -> None:
+def run(broker: benchlib.Redis, smtp) -> None:
     from accounts.models import Account
 
     started = time.perf_counter()
@@ -434,9 +396,9 @@ def main() -> None:
     sys.path.insert(0, str(benchlib.PROJECT))
     from tests.smtp import SmtpServer
 
-    load.ADDRESS = f"127.0.0.1:{free_port()}"  # gunicorn's, for this run alone
-    smtp = SmtpServer(free_port()).start()
-    broker = Redis().start()
+    load.ADDRESS = f"127.0.0.1:{benchlib.free_port()}"  # gunicorn's, for this run alone
+    smtp = SmtpServer(benchlib.free_port()).start()
+    broker = benchlib.Redis().start()
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings",  # tasks go to the broker, as in production
         CELERY_BROKER_URL=broker.url,

@@ -5,9 +5,10 @@
 Creates the throw-away database rapport_load on that server (dropped at the end) and fills it
 at benchmark scale: 2,000 accounts, 20,000 stakeholders, 100,000 interactions, a year of usage
 and pulse checks, with every score, gap and position computed. Then gunicorn serves it with the
-production settings on 127.0.0.1 (loopback only), and wrk (apt-get install wrk) loads, for
-LOAD_SECONDS each (default 10), a hello-world view, the account list, an account page, the
-quadrant board and the gap board, as a manager who sees half the accounts. It prints each
+production settings on 127.0.0.1 (loopback only), with a redis-server of its own as the shared
+cache, and wrk (apt-get install wrk) loads, for LOAD_SECONDS each (default 10), a hello-world
+view, the account list, an account page, the quadrant board and the gap board, as a manager
+who sees half the accounts. It prints each
 one's requests/s, p50 and p99 latency, its share of hello-world's requests/s (target: at least
 12 %) and its errors, and stops by itself. It asserts nothing about time.
 """
@@ -125,8 +126,9 @@ def fill() -> tuple[str, int]:
     return session_for(manager), account.pk
 
 
-def serve(broker_url: str = "") -> subprocess.Popen:
-    """gunicorn on ADDRESS with the production settings; tasks in-process unless a broker."""
+def serve(broker_url: str = "", cache_url: str = "") -> subprocess.Popen:
+    """gunicorn on ADDRESS with the production settings; tasks in-process unless a broker, a
+    cache per process unless a shared one."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
@@ -134,6 +136,7 @@ def serve(broker_url: str = "") -> subprocess.Popen:
         "HTTPS": "0",
         "LOG_LEVEL": "WARNING",
         "CELERY_BROKER_URL": broker_url,
+        "CACHE_URL": cache_url,
     }
     manage = [sys.executable, str(benchlib.PROJECT / "manage.py")]
     subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True)
@@ -201,7 +204,8 @@ def measure(session_key: str, account_pk: int) -> None:
         ("quadrant board", "/board/"),
         ("gap board", "/gaps/"),
     ]
-    server = serve()
+    cache = benchlib.Redis().start()  # shared by the web processes, as in production
+    server = serve(cache_url=cache.url)
     try:
         for _label, path in pages:
             signed_in(path, session_key)
@@ -209,6 +213,7 @@ def measure(session_key: str, account_pk: int) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        cache.stop()
     hello = results[0][1]["rate"]
     print(f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of hello':>9} errors")
     for label, r in results:
@@ -221,8 +226,9 @@ def measure(session_key: str, account_pk: int) -> None:
 
 
 def main() -> None:
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install wrk")
+    for program in ("wrk", "redis-server"):
+        if not shutil.which(program):
+            sys.exit(f"{program} is not installed: apt-get install {program}")
     benchlib.run_on_bench_database(lambda: measure(*fill()))
 
 

@@ -184,6 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Sessions are kept in the database and read through the cache (no query per request).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -215,10 +217,16 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 OUTBOX_STUCK_SECONDS = env_int("OUTBOX_STUCK_SECONDS", 900)
-# Cache (the survey pages' rate limits): per process by default, shared with CACHE_URL=redis://.
+# Cache (sessions, catalogs, the survey pages' rate limits): per process by default, shared by
+# every web process with CACHE_URL=redis://... (the deploy check asks for it).
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": CACHE_URL,
+        # An unreachable Redis costs a request a fraction of a second, not a hang.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RelationshipsConfig(AppConfig):
     name = "relationships"
     verbose_name = "Relationships"
+
+    def ready(self):
+        from relationships import catalogs
+
+        catalogs.connect()

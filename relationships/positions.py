@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Account, Competitor, UsageSnapshot
 from accounts.selectors import accounts_filtered
-from relationships import board, competition, goals, quadrant
+from relationships import board, catalogs, competition, goals, quadrant
 from relationships.models import (
     AccountScore,
-    CompetitorDimension,
     CompetitorRating,
     CompetitorStanding,
     Stakeholder,
@@ -62,7 +61,7 @@ def board_items(*, user, filters: dict) -> list[board.Item]:
 def competitor_view(*, user, filters: dict) -> dict:
     """Where each competitor beats us, by dimension, weighted by the ARR of the accounts."""
     accounts = accounts_filtered(user=user, filters=filters)
-    dimensions = list(CompetitorDimension.objects.all())
+    dimensions = catalogs.dimensions()
     cells = (
         CompetitorStanding.objects.filter(account__in=accounts.values("pk"))
         .values("competitor_id", "dimension_id")
@@ -100,7 +99,7 @@ def competitor_view(*, user, filters: dict) -> dict:
 
 def account_competitors(account: Account) -> dict:
     """The account's standing by competitor and dimension, and its people's latest ratings."""
-    dimensions = list(CompetitorDimension.objects.all())
+    dimensions = catalogs.dimensions()
     grid = defaultdict(dict)
     for standing in CompetitorStanding.objects.filter(account=account).select_related("competitor"):
         grid[standing.competitor][standing.dimension_id] = standing.index

@@ -10,21 +10,17 @@ from django.utils import timezone
 
 from accounts import charts
 from accounts.models import Account
-from relationships import gaps, maps, scoring
+from relationships import catalogs, gaps, maps, scoring
 from relationships.forms import ActivityChoices
 from relationships.models import (
     AccountScore,
-    Channel,
     GapCase,
     GapTransition,
     Interaction,
     Moment,
-    MomentType,
     Playbook,
     RecomputeRequest,
-    ScalePoint,
     Stakeholder,
-    Touchpoint,
 )
 
 
@@ -32,7 +28,7 @@ def get_stakeholder_for_user(user, pk) -> Stakeholder:
     """The stakeholder with `pk` if `user` may see its account; 404 otherwise."""
     return get_object_or_404(
         Stakeholder.objects.filter(account__in=Account.objects.visible_to(user)).select_related(
-            "account", "account__team"
+            "account", "account__team", "account__owner"
         ),
         pk=pk,
     )
@@ -69,25 +65,17 @@ def stakeholder_map(stakeholders) -> dict:
     }
 
 
-def activity_choices(account: Account):
-    """Options of the quick-log and timeline forms: the account's people and the catalogs."""
+def activity_choices(account: Account, stakeholders=None):
+    """Options of the quick-log and timeline forms: the account's people (as given, or read
+    now) and the catalogs."""
+    if stakeholders is None:
+        stakeholders = Stakeholder.objects.filter(account=account).only("pk", "name")
     return ActivityChoices(
-        stakeholders=list(Stakeholder.objects.filter(account=account).only("pk", "name")),
-        channels=list(Channel.objects.all()),
-        touchpoints=list(Touchpoint.objects.all()),
-        moment_types=list(MomentType.objects.all()),
+        stakeholders=list(stakeholders),
+        channels=catalogs.channels(),
+        touchpoints=catalogs.touchpoints(),
+        moment_types=catalogs.moment_types(),
     )
-
-
-def scales() -> dict[str, dict[int, str]]:
-    """Every scale's labels by value, in one query: {"relationship": {1: "No relationship"}}."""
-    labels: dict[str, dict[int, str]] = {}
-    rows = ScalePoint.objects.order_by("scale", "value").values_list(
-        "scale__slug", "value", "label"
-    )
-    for slug, value, label in rows:
-        labels.setdefault(slug, {})[value] = label
-    return labels
 
 
 def stakeholder_activity(person: Stakeholder) -> dict:
@@ -199,18 +187,23 @@ def account_score_card(account: Account) -> dict:
     """The account page's score card: the snapshots of the last 90 days explained, whether a
     recompute is waiting, and the interactions and moments logged since the previous snapshot."""
     # Whether a recompute is pending, and the current score, read together: a worker that
-    # finishes meanwhile either shows its score here or leaves the card polling for it.
-    current = (
-        Account.objects.filter(pk=account.pk)
-        .annotate(pending=Exists(RecomputeRequest.objects.filter(account=OuterRef("pk"))))
-        .values("pending", *SCORE_FIELDS)
-        .get()
-    )
-    for field in SCORE_FIELDS:
-        setattr(account, field, current[field])
+    # finishes meanwhile either shows its score here or leaves the card polling for it. An
+    # account from get_account_page_for_user was read so; any other (the request may have just
+    # changed it) is read again.
+    pending = getattr(account, "score_pending", None)
+    if pending is None:
+        current = (
+            Account.objects.filter(pk=account.pk)
+            .annotate(pending=Exists(RecomputeRequest.objects.filter(account=OuterRef("pk"))))
+            .values("pending", *SCORE_FIELDS)
+            .get()
+        )
+        for field in SCORE_FIELDS:
+            setattr(account, field, current[field])
+        pending = current["pending"]
     since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
     snapshots = list(AccountScore.objects.filter(account=account, day__gte=since).order_by("day"))
-    card = score_card(snapshots, pending=current["pending"])
+    card = score_card(snapshots, pending=pending)
     card["alerts"] = list(account.alerts.select_related("stakeholder"))
     if card.get("previous"):
         day = card["previous"].day

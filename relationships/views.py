@@ -17,17 +17,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account
-from accounts.selectors import get_account_for_user
+from accounts.selectors import get_account_for_user, get_account_page_for_user
 from accounts.views import QUICKLOG_FORMS, render_account_page
+from relationships import catalogs
 from relationships import moments_report as moments_report_data
 from relationships.forms import MomentsReportForm, StakeholderForm
 from relationships.models import Alert, OpenItem, Scale, Stakeholder
 from relationships.selectors import (
     activity_choices,
     get_stakeholder_for_user,
-    scales,
     stakeholder_activity,
     stakeholder_score_card,
+    stakeholders_of,
 )
 from relationships.services import (
     activity_record,
@@ -38,12 +39,13 @@ from relationships.services import (
 
 
 def _edit(request, account, stakeholder):
+    people = list(stakeholders_of(account))
     form = StakeholderForm(
         request.POST or None,
         instance=stakeholder,
         account=account,
-        colleagues=Stakeholder.objects.filter(account=account).only("pk", "name"),
-        scale=scales().get(Scale.RELATIONSHIP, {}),
+        colleagues=people,
+        scale=catalogs.scales().get(Scale.RELATIONSHIP, {}),
     )
     if request.method == "POST" and form.is_valid():
         saved = stakeholder_save(form=form)
@@ -51,7 +53,9 @@ def _edit(request, account, stakeholder):
         if not request.htmx:
             return redirect(account)
         return render_account_page(request, account, fragment="people")
-    return render_account_page(request, account, fragment="people", stakeholder_form=form)
+    return render_account_page(
+        request, account, fragment="people", stakeholder_form=form, stakeholders=people
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,7 +86,8 @@ def activity_log(request, account_pk, kind):
     if kind not in QUICKLOG_FORMS:
         raise Http404("No such kind of entry.")
     label, form_class = QUICKLOG_FORMS[kind]
-    options = {"happiness_scale": scales().get(Scale.HAPPINESS, {})} if kind == "pulse" else {}
+    happiness = catalogs.scales().get(Scale.HAPPINESS, {})
+    options = {"happiness_scale": happiness} if kind == "pulse" else {}
     form = form_class(request.POST, account=account, choices=activity_choices(account), **options)
     if form.is_valid():
         activity_record(form=form, user=request.user)
@@ -96,7 +101,7 @@ def activity_log(request, account_pk, kind):
 @require_GET
 def account_timeline(request, pk):
     """The timeline with filters and paging: a fragment for htmx, the account page otherwise."""
-    account = get_account_for_user(request.user, pk)
+    account = get_account_page_for_user(request.user, pk)
     fragment = "timeline-more" if request.GET.get("page", "1") != "1" else "timeline"
     return render_account_page(request, account, fragment=fragment if request.htmx else None)
 

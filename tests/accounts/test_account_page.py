@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import Account, UsageSnapshot
 from tests.factories import GapCaseFactory, StakeholderFactory, UserFactory
+from tests.pages import account_section
 
 HTMX = {"HX-Request": "true", "HX-Target": "profile"}
 
@@ -117,7 +118,9 @@ def test_usage_trend_is_drawn_from_the_snapshots(client, org):
             features_used=5, features_available=10,
         )  # fmt: skip
     client.force_login(org.csm)
-    response = client.get(org.account.get_absolute_url())
+    response = client.get(
+        org.account.get_absolute_url(), headers={"HX-Request": "true", "HX-Target": "usage"}
+    )
     points = response.context["usage_chart"]["points"]
     assert [p.value for p in points] == [10, 30, 20]
     assert points[1].y < points[2].y < points[0].y  # higher values are drawn higher
@@ -128,8 +131,8 @@ def test_usage_trend_is_drawn_from_the_snapshots(client, org):
 def test_account_page_without_usage_or_people_shows_empty_states(client, org):
     client.force_login(org.csm)
     response = client.get(org.account.get_absolute_url())
-    assert "No usage reported yet" in response.text
     assert "No stakeholders yet" in response.text
+    assert "No usage reported yet" in account_section(client, org.account, "usage")
 
 
 @pytest.mark.parametrize("people", [1, 25])

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k" * 20 + "Zq8!x@3#vL0pW7^tR2&yN5*uB9(eH4)gJ6",
     "ALLOWED_HOSTS": "rapport.example.com",
     "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587?tls=1",
+    "CACHE_URL": "redis://cache.example.com:6379/1",
     "PATH": os.environ.get("PATH", ""),
 }
 
@@ -35,6 +36,14 @@ def test_production_settings_pass_the_deploy_check_with_nothing_silenced():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_without_a_shared_cache_is_warned_about_per_process_sessions():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "CACHE_URL"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "rapport.W001" in result.stderr + result.stdout
+    assert "a session signed out in one process stays usable" in result.stderr + result.stdout
 
 
 def test_production_without_secret_key_refuses_to_start():

@@ -20,6 +20,7 @@ from tests.factories import (
     PulseCheckFactory,
     StakeholderFactory,
 )
+from tests.pages import account_section
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true", "HX-Target": "results"}
@@ -102,8 +103,8 @@ def test_board_query_count_is_the_same_at_any_size(
 ):
     team_accounts(org, accounts)
     client.force_login(org.csm)
-    # session, user, segments, settings, accounts with their earlier position, teams, owners
-    with django_assert_num_queries(7):
+    # user, segments, settings, accounts with their earlier position, teams, owners
+    with django_assert_num_queries(6):
         response = client.get(reverse("quadrant_board"))
     assert len(response.context["dots"]) == accounts
 
@@ -149,8 +150,8 @@ def test_competitor_view_query_count_is_the_same_at_any_size(
 ):
     team_accounts(org, accounts)
     client.force_login(org.csm)
-    # session, user, segments, dimensions, standings summed, leaders, competitors, teams, owners
-    with django_assert_num_queries(9):
+    # user, segments, dimensions, standings summed, leaders, competitors, teams, owners
+    with django_assert_num_queries(8):
         response = client.get(reverse("competitor_overview"))
     assert response.context["rows"][0][2][1][1] == accounts
 
@@ -161,8 +162,8 @@ def test_goals_rollup_query_count_is_the_same_at_any_size(
 ):
     team_accounts(org, accounts)
     client.force_login(org.manager)
-    # session, user, segments, accounts with their latest usage, people, feedback, teams, owners
-    with django_assert_num_queries(8):
+    # user, segments, accounts with their latest usage, people, feedback, teams, owners
+    with django_assert_num_queries(7):
         response = client.get(reverse("goals_rollup"))
     (team,) = response.context["teams"]
     assert (team.name, team.accounts) == ("Team A", accounts + 1)  # and Acme
@@ -183,10 +184,13 @@ def test_account_page_shows_competitors_and_four_goals(client, org):
     recompute.scores_recompute(account_ids=[org.account.pk])
     client.force_login(org.csm)
     page = client.get(org.account.get_absolute_url()).content.decode()
-    assert 'data-competitor-index="-2.00"' in page
-    assert "Competitor leads with high-influence people: Service" in page
-    assert "1 piece of feedback received, 0 acknowledged, 0 acted on" in page
     assert "Relationship gap" in page
+    assert 'hx-trigger="load"' in page  # the sections below load once the page shows
+    competitors = account_section(client, org.account, "competitors")
+    assert 'data-competitor-index="-2.00"' in competitors
+    assert "Competitor leads with high-influence people: Service" in competitors
+    goals = account_section(client, org.account, "goals")
+    assert "1 piece of feedback received, 0 acknowledged, 0 acted on" in goals
 
 
 def test_competitor_rating_add_saves_and_answers_with_the_section(
@@ -211,7 +215,7 @@ def test_competitor_rating_add_saves_and_answers_with_the_section(
     rating = CompetitorRating.objects.get()
     assert (rating.account, rating.our_rating, rating.their_rating) == (org.account, 4, 2)
     assert "Dana</strong> rates us 4, Orbit CX 2" in page
-    page = client.get(org.account.get_absolute_url()).content.decode()
+    page = account_section(client, org.account, "competitors")
     assert 'data-competitor-index="2.00"' in page  # recomputed once the rating committed
 
 

@@ -5,6 +5,7 @@ import pytest
 from accounts.models import Account
 from relationships.models import Stakeholder
 from tests.factories import AccountFactory, StakeholderFactory
+from tests.pages import account_section
 
 HTMX = {"HX-Request": "true", "HX-Target": "people"}
 
@@ -180,5 +181,5 @@ def test_edit_stakeholder_records_a_reference_and_the_four_goals_count_it(client
     )
     person.refresh_from_db()
     assert person.reference_willing is True
-    page = client.get(org.account.get_absolute_url()).text
+    page = account_section(client, org.account, "goals")
     assert "1 promoter (strength 4 or 5), 1 willing to be a reference" in page

@@ -125,7 +125,7 @@ def test_download_query_count_is_the_same_at_any_size(client, org, django_assert
         StakeholderFactory(account=account)
     client.force_login(org.csm)
 
-    with django_assert_num_queries(3):  # session, user, the report
+    with django_assert_num_queries(2):  # user, the report
         response = client.get(reverse("report_export"))
         text = b"".join(response.streaming_content).decode()
 

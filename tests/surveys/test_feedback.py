@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from surveys.models import FeedbackItem
 from tests.factories import FeedbackItemFactory, InvitationFactory
+from tests.pages import account_section
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ def test_account_page_shows_invitations_and_feedback(client, org):
                       stakeholder__name="Ada Lovelace")  # fmt: skip
     FeedbackItemFactory(account=org.account, text="Faster ticket answers, please.")
     client.force_login(org.teammate)
-    page = client.get(org.account.get_absolute_url()).content.decode()
+    page = account_section(client, org.account, "survey-section")
     assert "Surveys and feedback" in page
     assert "Ada Lovelace" in page
     assert "Faster ticket answers, please." in page
@@ -23,7 +24,7 @@ def test_account_page_shows_invitations_and_feedback(client, org):
 
 def test_account_page_without_surveys_says_how_to_start(client, org):
     client.force_login(org.csm)
-    assert "No surveys yet" in client.get(org.account.get_absolute_url()).content.decode()
+    assert "No surveys yet" in account_section(client, org.account, "survey-section")
 
 
 def test_feedback_acknowledged_then_acted_on_keeps_dates_and_people(client, org):

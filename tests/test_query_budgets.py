@@ -1,0 +1,114 @@
+"""Query budgets: every page answers in at most 12 SQL queries and every htmx fragment in at
+most 6, the same number whether an account has one of everything or many.
+
+The routes come from the access matrix (tests/test_access_matrix.py), so a new URL is budgeted
+as soon as it has an access rule. Each GET route is read by a role allowed to see it, once as a
+page and once per htmx target the templates ask it for, before and after the organisation grows,
+in the steady state (a first request of the same URL has filled the cache).
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import UsageSnapshot
+from relationships.recompute import scores_recompute
+from tests.factories import (
+    AccountFactory,
+    CompetitorRatingFactory,
+    FeedbackItemFactory,
+    GapCaseFactory,
+    InteractionFactory,
+    InvitationFactory,
+    MomentFactory,
+    OpenItemFactory,
+    PulseCheckFactory,
+    StakeholderFactory,
+)
+from tests.test_access_matrix import MATRIX, OK
+
+PAGE_BUDGET = 12
+FRAGMENT_BUDGET = 6
+# The htmx targets each GET route serves, as the templates' hx-target attributes name them.
+FRAGMENTS = {
+    "home": ["account-results"],
+    "account_detail": ["profile", "people", "usage", "competitors", "goals", "survey-section"],
+    "account_edit": ["profile"],
+    "account_score": ["score"],
+    "account_timeline": ["timeline", "timeline-more"],
+    "stakeholder_create": ["people"],
+    "stakeholder_edit": ["people"],
+    "gap_board": ["gap-board"],
+    "quadrant_board": ["results"],
+    "competitor_overview": ["results"],
+    "goals_rollup": ["results"],
+}
+MONTH = dt.timedelta(days=31)
+
+
+def grow(org, count: int) -> None:
+    """`count` more of everything an account page, a board or a report shows."""
+    account = org.account
+    people = StakeholderFactory.create_batch(count, account=account, email="p@customer.example")
+    today = timezone.localdate()
+    latest = account.usage.order_by("-period_start").values_list("period_start", flat=True)
+    start = (latest.first() or today - 50 * MONTH) + MONTH
+    for n, person in enumerate(people):
+        InteractionFactory(account=account, stakeholders=[person, people[0]])
+        MomentFactory(account=account, stakeholder=person)
+        OpenItemFactory(account=account, stakeholder=person)
+        PulseCheckFactory(account=account, csm=org.csm)
+        CompetitorRatingFactory(stakeholder=person)
+        FeedbackItemFactory(account=account, stakeholder=person)
+        InvitationFactory(account=account, stakeholder=person)
+        UsageSnapshot.objects.create(
+            account=account, period_start=(start + n * MONTH).replace(day=1), active_users=n
+        )
+        GapCaseFactory(account=AccountFactory(team=org.team, owner=org.csm))
+    # two snapshots a week apart: the score card explains what moved between them
+    scores_recompute(account_ids=[account.pk], day=today - dt.timedelta(days=7))
+    scores_recompute(account_ids=[account.pk])
+
+
+def reader(org, name):
+    """A user allowed to read `name`: the owning CSM, or the manager where CSMs may not."""
+    expect = MATRIX[name].expect
+    role = next(role for role in ("csm", "manager", "anonymous") if expect[role] == OK)
+    return None if role == "anonymous" else getattr(org, role)
+
+
+GET_ROUTES = sorted(
+    name
+    for name, route in MATRIX.items()
+    if route.method == "get" and any(outcome == OK for outcome in route.expect.values())
+)
+CASES = [(name, None) for name in GET_ROUTES] + [
+    (name, target) for name, targets in FRAGMENTS.items() for target in targets
+]
+
+
+def queries(client, url, target) -> int:
+    headers = {"HX-Request": "true", "HX-Target": target} if target else {}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(("name", "target"), CASES, ids=[f"{n}-{t or 'page'}" for n, t in CASES])
+def test_query_budget(client, org, name, target):
+    grow(org, 1)
+    if user := reader(org, name):
+        client.force_login(user)
+    url = reverse(name, args=MATRIX[name].args(org))
+    queries(client, url, target)  # warm: the session and the catalogs come from the cache
+    small = queries(client, url, target)
+    grow(org, 7)
+    large = queries(client, url, target)
+    budget = FRAGMENT_BUDGET if target else PAGE_BUDGET
+    assert (small, large) == (small, small), f"{url} grows with the data: {small} -> {large}"
+    assert small <= budget, f"{url} ({target or 'page'}) runs {small} queries, budget {budget}"
