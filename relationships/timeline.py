@@ -4,6 +4,7 @@ One query per page, whatever the account's history holds: a UNION of one branch 
 row carrying its kind, id and date for the ordering and a JSON object with what the timeline
 shows of it, related names included (the people on an interaction are aggregated by a correlated
 subquery). Each row becomes a small read-only object; labels come from the model fields' choices.
+Where the database takes a LIMIT per branch (PostgreSQL), each branch stops at the page's end.
 """
 
 import datetime as dt
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
 
+from django.db import connection
 from django.db.models import (
     CharField,
     DateTimeField,
@@ -279,9 +281,9 @@ SOURCES = {
 FILTERS = ("stakeholder", "channel", "touchpoint")
 
 
-def _branches(account: Account, filters: dict) -> list[QuerySet]:
+def _branches(account: Account, filters: dict) -> dict[str, QuerySet]:
     """Per kind that passes the filters, a query of its (kind, id, when, payload) rows."""
-    queries = []
+    branches = {}
     payloads = _payloads()
     for kind, source in SOURCES.items():
         if filters.get("kind") not in (None, "", kind):
@@ -291,7 +293,7 @@ def _branches(account: Account, filters: dict) -> list[QuerySet]:
         if None in lookups.values():
             continue
         rows = rows.filter(**{lookup: filters[name] for name, lookup in lookups.items()})
-        queries.append(
+        branches[kind] = (
             rows.annotate(
                 entry_kind=Value(kind, output_field=CharField()),
                 entry_at=Cast(F(source.when), output_field=DateTimeField()),
@@ -300,17 +302,28 @@ def _branches(account: Account, filters: dict) -> list[QuerySet]:
             .values_list("entry_kind", "pk", "entry_at", "payload")
             .order_by()
         )
-    return queries
+    return branches
 
 
 def timeline_page(account: Account, *, filters: dict, number: int = 1) -> TimelinePage:
     """Page `number` (from 1) of the account's timeline, newest first, in one query."""
-    queries = _branches(account, filters)
-    if not queries:
+    branches = _branches(account, filters)
+    if not branches:
         return TimelinePage(entries=[], number=number, has_more=False)
-    union = queries[0].union(*queries[1:], all=True)
     start = (number - 1) * PAGE_SIZE
-    rows = list(union.order_by("-entry_at", "entry_kind", "-pk")[start : start + PAGE_SIZE + 1])
+    end = start + PAGE_SIZE + 1
+    queries = list(branches.values())
+    if len(queries) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # No kind gives the page more rows than the page's end: each branch stops there, newest
+        # first along its date's index, so that the JSON of older rows is never built. (A date
+        # orders like its cast to a date and time. SQLite takes no LIMIT per branch; a single
+        # kind is no UNION and is cut by the page itself.)
+        queries = [
+            query.order_by(f"-{SOURCES[kind].when}", "-pk")[:end]
+            for kind, query in branches.items()
+        ]
+    union = queries[0].union(*queries[1:], all=True)
+    rows = list(union.order_by("-entry_at", "entry_kind", "-pk")[start:end])
     entries = []
     for kind, pk, _at, payload in rows[:PAGE_SIZE]:
         source = SOURCES[kind]

@@ -381,3 +381,38 @@ def test_timeline_shows_the_details_of_every_kind(client, org):
     assert '<span class="badge happiness-2">Pulse 2 of 5</span>' in html
     assert "Pat &lt;Lee&gt;'s read" in html
     assert "Tense after the outage" in html
+
+
+def test_timeline_pages_keep_one_order_across_kinds(org):
+    """Paging through kinds of very different sizes, with many entries on the same day, shows
+    every entry once: newest first, then by kind, then newest id first."""
+    today = timezone.localdate()
+    midnight = dt.datetime.combine(today, dt.time(), dt.UTC)
+    for n in range(7):
+        InteractionFactory(account=org.account, occurred_at=midnight - dt.timedelta(days=n * 3))
+    for n in range(45):
+        MomentFactory(account=org.account, occurred_on=today - dt.timedelta(days=n // 5))
+    for n in range(30):
+        OpenItemFactory(account=org.account, opened_on=today - dt.timedelta(days=n % 4))
+    for n in range(12):
+        PulseCheckFactory(account=org.account, checked_on=today - dt.timedelta(days=n * 2))
+
+    def day(value):
+        return dt.datetime.combine(value, dt.time(), dt.UTC)
+
+    expected = sorted(
+        [(i.occurred_at, "interaction", i.pk) for i in Interaction.objects.all()]
+        + [(day(m.occurred_on), "moment", m.pk) for m in Moment.objects.all()]
+        + [(day(o.opened_on), "open_item", o.pk) for o in OpenItem.objects.all()]
+        + [(day(p.checked_on), "pulse", p.pk) for p in PulseCheck.objects.all()],
+        key=lambda key: (-key[0].timestamp(), key[1], -key[2]),
+    )
+    seen, number = [], 1
+    while True:
+        page = timeline_page(org.account, filters={}, number=number)
+        seen += [(entry.kind, entry.item.pk) for entry in page.entries]
+        if not page.has_more:
+            break
+        number += 1
+    assert number == 5
+    assert seen == [(kind, pk) for _when, kind, pk in expected]
