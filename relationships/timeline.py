@@ -1,14 +1,32 @@
 """The account timeline: interactions, moments, open items and pulse checks in one stream.
 
-One UNION query finds the page of (kind, id, when) keys, newest first; then each kind's rows are
-loaded by id with what they show. Six queries per page, whatever the account's history holds.
+One query per page, whatever the account's history holds: a UNION of one branch per kind, each
+row carrying its kind, id and date for the ordering and a JSON object with what the timeline
+shows of it, related names included (the people on an interaction are aggregated by a correlated
+subquery). Each row becomes a small read-only object; labels come from the model fields' choices.
+Where the database takes a LIMIT per branch (PostgreSQL), each branch stops at the page's end.
 """
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, Self
 
-from django.db.models import CharField, DateTimeField, F, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    F,
+    OuterRef,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+    Window,
+)
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Cast, Coalesce, JSONObject, NullIf
 
 from accounts.models import Account
 from relationships.models import Interaction, Moment, OpenItem, PulseCheck
@@ -20,6 +38,151 @@ KINDS = {
     "open_item": "Open items",
     "pulse": "Pulse checks",
 }
+
+
+def _field(model: type, name: str):
+    return model._meta.get_field(name)
+
+
+def _label(model: type, name: str, value: Any) -> str:
+    """What the model's get_<name>_display() would say for `value`."""
+    return str(dict(_field(model, name).flatchoices).get(value, value))
+
+
+def _value(model: type, name: str, payload: dict) -> Any:
+    """payload[name] as the model field's Python value (dates, times and decimals arrive as
+    JSON strings or numbers)."""
+    value = _field(model, name).to_python(payload.get(name))
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)  # SQLite keeps datetimes as naive UTC text
+    return value
+
+
+def _user_name(path: str):
+    """The user's display name (str(user)): full name, or email when there is none."""
+    return Coalesce(NullIf(F(f"{path}__full_name"), Value("")), F(f"{path}__email"))
+
+
+@dataclass(frozen=True)
+class InteractionRow:
+    pk: int
+    occurred_at: dt.datetime
+    channel: str
+    touchpoint: str
+    direction: str
+    sentiment: int
+    response_hours: Decimal | None
+    summary: str
+    stakeholder_names: str
+    our_person: str
+
+    @property
+    def get_direction_display(self) -> str:
+        return _label(Interaction, "direction", self.direction)
+
+    @classmethod
+    def from_payload(cls, pk: int, payload: dict) -> Self:
+        return cls(
+            pk=pk,
+            occurred_at=_value(Interaction, "occurred_at", payload),
+            channel=payload["channel"],
+            touchpoint=payload["touchpoint"],
+            direction=payload["direction"],
+            sentiment=payload["sentiment"],
+            response_hours=_value(Interaction, "response_hours", payload),
+            summary=payload["summary"],
+            stakeholder_names=payload["stakeholder_names"] or "",
+            our_person=payload["our_person"] or "",
+        )
+
+
+@dataclass(frozen=True)
+class MomentRow:
+    pk: int
+    occurred_on: dt.date
+    moment_type: str
+    touchpoint: str
+    emotion: str
+    intensity: int
+    value_impact: str
+    value_amount: Decimal | None
+    identified_by: str
+    stakeholder: str
+    note: str
+
+    @property
+    def get_emotion_display(self) -> str:
+        return _label(Moment, "emotion", self.emotion)
+
+    @property
+    def get_value_impact_display(self) -> str:
+        return _label(Moment, "value_impact", self.value_impact)
+
+    @property
+    def get_identified_by_display(self) -> str:
+        return _label(Moment, "identified_by", self.identified_by)
+
+    @classmethod
+    def from_payload(cls, pk: int, payload: dict) -> Self:
+        return cls(
+            pk=pk,
+            occurred_on=_value(Moment, "occurred_on", payload),
+            moment_type=payload["moment_type"],
+            touchpoint=payload["touchpoint"],
+            emotion=payload["emotion"],
+            intensity=payload["intensity"],
+            value_impact=payload["value_impact"],
+            value_amount=_value(Moment, "value_amount", payload),
+            identified_by=payload["identified_by"],
+            stakeholder=payload["stakeholder"] or "",
+            note=payload["note"],
+        )
+
+
+@dataclass(frozen=True)
+class OpenItemRow:
+    pk: int
+    kind: str
+    title: str
+    opened_on: dt.date
+    due_on: dt.date | None
+    closed_on: dt.date | None
+    stakeholder: str
+
+    @property
+    def get_kind_display(self) -> str:
+        return _label(OpenItem, "kind", self.kind)
+
+    @classmethod
+    def from_payload(cls, pk: int, payload: dict) -> Self:
+        return cls(
+            pk=pk,
+            kind=payload["kind"],
+            title=payload["title"],
+            opened_on=_value(OpenItem, "opened_on", payload),
+            due_on=_value(OpenItem, "due_on", payload),
+            closed_on=_value(OpenItem, "closed_on", payload),
+            stakeholder=payload["stakeholder"] or "",
+        )
+
+
+@dataclass(frozen=True)
+class PulseRow:
+    pk: int
+    checked_on: dt.date
+    happiness: int
+    csm: str
+    note: str
+
+    @classmethod
+    def from_payload(cls, pk: int, payload: dict) -> Self:
+        return cls(
+            pk=pk,
+            checked_on=_value(PulseCheck, "checked_on", payload),
+            happiness=payload["happiness"],
+            csm=payload["csm"],
+            note=payload["note"],
+        )
 
 
 @dataclass(frozen=True)
@@ -36,38 +199,92 @@ class TimelinePage:
     has_more: bool
 
 
+def _interaction_people():
+    """The names of the people on the outer interaction, ordered by name and joined with ", ".
+    The order comes from a window rather than from the aggregate itself: SQLite before 3.44
+    accepts no ORDER BY inside an aggregate."""
+    links = Interaction.stakeholders.through.objects.filter(interaction=OuterRef("pk"))
+    names = Window(
+        StringAgg("stakeholder__name", Value(", ")),
+        order_by=(F("stakeholder__name").asc(), F("stakeholder_id").asc()),
+        frame=RowRange(start=None, end=None),
+    )
+    return Subquery(links.annotate(names=names).values("names")[:1], output_field=TextField())
+
+
+def _payloads() -> dict[str, dict]:
+    """Per kind, the JSON object's keys and the expressions that fill them."""
+    return {
+        "interaction": {
+            "occurred_at": F("occurred_at"),
+            "channel": F("channel__name"),
+            "touchpoint": F("touchpoint__name"),
+            "direction": F("direction"),
+            "sentiment": F("sentiment"),
+            "response_hours": F("response_hours"),
+            "summary": F("summary"),
+            "stakeholder_names": _interaction_people(),
+            "our_person": _user_name("our_person"),
+        },
+        "moment": {
+            "occurred_on": F("occurred_on"),
+            "moment_type": F("moment_type__name"),
+            "touchpoint": F("moment_type__touchpoint__name"),
+            "emotion": F("emotion"),
+            "intensity": F("intensity"),
+            "value_impact": F("value_impact"),
+            "value_amount": F("value_amount"),
+            "identified_by": F("identified_by"),
+            "stakeholder": F("stakeholder__name"),
+            "note": F("note"),
+        },
+        "open_item": {
+            "kind": F("kind"),
+            "title": F("title"),
+            "opened_on": F("opened_on"),
+            "due_on": F("due_on"),
+            "closed_on": F("closed_on"),
+            "stakeholder": F("stakeholder__name"),
+        },
+        "pulse": {
+            "checked_on": F("checked_on"),
+            "happiness": F("happiness"),
+            "csm": _user_name("csm"),
+            "note": F("note"),
+        },
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     """How one kind of row joins the timeline: its date field, how each filter applies to it
-    (None: the filter excludes this kind), and what to load with it."""
+    (None: the filter excludes this kind), and the object each row becomes."""
 
     model: type
     when: str
     stakeholder: str | None
     channel: str | None
     touchpoint: str | None
-    related: tuple[str, ...]
-    prefetch: tuple[str, ...] = ()
+    row: type
 
 
 SOURCES = {
     "interaction": Source(
-        Interaction, "occurred_at", "stakeholders", "channel", "touchpoint",
-        ("channel", "touchpoint", "our_person"), ("stakeholders",),
+        Interaction, "occurred_at", "stakeholders", "channel", "touchpoint", InteractionRow
     ),
     "moment": Source(
-        Moment, "occurred_on", "stakeholder", None, "moment_type__touchpoint",
-        ("moment_type__touchpoint", "stakeholder"),
+        Moment, "occurred_on", "stakeholder", None, "moment_type__touchpoint", MomentRow
     ),
-    "open_item": Source(OpenItem, "opened_on", "stakeholder", None, None, ("stakeholder",)),
-    "pulse": Source(PulseCheck, "checked_on", None, None, None, ("csm",)),
+    "open_item": Source(OpenItem, "opened_on", "stakeholder", None, None, OpenItemRow),
+    "pulse": Source(PulseCheck, "checked_on", None, None, None, PulseRow),
 }  # fmt: skip
 FILTERS = ("stakeholder", "channel", "touchpoint")
 
 
-def _keys(account: Account, filters: dict) -> list[QuerySet]:
-    """Per kind that passes the filters, a query of its (kind, id, when) keys."""
-    queries = []
+def _branches(account: Account, filters: dict) -> dict[str, QuerySet]:
+    """Per kind that passes the filters, a query of its (kind, id, when, payload) rows."""
+    branches = {}
+    payloads = _payloads()
     for kind, source in SOURCES.items():
         if filters.get("kind") not in (None, "", kind):
             continue
@@ -76,36 +293,40 @@ def _keys(account: Account, filters: dict) -> list[QuerySet]:
         if None in lookups.values():
             continue
         rows = rows.filter(**{lookup: filters[name] for name, lookup in lookups.items()})
-        queries.append(
+        branches[kind] = (
             rows.annotate(
                 entry_kind=Value(kind, output_field=CharField()),
                 entry_at=Cast(F(source.when), output_field=DateTimeField()),
+                payload=JSONObject(**payloads[kind]),
             )
-            .values_list("entry_kind", "pk", "entry_at")
+            .values_list("entry_kind", "pk", "entry_at", "payload")
             .order_by()
         )
-    return queries
+    return branches
 
 
 def timeline_page(account: Account, *, filters: dict, number: int = 1) -> TimelinePage:
-    """Page `number` (from 1) of the account's timeline, newest first."""
-    queries = _keys(account, filters)
-    if not queries:
+    """Page `number` (from 1) of the account's timeline, newest first, in one query."""
+    branches = _branches(account, filters)
+    if not branches:
         return TimelinePage(entries=[], number=number, has_more=False)
-    keys = queries[0].union(*queries[1:], all=True)
     start = (number - 1) * PAGE_SIZE
-    rows = list(keys.order_by("-entry_at", "entry_kind", "-pk")[start : start + PAGE_SIZE + 1])
-    wanted: dict[str, list[int]] = {}
-    for kind, pk, _at in rows[:PAGE_SIZE]:
-        wanted.setdefault(kind, []).append(pk)
-    loaded = {}
-    for kind, ids in wanted.items():
+    end = start + PAGE_SIZE + 1
+    queries = list(branches.values())
+    if len(queries) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # No kind gives the page more rows than the page's end: each branch stops there, newest
+        # first along its date's index, so that the JSON of older rows is never built. (A date
+        # orders like its cast to a date and time. SQLite takes no LIMIT per branch; a single
+        # kind is no UNION and is cut by the page itself.)
+        queries = [
+            query.order_by(f"-{SOURCES[kind].when}", "-pk")[:end]
+            for kind, query in branches.items()
+        ]
+    union = queries[0].union(*queries[1:], all=True)
+    rows = list(union.order_by("-entry_at", "entry_kind", "-pk")[start:end])
+    entries = []
+    for kind, pk, _at, payload in rows[:PAGE_SIZE]:
         source = SOURCES[kind]
-        objects = source.model.objects.filter(pk__in=ids).select_related(*source.related)
-        for obj in objects.prefetch_related(*source.prefetch):
-            loaded[kind, obj.pk] = obj
-    entries = [
-        Entry(kind, getattr(loaded[kind, pk], SOURCES[kind].when), loaded[kind, pk])
-        for kind, pk, _at in rows[:PAGE_SIZE]
-    ]
+        item = source.row.from_payload(pk, payload)
+        entries.append(Entry(kind, getattr(item, source.when), item))
     return TimelinePage(entries=entries, number=number, has_more=len(rows) > PAGE_SIZE)

@@ -62,6 +62,15 @@ def default_data(request):
                 operation.code(apps, None)
 
 
+@pytest.fixture
+def json_checked(db):
+    """SQLite checks once per connection, with a query, that it has the JSON functions: have
+    that done before a test counts the queries of a page that uses them (the timeline)."""
+    from django.db import connection
+
+    assert connection.features.has_json_object_function
+
+
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Each test starts with no requests counted against the survey pages' rate limits."""
