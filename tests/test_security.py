@@ -1,6 +1,6 @@
-"""Security gates over the whole site: CSRF on every POST, the response headers of every page,
-stored script in every free-text field rendered inert, survey tokens that cannot be guessed,
-and sessions that end when they should."""
+"""Security gates over the whole site: CSRF on every POST, no method but the ones a route
+takes, the response headers of every page, stored script in every free-text field rendered
+inert, survey tokens that cannot be guessed, and sessions that end when they should."""
 
 import re
 import time
@@ -21,14 +21,31 @@ from tests.factories import (
     catalog,
     invitation_token,
 )
-from tests.test_access_matrix import MATRIX, OK, PUBLIC
+from tests.test_access_matrix import ADMIN_LOGIN, FORBIDDEN, HOME, MATRIX, NOT_FOUND, OK, PUBLIC
 
 # The survey pages are the one exemption: the unguessable token in their URL is the secret a
 # CSRF token would be, and their Referrer-Policy makes browsers send "Origin: null"
 # (docs/surveys.md).
 CSRF_EXEMPT = {name for name, route in MATRIX.items() if route.expect == PUBLIC}
+# Pages that show a form on GET and take it back on POST; every other route takes one method.
+FORMS = {
+    "account_edit",
+    "campaign_new",
+    "import_upload",
+    "login",
+    "password_change",
+    "preferences",
+    "stakeholder_create",
+    "stakeholder_edit",
+    "survey_answer",
+    "survey_opt_out",
+}
+DJANGO_FORM_VIEWS = {"login", "password_change"}
+TURNED_AWAY = {NOT_FOUND, FORBIDDEN, ADMIN_LOGIN, HOME}
 POSTS = sorted(
-    name for name, route in MATRIX.items() if route.method == "post" and name not in CSRF_EXEMPT
+    name
+    for name, route in MATRIX.items()
+    if (route.method == "post" or name in FORMS) and name not in CSRF_EXEMPT
 )
 PAGES = sorted(name for name, route in MATRIX.items() if route.method == "get")
 
@@ -42,6 +59,24 @@ def test_every_post_without_a_csrf_token_is_refused(org, name):
     response = client.post(reverse(name, args=route.args(org)), data)
     assert response.status_code == 403
     assert b"CSRF" in response.content
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_every_other_method_is_refused(client, org, name):
+    route = MATRIX[name]
+    # someone the route lets through: an outsider's 404 or a CSM's 403 comes before the method
+    role = next(
+        (role for role in ("csm", "manager", "admin") if route.expect[role] not in TURNED_AWAY),
+        "anonymous",
+    )
+    if role != "anonymous":
+        client.force_login(getattr(org, role))
+    url = reverse(name, args=route.args(org))
+    allowed = {"get", "post"} if name in FORMS else {route.method}
+    if name in DJANGO_FORM_VIEWS:
+        allowed.add("put")  # Django's form views take a PUT as a POST
+    for method in sorted({"get", "post", "put", "patch", "delete"} - allowed):
+        assert getattr(client, method)(url).status_code == 405, f"{method.upper()} {url}"
 
 
 @pytest.mark.parametrize("name", PAGES)
