@@ -165,7 +165,7 @@ def stakeholders_rows(snapshot: Snapshot, spec, result: FileExport) -> Iterator[
             "respect",
             "strength",
             "status",
-        )  # fmt: skip
+        )
     )
     managers = snapshot.stakeholder_ids
     for row in rows.iterator(CHUNK):
@@ -189,7 +189,7 @@ def usage_rows(snapshot: Snapshot, spec, result: FileExport) -> Iterator[list[st
             "usage_value",
             "features_used",
             "features_available",
-        )  # fmt: skip
+        )
     )
     return counted((list(map(cell, row)) for row in rows.iterator(CHUNK)), result)
 
