@@ -303,6 +303,9 @@ CATALOGS: dict[str, list[str]] = {}
 
 
 def load_catalogs() -> None:
+    """The slugs of the catalogs the data migrations fill, read once."""
+    if CATALOGS:
+        return
     CATALOGS.update(
         channels=slugs(Channel),
         touchpoints=slugs(Touchpoint),
