@@ -1,10 +1,8 @@
 """Every form, and the public survey, fed random and hostile input: never a server error, and
 nothing written when the input is refused."""
 
-import os
-
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import Account
@@ -29,8 +27,8 @@ from tests.factories import (
     catalog,
     invitation_token,
 )
+from tests.fuzz import FUZZ
 
-EXAMPLES = int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "1000"))
 TRICKY = st.sampled_from(
     [
         "", " ", "0", "-1", "3", "5", "6", "99999999999", "1.5", "1e3", "NaN", "２",
@@ -41,11 +39,6 @@ TRICKY = st.sampled_from(
     ]
 )  # fmt: skip
 VALUE = st.one_of(TRICKY, st.text(max_size=40), st.integers(-10, 10_000).map(str))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 def fields(names: list[str]):

@@ -5,11 +5,10 @@ database without those accounts, they make the same files again.
 RAPPORT_FUZZ_EXAMPLES sets the number of examples (1,000 unless set, as in CI)."""
 
 import datetime as dt
-import os
 from decimal import Decimal
 
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.dataio.importing import ImportRejected
@@ -27,14 +26,8 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
+from tests.fuzz import FUZZ
 from tests.imports.files import as_csv
-
-EXAMPLES = int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "1000"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 # Free text: any characters but NUL and surrogates, quotes, commas and line breaks included;
 # the import strips spaces around a cell, so the text has none there.

@@ -4,11 +4,12 @@ import csv
 import io
 
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.dataio.importing import ImportRejected
 from accounts.dataio.services import csv_import
+from tests.fuzz import FUZZ
 from tests.imports.files import ACTIVITY_FILES, HEADERS, all_good_files, csv_bytes, good_files
 
 TRICKY = [
@@ -96,13 +97,6 @@ def spoiled(data, files: dict[str, bytes], names: list[str]) -> dict[str, bytes]
         row = data.draw(st.sampled_from(rows[name]), label="row")
         row[data.draw(st.integers(0, len(row) - 1), label="column")] = data.draw(GARBAGE)
     return {name: csv_bytes(HEADERS[name], file_rows) for name, file_rows in rows.items()}
-
-
-FUZZ = settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 @FUZZ
