@@ -8,9 +8,9 @@ Where the database takes a LIMIT per branch (PostgreSQL), each branch stops at t
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.db import connection
 from django.db.models import (
@@ -63,8 +63,27 @@ def _user_name(path: str):
     return Coalesce(NullIf(F(f"{path}__full_name"), Value("")), F(f"{path}__email"))
 
 
+class Row:
+    """A timeline row read from its JSON payload: text fields as they come ("" for none), the
+    others (dates, numbers) as the model field of the same name reads them."""
+
+    model: ClassVar[type]
+
+    @classmethod
+    def from_payload(cls, pk: int, payload: dict) -> Self:
+        values = {
+            field.name: (payload.get(field.name) or "")
+            if field.type is str
+            else _value(cls.model, field.name, payload)
+            for field in fields(cls)
+            if field.name != "pk"
+        }
+        return cls(pk=pk, **values)
+
+
 @dataclass(frozen=True)
-class InteractionRow:
+class InteractionRow(Row):
+    model = Interaction
     pk: int
     occurred_at: dt.datetime
     channel: str
@@ -80,24 +99,10 @@ class InteractionRow:
     def get_direction_display(self) -> str:
         return _label(Interaction, "direction", self.direction)
 
-    @classmethod
-    def from_payload(cls, pk: int, payload: dict) -> Self:
-        return cls(
-            pk=pk,
-            occurred_at=_value(Interaction, "occurred_at", payload),
-            channel=payload["channel"],
-            touchpoint=payload["touchpoint"],
-            direction=payload["direction"],
-            sentiment=payload["sentiment"],
-            response_hours=_value(Interaction, "response_hours", payload),
-            summary=payload["summary"],
-            stakeholder_names=payload["stakeholder_names"] or "",
-            our_person=payload["our_person"] or "",
-        )
-
 
 @dataclass(frozen=True)
-class MomentRow:
+class MomentRow(Row):
+    model = Moment
     pk: int
     occurred_on: dt.date
     moment_type: str
@@ -122,25 +127,10 @@ class MomentRow:
     def get_identified_by_display(self) -> str:
         return _label(Moment, "identified_by", self.identified_by)
 
-    @classmethod
-    def from_payload(cls, pk: int, payload: dict) -> Self:
-        return cls(
-            pk=pk,
-            occurred_on=_value(Moment, "occurred_on", payload),
-            moment_type=payload["moment_type"],
-            touchpoint=payload["touchpoint"],
-            emotion=payload["emotion"],
-            intensity=payload["intensity"],
-            value_impact=payload["value_impact"],
-            value_amount=_value(Moment, "value_amount", payload),
-            identified_by=payload["identified_by"],
-            stakeholder=payload["stakeholder"] or "",
-            note=payload["note"],
-        )
-
 
 @dataclass(frozen=True)
-class OpenItemRow:
+class OpenItemRow(Row):
+    model = OpenItem
     pk: int
     kind: str
     title: str
@@ -153,36 +143,15 @@ class OpenItemRow:
     def get_kind_display(self) -> str:
         return _label(OpenItem, "kind", self.kind)
 
-    @classmethod
-    def from_payload(cls, pk: int, payload: dict) -> Self:
-        return cls(
-            pk=pk,
-            kind=payload["kind"],
-            title=payload["title"],
-            opened_on=_value(OpenItem, "opened_on", payload),
-            due_on=_value(OpenItem, "due_on", payload),
-            closed_on=_value(OpenItem, "closed_on", payload),
-            stakeholder=payload["stakeholder"] or "",
-        )
-
 
 @dataclass(frozen=True)
-class PulseRow:
+class PulseRow(Row):
+    model = PulseCheck
     pk: int
     checked_on: dt.date
     happiness: int
     csm: str
     note: str
-
-    @classmethod
-    def from_payload(cls, pk: int, payload: dict) -> Self:
-        return cls(
-            pk=pk,
-            checked_on=_value(PulseCheck, "checked_on", payload),
-            happiness=payload["happiness"],
-            csm=payload["csm"],
-            note=payload["note"],
-        )
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from relationships.models import (
     Touchpoint,
 )
 from tests.fuzz import FUZZ
-from tests.imports.files import as_csv
+from tests.imports.files import ACTIVITY_FILES, as_csv
 
 # Free text: any characters but NUL and surrogates, quotes, commas and line breaks included;
 # the import strips spaces around a cell, so the text has none there.
@@ -175,15 +175,6 @@ def import_files(data) -> dict[str, bytes]:
     for name, rows in zip(ACTIVITY_FILES, activity.values(), strict=True):
         files[name] = as_csv(name, list(rows.values()))
     return files
-
-
-ACTIVITY_FILES = [
-    "interactions.csv",
-    "moments.csv",
-    "pulse_checks.csv",
-    "open_items.csv",
-    "competitor_ratings.csv",
-]
 
 
 def catalog(name: str):
