@@ -87,6 +87,7 @@ def home(request):
 
 
 LAZY_SECTIONS = ("usage", "competitors", "goals", "survey-section")
+QUICKLOG_TARGETS = {f"quicklog-{kind}": kind for kind in QUICKLOG_FORMS}
 
 
 def render_account_page(request, account, *, fragment=None, **extra):
@@ -163,28 +164,34 @@ def people_context(account, labels, stakeholders=None) -> dict:
     }
 
 
+def quicklog_form(kind, account, choices, labels):
+    """A blank quick-log form of `kind` (see QUICKLOG_FORMS) for the account, dated now."""
+    _label, form_class = QUICKLOG_FORMS[kind]
+    now = timezone.localtime()
+    initial = {
+        "interaction": {"occurred_at": now.replace(second=0, microsecond=0)},
+        "moment": {"occurred_on": now.date()},
+        "open_item": {"opened_on": now.date()},
+        "pulse": {"checked_on": now.date()},
+    }
+    options = {"happiness_scale": labels.get(Scale.HAPPINESS, {})} if kind == "pulse" else {}
+    return form_class(account=account, choices=choices, initial=initial[kind], **options)
+
+
 def activity_context(
     request, account, labels, bound_form=None, active_kind=None, *, stakeholders=None
 ) -> dict:
-    """The quick-log forms (one of them possibly bound, with errors) and a page of the timeline;
+    """The quick-log forms and a page of the timeline. Only the open tab's form is drawn (the
+    bound one, with its errors, after a failed save); the others load when their tab opens.
     `stakeholders`: the account's people if the caller has them already."""
     choices = activity_choices(account, stakeholders)
-    today = timezone.localdate()
-    initial = {
-        "interaction": {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
-        "moment": {"occurred_on": today},
-        "open_item": {"opened_on": today},
-        "pulse": {"checked_on": today},
-    }
+    active = active_kind or getattr(bound_form, "prefix_name", "interaction")
     forms = []
-    for kind, (label, form_class) in QUICKLOG_FORMS.items():
+    for kind, (label, _form_class) in QUICKLOG_FORMS.items():
         if bound_form is not None and bound_form.prefix_name == kind:
             form = bound_form
         else:
-            options = (
-                {"happiness_scale": labels.get(Scale.HAPPINESS, {})} if kind == "pulse" else {}
-            )
-            form = form_class(account=account, choices=choices, initial=initial[kind], **options)
+            form = quicklog_form(kind, account, choices, labels) if kind == active else None
         forms.append((kind, label, form))
     filters = TimelineFilterForm(request.GET, account=account, choices=choices)
     try:
@@ -193,10 +200,10 @@ def activity_context(
         number = 1
     return {
         "quicklog_forms": forms,
-        "active_kind": active_kind or getattr(bound_form, "prefix_name", "interaction"),
+        "active_kind": active,
         "timeline_filters": filters,
         "timeline": timeline_page(account, filters=filters.cleaned_filters(), number=number),
-        "today": today,
+        "today": timezone.localdate(),
     }
 
 
@@ -218,6 +225,12 @@ def usage_chart(usage) -> dict:
 def account_detail(request, pk):
     """The account page; an htmx request for one of its sections (e.g. Cancel) gets just that."""
     fragment = request.htmx.target if request.htmx else None
+    if fragment in QUICKLOG_TARGETS:  # a quick-log tab opened
+        account = get_account_for_user(request.user, pk)
+        kind = QUICKLOG_TARGETS[fragment]
+        context = {"account": account, "kind": kind, "label": QUICKLOG_FORMS[kind][0]}
+        context["form"] = quicklog_form(kind, account, activity_choices(account), catalogs.scales())
+        return render(request, "accounts/account_detail.html#quicklog-form", context)
     return render_account_page(
         request,
         get_account_page_for_user(request.user, pk),

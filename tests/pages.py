@@ -3,7 +3,7 @@
 
 def account_section(client, account, section: str) -> str:
     """The HTML of one section the account page loads lazily ("usage", "competitors", "goals",
-    "survey-section"), as htmx asks for it."""
+    "survey-section", or a quick-log tab's form: "quicklog-moment"), as htmx asks for it."""
     response = client.get(
         account.get_absolute_url(), headers={"HX-Request": "true", "HX-Target": section}
     )

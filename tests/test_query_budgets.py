@@ -36,7 +36,10 @@ FRAGMENT_BUDGET = 6
 # The htmx targets each GET route serves, as the templates' hx-target attributes name them.
 FRAGMENTS = {
     "home": ["account-results"],
-    "account_detail": ["profile", "people", "usage", "competitors", "goals", "survey-section"],
+    "account_detail": [
+        *("profile", "people", "usage", "competitors", "goals", "survey-section"),
+        *("quicklog-moment", "quicklog-pulse"),
+    ],
     "account_edit": ["profile"],
     "account_score": ["score"],
     "account_timeline": ["timeline", "timeline-more"],

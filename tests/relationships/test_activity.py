@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
     catalog,
 )
+from tests.pages import account_section
 
 HTMX = {"HX-Request": "true", "HX-Target": "activity"}
 
@@ -164,9 +165,22 @@ def test_open_item_due_before_it_opened_is_refused(client, org):
 
 def test_pulse_check_uses_the_happiness_scale_labels(client, org):
     client.force_login(org.csm)
-    response = client.get(org.account.get_absolute_url())
-    assert "1 – Walk-away angry" in response.text
-    assert "5 – Gushing promoter" in response.text
+    html = account_section(client, org.account, "quicklog-pulse")  # the tab opened
+    assert html.lstrip().startswith('<form id="quicklog-pulse"')
+    assert "1 – Walk-away angry" in html
+    assert "5 – Gushing promoter" in html
+
+
+def test_the_account_page_draws_the_open_tab_s_form_and_loads_the_others_when_opened(client, org):
+    client.force_login(org.csm)
+    page = client.get(org.account.get_absolute_url()).text
+    assert '<form id="quicklog-interaction"' in page  # the open tab
+    for kind in ("moment", "open_item", "pulse"):
+        assert f'<form id="quicklog-{kind}"' not in page
+        assert f'<div id="quicklog-{kind}"' in page  # loads itself when its tab is shown
+    html = account_section(client, org.account, "quicklog-moment")
+    assert 'name="moment-moment_type"' in html
+    assert f'action="/accounts/{org.account.pk}/log/moment/"' in html
 
 
 def test_unknown_kind_of_entry_is_404(client, org):
