@@ -112,7 +112,8 @@ def render_account_page(request, account, *, fragment=None, **extra):
                 stakeholders=context.get("stakeholders"),
             )
         )
-    if fragment in (None, "score") or request.method == "POST":  # edits refresh the score card
+    edited = request.method == "POST" and fragment in ("activity", "people")
+    if fragment in (None, "score") or edited:  # these edits refresh the score card
         context["score"] = account_score_card(account)
     if fragment is None:
         context.update(account_gaps(account))
