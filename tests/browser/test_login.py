@@ -1,5 +1,7 @@
 """In real Chromium: a CSM logs in and sees their team's accounts."""
 
+import time
+
 import pytest
 
 from tests.factories import PASSWORD
@@ -38,3 +40,20 @@ def test_pages_run_under_a_strict_content_security_policy(page, org):
     page.get_by_role("heading", name="Accounts").wait_for()
     assert page.evaluate("typeof htmx") == "object"
     assert violations == []
+
+
+def test_after_the_session_expires_the_next_click_asks_for_the_login_again(page, org, settings):
+    settings.SESSION_COOKIE_AGE = 3  # seconds
+    page.goto("/login/")
+    page.get_by_label("Email address").fill("csm@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Acme").click()
+    page.get_by_role("heading", name="Acme").wait_for()
+    time.sleep(3.5)
+    # an htmx request (the moment form loads when its tab opens): the whole page goes to the
+    # login, not a login form squeezed into the tab
+    page.get_by_role("tab", name="Log moment").click()
+    page.wait_for_url(f"**/login/?next=/accounts/{org.account.pk}/**")
+    assert page.get_by_role("button", name="Log in").is_visible()
+    assert page.get_by_role("heading", name="Acme").count() == 0
