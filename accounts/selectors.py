@@ -37,23 +37,20 @@ FLAGS = {
 }
 
 
+def _accounts_shown_to(user) -> QuerySet[Account]:
+    return Account.objects.visible_to(user).select_related("owner", "team", "leading_competitor")
+
+
 def get_account_for_user(user, pk) -> Account:
     """The account with `pk` if `user` may see it; 404 otherwise (outsiders learn nothing)."""
-    return get_object_or_404(
-        Account.objects.visible_to(user).select_related("owner", "team", "leading_competitor"),
-        pk=pk,
-    )
+    return get_object_or_404(_accounts_shown_to(user), pk=pk)
 
 
 def get_account_page_for_user(user, pk) -> Account:
     """The account as get_account_for_user gives it, plus `score_pending`: whether a recompute
     of it is waiting, read in the same statement as its current score."""
-    return get_object_or_404(
-        Account.objects.visible_to(user)
-        .select_related("owner", "team", "leading_competitor")
-        .annotate(score_pending=Exists(RecomputeRequest.objects.filter(account=OuterRef("pk")))),
-        pk=pk,
-    )
+    pending = Exists(RecomputeRequest.objects.filter(account=OuterRef("pk")))
+    return get_object_or_404(_accounts_shown_to(user).annotate(score_pending=pending), pk=pk)
 
 
 def teams_visible_to(user) -> QuerySet[Team]:
