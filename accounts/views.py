@@ -19,6 +19,7 @@ from accounts.selectors import (
     get_account_page_for_user,
 )
 from accounts.services import account_update
+from config.pagecache import cached_page
 from relationships import catalogs, maps
 from relationships.forms import (
     ActivityChoices,
@@ -73,6 +74,7 @@ def filter_form(request) -> AccountFilterForm:
 
 
 @require_GET
+@cached_page
 def home(request):
     form = filter_form(request)
     filters = form.cleaned_filters()
@@ -223,6 +225,7 @@ def usage_chart(usage) -> dict:
 
 
 @require_GET
+@cached_page
 def account_detail(request, pk):
     """The account page; an htmx request for one of its sections (e.g. Cancel) gets just that."""
     fragment = request.htmx.target if request.htmx else None
@@ -254,6 +257,7 @@ def account_edit(request, pk):
 
 
 @require_GET
+@cached_page
 def account_history(request, pk):
     account = get_account_for_user(request.user, pk)
     template = "accounts/account_history.html"
@@ -263,6 +267,7 @@ def account_history(request, pk):
 
 
 @require_GET
+@cached_page
 def account_score(request, pk):
     """The score card alone: the page polls it while a recompute is pending."""
     return render_account_page(

@@ -165,6 +165,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # After Django's own: one CSRF token per response, which the page cache swaps.
+                "config.pagecache.csrf",
             ],
         },
     },
@@ -231,8 +233,17 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     }
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Each process's copy of the pages the page cache serves (config/pagecache.py).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
 }
+# Read pages are kept this long at most, and served while the data behind them is unchanged
+# (config/pagecache.py); 0 renders every request.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120)
 # Public survey pages: requests per minute per client address and per link.
 SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60)
 SURVEY_RATE_PER_TOKEN = env_int("SURVEY_RATE_PER_TOKEN", 20)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Account
+from config.pagecache import cached_page
 from relationships.gap_cases import TransitionRefused, gap_action_toggle, gap_case_move
 from relationships.gap_forms import GapBoardFilterForm, GapCaseForm, GapMoveForm
 from relationships.models import GapAction
@@ -34,6 +35,7 @@ def _board(request, *, status=200):
 
 
 @require_GET
+@cached_page
 def gap_board_view(request):
     return _board(request)
 
@@ -51,6 +53,7 @@ def _case_page(request, case, *, move_form=None, case_form=None, status=200):
 
 
 @require_GET
+@cached_page
 def gap_detail(request, pk):
     return _case_page(request, get_gap_case_for_user(request.user, pk))
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Account
 from accounts.selectors import get_account_for_user, get_account_page_for_user
 from accounts.views import QUICKLOG_FORMS, render_account_page
+from config.pagecache import cached_page
 from relationships import catalogs
 from relationships import moments_report as moments_report_data
 from relationships.forms import MomentsReportForm, StakeholderForm
@@ -99,6 +100,7 @@ def activity_log(request, account_pk, kind):
 
 
 @require_GET
+@cached_page
 def account_timeline(request, pk):
     """The timeline with filters and paging: a fragment for htmx, the account page otherwise."""
     account = get_account_page_for_user(request.user, pk)
@@ -119,6 +121,7 @@ def open_item_close_view(request, pk):
 
 
 @require_GET
+@cached_page
 def stakeholder_detail(request, pk):
     person = get_stakeholder_for_user(request.user, pk)
     context = {"person": person, "account": person.account, **stakeholder_activity(person)}
@@ -129,6 +132,7 @@ def stakeholder_detail(request, pk):
 
 
 @require_GET
+@cached_page
 def moments_report(request):
     """Which moment types destroy value, over the accounts the user may see (seed 002)."""
     data = request.GET.copy()
@@ -158,6 +162,7 @@ def moments_report(request):
 
 
 @require_GET
+@cached_page
 def attention(request):
     """Alerts over the accounts the user may see: the people and accounts that need a look."""
     alerts = (

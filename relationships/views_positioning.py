@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import POSITION_FIELDS
 from accounts.selectors import get_account_for_user
 from accounts.views import filter_form, render_account_page
+from config.pagecache import cached_page
 from relationships import board, positions
 from relationships.forms import CompetitorRatingForm
 from relationships.positioning import thresholds
@@ -32,6 +33,7 @@ def _filters(request) -> tuple:
 
 
 @require_GET
+@cached_page
 def quadrant_board(request):
     form, filters = _filters(request)
     limits = thresholds()
@@ -52,6 +54,7 @@ def quadrant_board(request):
 
 
 @require_GET
+@cached_page
 def competitor_overview(request):
     form, filters = _filters(request)
     context = {
@@ -63,6 +66,7 @@ def competitor_overview(request):
 
 
 @require_GET
+@cached_page
 def goals_rollup(request):
     form, filters = _filters(request)
     teams, total = positions.team_goals(user=request.user, filters=filters)

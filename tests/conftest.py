@@ -72,11 +72,13 @@ def json_checked(db):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Each test starts with no requests counted against the survey pages' rate limits."""
-    from django.core.cache import cache
+def empty_caches():
+    """Each test starts with no requests counted against the survey pages' rate limits and no
+    page kept by the page cache."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @dataclass

@@ -52,8 +52,7 @@ def board_marks(dots) -> SafeString:
         margin = _percent(item.margin)
         tip_x, anchor = dot.tip
         links.append(
-            f'<a class="board-link" href="{account_url.format(item.key)}"'
-            f' data-account="{name}">'
+            f'<a class="board-link" href="{account_url.format(item.key)}">'
             f"<title>{name}: happiness {happiness}, margin {margin} %,"
             f" ARR {_amount(item.arr)}</title>"
             f'<circle class="board-hit" cx="{dot.cx}" cy="{dot.cy}" r="{dot.r}"/>'
