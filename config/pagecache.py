@@ -16,11 +16,12 @@ quadrant board) its trip from Redis.
 
 Not cached: pages carrying flash messages, anything but a 200, requests inside a transaction
 (the snapshot cannot see the transaction's own writes) and every request on SQLite, the
-embedded default, which has no snapshot to read. PAGE_CACHE_SECONDS=0 turns the cache off.
+embedded default, which has no snapshot to read. PAGE_CACHE=0 turns the cache off.
 """
 
 import functools
 import hashlib
+import math
 import re
 import time
 
@@ -59,13 +60,13 @@ def database_state() -> str | None:
         return cursor.fetchone()[0]
 
 
-def page_key(request, state: str) -> str:
+def page_key(request, state: str, minute: int) -> str:
     parts = [
         str(request.user.pk),
         request.get_full_path(),
         *(request.headers.get(name, "") for name in HTMX_HEADERS),
         state,
-        str(int(time.time() // 60)),
+        str(minute),
     ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -79,13 +80,15 @@ def cached_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or request.method != "GET" or has_messages(request):
+        if not settings.PAGE_CACHE or request.method != "GET" or has_messages(request):
             return view(request, *args, **kwargs)
-        state = database_state()
-        if state is None:
+        if (state := database_state()) is None:
             return view(request, *args, **kwargs)
-        key = page_key(request, state)
+        now = time.time()
+        minute = int(now // 60)
+        key = page_key(request, state, minute)
+        # Kept until the minute in its key is over, when no request can ask for it again.
+        seconds = math.ceil((minute + 1) * 60 - now)
         if (stored := stored_page(key, seconds)) is not None:
             return replay(request, *stored)
         response = view(request, *args, **kwargs)

@@ -241,9 +241,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
-# Read pages are kept this long at most, and served while the data behind them is unchanged
-# (config/pagecache.py); 0 renders every request.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120)
+# Read pages are served from the cache while the data behind them is unchanged, for a minute at
+# most (config/pagecache.py); PAGE_CACHE=0 renders every request.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # Public survey pages: requests per minute per client address and per link.
 SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60)
 SURVEY_RATE_PER_TOKEN = env_int("SURVEY_RATE_PER_TOKEN", 20)
