@@ -100,6 +100,14 @@ class Campaign(models.Model):
     sender_name = models.CharField(max_length=120)
     quiet_days = models.PositiveSmallIntegerField(default=60)
     audience = models.TextField(blank=True, help_text="The audience as chosen, in words.")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -114,6 +122,10 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaign_detail", args=[self.pk])
+
+    def may_be_cancelled_by(self, user) -> bool:
+        """Its creator or an admin may cancel a campaign: it may reach other teams' people."""
+        return user.pk == self.created_by_id or user.sees_all_accounts
 
 
 class OutboundEmail(models.Model):
@@ -181,6 +193,8 @@ class Invitation(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     opted_out_at = models.DateTimeField(null=True, blank=True)
+    # Stopped by the campaign's cancellation before it was answered: never sent from then on.
+    cancelled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["campaign", "account", "stakeholder"]
@@ -209,6 +223,8 @@ class Invitation(models.Model):
             return "Answered"
         if self.opted_out_at:
             return "Opted out"
+        if self.cancelled:
+            return "Cancelled"
         if self.email_id and self.email.state == OutboundEmail.State.FAILED:
             return "Failed"
         if self.is_expired:

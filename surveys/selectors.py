@@ -110,7 +110,8 @@ def campaigns_for_list(*, user):
 
 
 def get_campaign_for_user(user, pk) -> Campaign:
-    return get_object_or_404(Campaign.objects.visible_to(user).select_related("template"), pk=pk)
+    campaigns = Campaign.objects.visible_to(user).select_related("template", "cancelled_by")
+    return get_object_or_404(campaigns, pk=pk)
 
 
 def campaign_report(*, campaign: Campaign, user) -> dict:
@@ -152,7 +153,9 @@ def campaign_report(*, campaign: Campaign, user) -> dict:
             }
         )
     return {
-        "stats": [(label, stats[label]) for label in STATS],
+        "stats": [
+            (label, stats[label]) for label in (STATS_CANCELLED if campaign.cancelled_at else STATS)
+        ],
         "rate_tables": [("Account", _rates(by_account)), ("Role", _rates(by_role))],
         "questions": [
             _summary(spec, answers_by_question.get(question_id, []))
@@ -163,6 +166,7 @@ def campaign_report(*, campaign: Campaign, user) -> dict:
 
 
 STATS = ["Invited", "Sent", "Delivered", "Opened", "Answered", "Expired", "Opted out", "Failed"]
+STATS_CANCELLED = [*STATS, "Cancelled"]
 
 
 def _milestones(invitation: Invitation) -> list[tuple[str, bool]]:
@@ -174,9 +178,10 @@ def _milestones(invitation: Invitation) -> list[tuple[str, bool]]:
         ("Delivered", email_state == OutboundEmail.State.SENT),
         ("Opened", invitation.opened_at is not None),
         ("Answered", invitation.answered_at is not None),
-        ("Expired", invitation.is_expired),
+        ("Expired", invitation.is_expired and not invitation.cancelled),
         ("Opted out", invitation.opted_out_at is not None and invitation.answered_at is None),
         ("Failed", email_state == OutboundEmail.State.FAILED),
+        ("Cancelled", invitation.cancelled and invitation.answered_at is None),
     ]
 
 

@@ -20,6 +20,7 @@ from surveys.models import (
     FeedbackItem,
     Invitation,
     InvitationToken,
+    OutboundEmail,
     Response,
     SurveyOptOut,
 )
@@ -140,7 +141,7 @@ def _in_batches(send_batch) -> int:
 def invitations_send_due(*, campaign_id: int | None = None) -> int:
     """Email the invitations whose campaign's send time has come (once each)."""
     now = timezone.now()
-    unsent = Q(sent_at__isnull=True, expires_at__gt=now)
+    unsent = Q(sent_at__isnull=True, expires_at__gt=now, cancelled=False)
     due = Invitation.objects.filter(unsent, campaign__send_at__lte=now)
     if campaign_id is not None:
         due = due.filter(campaign_id=campaign_id)
@@ -165,6 +166,7 @@ def reminders_send_due() -> int:
         answered_at__isnull=True,
         opted_out_at__isnull=True,
         expires_at__gt=now,
+        cancelled=False,
     )
 
     def send_batch() -> int:
@@ -177,6 +179,41 @@ def reminders_send_due() -> int:
         return len(invitations)
 
     return _in_batches(send_batch)
+
+
+class AlreadyCancelled(Exception):
+    pass
+
+
+def campaign_cancel(*, campaign: Campaign, user) -> int:
+    """Stop the campaign, in one transaction: its open invitations are marked cancelled, which
+    the sending and reminding claims check (so a send already running skips them), and their
+    links expire now. First emails still waiting in the outbox are withdrawn (locked, so the
+    outbox cannot claim them meanwhile, and deleted: their invitations count as never sent);
+    one the outbox is sending at that moment still goes. Answers already given are kept.
+    Returns how many invitations were stopped; raises AlreadyCancelled."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not Campaign.objects.filter(pk=campaign.pk, cancelled_at=None).update(
+            cancelled_at=now, cancelled_by=user
+        ):
+            raise AlreadyCancelled
+        stopped = Invitation.objects.filter(
+            campaign=campaign, answered_at__isnull=True, opted_out_at__isnull=True
+        ).filter(expires_at__gt=now)
+        waiting = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(
+                pk__in=stopped.values("email"),
+                state__in=[OutboundEmail.State.QUEUED, OutboundEmail.State.RETRY],
+            )
+            .values_list("pk", flat=True)
+        )
+        stopped.filter(email__in=waiting).update(email=None, sent_at=None)
+        OutboundEmail.objects.filter(pk__in=waiting).delete()
+        count = stopped.update(cancelled=True, expires_at=now, next_reminder_at=None)
+    campaign.cancelled_at, campaign.cancelled_by = now, user
+    return count
 
 
 def _next_reminder(invitation: Invitation, now: dt.datetime) -> dt.datetime | None:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/cancel/", views.campaign_cancel_view, name="campaign_cancel"),
     path(
         "survey-templates/<int:pk>/preview/",
         views.survey_template_preview,

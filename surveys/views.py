@@ -7,9 +7,11 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -31,7 +33,9 @@ from surveys.selectors import (
 from surveys.services import (
     EMAIL_TEMPLATE,
     AlreadyAnswered,
+    AlreadyCancelled,
     campaign_audience,
+    campaign_cancel,
     campaign_create,
     feedback_acknowledge,
     feedback_act,
@@ -130,8 +134,32 @@ def campaign_detail(request, pk):
     return render(
         request,
         "surveys/campaign_detail.html",
-        {"campaign": campaign, "people": people, **report},
+        {
+            "campaign": campaign,
+            "people": people,
+            "may_cancel": not campaign.cancelled_at and campaign.may_be_cancelled_by(request.user),
+            **report,
+        },
     )
+
+
+@require_POST
+def campaign_cancel_view(request, pk):
+    campaign = get_campaign_for_user(request.user, pk)
+    if not campaign.may_be_cancelled_by(request.user):
+        raise PermissionDenied("Only the campaign's creator or an admin may cancel it.")
+    try:
+        stopped = campaign_cancel(campaign=campaign, user=request.user)
+    except AlreadyCancelled:
+        messages.info(request, f"Campaign “{campaign.name}” was already cancelled.")
+    else:
+        messages.success(
+            request,
+            f"Campaign “{campaign.name}” cancelled: nothing more will be sent, and {stopped}"
+            f" unanswered link{pluralize(stopped)} no longer take{pluralize(stopped, 's,')}"
+            " answers.",
+        )
+    return redirect(campaign)
 
 
 @require_GET

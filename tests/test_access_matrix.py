@@ -26,6 +26,7 @@ ROLES = ("anonymous", "csm", "outsider", "manager", "admin")
 OK, LOGIN, NOT_FOUND, ADMIN_LOGIN, HOME = "ok", "login", "404", "admin login", "home"
 BACK = "back to the account page"
 CASE = "back to the gap case page"
+CAMPAIGN = "back to the campaign page"
 FORBIDDEN = "403"
 PUBLIC = dict.fromkeys(ROLES, OK)
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
@@ -112,6 +113,12 @@ MATRIX: dict[str, Route] = {
     "campaign_list": Route(SIGNED_IN),
     "campaign_new": Route(SIGNED_IN),
     "campaign_detail": Route(TEAM_ONLY, args=a_campaign),
+    # someone else created it: only an admin may cancel it
+    "campaign_cancel": Route(
+        {**TEAM_ONLY_CHANGE, "csm": FORBIDDEN, "manager": FORBIDDEN, "admin": CAMPAIGN},
+        args=a_campaign,
+        method="post",
+    ),
     "survey_template_preview": Route(
         SIGNED_IN, args=lambda org: [SurveyTemplate.objects.get(slug="relationship-check").pk]
     ),
@@ -181,6 +188,9 @@ def assert_outcome(response, outcome, url, org):
     elif outcome == CASE:
         assert response.status_code == 302, url
         assert response.url.startswith("/gaps/"), url
+    elif outcome == CAMPAIGN:
+        assert response.status_code == 302, url
+        assert response.url.startswith("/campaigns/"), url
     elif outcome == HOME:
         assert response.status_code == 302, url
         assert response.url == "/", url
