@@ -48,6 +48,7 @@ def test_cancelling_withdraws_waiting_emails_keeps_answers_and_sends_nothing_mor
     assert (bob.cancelled, bob.status) == (False, "Answered")
     Invitation.objects.update(next_reminder_at=timezone.now())
     assert (invitations_send_due(), reminders_send_due()) == (0, 0)
+    assert "Cancelled</span>" in client.get(reverse("campaign_list")).content.decode()
     survey = client.get(reverse("survey_answer", args=[ada_link]))
     assert survey.status_code == 410
     stats = dict(client.get(campaign.get_absolute_url()).context["stats"])
