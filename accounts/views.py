@@ -167,8 +167,9 @@ def people_context(account, labels, stakeholders=None) -> dict:
     }
 
 
-def quicklog_form(kind, account, choices, labels):
-    """A blank quick-log form of `kind` (see QUICKLOG_FORMS) for the account, dated now."""
+def quicklog_form(kind, account, choices, labels, data=None):
+    """A quick-log form of `kind` (see QUICKLOG_FORMS) for the account: blank and dated now, or
+    bound to `data`."""
     _label, form_class = QUICKLOG_FORMS[kind]
     now = timezone.localtime()
     initial = {
@@ -178,7 +179,7 @@ def quicklog_form(kind, account, choices, labels):
         "pulse": {"checked_on": now.date()},
     }
     options = {"happiness_scale": labels.get(Scale.HAPPINESS, {})} if kind == "pulse" else {}
-    return form_class(account=account, choices=choices, initial=initial[kind], **options)
+    return form_class(data, account=account, choices=choices, initial=initial[kind], **options)
 
 
 def activity_context(

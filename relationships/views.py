@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Account
 from accounts.selectors import get_account_for_user, get_account_page_for_user
-from accounts.views import QUICKLOG_FORMS, render_account_page
+from accounts.views import QUICKLOG_FORMS, quicklog_form, render_account_page
 from config.pagecache import cached_page
 from relationships import catalogs
 from relationships import moments_report as moments_report_data
@@ -86,10 +86,10 @@ def activity_log(request, account_pk, kind):
     account = get_account_for_user(request.user, account_pk)
     if kind not in QUICKLOG_FORMS:
         raise Http404("No such kind of entry.")
-    label, form_class = QUICKLOG_FORMS[kind]
-    happiness = catalogs.scales().get(Scale.HAPPINESS, {})
-    options = {"happiness_scale": happiness} if kind == "pulse" else {}
-    form = form_class(request.POST, account=account, choices=activity_choices(account), **options)
+    label = QUICKLOG_FORMS[kind][0]
+    form = quicklog_form(
+        kind, account, activity_choices(account), catalogs.scales(), data=request.POST
+    )
     if form.is_valid():
         activity_record(form=form, user=request.user)
         messages.success(request, f"{label} logged.")

@@ -114,7 +114,13 @@ class Campaign(models.Model):
     class Meta:
         ordering = ["-send_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(expiry_days__gte=1), name="campaign_expiry_positive")
+            models.CheckConstraint(
+                condition=Q(expiry_days__gte=1), name="campaign_expiry_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_by__isnull=True) | Q(cancelled_at__isnull=False),
+                name="campaign_cancelled_by_has_time",
+            ),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ stop taking answers, answers already given are kept; only its creator or an admi
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,3 +117,9 @@ def test_only_the_creator_or_an_admin_may_cancel(client, org, ada_and_bob):
     client.force_login(org.admin)
     cancel(client, campaign)
     assert Campaign.objects.get().cancelled_by == org.admin
+
+
+def test_the_database_refuses_a_canceller_without_a_time(org, ada_and_bob):
+    campaign = launch(org, ada_and_bob)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(cancelled_by=org.admin)
