@@ -1,7 +1,8 @@
-// Drag a gap card to another column of the board: the move is posted with htmx, and the
-// board comes back re-rendered in place (the card's Move button does the same without a mouse).
+// Drag a gap card to another column of the board: the card's own Move form is submitted with
+// that column chosen, and the board comes back re-rendered in place (the form's button does the
+// same without a mouse).
 document.addEventListener("dragstart", (event) => {
-  const card = event.target.closest && event.target.closest(".gap-card[data-move-url]");
+  const card = event.target.closest && event.target.closest(".gap-card[draggable=true]");
   if (card) {
     event.dataTransfer.setData("text/plain", card.id);
     event.dataTransfer.effectAllowed = "move";
@@ -32,10 +33,9 @@ document.addEventListener("drop", (event) => {
   column.classList.remove("drop-target");
   const card = document.getElementById(event.dataTransfer.getData("text/plain"));
   if (!card || card.closest(".gap-column") === column) return;
-  htmx.ajax("POST", card.dataset.moveUrl, {
-    source: card,
-    target: "#gap-board",
-    swap: "outerHTML",
-    values: { to: column.dataset.state, from: "board" },
-  });
+  const form = card.querySelector("form");
+  const choice = form && form.elements.namedItem("to");
+  if (!choice) return;
+  choice.value = column.dataset.state;
+  if (choice.value === column.dataset.state) form.requestSubmit();
 });

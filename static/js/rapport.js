@@ -1,0 +1,12 @@
+// htmx sends a state-changing request only for a <form> the app drew, to the address that form
+// names, with the CSRF token that form carries as its own input. Markup that came from user
+// text (were it ever to reach a page unescaped) can neither borrow the viewer's token from the
+// page nor post anywhere on its own: the request is cancelled before it leaves.
+document.addEventListener("htmx:configRequest", (event) => {
+  const { elt, verb, path } = event.detail;
+  if (verb === "get") return;
+  const form = elt instanceof HTMLFormElement ? elt : null;
+  const token = form && form.elements.namedItem("csrfmiddlewaretoken");
+  const declared = form && form.getAttribute(`hx-${verb}`);
+  if (!token || token.form !== form || declared !== path) event.preventDefault();
+});
