@@ -20,6 +20,7 @@ from accounts.selectors import (
 )
 from accounts.services import account_update
 from config.pagecache import cached_page
+from config.paging import page_number
 from relationships import catalogs, maps
 from relationships.forms import (
     ActivityChoices,
@@ -79,7 +80,7 @@ def home(request):
     form = filter_form(request)
     filters = form.cleaned_filters()
     page = Paginator(accounts_for_list(user=request.user, filters=filters), ACCOUNTS_PER_PAGE)
-    context = {"form": form, "page": page.get_page(request.GET.get("page")), "flags": FLAGS}
+    context = {"form": form, "page": page.get_page(page_number(request)), "flags": FLAGS}
     context["sort"] = filters.get("sort") or "name"
     context["columns"] = LIST_COLUMNS
     template = "accounts/home.html"
@@ -198,10 +199,7 @@ def activity_context(
             form = quicklog_form(kind, account, choices, labels) if kind == active else None
         forms.append((kind, label, form))
     filters = TimelineFilterForm(request.GET, account=account, choices=choices)
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request)
     return {
         "quicklog_forms": forms,
         "active_kind": active,

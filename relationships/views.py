@@ -20,6 +20,7 @@ from accounts.models import Account
 from accounts.selectors import get_account_for_user, get_account_page_for_user
 from accounts.views import QUICKLOG_FORMS, quicklog_form, render_account_page
 from config.pagecache import cached_page
+from config.paging import page_number
 from relationships import catalogs
 from relationships import moments_report as moments_report_data
 from relationships.forms import MomentsReportForm, StakeholderForm
@@ -157,7 +158,7 @@ def moments_report(request):
             .select_related("account", "moment_type", "stakeholder")
             .order_by("-occurred_on", "-pk")
         )
-        context["occurrences"] = Paginator(occurrences, 25).get_page(request.GET.get("page"))
+        context["occurrences"] = Paginator(occurrences, 25).get_page(page_number(request))
     return render(request, "relationships/moments_report.html", context)
 
 
@@ -173,6 +174,6 @@ def attention(request):
     kind = request.GET.get("kind")
     if kind in Alert.Kind.values:
         alerts = alerts.filter(kind=kind)
-    page = Paginator(alerts, 30).get_page(request.GET.get("page"))
+    page = Paginator(alerts, 30).get_page(page_number(request))
     context = {"page": page, "kinds": Alert.Kind.choices, "kind": kind}
     return render(request, "relationships/attention.html", context)

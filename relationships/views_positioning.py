@@ -11,6 +11,7 @@ from accounts.models import POSITION_FIELDS
 from accounts.selectors import get_account_for_user
 from accounts.views import filter_form, render_account_page
 from config.pagecache import cached_page
+from config.paging import page_number
 from relationships import board, positions
 from relationships.forms import CompetitorRatingForm
 from relationships.positioning import thresholds
@@ -38,7 +39,7 @@ def quadrant_board(request):
     form, filters = _filters(request)
     limits = thresholds()
     dots, unplaced = board.layout(positions.board_items(user=request.user, filters=filters), limits)
-    rows = Paginator(dots, TABLE_ROWS).get_page(request.GET.get("page"))
+    rows = Paginator(dots, TABLE_ROWS).get_page(page_number(request))
     context = {
         "form": form,
         "fields": [form[name] for name in BOARD_FILTERS],

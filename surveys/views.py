@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Competitor
+from config.paging import page_number
 from surveys.forms import CampaignForm, FeedbackActionForm, SurveyForm
 from surveys.models import SurveyTemplate
 from surveys.questions import answerable
@@ -55,7 +56,7 @@ SAMPLE_LINK = "(the stakeholder's personal link)"
 def campaign_list(request):
     page = Paginator(campaigns_for_list(user=request.user), CAMPAIGNS_PER_PAGE)
     return render(
-        request, "surveys/campaign_list.html", {"page": page.get_page(request.GET.get("page"))}
+        request, "surveys/campaign_list.html", {"page": page.get_page(page_number(request))}
     )
 
 
@@ -130,7 +131,7 @@ def _email_preview(data: dict, audience) -> dict:
 def campaign_detail(request, pk):
     campaign = get_campaign_for_user(request.user, pk)
     report = campaign_report(campaign=campaign, user=request.user)
-    people = Paginator(report.pop("people"), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    people = Paginator(report.pop("people"), PEOPLE_PER_PAGE).get_page(page_number(request))
     return render(
         request,
         "surveys/campaign_detail.html",
