@@ -24,7 +24,15 @@ class SurveyTemplateAdmin(admin.ModelAdmin):
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "template", "send_at", "created_by", "cancelled_at"]
     # Cancelling goes through the campaign page, which also stops the invitations.
-    readonly_fields = ["created_by", "created_at", "audience", "cancelled_at", "cancelled_by"]
+    readonly_fields = [
+        "created_by",
+        "created_at",
+        "chosen_accounts",
+        "chosen_roles",
+        "picked_stakeholders",
+        "cancelled_at",
+        "cancelled_by",
+    ]
     search_fields = ["name"]
 
 

@@ -36,12 +36,13 @@ def seed(rng: random.Random, today: dt.date) -> None:
         created_by=User.objects.get(email="csm@rapport.example"),
         send_at=sent,
         sender_name="Dana Reyes, Customer Success",
-        audience="Accounts: the first five Enterprise accounts",
         created_at=sent,
     )
+    accounts = list(Account.objects.filter(team__name="Enterprise").order_by("name")[:5])
+    campaign.chosen_accounts.set(accounts)
     people = list(
         Stakeholder.objects.filter(
-            account__in=Account.objects.filter(team__name="Enterprise").order_by("name")[:5],
+            account__in=accounts,
             status=Stakeholder.Status.ACTIVE,
         )
         .exclude(email="")

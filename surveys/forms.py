@@ -104,7 +104,9 @@ class CampaignForm(forms.ModelForm):
         return data
 
     def campaign_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The campaign's own fields (the chosen accounts and people are passed apart)."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return fields | {"chosen_roles": self.cleaned_data["roles"]}
 
 
 WIDGET_CLASSES = {

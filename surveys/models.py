@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Account
 from relationships.models import Scale, Stakeholder
 from surveys.questions import QUESTION_TYPES
+from surveys.validators import refuse_control_characters
 
 
 class SurveyTemplate(models.Model):
@@ -84,7 +85,7 @@ class CampaignQuerySet(models.QuerySet):
 class Campaign(models.Model):
     """One sending of a survey template to an audience, with its schedule and reminders."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[refuse_control_characters])
     template = models.ForeignKey(SurveyTemplate, on_delete=models.PROTECT, related_name="campaigns")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaigns"
@@ -97,9 +98,12 @@ class Campaign(models.Model):
     expiry_days = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
-    sender_name = models.CharField(max_length=120)
+    sender_name = models.CharField(max_length=120, validators=[refuse_control_characters])
     quiet_days = models.PositiveSmallIntegerField(default=60)
-    audience = models.TextField(blank=True, help_text="The audience as chosen, in words.")
+    # The audience as chosen; each reader is shown only the accounts and people they may see.
+    chosen_accounts = models.ManyToManyField(Account, blank=True, related_name="+")
+    chosen_roles = models.JSONField(default=list, blank=True)
+    picked_stakeholders = models.ManyToManyField(Stakeholder, blank=True, related_name="+")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -246,10 +250,17 @@ class Invitation(models.Model):
 
 class InvitationToken(models.Model):
     """The SHA-256 hash of one emailed link's token (the first email and each reminder carry
-    their own). The token itself is never stored."""
+    their own). The token itself is never stored. An email's survey link and its opt-out link
+    carry different tokens: the opt-out token (also in the List-Unsubscribe header, which mail
+    systems keep and show) cannot open the survey."""
+
+    class Purpose(models.TextChoices):
+        ANSWER = "answer", "Answer the survey"
+        OPT_OUT = "opt_out", "Opt out"
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
     token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices, default=Purpose.ANSWER)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -12,13 +12,16 @@ in `failed` with the reason. Every message carries an X-Rapport-Message-ID heade
 import datetime as dt
 import logging
 import smtplib
+import unicodedata
 from dataclasses import dataclass, field
-from email.utils import formataddr, parseaddr
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 State = OutboundEmail.State
 MESSAGE_ID_HEADER = "X-Rapport-Message-ID"
 SWEEP_BATCH = 200
+SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 
 
 @dataclass
@@ -62,28 +66,70 @@ def outbox_enqueue(
 
 
 def outbox_enqueue_many(*, drafts: list[Draft]) -> list[OutboundEmail]:
-    """Render many messages and write them in one statement."""
-    rows = [_render(draft) for draft in drafts]
+    """Render many messages and write them in one statement. A draft that cannot be rendered is
+    written as failed, with the reason, and the others go on."""
+    rows = [_row(draft) for draft in drafts]
     with transaction.atomic():
         OutboundEmail.objects.bulk_create(rows, batch_size=500)
-        ids = [row.pk for row in rows]
+        ids = [row.pk for row in rows if row.state == State.QUEUED]
         transaction.on_commit(lambda: _enqueue(ids))
     return rows
 
 
-def _render(draft: Draft) -> OutboundEmail:
-    context = {**draft.context, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"{draft.template}_subject.txt", context)
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return OutboundEmail(
+@dataclass(frozen=True)
+class Rendered:
+    """One message's three parts. `subject` and `text` are plain text, never marked safe: a
+    page that shows them escapes them like any other text."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def email_render(template: str, context: dict) -> Rendered:
+    """Render `<template>_subject.txt`, `<template>.txt` (without HTML escaping: `&` stays
+    `&`) and `<template>.html` (escaped as usual). The subject is one line without control
+    characters, shortened to fit the outbox."""
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = one_line(_render_text(f"{template}_subject.txt", context))
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1].rstrip() + "…"
+    return Rendered(
+        subject=subject,
+        text=_render_text(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+    )
+
+
+def _render_text(name: str, context: dict) -> str:
+    template = engines["django"].engine.get_template(name)
+    return str.__str__(template.render(Context(context, autoescape=False)))  # a plain str
+
+
+def one_line(text: str) -> str:
+    """Text fit for a mail header: control characters (line breaks included) become spaces,
+    runs of spaces one space."""
+    spaced = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    return " ".join(spaced.split())
+
+
+def _row(draft: Draft) -> OutboundEmail:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    row = OutboundEmail(
         to=draft.to,
-        from_email=formataddr((draft.from_name or address[0], address[1])),
-        subject=" ".join(subject.split()),
-        body_text=render_to_string(f"{draft.template}.txt", context),
-        body_html=render_to_string(f"{draft.template}.html", context),
+        from_email=str(Address(display_name=one_line(draft.from_name) or name, addr_spec=address)),
         headers=draft.headers,
         sensitive=draft.sensitive,
     )
+    try:
+        rendered = email_render(draft.template, draft.context)
+    except Exception as error:  # recorded on its own row: the rest of the batch goes out
+        log.exception("Could not render %s for the outbox", draft.template)
+        row.state, row.last_error = State.FAILED, f"Could not be written: {error}"
+        row.headers = {}
+        return row
+    row.subject, row.body_text, row.body_html = rendered.subject, rendered.text, rendered.html
+    return row
 
 
 def _enqueue(ids: list[int]) -> None:
@@ -144,8 +190,6 @@ def outbox_send(*, email_id: int) -> str | None:
     try:
         message.send()
     except Exception as error:  # every failure is recorded on the row, none is lost
-        if not _transient(error) and not isinstance(error, smtplib.SMTPException):
-            raise
         reason = _reason(error)
         if _transient(error) and attempts < settings.OUTBOX_MAX_ATTEMPTS:
             state, next_at = State.RETRY, timezone.now() + retry_delay(attempts)
@@ -170,8 +214,9 @@ def outbox_send(*, email_id: int) -> str | None:
 
 
 def _cleared(email: OutboundEmail) -> dict:
-    """A sensitive message's body is not kept once it will not be sent again."""
-    return {"body_text": "", "body_html": ""} if email.sensitive else {}
+    """A sensitive message's body and headers (a List-Unsubscribe link) are not kept once it
+    will not be sent again."""
+    return {"body_text": "", "body_html": "", "headers": {}} if email.sensitive else {}
 
 
 def _retry_later(email_id: int, delay: dt.timedelta) -> None:

@@ -4,7 +4,7 @@
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare
 
@@ -26,13 +26,15 @@ VOICE_KINDS = ("scale", "nps")
 VOICE_DAYS = 365
 
 
-def invitation_for_token(token: str) -> Invitation | None:
-    """The invitation a link token opens, or None for anything else."""
+def invitation_for_token(
+    token: str, *, purposes=(InvitationToken.Purpose.ANSWER,)
+) -> Invitation | None:
+    """The invitation a link token of one of these purposes opens, or None for anything else."""
     if not token_well_formed(token):
         return None
     hashed = token_hash(token)
     row = (
-        InvitationToken.objects.filter(token_hash=hashed)
+        InvitationToken.objects.filter(token_hash=hashed, purpose__in=purposes)
         .select_related(
             "invitation__campaign__template",
             "invitation__stakeholder",
@@ -112,6 +114,37 @@ def campaigns_for_list(*, user):
 def get_campaign_for_user(user, pk) -> Campaign:
     campaigns = Campaign.objects.visible_to(user).select_related("template", "cancelled_by")
     return get_object_or_404(campaigns, pk=pk)
+
+
+def campaign_audience_described(*, campaign: Campaign, user) -> str:
+    """The audience as chosen, in words, naming only the accounts and people this reader may
+    see (the others are counted), in two queries."""
+    visible = Account.objects.visible_to(user)
+    accounts = campaign.chosen_accounts.annotate(shown=Exists(visible.filter(pk=OuterRef("pk"))))
+    people = campaign.picked_stakeholders.annotate(
+        shown=Exists(visible.filter(pk=OuterRef("account_id")))
+    ).select_related("account")
+    labels = dict(Stakeholder.Role.choices)
+    parts = [
+        ("Accounts", [(account.shown, account.name) for account in accounts.order_by("name")]),
+        ("Roles", [(True, labels.get(role, role)) for role in campaign.chosen_roles]),
+        (
+            "Picked",
+            [
+                (person.shown, f"{person.name} · {person.account.name}")
+                for person in people.order_by("account__name", "name")
+            ],
+        ),
+    ]
+    return "; ".join(f"{title}: {_names_and_others(items)}" for title, items in parts if items)
+
+
+def _names_and_others(items: list[tuple[bool, str]]) -> str:
+    names = [name for shown, name in items if shown]
+    others = len(items) - len(names)
+    if others:
+        names.append(f"{others} of other teams")
+    return ", ".join(names)
 
 
 def campaign_report(*, campaign: Campaign, user) -> dict:

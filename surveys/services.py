@@ -89,11 +89,21 @@ def _skip_reason(person: Stakeholder, recent: set[int]) -> str:
     return ""
 
 
-def campaign_create(*, user, data: dict, audience: Audience) -> Campaign:
+def campaign_create(
+    *,
+    user,
+    data: dict,
+    audience: Audience,
+    chosen_accounts: list[Account] = (),
+    picked_stakeholders: list[Stakeholder] = (),
+) -> Campaign:
     """Create the campaign and one invitation per invited stakeholder; if it is due now, the
-    invitation emails are written to the outbox in the same transaction."""
+    invitation emails are written to the outbox in the same transaction. The accounts and
+    people chosen are kept to describe the audience later, to each reader as they may see it."""
     with transaction.atomic():
         campaign = Campaign.objects.create(created_by=user, **data)
+        campaign.chosen_accounts.set(chosen_accounts)
+        campaign.picked_stakeholders.set(picked_stakeholders)
         expires_at = campaign.send_at + dt.timedelta(days=campaign.expiry_days)
         Invitation.objects.bulk_create(
             [
@@ -225,25 +235,30 @@ def _next_reminder(invitation: Invitation, now: dt.datetime) -> dt.datetime | No
 
 
 def _email(invitations: list[Invitation], *, reminder: bool):
-    """One email per invitation, each with its own fresh link token."""
+    """One email per invitation, each with its own fresh tokens: one for the survey link, one
+    for the opt-out link."""
     tokens, drafts = [], []
     for invitation in invitations:
-        token, hashed = token_new()
-        tokens.append(InvitationToken(invitation=invitation, token_hash=hashed))
-        drafts.append(_draft(invitation, token, reminder=reminder))
+        links = {}
+        for purpose, url_name, key in LINKS:
+            token, hashed = token_new()
+            tokens.append(
+                InvitationToken(invitation=invitation, token_hash=hashed, purpose=purpose)
+            )
+            links[key] = settings.SITE_URL + reverse(url_name, args=[token])
+        drafts.append(_draft(invitation, links, reminder=reminder))
     InvitationToken.objects.bulk_create(tokens, batch_size=1000)
     return outbox_enqueue_many(drafts=drafts)
 
 
-def survey_links(token: str) -> dict[str, str]:
-    return {
-        "survey_url": settings.SITE_URL + reverse("survey_answer", args=[token]),
-        "opt_out_url": settings.SITE_URL + reverse("survey_opt_out", args=[token]),
-    }
+# Each link of a survey email: its token's purpose, its page, its name in the email templates.
+LINKS = [
+    (InvitationToken.Purpose.ANSWER, "survey_answer", "survey_url"),
+    (InvitationToken.Purpose.OPT_OUT, "survey_opt_out", "opt_out_url"),
+]
 
 
-def _draft(invitation: Invitation, token: str, *, reminder: bool) -> Draft:
-    links = survey_links(token)
+def _draft(invitation: Invitation, links: dict[str, str], *, reminder: bool) -> Draft:
     return Draft(
         to=invitation.stakeholder.email,
         template=EMAIL_TEMPLATE,

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,10 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Competitor
 from config.paging import page_number
 from surveys.forms import CampaignForm, FeedbackActionForm, SurveyForm
-from surveys.models import SurveyTemplate
+from surveys.models import InvitationToken, SurveyTemplate
+from surveys.outbox import Rendered, email_render
 from surveys.questions import answerable
 from surveys.ratelimit import survey_rate_exceeded
 from surveys.selectors import (
+    campaign_audience_described,
     campaign_report,
     campaigns_for_list,
     get_campaign_for_user,
@@ -46,6 +47,7 @@ from surveys.services import (
 )
 
 PREVIEW_LEADER = "the competitor they see as the leader"
+Purpose = InvitationToken.Purpose
 
 CAMPAIGNS_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50
@@ -84,8 +86,10 @@ def campaign_new(request):
             else:
                 campaign = campaign_create(
                     user=request.user,
-                    data=form.campaign_data() | {"audience": _describe(data)},
+                    data=form.campaign_data(),
                     audience=audience,
+                    chosen_accounts=list(data["accounts"]),
+                    picked_stakeholders=list(data["stakeholders"]),
                 )
                 messages.success(
                     request,
@@ -96,22 +100,12 @@ def campaign_new(request):
                 return redirect(campaign)
         context["audience"] = audience
         context["email"] = _email_preview(data, audience)
-    return render(request, "surveys/campaign_new.html", context)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "surveys/campaign_new.html", context, status=status)
 
 
-def _describe(data: dict) -> str:
-    parts = []
-    if data["accounts"]:
-        parts.append("Accounts: " + ", ".join(account.name for account in data["accounts"]))
-    if data["roles"]:
-        labels = dict(CampaignForm.base_fields["roles"].choices)
-        parts.append("Roles: " + ", ".join(labels[role] for role in data["roles"]))
-    if data["stakeholders"]:
-        parts.append("Picked: " + ", ".join(person.name for person in data["stakeholders"]))
-    return "; ".join(parts)
-
-
-def _email_preview(data: dict, audience) -> dict:
+def _email_preview(data: dict, audience) -> Rendered:
+    """The first invited person's email as it will be sent, with a placeholder for the link."""
     person = audience.invite[0] if audience.invite else None
     context = {
         "campaign": {"name": data["name"], "sender_name": data["sender_name"]},
@@ -121,10 +115,7 @@ def _email_preview(data: dict, audience) -> dict:
         "survey_url": SAMPLE_LINK,
         "opt_out_url": SAMPLE_LINK,
     }
-    return {
-        "subject": " ".join(render_to_string(f"{EMAIL_TEMPLATE}_subject.txt", context).split()),
-        "text": render_to_string(f"{EMAIL_TEMPLATE}.txt", context),
-    }
+    return email_render(EMAIL_TEMPLATE, context)
 
 
 @require_GET
@@ -139,6 +130,7 @@ def campaign_detail(request, pk):
             "campaign": campaign,
             "people": people,
             "may_cancel": not campaign.cancelled_at and campaign.may_be_cancelled_by(request.user),
+            "audience": campaign_audience_described(campaign=campaign, user=request.user),
             **report,
         },
     )
@@ -209,32 +201,36 @@ def feedback_act_view(request, pk):
 # --- public pages ------------------------------------------------------------------------------
 
 
-def public_survey_page(view):
+def public_survey_page(*purposes):
     """No login; rate limited per address and per link (429); the link never leaks through the
-    Referer header or a shared cache.
+    Referer header or a shared cache; only a token of one of these purposes opens the page.
 
     The views are exempt from CSRF checks: the unguessable token in the URL already proves the
     request comes from the link's holder, and under Referrer-Policy no-referrer browsers send
     `Origin: null` with the form, which Django's CSRF check would refuse.
     """
 
-    @login_not_required
-    @functools.wraps(view)
-    def wrapper(request, token):
-        if survey_rate_exceeded(ip=request.META.get("REMOTE_ADDR", ""), token=token):
-            response = render(request, "surveys/survey_message.html", {"kind": "rate"}, status=429)
-            response["Retry-After"] = "60"
-        else:
-            invitation = invitation_for_token(token)
-            if invitation is None:
-                raise Http404("No such survey link.")
-            response = view(request, invitation)
-        response["Referrer-Policy"] = "no-referrer"
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex"
-        return response
+    def decorator(view):
+        @login_not_required
+        @functools.wraps(view)
+        def wrapper(request, token):
+            if survey_rate_exceeded(ip=request.META.get("REMOTE_ADDR", ""), token=token):
+                context = {"kind": "rate"}
+                response = render(request, "surveys/survey_message.html", context, status=429)
+                response["Retry-After"] = "60"
+            else:
+                invitation = invitation_for_token(token, purposes=purposes)
+                if invitation is None:
+                    raise Http404("No such survey link.")
+                response = view(request, invitation)
+            response["Referrer-Policy"] = "no-referrer"
+            response["Cache-Control"] = "no-store"
+            response["X-Robots-Tag"] = "noindex"
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
 def _page_context(invitation) -> dict:
@@ -249,7 +245,7 @@ def _page_context(invitation) -> dict:
 
 @csrf_exempt  # see public_survey_page
 @require_http_methods(["GET", "POST"])
-@public_survey_page
+@public_survey_page(Purpose.ANSWER)
 def survey_answer(request, invitation):
     context = _page_context(invitation)
     if invitation.answered_at:
@@ -280,7 +276,7 @@ def survey_answer(request, invitation):
 
 @csrf_exempt  # and one-click unsubscribe (RFC 8058) posts without a form
 @require_http_methods(["GET", "POST"])
-@public_survey_page
+@public_survey_page(Purpose.OPT_OUT, Purpose.ANSWER)  # the survey's own link may opt out too
 def survey_opt_out(request, invitation):
     context = _page_context(invitation)
     if request.method == "POST":

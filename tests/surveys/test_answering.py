@@ -2,6 +2,7 @@
 link is single use, expires, and never changes anything on GET."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -42,9 +43,15 @@ def answers(**overrides):
     return {**data, **overrides}
 
 
+def _unsubscribe_token(message) -> str:
+    """The token of the opt-out link in a received message's List-Unsubscribe header."""
+    header = message["List-Unsubscribe"]
+    return re.search(r"<http://testserver/s/(\S+)/opt-out/>", header).group(1)
+
+
 def test_survey_link_in_the_email_opens_a_page_with_name_and_account_only(client, emailed, org):
     campaign, ada, token, message = emailed
-    assert message["List-Unsubscribe"].strip() == f"<http://testserver/s/{token}/opt-out/>"
+    assert _unsubscribe_token(message) != token
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     response = client.get(f"/s/{token}/")
     page = response.content.decode()
@@ -131,8 +138,24 @@ def test_survey_expired_link_says_so(client, emailed):
     assert Answer.objects.count() == 0
 
 
-def test_survey_opt_out_one_click_skips_later_campaigns(client, emailed, org):
+def test_survey_opt_out_link_cannot_open_or_answer_the_survey(client, emailed):
+    campaign, ada, token, message = emailed
+    opt_out = _unsubscribe_token(message)
+    assert client.get(f"/s/{opt_out}/").status_code == 404
+    assert client.post(f"/s/{opt_out}/", answers()).status_code == 404
+    assert Answer.objects.count() == 0
+    assert client.get(f"/s/{token}/").status_code == 200  # the survey link still works
+
+
+def test_survey_link_may_opt_out_too(client, emailed):
     campaign, ada, token, _message = emailed
+    client.post(f"/s/{token}/opt-out/")
+    assert SurveyOptOut.objects.filter(stakeholder=ada).exists()
+
+
+def test_survey_opt_out_one_click_skips_later_campaigns(client, emailed, org):
+    campaign, ada, _token, message = emailed
+    token = _unsubscribe_token(message)
     assert client.get(f"/s/{token}/opt-out/").status_code == 200
     assert not SurveyOptOut.objects.exists()  # GET changes nothing
     response = client.post(f"/s/{token}/opt-out/", {"List-Unsubscribe": "One-Click"})
