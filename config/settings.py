@@ -143,6 +143,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -247,6 +248,12 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # Public survey pages: requests per minute per client address and per link.
 SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60)
 SURVEY_RATE_PER_TOKEN = env_int("SURVEY_RATE_PER_TOKEN", 20)
+# Sign-in throttle: this many failed sign-ins for one email, or from one address, within
+# LOGIN_LOCKOUT_MINUTES lock its sign-ins for LOGIN_LOCKOUT_MINUTES (an admin can lift an
+# account's lockout).
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 
 # Celery: eager in-process without a broker, real workers with one.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
