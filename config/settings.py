@@ -210,8 +210,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Form widgets (inputs, selects and their options) are drawn with Django's Jinja2 templates of
-# them: the same HTML, a fraction of the time on the form-heavy pages.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# them: the same HTML, a fraction of the time on the form-heavy pages; widget templates that
+# exist only for Django templates (the admin's) are drawn with those.
+FORM_RENDERER = "core.renderers.FormRenderer"
 
 # Mail: console by default, SMTP when EMAIL_URL is set.
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL"))}
