@@ -115,6 +115,11 @@ def injected(html: str) -> list[str]:
     return parser.found
 
 
+def injected_anywhere(pages: dict[str, str]) -> dict[str, list[str]]:
+    """Where (page name) and what came from stored text."""
+    return {where: hits for where, html in pages.items() if (hits := injected(html))}
+
+
 @pytest.fixture
 def everything(org):
     """Rows in every table the pages read, on the org's account, then markup in all text."""
@@ -126,6 +131,7 @@ def everything(org):
     CompetitorRatingFactory(stakeholder=people[0])
     FeedbackItemFactory(account=org.account, stakeholder=people[0])
     pages = {name: route.args(org) for name, route in MATRIX.items() if route.method == "get"}
+    type(org.account).objects.update(arr=120_000, cost_to_serve=40_000)  # placed on the board
     scores_recompute(account_ids=[org.account.pk, org.other_account.pk])
     assert fill_with_markup() > 40
     return pages
@@ -155,11 +161,13 @@ def test_stored_markup_is_text_on_every_page_and_section(client, org, everything
         for section in QUICKLOG_TARGETS:
             headers = {"HX-Request": "true", "HX-Target": section}
             pages[f"{role} {account} #{section}"] = read(client, account, headers=headers)
-    found = {
-        where: hits for where, hits in ((w, injected(html)) for w, html in pages.items()) if hits
-    }
-    assert found == {}
+    assert injected_anywhere(pages) == {}
     assert len(pages) > 60
+    board = pages["csm /board/"]
+    assert '<a class="board-link"' in board
+    assert f"<title>&quot;&#x27;&gt;&lt;{PROBE}" in board  # the board's SVG names the account
+    shown = [where for where, html in pages.items() if PROBE in html]
+    assert len(shown) > 50  # the stored text is on the pages, as text
 
 
 def test_stored_markup_is_text_in_the_campaign_preview(client, org, everything):
@@ -226,10 +234,8 @@ def test_stored_markup_is_text_on_every_admin_page(client, org, everything):
         if row is not None:
             url = reverse("admin:{}_{}_change".format(*info), args=[row.pk])
             pages[url] = read(client, url)
-    found = {
-        where: hits for where, hits in ((w, injected(html)) for w, html in pages.items()) if hits
-    }
-    assert found == {}
+    assert injected_anywhere(pages) == {}
+    assert len(pages) > 2 * len(admin.site._registry)
 
 
 def _request(user):
