@@ -7,6 +7,7 @@ model, which the response service writes. Adding a type = one class here and one
 QUESTION_TYPES.
 """
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
@@ -71,6 +72,16 @@ class QuestionType:
     def options(self, spec: Spec) -> list:
         """The possible values in the order summaries list them (none for open answers)."""
         return []
+
+    def tally(self, spec: Spec, values: list) -> list[tuple[str, int]]:
+        """The answers in a few lines for the campaign page: how many chose each option, in
+        the options' order."""
+        counts = Counter(values)
+        return [
+            (self.display(spec, option), counts[option])
+            for option in self.options(spec)
+            if counts[option]
+        ]
 
 
 def _radio(spec: Spec, choices) -> forms.Field:
@@ -169,6 +180,14 @@ class MomentsQuestion(QuestionType):
             for type_id, emotion in value.items()
         )
 
+    def tally(self, spec, values):
+        """How many named each moment with each feeling, most frequent first."""
+        return Counter(
+            self.display(spec, {type_id: emotion})
+            for value in values
+            for type_id, emotion in value.items()
+        ).most_common()
+
 
 class TextQuestion(QuestionType):
     label = "Free text"
@@ -249,6 +268,21 @@ class CompetitorQuestion(QuestionType):
             f"{names.get(int(dimension_id), dimension_id)}: us {ours}, them {theirs}"
             for dimension_id, (ours, theirs) in value["ratings"].items()
         )
+
+    def tally(self, spec, values):
+        """Per dimension, in the matrix's order, the average rating of us and of them, and
+        how many rated it."""
+        rated = defaultdict(list)
+        for value in values:
+            for dimension_id, pair in value["ratings"].items():
+                rated[int(dimension_id)].append(pair)
+        lines = []
+        for dimension_id, name in spec.choices:
+            if pairs := rated.get(dimension_id):
+                ours = sum(pair[0] for pair in pairs) / len(pairs)
+                theirs = sum(pair[1] for pair in pairs) / len(pairs)
+                lines.append((f"{name}: us {ours:.1f}, them {theirs:.1f}", len(pairs)))
+        return lines
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {

@@ -236,28 +236,14 @@ def _rates(groups) -> list[dict]:
 
 
 def _summary(spec: Spec, values: list) -> dict:
-    """A question's answers in a few numbers: how many answered each option (in the options'
-    order, or most frequent first for moments), and the NPS of an NPS question."""
-    question_type = QUESTION_TYPES[spec.kind]
-    if spec.kind == "moments":
-        counts = Counter(
-            question_type.display(spec, {type_id: emotion})
-            for value in values
-            for type_id, emotion in value.items()
-        ).most_common()
-    else:
-        tally = Counter(values)
-        counts = [
-            (question_type.display(spec, option), tally[option])
-            for option in question_type.options(spec)
-            if tally[option]
-        ]
+    """A question's answers in a few lines (see each question type's tally), and the NPS of an
+    NPS question."""
     return {
         "text": spec.text,
         "kind": spec.kind,
         "answers": len(values),
         "nps": nps(values) if spec.kind == "nps" else None,
-        "counts": counts,
+        "counts": QUESTION_TYPES[spec.kind].tally(spec, values),
     }
 
 

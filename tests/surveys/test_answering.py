@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from relationships.models import Moment, MomentType, RecomputeRequest, Stakeholder
 from surveys.models import Answer, FeedbackItem, Invitation, Question, SurveyOptOut
+from surveys.questions import QUESTION_TYPES
 from tests.factories import StakeholderFactory
 from tests.smtp import launch, token_in
 
@@ -245,3 +246,19 @@ def test_survey_without_a_leading_competitor_does_not_ask_the_matrix(client, ema
     _campaign, _ada, token, _message = emailed
     page = client.get(f"/s/{token}/").content.decode()
     assert "How do we compare with the vendor" not in page
+
+
+def test_campaign_page_summarises_every_question_type_answered(client, emailed, leader, org):
+    campaign, _ada, token, _message = emailed
+    matrix = competitor_matrix(service=("4", "2"), product=("2", "5"))
+    assert client.post(f"/s/{token}/", answers(**matrix)).status_code == 302
+    answered = {answer.kind for answer in Answer.objects.all()}
+    assert answered == {kind for kind, _type in QUESTION_TYPES.items()}
+    client.force_login(org.csm)
+    response = client.get(campaign.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Service: us 4.0, them 2.0: 1" in page
+    assert "Product: us 2.0, them 5.0: 1" in page
+    assert "Go-live: Delighted: 1" in page
+    assert "NPS 100" in page  # one promoter (9)
