@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.template.defaultfilters import pluralize
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Account, Competitor, Team, UsageSnapshot, User, WorkerHeartbeat
+from accounts.signin import signin_lockout_lift, signin_lockout_minutes
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -31,7 +33,10 @@ class UserAdmin(BaseUserAdmin):
         ("Profile", {"fields": ["full_name", "role"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Sign-in", {"fields": ["signin_lockout"]}),
     ]
+    readonly_fields = ["signin_lockout"]
+    actions = ["lift_signin_lockout"]
     add_fieldsets = [
         (
             None,
@@ -42,6 +47,24 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     filter_horizontal = ["groups"]
+
+    @admin.display(description="Sign-in lockout")
+    def signin_lockout(self, user: User) -> str:
+        minutes = signin_lockout_minutes(email=user.email)
+        if minutes is None:
+            return "Not locked"
+        return (
+            f"Locked after too many failed sign-ins, for {minutes} more minute{pluralize(minutes)}"
+        )
+
+    @admin.action(description="Lift the sign-in lockout", permissions=["change"])
+    def lift_signin_lockout(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            signin_lockout_lift(email=user.email)
+        self.message_user(
+            request, f"Sign-in lockout lifted for {len(users)} user{pluralize(users)}."
+        )
 
 
 @admin.register(Team)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.signin import AdminSignInForm, SignInView
 from config.views import healthz
 
 urlpatterns = [
@@ -12,7 +13,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("data/", include("accounts.urls_data")),
     path("healthz", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -23,3 +24,4 @@ urlpatterns = [
 
 admin.site.site_header = "Rapport configuration"
 admin.site.site_title = "Rapport admin"
+admin.site.login_form = AdminSignInForm

@@ -2,24 +2,17 @@
 (a shared cache such as Redis in production, so that every web process counts together)."""
 
 from django.conf import settings
-from django.core.cache import cache
 
+from config.counters import count_in_window
 from surveys.tokens import token_hash
 
 WINDOW_SECONDS = 60
 
 
-def _hit(key: str) -> int:
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        return 1
-
-
 def survey_rate_exceeded(*, ip: str, token: str) -> bool:
     """Count this request; True when the address or the link asked too often this minute."""
-    by_ip = _hit(f"survey-rate:ip:{ip}")
-    by_token = _hit(f"survey-rate:token:{token_hash(token)[:32]}")
+    by_ip = count_in_window(f"survey-rate:ip:{ip}", seconds=WINDOW_SECONDS)
+    by_token = count_in_window(
+        f"survey-rate:token:{token_hash(token)[:32]}", seconds=WINDOW_SECONDS
+    )
     return by_ip > settings.SURVEY_RATE_PER_IP or by_token > settings.SURVEY_RATE_PER_TOKEN
