@@ -78,6 +78,14 @@ def _names(records_by_fields) -> dict[str, dict]:
     }
 
 
+def _who(record) -> str:
+    """The user who made the change, else what the change says of itself (a stakeholder's
+    survey answer), else the import or the system."""
+    if record.history_user:
+        return str(record.history_user)
+    return record.history_change_reason or "Import or system"
+
+
 def account_changes(account: Account, *, limit: int = 30) -> list[Change]:
     """The newest `limit` changes to the account's profile and its stakeholders."""
     account_records = list(
@@ -100,7 +108,7 @@ def account_changes(account: Account, *, limit: int = 30) -> list[Change]:
             changes.append(
                 Change(
                     when=record.history_date,
-                    who=str(record.history_user) if record.history_user else "Import or system",
+                    who=_who(record),
                     subject=subject(record),
                     action=ACTIONS[record.history_type],
                     fields=diff,

@@ -354,7 +354,9 @@ def _apply(invitation: Invitation, effects: Effects, texts, today: dt.date) -> N
     if changed:
         for name in changed:
             setattr(stakeholder, name, effects.stakeholder[name])
-        stakeholder._change_reason = f"Answered the survey “{invitation.campaign.name}”"
+        stakeholder._change_reason = (
+            f"{stakeholder.name}, answering the survey “{invitation.campaign.name}”"
+        )[:100]
         stakeholder.save(update_fields=changed)
     Moment.objects.bulk_create(
         Moment(

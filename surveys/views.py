@@ -249,7 +249,8 @@ def _page_context(invitation) -> dict:
 def survey_answer(request, invitation):
     context = _page_context(invitation)
     if invitation.answered_at:
-        return render(request, "surveys/survey_message.html", {**context, "kind": "answered"})
+        kind = "thanks" if request.GET.get("sent") else "answered"  # just sent, or again later
+        return render(request, "surveys/survey_message.html", {**context, "kind": kind})
     if invitation.opted_out_at:
         return render(request, "surveys/survey_message.html", {**context, "kind": "opted_out"})
     if invitation.is_expired:
@@ -268,7 +269,7 @@ def survey_answer(request, invitation):
                 response_submit(
                     invitation=invitation, questions=questions, cleaned=form.cleaned_data
                 )
-            return redirect(request.path)
+            return redirect(f"{request.path}?sent=1")
         return render(request, "surveys/survey_page.html", {**context, "form": form}, status=400)
     invitation_mark_opened(invitation=invitation)
     return render(request, "surveys/survey_page.html", {**context, "form": form})

@@ -67,6 +67,8 @@ def test_stakeholder_answers_the_emailed_survey_and_the_scores_move(page, org, a
     page.get_by_label("What should we start, stop or keep doing?").fill("Keep the weekly calls.")
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Thank you, Ada Lovelace")).to_be_visible()
+    expect(page.get_by_text("Your answers are recorded, and every answer is read")).to_be_visible()
+    expect(page.get_by_text("already been answered")).to_have_count(0)
 
     ada.refresh_from_db()
     assert (ada.trust, ada.respect) == ("high", "high")
@@ -100,6 +102,8 @@ def test_survey_page_works_without_javascript_on_a_phone(browser, live_server, o
     page.locator("fieldset", has_text="respect").get_by_text("High").click()
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Thank you, Ada Lovelace")).to_be_visible()
+    expect(page.get_by_text("Your answers are recorded, and every answer is read")).to_be_visible()
+    expect(page.get_by_text("already been answered")).to_have_count(0)
     context.close()
     ada.refresh_from_db()
     assert (ada.trust, ada.respect) == ("low", "high")

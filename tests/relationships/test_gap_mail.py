@@ -93,7 +93,7 @@ def test_daily_digest_lists_the_days_gaps_once(
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]
     assert digest.subject == "1 relationship gap to look at"
-    assert "Acme: factors disagree" in digest.body
+    assert "Acme: Factors disagree" in digest.body
     org.csm.refresh_from_db()
     assert org.csm.gap_digest_on == timezone.localdate()
 

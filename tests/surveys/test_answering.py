@@ -87,7 +87,9 @@ def test_survey_answers_feed_the_relationship_model(
     ada.refresh_from_db()
     assert (ada.trust, ada.respect) == ("high", "high")
     latest = ada.history.first()
-    assert latest.history_change_reason == "Answered the survey “Spring relationship check”"
+    assert latest.history_change_reason == (
+        "Ada Lovelace, answering the survey “Spring relationship check”"
+    )
     assert latest.history_user is None
     moment = Moment.objects.get(stakeholder=ada)
     assert (moment.moment_type.slug, moment.emotion, moment.identified_by) == (
@@ -99,6 +101,23 @@ def test_survey_answers_feed_the_relationship_model(
     feelings = dict(Answer.objects.filter(feeling__isnull=False).values_list("kind", "feeling"))
     assert feelings == {"scale": 1.0, "nps": 0.9}
     assert RecomputeRequest.objects.filter(account=ada.account).exists()
+
+
+def test_survey_first_submit_thanks_without_saying_already_answered(client, emailed):
+    campaign, ada, token, _message = emailed
+    response = client.post(f"/s/{token}/", answers(), follow=True)
+    page = response.content.decode()
+    assert "Thank you, Ada Lovelace" in page
+    assert "every answer is read" in page
+    assert "already been answered" not in page
+
+
+def test_survey_answer_is_credited_to_the_stakeholder_in_the_history(client, emailed, org):
+    campaign, ada, token, _message = emailed
+    client.post(f"/s/{token}/", answers())
+    client.force_login(org.csm)
+    history = client.get(f"/accounts/{org.account.pk}/history/").content.decode()
+    assert "Ada Lovelace, answering the survey “Spring relationship check”" in history
 
 
 def test_survey_replay_after_submit_says_already_answered(client, emailed):
