@@ -15,6 +15,8 @@ from operator import contains
 from django.db.models import Choices, Model
 from django.utils import timezone
 
+from accounts.dataio.formulas import unquote_formula
+
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 INSTANT = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -30,6 +32,12 @@ class CellError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def cell_text(cell: str) -> str:
+    """A cell's text as the import reads it: without the spaces around it, nor the quote the
+    export puts before a text that looks like a formula (accounts/dataio/formulas.py)."""
+    return unquote_formula(cell.strip())
 
 
 def shown(text: str) -> str:
@@ -69,13 +77,13 @@ class Kind:
 
     def clean_cells(self, cells, context, *, required: bool = False):
         """`clean` of the cells as read, spaces around them included, for the kinds that convert
-        each distinct text (not Text's): each distinct cell is stripped and converted once, so
-        the column is gone through twice rather than three times (a column's 100,000 strings lie
-        far apart in memory). An empty cell of a required column is an error."""
+        each distinct text (not Text's): each distinct cell is read (`cell_text`) and converted
+        once, so the column is gone through twice rather than three times (a column's 100,000
+        strings lie far apart in memory). An empty cell of a required column is an error."""
         convert = self.converter(context)
         converted = {}
         for cell in set(cells):
-            text = cell.strip()
+            text = cell_text(cell)
             if not text:
                 converted[cell] = REQUIRED if required else self.empty
                 continue

@@ -14,6 +14,7 @@ from operator import attrgetter
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from accounts.dataio.formulas import quote_formula
 from relationships.models import GapCase
 
 
@@ -77,9 +78,12 @@ COLUMNS: list[ReportColumn] = [
 
 
 def encode(value) -> str:
-    """Booleans as true/false, unknown as an empty cell, dates as YYYY-MM-DD."""
+    """Booleans as true/false, unknown as an empty cell, dates as YYYY-MM-DD, a text that looks
+    like a formula behind a single quote."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return quote_formula(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.dataio.bulk import record_history
-from accounts.dataio.cells import Kind, shown
+from accounts.dataio.cells import Kind, cell_text, shown
 from accounts.models import Account, Team, User
 from accounts.selectors import teams_visible_to
 
@@ -340,7 +340,7 @@ def clean_column(table: Table, column: Column, raw: tuple[str, ...], context) ->
     if type(kind).clean is Kind.clean:  # a kind that converts each distinct text
         values, errors = kind.clean_cells(raw, context, required=column.required)
     else:
-        texts = list(map(str.strip, raw))
+        texts = list(map(cell_text, raw))
         values, errors = kind.clean(texts, context)
         if column.required and "" in texts:
             errors += [(i, "is required") for i, text in enumerate(texts) if not text]

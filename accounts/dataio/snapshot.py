@@ -31,6 +31,7 @@ from django.db.models import CharField, OuterRef, QuerySet, StringAgg, Subquery,
 from django.db.models.functions import Cast
 
 from accounts.dataio.cells import Catalog, IdList, Lookup, ValueImpact
+from accounts.dataio.formulas import quote_formula
 from accounts.dataio.importing import FileSpec, file_specs
 from accounts.models import Competitor, UsageSnapshot, User
 from relationships.imports import import_keys
@@ -40,9 +41,12 @@ CHUNK = 2000  # rows fetched at a time
 
 
 def cell(value) -> str:
-    """A value as the import reads it; None (unknown) as an empty cell."""
+    """A value as the import reads it; None (unknown) as an empty cell, a text that looks like
+    a formula behind a single quote."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return quote_formula(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
@@ -271,7 +275,7 @@ def encoder(snapshot: Snapshot, column) -> Callable[[Iterator], str]:
             found = table().get(value)
             if found is None:
                 raise LeftOut
-            return found
+            return cell(found)
 
         return encode_cell
 
@@ -284,7 +288,7 @@ def encoder(snapshot: Snapshot, column) -> Callable[[Iterator], str]:
             named = [ids.get(pk) for pk in next(values)]
             if None in named or any(";" in external_id for external_id in named):
                 raise LeftOut
-            return ";".join(sorted(named))
+            return cell(";".join(sorted(named)))
 
         return people
     if field == "account_id":

@@ -29,10 +29,14 @@ from relationships.models import (
 from tests.fuzz import FUZZ
 from tests.imports.files import ACTIVITY_FILES, as_csv
 
-# Free text: any characters but NUL and surrogates, quotes, commas and line breaks included;
-# the import strips spaces around a cell, so the text has none there.
+# Free text: any characters but NUL and surrogates, quotes, commas and line breaks included, and
+# texts that look like formulas; the import strips spaces around a cell, so the text has none
+# there.
 CHARACTERS = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
-TRICKY = st.sampled_from(['say "hi", then', "two\nlines", "crlf\r\nhere", "Zoë 北京 🙂", "a;b"])
+TRICKY = st.sampled_from(
+    ['say "hi", then', "two\nlines", "crlf\r\nhere", "Zoë 北京 🙂", "a;b"]
+    + ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "'=1", "''-x"]  # formulas
+)
 
 
 def text(max_size: int = 20, *, required: bool = False):
