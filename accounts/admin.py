@@ -107,3 +107,6 @@ class AccountAdmin(SimpleHistoryAdmin):
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["worker", "seen_at"]
     readonly_fields = ["worker", "seen_at"]
+
+    def has_add_permission(self, request):
+        return False  # written by the workers' heartbeat task

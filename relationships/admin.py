@@ -83,6 +83,7 @@ class InteractionAdmin(AccountActivityAdmin):
     list_display = ["occurred_at", "account", "channel", "touchpoint", "direction", "sentiment"]
     list_filter = ["channel", "touchpoint", "direction", "sentiment"]
     date_hierarchy = "occurred_at"
+    list_select_related = ["account", "channel", "touchpoint"]
     autocomplete_fields = ["account", "stakeholders", "our_person"]
 
 
@@ -97,6 +98,7 @@ class OpenItemAdmin(AccountActivityAdmin):
 class MomentAdmin(AccountActivityAdmin):
     list_display = ["occurred_on", "account", "moment_type", "emotion", "value_impact"]
     list_filter = ["moment_type", "emotion", "value_impact", "identified_by"]
+    list_select_related = ["account", "moment_type"]
     autocomplete_fields = ["account", "stakeholder"]
 
 
@@ -104,6 +106,7 @@ class MomentAdmin(AccountActivityAdmin):
 class PulseCheckAdmin(AccountActivityAdmin):
     list_display = ["checked_on", "account", "csm", "happiness"]
     list_filter = ["happiness"]
+    list_select_related = ["account", "csm"]
     autocomplete_fields = ["account", "csm"]
 
 
@@ -242,6 +245,7 @@ class CompetitorRatingAdmin(AccountActivityAdmin):
         "their_rating", "source",
     ]  # fmt: skip
     list_filter = ["dimension", "competitor", "source"]
+    list_select_related = ["account", "stakeholder", "competitor", "dimension"]
     autocomplete_fields = ["account", "stakeholder"]
 
 

@@ -35,6 +35,9 @@ class CampaignAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name"]
 
+    def has_add_permission(self, request):
+        return False  # created on the campaign page, which also invites the audience
+
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):

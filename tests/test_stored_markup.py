@@ -22,20 +22,13 @@ from accounts.models import User
 from accounts.views import LAZY_SECTIONS, QUICKLOG_TARGETS
 from relationships.gap_mail import gap_digests_send, gap_emails_queue
 from relationships.models import GapCase
-from relationships.recompute import scores_recompute
 from surveys.models import Campaign, OutboundEmail
 from surveys.outbox import email_render
 from surveys.services import EMAIL_TEMPLATE
 from tests.factories import (
-    CompetitorRatingFactory,
-    FeedbackItemFactory,
     GapCaseFactory,
-    InteractionFactory,
-    MomentFactory,
-    OpenItemFactory,
-    PulseCheckFactory,
-    StakeholderFactory,
 )
+from tests.populated import populate
 from tests.test_access_matrix import MATRIX, OK
 
 PROBE = "xss-probe"
@@ -122,17 +115,10 @@ def injected_anywhere(pages: dict[str, str]) -> dict[str, list[str]]:
 
 @pytest.fixture
 def everything(org):
-    """Rows in every table the pages read, on the org's account, then markup in all text."""
-    people = [StakeholderFactory(account=org.account, email=f"p{n}@acme.example") for n in (1, 2)]
-    people[1].manager = people[0]
-    people[1].save()
-    for factory in (InteractionFactory, MomentFactory, OpenItemFactory, PulseCheckFactory):
-        factory(account=org.account)
-    CompetitorRatingFactory(stakeholder=people[0])
-    FeedbackItemFactory(account=org.account, stakeholder=people[0])
+    """Rows in every table the pages read, on the org's account, then markup in all text; the
+    arguments of every page of the access matrix."""
+    populate(org)
     pages = {name: route.args(org) for name, route in MATRIX.items() if route.method == "get"}
-    type(org.account).objects.update(arr=120_000, cost_to_serve=40_000)  # placed on the board
-    scores_recompute(account_ids=[org.account.pk, org.other_account.pk])
     assert fill_with_markup() > 40
     return pages
 

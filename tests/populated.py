@@ -1,0 +1,55 @@
+"""An organisation with rows in every table the pages and the admin read."""
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import WorkerHeartbeat
+from relationships.gap_mail import gap_emails_queue
+from relationships.models import Alert
+from relationships.recompute import scores_recompute
+from surveys.models import SurveyTemplate
+from tests.factories import (
+    CompetitorRatingFactory,
+    FeedbackItemFactory,
+    GapCaseFactory,
+    InteractionFactory,
+    InvitationFactory,
+    MomentFactory,
+    OpenItemFactory,
+    PulseCheckFactory,
+    StakeholderFactory,
+    invitation_token,
+)
+
+
+def populate(org) -> None:
+    """People (one reporting to the other), each kind of activity, a competitor rating, a gap
+    case, a campaign with an invitation and its link, feedback, an email, and the scores."""
+    people = [StakeholderFactory(account=org.account, email=f"p{n}@acme.example") for n in (1, 2)]
+    people[1].reports_to = people[0]
+    people[1].save()
+    InteractionFactory(account=org.account, stakeholders=[people[0]])
+    for factory in (MomentFactory, OpenItemFactory, PulseCheckFactory):
+        factory(account=org.account)
+    CompetitorRatingFactory(stakeholder=people[0])
+    FeedbackItemFactory(account=org.account, stakeholder=people[0])
+    case = GapCaseFactory(account=org.account, gap_class="uses_needs_unmet")
+    invitation = InvitationFactory(
+        account=org.account,
+        stakeholder=people[0],
+        campaign__template=SurveyTemplate.objects.get(slug="relationship-check"),
+    )
+    invitation_token(invitation)
+    type(org.account).objects.update(arr=120_000, cost_to_serve=40_000)  # placed on the board
+    scores_recompute(account_ids=[org.account.pk, org.other_account.pk])
+    gap_emails_queue(case_ids=[case.pk], reopened=set())
+    Alert.objects.create(
+        account=org.account,
+        stakeholder=people[0],
+        kind=Alert.Kind.CHAMPION_LEFT,
+        key=f"champion_left:{people[0].pk}",
+        reason="The champion has left.",
+        first_seen=timezone.now(),
+    )
+    WorkerHeartbeat.objects.create(worker="celery@web-1", seen_at=timezone.now())
+    Group.objects.create(name="Readers")
