@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "core",
     "accounts",
     "relationships",
     "surveys",
@@ -214,6 +215,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # exist only for Django templates (the admin's) are drawn with those.
 FORM_RENDERER = "core.renderers.FormRenderer"
 
+# The currency of ARR, costs and value amounts (an ISO 4217 code), shown with every amount.
+CURRENCY = env_str("CURRENCY", "USD").upper()
+
 # Mail: console by default, SMTP when EMAIL_URL is set.
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
@@ -292,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gaps.daily_digest",
         "schedule": crontab(hour=env_int("GAP_DIGEST_HOUR", 7), minute=0),
     },
+    # Forms' one-time submission keys are kept a day.
+    "submission-keys-forget": {"task": "core.submission_keys_forget", "schedule": 3600.0},
 }
 
 # HTTPS switches: on by default outside DEBUG; HTTPS=0 for a plain-HTTP local stack.

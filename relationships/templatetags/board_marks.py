@@ -1,12 +1,13 @@
 """The quadrant board's marks (trails, dots and their links), drawn in Python: a manager's board
 holds a thousand accounts, which template loops draw many times slower."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from accounts.money import money
 
 register = template.Library()
 
@@ -14,11 +15,6 @@ register = template.Library()
 def _percent(value) -> str:
     """As {% widthratio value 1 100 %}: a share as a whole percentage."""
     return str(round(float(value) * 100))
-
-
-def _amount(value) -> str:
-    """As {{ value|floatformat:0|intcomma }}: rounded half up, thousands separated by commas."""
-    return f"{Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP):,}"
 
 
 _SLOT = 918273645  # an account key no URL holds otherwise: its place in the account URL
@@ -54,7 +50,7 @@ def board_marks(dots) -> SafeString:
         links.append(
             f'<a class="board-link" href="{account_url.format(item.key)}">'
             f"<title>{name}: happiness {happiness}, margin {margin} %,"
-            f" ARR {_amount(item.arr)}</title>"
+            f" ARR {escape(money(item.arr, settings.CURRENCY))}</title>"
             f'<circle class="board-hit" cx="{dot.cx}" cy="{dot.cy}" r="{dot.r}"/>'
             f'<text class="board-tip" x="{tip_x}" y="{dot.cy}" dy="4" text-anchor="{anchor}"'
             f' aria-hidden="true">{name} · {happiness} · {margin} %</text></a>'
