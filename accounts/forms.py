@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Account, Competitor, User
 from accounts.selectors import FLAGS, SORTS, teams_visible_to, users_of_teams
+from core.versions import VersionedModelForm
 from relationships.forms import offer
 
 RENEWAL_WINDOWS = [("30", "Next 30 days"), ("90", "Next 90 days"), ("180", "Next 180 days")]
@@ -43,7 +44,7 @@ class AccountFilterForm(forms.Form):
         return self.cleaned_data
 
 
-class AccountProfileForm(forms.ModelForm):
+class AccountProfileForm(VersionedModelForm):
     class Meta:
         model = Account
         fields = [

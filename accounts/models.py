@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -174,7 +176,7 @@ DERIVED_FIELDS = [
 ]
 
 
-class Account(models.Model):
+class Account(Versioned):
     """A customer account, owned by a CSM within a team. Archived instead of deleted."""
 
     class Status(models.TextChoices):

@@ -21,6 +21,7 @@ from accounts.selectors import (
 from accounts.services import account_update
 from config.pagecache import cached_page
 from config.paging import page_number
+from core.versions import EditConflict
 from relationships import catalogs, maps
 from relationships.forms import (
     ActivityChoices,
@@ -93,11 +94,12 @@ LAZY_SECTIONS = ("usage", "competitors", "goals", "survey-section")
 QUICKLOG_TARGETS = {f"quicklog-{kind}": kind for kind in QUICKLOG_FORMS}
 
 
-def render_account_page(request, account, *, fragment=None, **extra):
+def render_account_page(request, account, *, fragment=None, status=200, **extra):
     """The account page, or one of its sections for htmx ("profile", "people", "activity",
     "timeline", "timeline-more", "score", and the LAZY_SECTIONS the page loads after it shows).
-    `extra` opens editors in place or carries a bound form or rows already loaded. After an
-    edit the score card comes along out of band, recomputing or recomputed."""
+    `extra` opens editors in place or carries a bound form, rows already loaded or an edit
+    `conflict`. After an edit the score card comes along out of band, recomputing or
+    recomputed."""
     context = {"account": account, "flags": FLAGS, **extra}
     labels = catalogs.scales()
     if fragment in (None, "people"):
@@ -133,7 +135,7 @@ def render_account_page(request, account, *, fragment=None, **extra):
     template = "accounts/account_detail.html"
     if fragment and request.htmx:
         template += f"#{fragment}"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 def competitors_context(account, extra) -> dict:
@@ -241,13 +243,30 @@ def account_detail(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def account_edit(request, pk):
+def profile_editor(request, pk, data=None) -> tuple[Account, AccountProfileForm]:
+    """The account and its profile form, bound to `data` or showing the account as it is."""
     account = get_account_for_user(request.user, pk)
     prefetch_related_objects([account], "competitors")  # read once: the form and the profile
-    form = AccountProfileForm(request.POST or None, instance=account, user=request.user)
+    return account, AccountProfileForm(data, instance=account, user=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def account_edit(request, pk):
+    """Edit the profile. Someone else's save since the form was drawn refuses the edit (409)."""
+    account, form = profile_editor(request, pk, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        account = account_update(form=form)
+        try:
+            account = account_update(form=form, version=form.cleaned_data["version"])
+        except EditConflict as conflict:
+            account, form = profile_editor(request, pk)
+            return render_account_page(
+                request,
+                account,
+                fragment="profile",
+                profile_form=form,
+                conflict=conflict,
+                status=409,
+            )
         messages.success(request, f"Saved the profile of {account.name}.")
         if not request.htmx:
             return redirect(account)

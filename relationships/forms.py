@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from accounts.selectors import teams_visible_to, users_of_teams
+from core.versions import VersionedModelForm
 from relationships.models import (
     Channel,
     CompetitorRating,
@@ -29,7 +30,7 @@ def offer(field, objects, empty_label: str | None = None) -> None:
     field.choices = options if empty_label is None else [("", empty_label), *options]
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(VersionedModelForm):
     strength = forms.TypedChoiceField(
         coerce=int, empty_value=None, required=False, label="Relationship strength"
     )

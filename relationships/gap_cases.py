@@ -3,17 +3,18 @@
 `gap_factors` reads the three factors of many accounts in three set-based queries; the score
 recompute stores them with each account snapshot and calls `gap_cases_sync`, the only code
 that opens, follows and reopens cases. People work the cases through `gap_case_move`,
-and `gap_action_toggle`; every state change is kept in the audit trail.
+`gap_case_update` and `gap_action_toggle`; every state change is kept in the audit trail.
 """
 
 import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Account, UsageSnapshot
+from core.versions import edit_save, version_next
 from relationships import gaps
 from relationships.models import (
     GapAction,
@@ -174,7 +175,11 @@ def gap_cases_sync(
 def _reopen(pks: list[int], now: dt.datetime) -> None:
     cases = list(GapCase.objects.filter(pk__in=pks).only("pk", "state"))
     GapCase.objects.filter(pk__in=pks).update(
-        state=gaps.DETECTED, closed_on=None, converged=False, state_changed_at=now
+        state=gaps.DETECTED,
+        closed_on=None,
+        converged=False,
+        state_changed_at=now,
+        version=F("version") + 1,
     )
     GapTransition.objects.bulk_create(
         GapTransition(
@@ -233,6 +238,7 @@ def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "
         raise TransitionRefused(refusal)
     now = timezone.now()
     with transaction.atomic():
+        version_next(case)
         GapTransition.objects.create(
             case=case,
             from_state=case.state,
@@ -245,8 +251,17 @@ def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "
         case.state_changed_at = now
         case.closed_on = timezone.localdate() if to in gaps.CLOSED_STATES else None
         case.dismissed_reason = reason.strip() if to == gaps.DISMISSED else ""
-        case.save(update_fields=["state", "state_changed_at", "closed_on", "dismissed_reason"])
+        case.save(
+            update_fields=["state", "state_changed_at", "closed_on", "dismissed_reason", "version"]
+        )
     return case
+
+
+def gap_case_update(*, form, version: int) -> GapCase:
+    """Save a valid case form (owner, due date, notes) edited from `version` of the case:
+    EditConflict if someone saved the case since."""
+    with transaction.atomic():
+        return edit_save(form, seen=version)
 
 
 def gap_action_toggle(*, action: GapAction, by) -> GapAction:

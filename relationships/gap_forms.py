@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.selectors import teams_visible_to, users_of_teams
+from core.versions import VersionedModelForm
 from relationships import gaps
 from relationships.models import GapCase, GapClass
 
@@ -54,7 +55,7 @@ class GapMoveForm(forms.Form):
         return cleaned
 
 
-class GapCaseForm(forms.ModelForm):
+class GapCaseForm(VersionedModelForm):
     class Meta:
         model = GapCase
         fields = ["owner", "due_on", "notes"]

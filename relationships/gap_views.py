@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Account
 from config.pagecache import cached_page
-from relationships.gap_cases import TransitionRefused, gap_action_toggle, gap_case_move
+from core.versions import EditConflict
+from relationships.gap_cases import (
+    TransitionRefused,
+    gap_action_toggle,
+    gap_case_move,
+    gap_case_update,
+)
 from relationships.gap_forms import GapBoardFilterForm, GapCaseForm, GapMoveForm
 from relationships.models import GapAction
 from relationships.selectors import (
@@ -40,13 +46,14 @@ def gap_board_view(request):
     return _board(request)
 
 
-def _case_page(request, case, *, move_form=None, case_form=None, status=200):
+def _case_page(request, case, *, move_form=None, case_form=None, conflict=None, status=200):
     moves = board_moves(case.state)
     context = {
         "case": case,
         "account": case.account,
         "move_form": move_form or GapMoveForm(initial={"to": next(iter(moves), ("", ""))[0]}),
         "case_form": case_form or GapCaseForm(instance=case),
+        "conflict": conflict,
         **gap_case_page(case),
     }
     return render(request, "relationships/gap_detail.html", context, status=status)
@@ -84,11 +91,17 @@ def gap_move(request, pk):
 
 @require_POST
 def gap_edit(request, pk):
+    """Owner, due date and notes. Someone else's save of the case since the form was drawn
+    refuses the edit (409), with the page showing the case as it now is."""
     case = get_gap_case_for_user(request.user, pk)
     form = GapCaseForm(request.POST, instance=case)
     if not form.is_valid():
         return _case_page(request, case, case_form=form, status=422)
-    form.save()
+    try:
+        gap_case_update(form=form, version=form.cleaned_data["version"])
+    except EditConflict as conflict:
+        case = get_gap_case_for_user(request.user, pk)
+        return _case_page(request, case, conflict=conflict, status=409)
     messages.success(request, "Saved.")
     return redirect(case)
 

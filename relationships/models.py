@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account
+from core.models import Versioned
 from relationships import gaps
 from relationships.orgchart import creates_cycle
 
@@ -48,7 +49,7 @@ class ScalePoint(models.Model):
         return f"{self.value} – {self.label}"
 
 
-class Stakeholder(models.Model):
+class Stakeholder(Versioned):
     """A person at a customer account, with their influence and our relationship with them."""
 
     class Role(models.TextChoices):
@@ -686,7 +687,7 @@ class PlaybookStep(models.Model):
         return self.text
 
 
-class GapCase(models.Model):
+class GapCase(Versioned):
     """One relationship gap at one account, worked from detection to resolution.
 
     At most one open case per account and class (a database constraint); detection creates,
@@ -719,6 +720,9 @@ class GapCase(models.Model):
     opened_at = models.DateTimeField()
     state_changed_at = models.DateTimeField()
     closed_on = models.DateField(null=True, blank=True)
+
+    # Who changed a case, and what: what an edit refused for a conflict shows (core.versions).
+    history = HistoricalRecords(user_db_constraint=False)
 
     class Meta:
         ordering = ["-opened_at"]

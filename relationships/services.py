@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.dataio.bulk import update_rows
 from accounts.models import Account
+from core.versions import edit_save, version_next
 from relationships.coverage import Tally
 from relationships.models import OpenItem, Stakeholder
 from relationships.recompute import recompute_request
@@ -52,11 +53,12 @@ def coverage_store(
         update_rows(Account, COVERAGE_FIELDS, rows)  # bulk_update is slow for thousands
 
 
-def stakeholder_save(*, form) -> Stakeholder:
-    """Save a valid stakeholder form and bring the account's coverage flags up to date
-    (in the database and on `stakeholder.account`)."""
+def stakeholder_save(*, form, version: int | None) -> Stakeholder:
+    """Save a valid stakeholder form, a new person (no `version`) or an edit of `version` of
+    them (EditConflict if someone saved them since), and bring the account's coverage flags up
+    to date (in the database and on `stakeholder.account`)."""
     with transaction.atomic():
-        stakeholder = form.save()
+        stakeholder = form.save() if version is None else edit_save(form, seen=version)
         coverage_refresh(account_ids=[stakeholder.account_id])
         recompute_request(account_ids=[stakeholder.account_id])
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
@@ -66,8 +68,9 @@ def stakeholder_save(*, form) -> Stakeholder:
 def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
     """Record that the person left the company (kept on file, never deleted)."""
     with transaction.atomic():
+        version_next(stakeholder)
         stakeholder.status = Stakeholder.Status.LEFT
-        stakeholder.save(update_fields=["status"])
+        stakeholder.save(update_fields=["status", "version"])
         coverage_refresh(account_ids=[stakeholder.account_id])
         recompute_request(account_ids=[stakeholder.account_id])
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)

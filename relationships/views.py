@@ -21,6 +21,7 @@ from accounts.selectors import get_account_for_user, get_account_page_for_user
 from accounts.views import QUICKLOG_FORMS, quicklog_form, render_account_page
 from config.pagecache import cached_page
 from config.paging import page_number
+from core.versions import EditConflict
 from relationships import catalogs
 from relationships import moments_report as moments_report_data
 from relationships.forms import MomentsReportForm, StakeholderForm
@@ -40,17 +41,36 @@ from relationships.services import (
 )
 
 
-def _edit(request, account, stakeholder):
-    people = list(stakeholders_of(account))
-    form = StakeholderForm(
-        request.POST or None,
+def _form(account, stakeholder, people, data=None) -> StakeholderForm:
+    return StakeholderForm(
+        data,
         instance=stakeholder,
         account=account,
         colleagues=people,
         scale=catalogs.scales().get(Scale.RELATIONSHIP, {}),
     )
+
+
+def _edit(request, account, stakeholder):
+    """Add or edit a stakeholder. Someone else's save of the person since the form was drawn
+    refuses the edit (409), with the form showing the person as they now are."""
+    people = list(stakeholders_of(account))
+    form = _form(account, stakeholder, people, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = stakeholder_save(form=form)
+        try:
+            saved = stakeholder_save(form=form, version=form.cleaned_data.get("version"))
+        except EditConflict as conflict:
+            people = list(stakeholders_of(account))
+            current = get_stakeholder_for_user(request.user, stakeholder.pk)
+            return render_account_page(
+                request,
+                account,
+                fragment="people",
+                stakeholder_form=_form(account, current, people),
+                stakeholders=people,
+                conflict=conflict,
+                status=409,
+            )
         messages.success(request, f"Saved {saved.name}.")
         if not request.htmx:
             return redirect(account)

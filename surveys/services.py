@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
+from core.versions import version_next
 from relationships.models import CompetitorRating, Moment, Stakeholder
 from relationships.recompute import recompute_request
 from surveys.models import (
@@ -357,7 +358,8 @@ def _apply(invitation: Invitation, effects: Effects, texts, today: dt.date) -> N
         stakeholder._change_reason = (
             f"{stakeholder.name}, answering the survey “{invitation.campaign.name}”"
         )[:100]
-        stakeholder.save(update_fields=changed)
+        version_next(stakeholder)
+        stakeholder.save(update_fields=[*changed, "version"])
     Moment.objects.bulk_create(
         Moment(
             account_id=invitation.account_id,

@@ -128,7 +128,8 @@ def test_stakeholder_form_never_fails_and_refusals_write_nothing(signed_in, org)
 def test_account_profile_form_never_fails_and_refusals_change_nothing(signed_in, org):
     names = ["name", "external_id", "domain", "segment", "status", "team", "owner",
              "customer_since", "renewal_date", "arr", "cost_to_serve", "seats_purchased",
-             "share_of_wallet", "competitors", "leading_competitor", "notes"]  # fmt: skip
+             "share_of_wallet", "competitors", "leading_competitor", "notes",
+             "version"]  # fmt: skip
 
     def row():
         return Account.objects.filter(pk=org.account.pk).values().get()
@@ -137,6 +138,7 @@ def test_account_profile_form_never_fails_and_refusals_change_nothing(signed_in,
     @given(data=fields(names))
     def check(data):
         before = row()
+        data = {"version": before["version"], **data}
         response = signed_in.post(f"/accounts/{org.account.pk}/edit/", data)
         assert response.status_code < 500
         if response.status_code != 302:
@@ -152,15 +154,21 @@ def test_gap_forms_never_fail_and_refusals_change_nothing(signed_in, org):
         return GapCase.objects.filter(pk=case.pk).values().get()
 
     @FUZZ
-    @given(move=fields(["to", "note", "reason", "from"]), edit=fields(["owner", "due_on", "notes"]))
+    @given(
+        move=fields(["to", "note", "reason", "from"]),
+        edit=fields(["owner", "due_on", "notes", "version"]),
+    )
     def check(move, edit):
         before, trail = state(), GapTransition.objects.count()
         response = signed_in.post(f"/gaps/{case.pk}/move/", move)
         assert response.status_code < 500
         if GapTransition.objects.count() == trail:
             assert state() == before  # no move recorded: the case did not change
-        response = signed_in.post(f"/gaps/{case.pk}/edit/", edit)
+        before = state()
+        response = signed_in.post(f"/gaps/{case.pk}/edit/", {"version": before["version"], **edit})
         assert response.status_code < 500
+        if response.status_code != 302:
+            assert state() == before
 
     check()
 

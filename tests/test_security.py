@@ -136,6 +136,7 @@ WRITES = {
                 "team": org.team.pk,
                 "owner": org.csm.pk,
                 "notes": PAYLOAD,
+                "version": org.account.version,
             },
         ),  # fmt: skip
         lambda org: org.account.get_absolute_url(),
@@ -195,7 +196,7 @@ WRITES = {
         lambda client, org: (
             client.post(
                 f"/gaps/{GapCaseFactory(account=org.account, pk=900).pk}/edit/",
-                {"owner": org.csm.pk, "notes": PAYLOAD},
+                {"owner": org.csm.pk, "notes": PAYLOAD, "version": 0},
             ),
             client.post("/gaps/900/move/", {"to": "investigating", "note": PAYLOAD}),
         )[-1],

@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED, BooleanField, DateTimeField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
+from core.models import Versioned
+
 CHUNK = 5000  # values per IN (...) list: below SQLite's limit on query parameters
 COPY_ABOVE = 100  # rows; fewer are written with executemany (one statement in a pipeline)
 TABLE_ABOVE = 100_000  # values; more are matched through a temporary table on PostgreSQL
@@ -214,11 +216,15 @@ def adapted(model: type[Model], columns: list[str], rows: list[tuple]) -> list[t
     return [tuple(row) for row in rows]
 
 
-def update_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
-    """Set `columns` of existing rows; each row is (pk, *values)."""
+def update_rows(
+    model: type[Model], columns: list[str], rows: list[tuple], *, count_version: bool = False
+) -> None:
+    """Set `columns` of existing rows; each row is (pk, *values). `count_version` adds one to
+    the version of each row (core.models.Versioned): a change people made, not a computed one."""
     if not rows:
         return
     table, pk = model._meta.db_table, model._meta.pk.column
+    counted = ", version = version + 1" if count_version else ""
     with transaction.atomic(), connection.cursor() as cursor:
         if use_copy(rows):
             stage = f"bulk_update_{table}"
@@ -229,13 +235,13 @@ def update_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> No
             copy_rows(stage, [pk, *columns], rows)
             assignments = ", ".join(f"{column} = s.{column}" for column in columns)
             cursor.execute(
-                f"UPDATE {table} t SET {assignments} FROM {stage} s WHERE t.{pk} = s.{pk}"
+                f"UPDATE {table} t SET {assignments}{counted} FROM {stage} s WHERE t.{pk} = s.{pk}"
             )
             cursor.execute(f"DROP TABLE {stage}")
             return
         assignments = ", ".join(f"{column} = %s" for column in columns)
         cursor.executemany(
-            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",
+            f"UPDATE {table} SET {assignments}{counted} WHERE {pk} = %s",
             [(*row[1:], row[0]) for row in adapted(model, [pk, *columns], rows)],
         )
 
@@ -309,13 +315,14 @@ def save_rows(
     current: Mapping[int, tuple],
 ) -> tuple[list[int], list[int]]:
     """Write `rows` (pk -> values of `columns`): insert new pks, update the ones that differ
-    from `current` (pk -> values now stored). Returns the created and the changed pks."""
+    from `current` (pk -> values now stored); a changed row of a Versioned model counts a
+    version. Returns the created and the changed pks."""
     created = [(pk, *values) for pk, values in rows.items() if pk not in current]
     changed = [
         (pk, *values) for pk, values in rows.items() if pk in current and current[pk] != values
     ]
     insert_rows(model, [model._meta.pk.column, *columns], created)
-    update_rows(model, columns, changed)
+    update_rows(model, columns, changed, count_version=issubclass(model, Versioned))
     return [row[0] for row in created], [row[0] for row in changed]
 
 

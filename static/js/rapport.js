@@ -10,3 +10,12 @@ document.addEventListener("htmx:configRequest", (event) => {
   const declared = form && form.getAttribute(`hx-${verb}`);
   if (!token || token.form !== form || declared !== path) event.preventDefault();
 });
+
+// An edit refused because someone else saved first answers 409 with the form as it now stands
+// and a note of who changed what: htmx shows it in place, as it shows any other answer.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 409) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -29,6 +29,7 @@ def profile_data(account, **changes):
         "team": account.team_id,
         "owner": account.owner_id,
         "notes": "",
+        "version": account.version,
     }
     return {**data, **changes}
 

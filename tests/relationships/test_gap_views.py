@@ -160,13 +160,18 @@ def test_reassigning_a_case_within_the_team_only(client, org):
     client.force_login(org.csm)
     response = client.post(
         f"/gaps/{case.pk}/edit/",
-        {"owner": org.outsider.pk, "due_on": "2026-12-24", "notes": ""},
+        {"owner": org.outsider.pk, "due_on": "2026-12-24", "notes": "", "version": case.version},
     )
     assert response.status_code == 422
     assert "Select a valid choice" in response.text
     client.post(
         f"/gaps/{case.pk}/edit/",
-        {"owner": org.teammate.pk, "due_on": "2026-12-24", "notes": "Ask about the QBR."},
+        {
+            "owner": org.teammate.pk,
+            "due_on": "2026-12-24",
+            "notes": "Ask about the QBR.",
+            "version": case.version,
+        },
     )
     case.refresh_from_db()
     assert (case.owner, str(case.due_on), case.notes) == (

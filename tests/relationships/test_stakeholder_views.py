@@ -81,7 +81,7 @@ def test_reporting_cycles_are_refused(client, org):
     client.force_login(org.csm)
     response = client.post(
         f"/stakeholders/{boss.pk}/edit/",
-        stakeholder_data(name="Boss", reports_to=report.pk),
+        stakeholder_data(name="Boss", reports_to=report.pk, version=boss.version),
         headers=HTMX,
     )
     assert "reporting cycle" in response.text
@@ -92,7 +92,11 @@ def test_reporting_cycles_are_refused(client, org):
 def test_edit_stakeholder_keeps_history_of_the_change(client, org):
     person = StakeholderFactory(account=org.account, name="Rita Alvarez", strength=2)
     client.force_login(org.csm)
-    client.post(f"/stakeholders/{person.pk}/edit/", stakeholder_data(strength="4"), headers=HTMX)
+    client.post(
+        f"/stakeholders/{person.pk}/edit/",
+        stakeholder_data(strength="4", version=person.version),
+        headers=HTMX,
+    )
     person.refresh_from_db()
     assert person.strength == 4
     latest = person.history.first()
@@ -177,7 +181,9 @@ def test_edit_stakeholder_records_a_reference_and_the_four_goals_count_it(client
     person = StakeholderFactory(account=org.account, name="Rita Alvarez")
     client.force_login(org.csm)
     client.post(
-        f"/stakeholders/{person.pk}/edit/", stakeholder_data(reference_willing="on"), headers=HTMX
+        f"/stakeholders/{person.pk}/edit/",
+        stakeholder_data(reference_willing="on", version=person.version),
+        headers=HTMX,
     )
     person.refresh_from_db()
     assert person.reference_willing is True

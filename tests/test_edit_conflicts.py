@@ -1,0 +1,231 @@
+"""Lost updates: two people edit the same stakeholder, account profile or gap case from forms
+drawn at the same version. The second save is refused (409) with the form showing what is now
+stored and a note of who changed what, and nothing of it is written. Every other save of these
+rows counts a version too, so a form drawn before it is refused as well."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
+
+from accounts.dataio.services import csv_import
+from accounts.models import Account
+from relationships import gaps
+from relationships.gap_cases import gap_cases_sync
+from relationships.models import GapCase, Stakeholder
+from surveys.models import Question
+from tests.factories import GapCaseFactory, InvitationFactory, StakeholderFactory, invitation_token
+from tests.imports.files import as_csv, good_files, stakeholder
+
+PEOPLE = {"HX-Request": "true", "HX-Target": "people"}
+PROFILE = {"HX-Request": "true", "HX-Target": "profile"}
+CONFIG = gaps.GapConfig()
+REFUSED = "Nothing was saved; the form shows the current values: make your change again."
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def drawn_version(response) -> str:
+    """The version the edit form in this response carries, hidden."""
+    return re.search(r'name="version" value="(\d+)"', response.text).group(1)
+
+
+def person_data(person: Stakeholder, **changes) -> dict:
+    data = {
+        "name": person.name,
+        "title": person.title,
+        "email": person.email,
+        "role": person.role,
+        "buying_influence": person.buying_influence,
+        "trust": person.trust,
+        "respect": person.respect,
+        "strength": person.strength or "",
+        "status": person.status,
+    }
+    return {**data, **changes}
+
+
+def profile_data(account: Account, **changes) -> dict:
+    data = {
+        "name": account.name,
+        "status": account.status,
+        "team": account.team_id,
+        "owner": account.owner_id,
+        "notes": account.notes,
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def rita(org):
+    return StakeholderFactory(account=org.account, name="Rita Alvarez", title="Director")
+
+
+def test_the_second_of_two_stakeholder_editors_is_refused_and_the_first_change_stays(org, rita):
+    csm, teammate = signed_in(org.csm), signed_in(org.teammate)
+    url = f"/stakeholders/{rita.pk}/edit/"
+    csm_saw = drawn_version(csm.get(url, headers=PEOPLE))
+    teammate_saw = drawn_version(teammate.get(url, headers=PEOPLE))
+
+    saved = csm.post(url, person_data(rita, title="VP Operations", version=csm_saw), headers=PEOPLE)
+    refused = teammate.post(
+        url, person_data(rita, strength="2", version=teammate_saw), headers=PEOPLE
+    )
+
+    assert (saved.status_code, refused.status_code) == (200, 409)
+    assert refused.text.lstrip().startswith('<section id="people"')  # the section, in place
+    assert escape(f"Changed by {org.csm} after you opened this form: title. {REFUSED}") in (
+        refused.text
+    )
+    assert 'value="VP Operations"' in refused.text  # the form shows what is stored now
+    assert drawn_version(refused) == "1"
+    rita.refresh_from_db()
+    assert (rita.title, rita.strength, rita.version) == ("VP Operations", None, 1)
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_the_second_of_two_profile_editors_is_refused_and_the_first_change_stays(org, htmx):
+    headers = PROFILE if htmx else {}
+    csm, manager = signed_in(org.csm), signed_in(org.manager)
+    url = f"/accounts/{org.account.pk}/edit/"
+    csm_saw = drawn_version(csm.get(url, headers=headers))
+    manager_saw = drawn_version(manager.get(url, headers=headers))
+
+    csm.post(url, profile_data(org.account, segment="Enterprise", version=csm_saw), headers=headers)
+    refused = manager.post(
+        url,
+        profile_data(org.account, notes="Renewal at risk.", version=manager_saw),
+        headers=headers,
+    )
+
+    assert refused.status_code == 409
+    assert refused.text.lstrip().startswith('<section id="profile"') == htmx
+    assert escape(f"Changed by {org.csm} after you opened this form: segment.") in refused.text
+    assert 'value="Enterprise"' in refused.text
+    account = Account.objects.get(pk=org.account.pk)
+    assert (account.segment, account.notes, account.version) == ("Enterprise", "", 1)
+
+
+def test_the_second_of_two_gap_case_editors_is_refused_and_the_first_change_stays(org):
+    case = GapCaseFactory(account=org.account)
+    csm, teammate = signed_in(org.csm), signed_in(org.teammate)
+    csm_saw = drawn_version(csm.get(f"/gaps/{case.pk}/"))
+    teammate_saw = drawn_version(teammate.get(f"/gaps/{case.pk}/"))
+    url = f"/gaps/{case.pk}/edit/"
+
+    csm.post(url, {"owner": org.csm.pk, "notes": "Call the sponsor.", "version": csm_saw})
+    refused = teammate.post(url, {"owner": org.teammate.pk, "notes": "", "version": teammate_saw})
+
+    assert refused.status_code == 409
+    assert escape(f"Changed by {org.csm} after you opened this form: notes.") in refused.text
+    assert "Call the sponsor." in refused.text
+    case.refresh_from_db()
+    assert (case.owner, case.notes, case.version) == (org.csm, "Call the sponsor.", 1)
+
+
+@pytest.mark.parametrize("version", ["", "x", "-1"])
+def test_an_edit_without_a_good_version_is_refused_with_an_error(client, org, rita, version):
+    client.force_login(org.csm)
+    response = client.post(
+        f"/stakeholders/{rita.pk}/edit/",
+        person_data(rita, title="CEO", version=version),
+        headers=PEOPLE,
+    )
+    assert response.status_code == 200
+    assert "This form is damaged: reload the page and make your change again." in response.text
+    rita.refresh_from_db()
+    assert (rita.title, rita.version) == ("Director", 0)
+
+
+def test_marking_someone_as_left_counts_a_version(client, org, rita):
+    client.force_login(org.csm)
+    url = f"/stakeholders/{rita.pk}/edit/"
+    saw = drawn_version(client.get(url, headers=PEOPLE))
+    client.post(f"/stakeholders/{rita.pk}/left/", headers=PEOPLE)
+    refused = client.post(url, person_data(rita, title="CEO", version=saw), headers=PEOPLE)
+    assert refused.status_code == 409
+    assert escape(f"Changed by {org.csm} after you opened this form: status.") in refused.text
+    rita.refresh_from_db()
+    assert (rita.status, rita.title, rita.version) == ("left", "Director", 1)
+
+
+def test_a_survey_answer_that_changes_trust_counts_a_version(client, org, rita):
+    invitation = InvitationFactory(account=org.account, stakeholder=rita)
+    questions = {q.kind: q.pk for q in Question.objects.filter(template__slug="relationship-check")}
+    answers = {"scale": "4", "nps": "8", "trust": "high", "respect": "high"}
+    client.post(
+        f"/s/{invitation_token(invitation)}/",
+        {f"q{questions[kind]}": value for kind, value in answers.items()},
+    )
+    rita.refresh_from_db()
+    assert (rita.trust, rita.version, rita.history.first().version) == ("high", 1, 1)
+
+    client.force_login(org.csm)
+    refused = client.post(
+        f"/stakeholders/{rita.pk}/edit/",
+        person_data(rita, title="CEO", version="0"),
+        headers=PEOPLE,
+    )
+    assert refused.status_code == 409
+    note = "after you opened this form: trust, respect (Rita Alvarez, answering the survey"
+    assert note in refused.text
+    rita.refresh_from_db()
+    assert (rita.title, rita.version) == ("Director", 1)
+
+
+def test_an_import_counts_a_version_of_each_row_it_changes(org):
+    csv_import(files=good_files(), user=org.manager)
+    files = good_files()
+    files["accounts.csv"] = files["accounts.csv"].replace(b"Acme Corp", b"Acme Corporation")
+    files["stakeholders.csv"] = as_csv("stakeholders.csv", [stakeholder("S-4", name="Eve Buyer")])
+    csv_import(files=files, user=org.admin)
+
+    versions = dict(
+        Account.objects.filter(external_id__startswith="A-").values_list("external_id", "version")
+    )
+    assert versions == {"A-1": 1, "A-2": 0}
+    eve = Stakeholder.objects.get(external_id="S-4")
+    assert (eve.version, eve.history.first().version) == (1, 1)
+    assert Stakeholder.objects.get(external_id="S-1").version == 0
+
+
+def test_moving_and_reopening_a_case_count_a_version_following_it_does_not(client, org):
+    case = GapCaseFactory(account=org.account)
+    client.force_login(org.csm)
+    client.post(f"/gaps/{case.pk}/move/", {"to": "resolved"})
+    case.refresh_from_db()
+    assert (case.state, case.version) == ("resolved", 1)
+
+    def detect(gap_class: str) -> list[int]:
+        now = timezone.now()
+        detections = {org.account.pk: gap_class}
+        return gap_cases_sync(detections=detections, today=now.date(), config=CONFIG, now=now)[1]
+
+    detect("")  # the gap went away: the case is marked converged, a computed column
+    assert GapCase.objects.values_list("converged", "version").get() == (True, 1)
+    assert detect(case.gap_class) == [case.pk]  # and came back
+    assert GapCase.objects.values_list("state", "version").get() == ("detected", 2)
+
+
+def test_computed_columns_neither_stale_a_profile_form_nor_are_undone_by_it(client, org):
+    """A stakeholder's save rewrites the account's coverage flags; an open profile form saves
+    over neither them nor a conflict with them."""
+    client.force_login(org.csm)
+    url = f"/accounts/{org.account.pk}/edit/"
+    saw = drawn_version(client.get(url, headers=PROFILE))
+    client.post(
+        f"/accounts/{org.account.pk}/stakeholders/new/",
+        {"name": "Dana Boss", "role": "decision_maker", "buying_influence": "high", "strength": "5",
+         "status": "active"},
+        headers=PEOPLE,
+    )  # fmt: skip
+    saved = client.post(url, profile_data(org.account, segment="SMB", version=saw), headers=PROFILE)
+    assert saved.status_code == 200
+    account = Account.objects.get(pk=org.account.pk)
+    assert (account.segment, account.strong_relationships, account.version) == ("SMB", 1, 1)
