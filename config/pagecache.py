@@ -9,8 +9,9 @@ fragment and the clock. The cache key holds each of them:
   that see the same snapshot see the same rows;
 - the clock by the minute, so "due in", "overdue" and "5 minutes ago" stay right.
 
-So a hit is the page a render would give, apart from its two per-response secrets: the CSRF
-token and the CSP nonce are cut out when a page is stored and put back, new, for each response.
+So a hit is the page a render would give, apart from its per-response secrets: the CSRF token,
+the CSP nonce and the forms' one-time submission keys (core.idempotency) are cut out when a page
+is stored and put back, new, for each response.
 Pages are kept in the shared cache and in each process's memory, which spares a large page (the
 quadrant board) its trip from Redis.
 
@@ -34,7 +35,10 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 
-CSRF, NONCE = b"csrf", b"nonce"  # the two secrets' places in a stored page
+from core.idempotency import submission_key_new, submission_keys_drawn
+
+CSRF, NONCE = b"csrf", b"nonce"  # the places of the secrets in a stored page
+KEY = b"key"  # and of each submission key, numbered
 # The request headers a view reads to choose what it renders.
 HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Trigger-Name", "HX-Boosted")
 
@@ -91,9 +95,10 @@ def cached_page(view):
         seconds = math.ceil((minute + 1) * 60 - now)
         if (stored := stored_page(key, seconds)) is not None:
             return replay(request, *stored)
-        response = view(request, *args, **kwargs)
+        with submission_keys_drawn() as keys:
+            response = view(request, *args, **kwargs)
         if storable(request, response):
-            stored = record(request, response)
+            stored = record(request, response, keys)
             caches["pages"].set(key, stored, seconds)
             cache.set(key, stored, seconds)
         return response
@@ -117,10 +122,10 @@ def storable(request, response) -> bool:
     )
 
 
-def record(request, response) -> tuple[list[bytes], list]:
-    """The response's body cut around its secrets, whose places hold CSRF or NONCE (every odd
-    item), and its headers."""
-    secrets = {}
+def record(request, response, keys: list[str]) -> tuple[list[bytes], list]:
+    """The response's body cut around its secrets, whose places hold CSRF, NONCE or a KEY of
+    `keys` (every odd item), and its headers."""
+    secrets = {key.encode(): KEY + str(number).encode() for number, key in enumerate(keys)}
     if token := getattr(request, "response_csrf_token", None):
         secrets[token.encode()] = CSRF
     if nonce := get_nonce(request):
@@ -134,10 +139,16 @@ def record(request, response) -> tuple[list[bytes], list]:
 
 
 def replay(request, parts: list[bytes], headers: list) -> HttpResponse:
-    """The stored response, with this request's CSRF token and CSP nonce in their places."""
+    """The stored response, with this request's CSRF token and CSP nonce, and new submission
+    keys, in their places."""
     secrets = {}
     for place in set(parts[1::2]):
-        secret = response_csrf_token(request) if place == CSRF else str(get_nonce(request))
+        if place == CSRF:
+            secret = response_csrf_token(request)
+        elif place == NONCE:
+            secret = str(get_nonce(request))
+        else:
+            secret = str(submission_key_new())
         secrets[place] = secret.encode()
     body = list(parts)
     body[1::2] = [secrets[place] for place in parts[1::2]]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from accounts.selectors import teams_visible_to, users_of_teams
+from core.idempotency import SubmissionKeyForm
 from core.versions import VersionedModelForm
 from relationships.models import (
     Channel,
@@ -117,7 +118,7 @@ CHOICE_SOURCES = {
 }
 
 
-class AccountActivityForm(forms.ModelForm):
+class AccountActivityForm(SubmissionKeyForm, forms.ModelForm):
     """Base of the quick-log forms: choices limited to the account's people; nothing in the future.
 
     `past_fields` lists the date or date-time fields that may not lie in the future.

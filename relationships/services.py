@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.dataio.bulk import update_rows
 from accounts.models import Account
+from core.idempotency import submission_claim
 from core.versions import edit_save, version_next
 from relationships.coverage import Tally
 from relationships.models import OpenItem, Stakeholder
@@ -79,8 +80,9 @@ def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
 
 def activity_record(*, form, user) -> models.Model:
     """Save a valid quick-log form (interaction, moment, open item, pulse check or competitor
-    rating)."""
+    rating), once per form render: AlreadySubmitted if this render was saved before."""
     with transaction.atomic():
+        submission_claim(key=form.cleaned_data["submission_key"], user=user)
         item = form.save(commit=False)
         if form.author_field:
             setattr(item, form.author_field, user)

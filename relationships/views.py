@@ -7,6 +7,7 @@ quick logs return "activity": the forms and the timeline), and a plain request w
 back to the account page.
 """
 
+import contextlib
 import datetime as dt
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from accounts.selectors import get_account_for_user, get_account_page_for_user
 from accounts.views import QUICKLOG_FORMS, quicklog_form, render_account_page
 from config.pagecache import cached_page
 from config.paging import page_number
+from core.idempotency import AlreadySubmitted
 from core.versions import EditConflict
 from relationships import catalogs
 from relationships import moments_report as moments_report_data
@@ -112,7 +114,8 @@ def activity_log(request, account_pk, kind):
         kind, account, activity_choices(account), catalogs.scales(), data=request.POST
     )
     if form.is_valid():
-        activity_record(form=form, user=request.user)
+        with contextlib.suppress(AlreadySubmitted):  # a double submit: the first one counts
+            activity_record(form=form, user=request.user)
         messages.success(request, f"{label} logged.")
         if not request.htmx:
             return redirect(account)

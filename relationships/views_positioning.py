@@ -2,6 +2,8 @@
 entering a competitor rating on the account page. Filters are the account list's; htmx
 requests get the results fragment only."""
 
+import contextlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from accounts.selectors import get_account_for_user
 from accounts.views import filter_form, render_account_page
 from config.pagecache import cached_page
 from config.paging import page_number
+from core.idempotency import AlreadySubmitted
 from relationships import board, positions
 from relationships.forms import CompetitorRatingForm
 from relationships.positioning import thresholds
@@ -85,7 +88,8 @@ def competitor_rating_add(request, account_pk):
     account = get_account_for_user(request.user, account_pk)
     form = CompetitorRatingForm(request.POST, account=account, choices=activity_choices(account))
     if form.is_valid():
-        activity_record(form=form, user=request.user)
+        with contextlib.suppress(AlreadySubmitted):  # a double submit: the first one counts
+            activity_record(form=form, user=request.user)
         messages.success(request, "Rating saved.")
         if not request.htmx:
             return redirect(account)

@@ -6,13 +6,14 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Account
+from core.idempotency import SubmissionKeyForm
 from relationships.models import Stakeholder
 from surveys.models import Campaign
 from surveys.questions import QUESTION_TYPES, Spec, reminder_days
 from surveys.selectors import stakeholders_for_picking, templates_for_campaigns
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(SubmissionKeyForm, forms.ModelForm):
     accounts = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Competitor
 from config.paging import page_number
+from core.idempotency import AlreadySubmitted, submission_answer, submission_claim
 from surveys.forms import CampaignForm, FeedbackActionForm, SurveyForm
 from surveys.models import InvitationToken, SurveyTemplate
 from surveys.outbox import Rendered, email_render
@@ -81,16 +83,25 @@ def campaign_new(request):
             send_at=data["send_at"],
         )
         if request.POST.get("action") == "create":
+            key = data["submission_key"]
+            if (created := submission_answer(key=key, user=request.user)) is not None:
+                return redirect(created)  # sent twice: whom it invited are skipped now
             if not audience.invite:
                 form.add_error(None, "Nobody to invite: everyone chosen is skipped.")
             else:
-                campaign = campaign_create(
-                    user=request.user,
-                    data=form.campaign_data(),
-                    audience=audience,
-                    chosen_accounts=list(data["accounts"]),
-                    picked_stakeholders=list(data["stakeholders"]),
-                )
+                try:
+                    with transaction.atomic():  # the campaign and its form's key, or neither
+                        submitted = submission_claim(key=key, user=request.user)
+                        campaign = campaign_create(
+                            user=request.user,
+                            data=form.campaign_data(),
+                            audience=audience,
+                            chosen_accounts=list(data["accounts"]),
+                            picked_stakeholders=list(data["stakeholders"]),
+                        )
+                        submitted.answer_with(campaign.get_absolute_url())
+                except AlreadySubmitted as first:  # sent twice at once
+                    return redirect(first.answer)
                 messages.success(
                     request,
                     f"Campaign “{campaign.name}” created: {len(audience.invite)} invitation"

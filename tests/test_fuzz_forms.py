@@ -71,16 +71,18 @@ def _ids(model, slug):
 FORMS = {
     "interaction": (
         ["occurred_at", "channel", "touchpoint", "direction", "sentiment", "verbosity",
-         "response_hours", "summary", "stakeholders"],
+         "response_hours", "summary", "stakeholders", "submission_key"],
         (Interaction,),
     ),
     "moment": (
         ["moment_type", "occurred_on", "emotion", "intensity", "value_impact", "value_amount",
-         "identified_by", "note", "stakeholder"],
+         "identified_by", "note", "stakeholder", "submission_key"],
         (Moment,),
     ),
-    "open_item": (["kind", "title", "opened_on", "due_on", "stakeholder"], (OpenItem,)),
-    "pulse": (["happiness", "checked_on", "note"], (PulseCheck,)),
+    "open_item": (
+        ["kind", "title", "opened_on", "due_on", "stakeholder", "submission_key"], (OpenItem,)
+    ),
+    "pulse": (["happiness", "checked_on", "note", "submission_key"], (PulseCheck,)),
 }  # fmt: skip
 
 

@@ -19,3 +19,30 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// A form posted without htmx (htmx's have hx-disabled-elt) is sent once: a second submit while
+// the next page loads is ignored, and the form's submit buttons are disabled just after the
+// submit, so that the clicked one's name and value (action=create) still go with the form. A
+// page the browser brings back from its back-forward cache can be sent again.
+const SUBMIT_BUTTONS = "button:not([type]), button[type=submit], input[type=submit]";
+
+function setSending(form, sending) {
+  form.toggleAttribute("data-sending", sending);
+  for (const button of form.querySelectorAll(SUBMIT_BUTTONS)) button.disabled = sending;
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || form.method !== "post") return;
+  if (form.hasAttribute("data-sending")) {
+    event.preventDefault();
+    return;
+  }
+  form.toggleAttribute("data-sending", true);
+  setTimeout(() => setSending(form, true));
+});
+
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  for (const form of document.querySelectorAll("form[data-sending]")) setSending(form, false);
+});

@@ -1,6 +1,8 @@
 """The page cache: a repeated read is served without rendering, with fresh secrets, and never
 after the data behind it changed, whoever changed it, nor to another reader."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -48,11 +50,19 @@ def nonce_of(response) -> str:
     return policy.split("'nonce-", 1)[1].split("'", 1)[0]
 
 
+SUBMISSION_KEY = re.compile(r'name="[\w-]*submission_key" value="([0-9a-f-]{36})"')
+
+
+def submission_keys(response) -> list[str]:
+    return SUBMISSION_KEY.findall(response.content.decode())
+
+
 def without_secrets(response) -> str:
-    """The page with this response's CSRF token and CSP nonce blanked out."""
+    """The page with this response's CSRF token, CSP nonce and forms' keys blanked out."""
     body = response.content.decode()
     token = response.wsgi_request.response_csrf_token
-    return body.replace(token, "<csrf>").replace(nonce_of(response), "<nonce>")
+    body = body.replace(token, "<csrf>").replace(nonce_of(response), "<nonce>")
+    return SUBMISSION_KEY.sub("<submission key>", body)
 
 
 def test_a_repeated_read_is_served_without_rendering_and_with_its_own_secrets(
@@ -67,9 +77,11 @@ def test_a_repeated_read_is_served_without_rendering_and_with_its_own_secrets(
     assert without_secrets(served) == without_secrets(rendered)
     assert nonce_of(served) != nonce_of(rendered)
     assert f'nonce="{nonce_of(served)}"' in served.content.decode()
+    assert len(submission_keys(rendered)) == 1  # the quick-log form's: each copy has its own
+    assert submission_keys(served) != submission_keys(rendered)
     token = served.wsgi_request.response_csrf_token
     assert token != rendered.wsgi_request.response_csrf_token
-    assert f'"X-CSRFToken": "{token}"' in served.content.decode()
+    assert f'name="csrfmiddlewaretoken" value="{token}"' in served.content.decode()
     # The token served is one this session can post with.
     response = client.post(
         reverse("account_edit", args=[team_account.pk]),

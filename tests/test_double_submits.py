@@ -1,0 +1,232 @@
+"""Double submits: every drawn form that writes carries a one-time key; a second submission of
+the same form (a double click, a resent request) writes nothing and is answered as the first
+one was, even when both arrive at once."""
+
+import datetime as dt
+import re
+import threading
+import time
+import uuid
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from core.models import SubmissionKey
+from core.tasks import submission_keys_forget
+from relationships import services
+from relationships.models import (
+    Channel,
+    CompetitorDimension,
+    CompetitorRating,
+    Interaction,
+    Moment,
+    MomentType,
+    OpenItem,
+    PulseCheck,
+    Touchpoint,
+)
+from surveys.models import Campaign, SurveyTemplate
+from tests import services as real_services
+from tests.factories import CompetitorFactory, StakeholderFactory, catalog
+
+ACTIVITY = {"HX-Request": "true", "HX-Target": "activity"}
+KEY = re.compile(r'name="(?:\w+-)?submission_key" value="([0-9a-f-]{36})"')
+
+
+def quick_log(kind: str, person) -> tuple[type, dict]:
+    """The model a quick-log form writes, and a valid filling of the form about `person`."""
+    today = timezone.localdate().isoformat()
+    forms = {
+        "interaction": (
+            Interaction,
+            {
+                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                "channel": catalog(Channel, "call").pk,
+                "touchpoint": catalog(Touchpoint, "delivery").pk,
+                "direction": "inbound",
+                "sentiment": "1",
+                "verbosity": "normal",
+                "stakeholders": person.pk,
+            },
+        ),
+        "moment": (
+            Moment,
+            {
+                "moment_type": catalog(MomentType, "outage").pk,
+                "occurred_on": today,
+                "emotion": "enraged",
+                "intensity": "2",
+                "identified_by": "csm",
+            },
+        ),
+        "open_item": (OpenItem, {"kind": "promise", "title": "Send the plan", "opened_on": today}),
+        "pulse": (PulseCheck, {"happiness": "3", "checked_on": today}),
+    }
+    model, data = forms[kind]
+    return model, {f"{kind}-{name}": value for name, value in data.items()}
+
+
+def drawn_key(response) -> str:
+    return KEY.search(response.text).group(1)
+
+
+def quick_log_form(client, account, kind: str) -> str:
+    """The key of the quick-log form of `kind` as the account page's tab draws it."""
+    headers = {"HX-Request": "true", "HX-Target": f"quicklog-{kind}"}
+    return drawn_key(client.get(account.get_absolute_url(), headers=headers))
+
+
+@pytest.mark.parametrize("kind", ["interaction", "moment", "open_item", "pulse"])
+def test_a_quick_log_form_sent_twice_writes_one_row(client, org, kind):
+    model, data = quick_log(kind, StakeholderFactory(account=org.account))
+    client.force_login(org.csm)
+    data[f"{kind}-submission_key"] = quick_log_form(client, org.account, kind)
+    url = f"/accounts/{org.account.pk}/log/{kind}/"
+
+    first = client.post(url, data, headers=ACTIVITY)
+    second = client.post(url, data, headers=ACTIVITY)
+
+    assert model.objects.count() == 1
+    for response in (first, second):  # both answered with the section as it now is
+        assert response.status_code == 200
+        assert response.text.lstrip().startswith('<section id="activity"')
+        assert [entry.item.pk for entry in response.context["timeline"].entries] == [
+            model.objects.get().pk
+        ]
+
+
+def test_each_drawn_form_has_a_key_of_its_own(client, org):
+    client.force_login(org.csm)
+    first, second = (quick_log_form(client, org.account, "pulse") for _ in range(2))
+    _model, data = quick_log("pulse", StakeholderFactory(account=org.account))
+    data["pulse-submission_key"] = first
+    saved = client.post(f"/accounts/{org.account.pk}/log/pulse/", data, headers=ACTIVITY)
+    assert len({first, second, drawn_key(saved)}) == 3  # the blank form after a save, too
+
+
+@pytest.mark.parametrize("key", ["not-a-key", "1"])
+def test_a_damaged_key_is_refused_with_an_error_and_writes_nothing(client, org, key):
+    _model, data = quick_log("open_item", StakeholderFactory(account=org.account))
+    client.force_login(org.csm)
+    response = client.post(
+        f"/accounts/{org.account.pk}/log/open_item/",
+        {**data, "open_item-submission_key": key},
+        headers=ACTIVITY,
+    )
+    assert "This form is damaged: reload the page and fill it in again." in response.text
+    forms = {kind: form for kind, _label, form in response.context["quicklog_forms"]}
+    assert forms["open_item"].errors["submission_key"] == ["Enter a valid UUID."]
+    assert not OpenItem.objects.exists()
+
+
+def test_a_competitor_rating_sent_twice_writes_one_row(client, org):
+    person = StakeholderFactory(account=org.account)
+    client.force_login(org.csm)
+    section = client.get(
+        org.account.get_absolute_url(), headers={"HX-Request": "true", "HX-Target": "competitors"}
+    )
+    data = {
+        "rating-stakeholder": person.pk,
+        "rating-competitor": CompetitorFactory().pk,
+        "rating-dimension": CompetitorDimension.objects.first().pk,
+        "rating-our_rating": "4",
+        "rating-their_rating": "3",
+        "rating-rated_on": timezone.localdate().isoformat(),
+        "rating-source": "csm",
+        "rating-submission_key": drawn_key(section),
+    }
+    url = f"/accounts/{org.account.pk}/competitor-ratings/"
+    for _ in range(2):
+        assert client.post(url, data).status_code == 302
+    assert CompetitorRating.objects.count() == 1
+
+
+def campaign_form(key: str, **data) -> dict:
+    return {
+        "name": "Spring check",
+        "template": SurveyTemplate.objects.get(slug="relationship-check").pk,
+        "sender_name": "Acme Customer Success",
+        "send_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "reminder_days": "4,9",
+        "expiry_days": "30",
+        "quiet_days": "60",
+        "submission_key": key,
+        **data,
+    }
+
+
+def test_create_campaign_sent_twice_creates_one_campaign_and_one_set_of_emails(
+    client, org, django_capture_on_commit_callbacks
+):
+    for name in ("ada", "bob", "cy"):
+        StakeholderFactory(account=org.account, email=f"{name}@acme.example")
+    client.force_login(org.csm)
+    key = drawn_key(client.get(f"/campaigns/new/?accounts={org.account.pk}"))
+    preview = client.post("/campaigns/new/", campaign_form(key, accounts=[org.account.pk]))
+    assert drawn_key(preview) == key  # Preview draws the same form again, unsent
+
+    create = campaign_form(key, accounts=[org.account.pk], action="create")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/campaigns/new/", create)
+        second = client.post("/campaigns/new/", create)
+
+    campaign = Campaign.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == campaign.get_absolute_url()
+    assert sorted(to for message in mail.outbox for to in message.to) == [
+        "ada@acme.example", "bob@acme.example", "cy@acme.example",
+    ]  # fmt: skip
+
+
+def test_keys_older_than_a_day_are_forgotten(org):
+    now = timezone.now()
+    old = SubmissionKey.objects.create(
+        key=uuid.uuid4(), user=org.csm, created_at=now - dt.timedelta(days=1, minutes=1)
+    )
+    recent = SubmissionKey.objects.create(key=uuid.uuid4(), user=org.csm)
+    assert submission_keys_forget.delay().get() == 1
+    assert list(SubmissionKey.objects.all()) == [recent]
+    assert not SubmissionKey.objects.filter(pk=old.pk).exists()
+    schedule = settings.CELERY_BEAT_SCHEDULE["submission-keys-forget"]
+    assert schedule["task"] == submission_keys_forget.name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_posts_of_one_key_at_the_same_moment_write_once(org):
+    real_services.need(
+        connection.vendor == "postgresql",
+        "only PostgreSQL runs two writing transactions at once (set DATABASE_URL)",
+    )
+    _model, data = quick_log("pulse", StakeholderFactory(account=org.account))
+    data["pulse-submission_key"] = str(uuid.uuid4())
+    url = f"/accounts/{org.account.pk}/log/pulse/"
+    start, answers = threading.Barrier(2), []
+    record = services.recompute_request
+
+    def slow_record(**kwargs):
+        """The first writer holds its transaction open while the second arrives."""
+        time.sleep(0.5)
+        record(**kwargs)
+
+    def post():
+        client = Client()
+        client.force_login(org.csm)
+        start.wait()
+        answers.append(client.post(url, data, headers=ACTIVITY))
+        connection.close()
+
+    with mock.patch.object(services, "recompute_request", slow_record):
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert PulseCheck.objects.count() == 1
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert SubmissionKey.objects.count() == 1
