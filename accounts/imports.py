@@ -1,14 +1,21 @@
 """The accounts.csv and usage.csv import files; docs/import-export.md describes them."""
 
 from accounts.dataio import bulk
-from accounts.dataio.cells import Amount, Code, Day, Lookup, Text, Whole
+from accounts.dataio.cells import Amount, Code, Day, Lookup, Text, Whole, shown
 from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 from accounts.models import Account, Competitor, UsageSnapshot
 
 USER_EMAIL = Lookup(
-    lambda context: context.users_by_email, "no user has the email {}", normalize=str.lower
+    lambda context: context.users_by_email,
+    lambda context: context.no("user") + " has the email {}",
+    normalize=str.lower,
 )
-TEAM = Lookup(lambda context: context.teams_by_name, "no team is named {}")
+TEAM = Lookup(
+    lambda context: context.teams_by_name,
+    lambda context: (
+        "no team is named {}" if context.sees_everything else "must be one of your teams, got {}"
+    ),
+)
 ACCOUNT_ID = Text.of(Account, "external_id")
 
 
@@ -36,14 +43,19 @@ class AccountsFile(FileSpec):
     STATUS, COMPETITOR = fields.index("status"), fields.index("leading_competitor_id")
 
     def check(self, table: Table, context: ImportContext) -> None:
+        """An external id that is not taken by an account the user may not change, and an
+        owner who is in the account's team (a member or its manager)."""
         table.reject_duplicates("external_id")
         context.accounts_in_file = set(table["external_id"])
-        for index, (external_id, team) in enumerate(table.rows("external_id", "team")):
+        team_names = {pk: name for name, pk in context.teams_by_name.items()}
+        rows = table.rows("external_id", "owner_email", "team")
+        for index, (external_id, owner, team) in enumerate(rows):
             pk = context.accounts.get(external_id)
             if pk is not None and not context.may_change(pk):
                 table.error(index, "external_id", "is an account of a team you are not in")
-            if team is not None and context.team_pks is not None and team not in context.team_pks:
-                table.error(index, "team", "must be one of your teams")
+            if None not in (owner, team) and owner not in context.team_people[team]:
+                message = f"must be a member or the manager of team {shown(team_names[team])}"
+                table.error(index, "owner_email", message)
 
     def write(self, table: Table, context: ImportContext) -> FileResult:
         current = bulk.fetch_current(Account, "external_id", table["external_id"], self.fields)

@@ -259,6 +259,8 @@ SURVEY_RATE_PER_TOKEN = env_int("SURVEY_RATE_PER_TOKEN", 20)
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# The import page refuses uploads larger than this, all files together (import_csv takes any).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
 
 # Celery: eager in-process without a broker, real workers with one.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -82,28 +82,34 @@ class StakeholdersFile(FileSpec):
             zip(table["external_id"], table["account_external_id"], strict=True)
         )
         context.stakeholders_in_file.pop(None, None)
-        self.load_stored(table, context)
-        if context.visible_account_pks is not None:
-            for index, external_id in enumerate(table["external_id"]):
-                pk = self.pks.get(external_id)
-                if pk is not None and not context.may_change(self.stored[pk][ACCOUNT]):
-                    message = "belongs to an account of a team you are not in"
-                    table.error(index, "external_id", message)
+        hidden = self.load_stored(table, context)
+        for index, external_id in enumerate(table["external_id"]):
+            if external_id in hidden:  # external ids are unique: this much cannot be hidden
+                message = "belongs to an account of a team you are not in"
+                table.error(index, "external_id", message)
         OrgChart(table, context, self).check()
 
-    def load_stored(self, table: Table, context: ImportContext) -> None:
+    def load_stored(self, table: Table, context: ImportContext) -> set[str]:
         """The stored stakeholders of the accounts in the file, and any other the file names
-        (moving to another account, or a manager), with the other people of their accounts."""
+        (moving to another account, or a manager), with the other people of their accounts.
+
+        Those of accounts the importing user may not change are left out, so that no check
+        tells anything about them (a manager among them is unknown); returns their external
+        ids."""
         accounts = {
             context.accounts.get(external_id) for external_id in table["account_external_id"]
         }
-        self.stored = bulk.fetch_current(Stakeholder, "account_id", accounts - {None}, FIELDS)
+        stored = bulk.fetch_current(Stakeholder, "account_id", accounts - {None}, FIELDS)
         named = set(table["external_id"]) | set(table["reports_to_external_id"])
-        named -= {values[0] for values in self.stored.values()} | {"", None}
+        named -= {values[0] for values in stored.values()} | {"", None}
         elsewhere = bulk.fetch_current(Stakeholder, "external_id", named, FIELDS)
         more = {values[ACCOUNT] for values in elsewhere.values()} - accounts
-        self.stored |= elsewhere | bulk.fetch_current(Stakeholder, "account_id", more, FIELDS)
+        stored |= elsewhere | bulk.fetch_current(Stakeholder, "account_id", more, FIELDS)
+        self.stored = {
+            pk: values for pk, values in stored.items() if context.may_change(values[ACCOUNT])
+        }
         self.pks = {values[0]: pk for pk, values in self.stored.items() if values[0]}
+        return {values[0] for pk, values in stored.items() if pk not in self.stored} - {""}
 
     def write(self, table: Table, context: ImportContext) -> FileResult:
         pks = bulk.assign_pks(Stakeholder, table["external_id"], self.pks)
@@ -213,7 +219,7 @@ class OrgChart:
                 table.error(
                     index,
                     "reports_to_external_id",
-                    f"no stakeholder has the external id {shown(manager)}"
+                    f"{self.context.no('stakeholder')} has the external id {shown(manager)}"
                     " (in stakeholders.csv or Rapport)",
                 )
         self.check_accounts()
@@ -343,16 +349,17 @@ def key_text(value) -> str:
 
 
 def stakeholder_owners(context: ImportContext, named: Iterable[str]) -> dict[str, object]:
-    """The account of each stakeholder named that exists: by external id for the people in this
-    import's stakeholders.csv (None when that cell is bad), by id for the stored ones whose
-    account has no external id."""
+    """The account of each stakeholder named that exists and that the importing user may see:
+    by external id for the people in this import's stakeholders.csv (None when that cell is
+    bad), by id for the stored ones whose account has no external id."""
     in_file = context.stakeholders_in_file or {}
     stored = context.stored_stakeholders
     missing = set(named) - in_file.keys() - stored.keys()
     for external_id, pk, account in bulk.fetch_in(
         Stakeholder.objects, "external_id", missing, "external_id", "pk", "account_id"
     ):
-        stored[external_id] = (pk, account)
+        if context.may_change(account):
+            stored[external_id] = (pk, account)
     account_ids = {pk: external_id for external_id, pk in context.accounts.items()}
     owners = {
         external_id: account_ids.get(account, account)
@@ -381,8 +388,8 @@ def check_stakeholders(table: Table, context: ImportContext, column: str) -> Non
                 if external_id not in owners:
                     if not skip_unknown:
                         problems[pair].append(
-                            f"no stakeholder has the external id {shown(external_id)}"
-                            " (in stakeholders.csv or Rapport)"
+                            f"{context.no('stakeholder')} has the external id"
+                            f" {shown(external_id)} (in stakeholders.csv or Rapport)"
                         )
                 elif owners[external_id] not in (account, None):
                     problems[pair].append(f"{shown(external_id)} belongs to another account")

@@ -272,18 +272,22 @@ def instant_key(value: datetime) -> str:
 
 
 class Lookup(Kind):
-    """A name that must match a row already in Rapport; the value is that row's id."""
+    """A name that must match a row already in Rapport that the import may name; the value is
+    that row's id. `missing(context)` is the message for a name not found, "{}" standing for
+    it."""
 
-    def __init__(self, table: Callable[[object], dict], missing: str, normalize=str):
+    def __init__(
+        self, table: Callable[[object], dict], missing: Callable[[object], str], normalize=str
+    ):
         self.table, self.missing, self.normalize = table, missing, normalize
 
     def converter(self, context):
-        ids = self.table(context)
+        ids, missing = self.table(context), self.missing(context)
 
         def convert(text):
             found = ids.get(self.normalize(text))
             if found is None:
-                raise CellError(self.missing.format(shown(text)))
+                raise CellError(missing.format(shown(text)))
             return found
 
         return convert

@@ -15,14 +15,14 @@ from datetime import datetime
 from functools import cached_property
 from typing import ClassVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.dataio.bulk import record_history
 from accounts.dataio.cells import Kind, cell_text, shown
 from accounts.models import Account, Team, User
-from accounts.selectors import teams_visible_to
+from accounts.selectors import teams_visible_to, users_of_teams
 
 
 @dataclass(frozen=True)
@@ -219,13 +219,42 @@ class ImportContext:
             self._slugs[model] = dict(rows)
         return self._slugs[model]
 
+    @property
+    def sees_everything(self) -> bool:
+        """Whether the import may see and change every account (the command line, an admin);
+        for others it sees only their teams, and rows naming anything else are refused as if
+        it did not exist."""
+        return self.user is None or self.user.sees_all_accounts
+
+    def no(self, noun: str) -> str:
+        """The start of a message that nothing such was found: "no user", or for an importer
+        who sees only their teams, "no user of your teams"."""
+        return f"no {noun}" if self.sees_everything else f"no {noun} of your teams"
+
     @cached_property
     def users_by_email(self) -> dict[str, int]:
-        return {email.lower(): pk for email, pk in User.objects.values_list("email", "pk")}
+        """Lower-cased email -> pk of the users the import may name."""
+        users = User.objects if self.sees_everything else users_of_teams(self.teams)
+        return {email.lower(): pk for email, pk in users.values_list("email", "pk")}
 
     @cached_property
     def teams_by_name(self) -> dict[str, int]:
-        return dict(Team.objects.values_list("name", "pk"))
+        """Name -> pk of the teams the import may import accounts into."""
+        return dict(self.teams.values_list("name", "pk"))
+
+    @property
+    def teams(self) -> QuerySet[Team]:
+        return Team.objects.all() if self.sees_everything else teams_visible_to(self.user)
+
+    @cached_property
+    def team_people(self) -> dict[int, set[int]]:
+        """Team pk -> the pks of its members and its manager: who may own its accounts."""
+        people = {
+            pk: {manager} - {None} for pk, manager in Team.objects.values_list("pk", "manager_id")
+        }
+        for team, user in Team.members.through.objects.values_list("team_id", "user_id"):
+            people[team].add(user)
+        return people
 
     @cached_property
     def accounts(self) -> dict[str, int]:
@@ -235,30 +264,27 @@ class ImportContext:
     @cached_property
     def visible_account_pks(self) -> set[int] | None:
         """Accounts the importing user may change (None: all of them)."""
-        if self.user is None or self.user.sees_all_accounts:
+        if self.sees_everything:
             return None
         return set(Account.objects.visible_to(self.user).values_list("pk", flat=True))
-
-    @cached_property
-    def team_pks(self) -> set[int] | None:
-        """Teams the importing user may import accounts into (None: all of them)."""
-        if self.user is None or self.user.sees_all_accounts:
-            return None
-        return set(teams_visible_to(self.user).values_list("pk", flat=True))
 
     def may_change(self, account_pk: int) -> bool:
         return self.visible_account_pks is None or account_pk in self.visible_account_pks
 
     def account_problem(self, external_id: str) -> str | None:
-        """Why a row may not refer to this account, or None when it may."""
+        """Why a row may not refer to this account, or None when it may. An account the
+        importing user may not change is one they do not know of."""
         if self.accounts_in_file is not None and external_id in self.accounts_in_file:
             return None
         pk = self.accounts.get(external_id)
-        if pk is not None:
-            return None if self.may_change(pk) else "is an account of a team you are not in"
+        if pk is not None and self.may_change(pk):
+            return None
         if "accounts.csv" in self.unreadable:
             return None  # accounts.csv could not be read; its own error says so
-        return f"no account has the external id {shown(external_id)} (in accounts.csv or Rapport)"
+        return (
+            f"{self.no('account')} has the external id {shown(external_id)}"
+            " (in accounts.csv or Rapport)"
+        )
 
     def check_accounts(self, table: Table, column: str) -> None:
         """Report the rows whose `column` names an account they may not refer to."""

@@ -106,9 +106,13 @@ def csv_import(
         with (progress or _NoProgress)(total=3 * len(chosen), unit="step") as bar, gc_paused():
             results = import_tables(chosen, files, context, bar, ignored)
     except IntegrityError as error:
+        # The database's words may name rows the user cannot see: they go to the log only.
+        logger.warning(
+            "CSV import by %s refused by the database: %s", user or "the command line", error
+        )
         message = (
             "the database refused the data, so nothing was written; did the same data change"
-            f" during the import? ({error})"
+            " during the import?"
         )
         raise ImportRejected([RowError("", None, None, message)], ignored) from error
     summary = ImportSummary(results, ignored)

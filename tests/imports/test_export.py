@@ -12,6 +12,8 @@ from accounts.models import Account
 from relationships.models import Interaction, Stakeholder
 from tests.imports.files import HEADERS, account, all_good_files, as_csv
 
+TEAM_B_ACCOUNT = account("B-1", owner_email="outsider@example.com", team="Team B")
+
 
 def rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode(), newline="")))
@@ -73,9 +75,7 @@ def test_rows_the_files_cannot_hold_are_left_out_and_counted(org):
 
 
 def test_a_csm_exports_only_the_accounts_they_see(org):
-    files = {
-        "accounts.csv": as_csv("accounts.csv", [account("A-1"), account("B-1", team="Team B")])
-    }
+    files = {"accounts.csv": as_csv("accounts.csv", [account("A-1"), TEAM_B_ACCOUNT])}
     csv_import(files=files)
     exported, _ = export_files(Account.objects.visible_to(org.csm))
     assert [row[0] for row in rows(exported["accounts.csv"])[1:]] == ["A-1"]
@@ -96,9 +96,7 @@ def test_the_command_writes_the_files_import_csv_reads(org, tmp_path, database_s
 
 
 def test_the_command_exports_what_a_user_sees(org, tmp_path):
-    files = {
-        "accounts.csv": as_csv("accounts.csv", [account("A-1"), account("B-1", team="Team B")])
-    }
+    files = {"accounts.csv": as_csv("accounts.csv", [account("A-1"), TEAM_B_ACCOUNT])}
     csv_import(files=files)
     call_command(
         "export_csv",

@@ -94,8 +94,6 @@ ACCOUNT = st.fixed_dictionaries(
         "name": NAME,
         "domain": SHORT,
         "segment": SHORT,
-        "owner_email": choice(USERS),
-        "team": choice(["Team A", "Team B"]),
         "customer_since": maybe(st.dates()),
         "renewal_date": maybe(st.dates()),
         "arr": amount(0, Decimal("999999999999.99")),
@@ -105,6 +103,14 @@ ACCOUNT = st.fixed_dictionaries(
         "status": choice(["", *Account.Status.values]),
         "leading_competitor": choice(["", *COMPETITORS]),
     }
+)
+# An account's owner is a member or the manager of its team.
+OWNERS = {
+    "Team A": ["csm@example.com", "teammate@example.com", "Manager@Example.com"],
+    "Team B": ["outsider@example.com"],
+}
+OWNED = choice(OWNERS).flatmap(
+    lambda team: st.fixed_dictionaries({"team": st.just(team), "owner_email": choice(OWNERS[team])})
 )
 PERSON = st.fixed_dictionaries(
     {
@@ -142,7 +148,13 @@ def import_files(data) -> dict[str, bytes]:
     activity = {name: {} for name in ("interactions", "moments", "pulse", "open", "ratings")}
     for number in range(draw(st.integers(1, 2), label="accounts")):
         account = f"A-{number}" + draw(SHORT, label="account id")
-        accounts.append({"external_id": account, **draw(ACCOUNT, label="account")})
+        accounts.append(
+            {
+                "external_id": account,
+                **draw(ACCOUNT, label="account"),
+                **draw(OWNED, label="owner and team"),
+            }
+        )
         suffixes = draw(st.lists(text(3), max_size=3), label="people")
         mine = [f"S-{number}.{n}{suffix}".replace(";", ",") for n, suffix in enumerate(suffixes)]
         rows = []

@@ -203,7 +203,10 @@ def test_manager_imports_only_into_their_own_teams(org, database_state):
     org.other_account.save()
     before = database_state()
     files = {
-        "accounts.csv": as_csv("accounts.csv", [account("A-1"), account("A-2", team="Team B")]),
+        "accounts.csv": as_csv(
+            "accounts.csv",
+            [account("A-1"), account("A-2", owner_email="outsider@example.com", team="Team B")],
+        ),
         "usage.csv": as_csv(
             "usage.csv", [{"account_external_id": "G-1", "period_start": "2025-01-01"}]
         ),
@@ -213,8 +216,11 @@ def test_manager_imports_only_into_their_own_teams(org, database_state):
         csv_import(files=files, user=org.manager)
 
     assert [str(error) for error in rejected.value.errors] == [
-        "accounts.csv line 3, column team: must be one of your teams",
-        "usage.csv line 2, column account_external_id: is an account of a team you are not in",
+        "accounts.csv line 3, column owner_email: no user of your teams has the email"
+        ' "outsider@example.com"',
+        'accounts.csv line 3, column team: must be one of your teams, got "Team B"',
+        "usage.csv line 2, column account_external_id: no account of your teams has the"
+        ' external id "G-1" (in accounts.csv or Rapport)',
     ]
     assert database_state() == before
     assert csv_import(files=files, user=org.admin).files[1].created == 1

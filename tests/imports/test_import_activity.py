@@ -341,11 +341,10 @@ def test_manager_imports_activity_only_for_accounts_of_their_teams(org, database
     with pytest.raises(ImportRejected) as rejected:
         csv_import(files=files, user=org.manager)
 
+    unknown = 'no account of your teams has the external id "G-1" (in accounts.csv or Rapport)'
     assert [str(error) for error in rejected.value.errors] == [
-        "interactions.csv line 2, column account_external_id: is an account of a team you are"
-        " not in",
-        "pulse_checks.csv line 2, column account_external_id: is an account of a team you are"
-        " not in",
+        f"interactions.csv line 2, column account_external_id: {unknown}",
+        f"pulse_checks.csv line 2, column account_external_id: {unknown}",
     ]
     assert database_state() == before
     assert csv_import(files=files, user=org.admin).files[0].created == 1

@@ -106,3 +106,52 @@ def test_activity_row_errors_are_listed_on_the_page(client, org, database_state)
     assert "Nothing was imported: 1 error." in response.text
     assert "<td>moments.csv</td><td>2</td><td>emotion</td>" in response.text
     assert database_state() == before
+
+
+def total_size(files: dict[str, bytes]) -> int:
+    return sum(map(len, files.values()))
+
+
+def test_files_larger_than_the_limit_are_a_field_error(client, org, settings, database_state):
+    client.force_login(org.manager)
+    settings.IMPORT_MAX_BYTES = 1_000_000
+    files = {**good_files(), "usage.csv": b"x" * 1_100_000}
+    before = database_state()
+
+    response = client.post(URL, uploads(files))
+
+    assert response.context["form"].errors == {
+        "files": [
+            f"The files are {total_size(files) / 1e6:.1f} MB in all, more than the 1.0 MB this"
+            " page takes. Split them (by account or by period) and upload the parts one after"
+            " the other, or import them with the import_csv command."
+        ]
+    }
+    assert "Nothing was imported" not in response.text
+    assert database_state() == before
+
+
+def test_files_of_exactly_the_limit_are_imported(client, org, settings):
+    client.force_login(org.manager)
+    files = good_files()
+    settings.IMPORT_MAX_BYTES = total_size(files)
+
+    response = client.post(URL, uploads(files))
+
+    assert "Import done." in response.text
+    assert Stakeholder.objects.filter(account__team=org.team).count() == 5
+
+
+def test_a_21_mb_upload_is_refused_by_default(client, org, database_state):
+    client.force_login(org.manager)
+    before = database_state()
+    padding = b"A-1,Acme\n" * (21_000_000 // 9 + 1)  # read, it would be 2.3 million rows
+
+    response = client.post(URL, uploads({"accounts.csv": padding}))
+
+    assert (
+        response.context["form"]
+        .errors["files"][0]
+        .startswith("The files are 21.0 MB in all, more than the 20.0 MB this page takes.")
+    )
+    assert database_state() == before
