@@ -30,7 +30,8 @@ from relationships.models import (
     PulseCheck,
     Touchpoint,
 )
-from surveys.models import Campaign, SurveyTemplate
+from surveys import views as campaign_views
+from surveys.models import Campaign, Invitation, SurveyTemplate
 from tests import services as real_services
 from tests.factories import CompetitorFactory, StakeholderFactory, catalog
 
@@ -196,37 +197,60 @@ def test_keys_older_than_a_day_are_forgotten(org):
     assert schedule["task"] == submission_keys_forget.name
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_posts_of_one_key_at_the_same_moment_write_once(org):
+@pytest.fixture
+def postgresql(transactional_db):
+    """Rows committed for real, on PostgreSQL."""
     real_services.need(
         connection.vendor == "postgresql",
         "only PostgreSQL runs two writing transactions at once (set DATABASE_URL)",
     )
-    _model, data = quick_log("pulse", StakeholderFactory(account=org.account))
-    data["pulse-submission_key"] = str(uuid.uuid4())
-    url = f"/accounts/{org.account.pk}/log/pulse/"
-    start, answers = threading.Barrier(2), []
-    record = services.recompute_request
 
-    def slow_record(**kwargs):
-        """The first writer holds its transaction open while the second arrives."""
+
+def held_open(module, name: str):
+    """Patch `module.name` to wait first: the first writer holds its transaction open, key
+    recorded, while the second arrives."""
+    original = getattr(module, name)
+
+    def slow(*args, **kwargs):
         time.sleep(0.5)
-        record(**kwargs)
+        return original(*args, **kwargs)
+
+    return mock.patch.object(module, name, slow)
+
+
+def at_once(user, url: str, data: dict, headers=None) -> list:
+    """The answers to two posts of `data` sent at the same moment by `user`."""
+    start, answers = threading.Barrier(2), []
 
     def post():
         client = Client()
-        client.force_login(org.csm)
+        client.force_login(user)
         start.wait()
-        answers.append(client.post(url, data, headers=ACTIVITY))
+        answers.append(client.post(url, data, headers=headers or {}))
         connection.close()
 
-    with mock.patch.object(services, "recompute_request", slow_record):
-        threads = [threading.Thread(target=post) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
 
-    assert PulseCheck.objects.count() == 1
+
+def test_a_quick_log_sent_twice_at_the_same_moment_writes_once(postgresql, org):
+    _model, data = quick_log("pulse", StakeholderFactory(account=org.account))
+    data["pulse-submission_key"] = str(uuid.uuid4())
+    with held_open(services, "recompute_request"):
+        answers = at_once(org.csm, f"/accounts/{org.account.pk}/log/pulse/", data, ACTIVITY)
     assert [answer.status_code for answer in answers] == [200, 200]
-    assert SubmissionKey.objects.count() == 1
+    assert PulseCheck.objects.count() == 1
+
+
+def test_create_campaign_sent_twice_at_the_same_moment_creates_once(postgresql, org):
+    StakeholderFactory(account=org.account, email="ada@acme.example")
+    data = campaign_form(str(uuid.uuid4()), accounts=[org.account.pk], action="create")
+    with held_open(campaign_views, "campaign_create"):
+        answers = at_once(org.csm, "/campaigns/new/", data)
+    campaign = Campaign.objects.get()
+    assert [answer.url for answer in answers] == [campaign.get_absolute_url()] * 2
+    assert Invitation.objects.count() == 1

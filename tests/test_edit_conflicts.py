@@ -4,12 +4,15 @@ stored and a note of who changed what, and nothing of it is written. Every other
 rows counts a version too, so a form drawn before it is refused as well."""
 
 import re
+from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
+from accounts import services
 from accounts.dataio.services import csv_import
 from accounts.models import Account
 from relationships import gaps
@@ -214,8 +217,9 @@ def test_moving_and_reopening_a_case_count_a_version_following_it_does_not(clien
 
 
 def test_computed_columns_neither_stale_a_profile_form_nor_are_undone_by_it(client, org):
-    """A stakeholder's save rewrites the account's coverage flags; an open profile form saves
-    over neither them nor a conflict with them."""
+    """Code rewrites an account's computed columns at any time: a stakeholder's save its
+    coverage flags, a recompute its score, even while an edit is being saved. An open profile
+    form neither conflicts with them nor puts back the values it loaded."""
     client.force_login(org.csm)
     url = f"/accounts/{org.account.pk}/edit/"
     saw = drawn_version(client.get(url, headers=PROFILE))
@@ -225,7 +229,19 @@ def test_computed_columns_neither_stale_a_profile_form_nor_are_undone_by_it(clie
          "status": "active"},
         headers=PEOPLE,
     )  # fmt: skip
-    saved = client.post(url, profile_data(org.account, segment="SMB", version=saw), headers=PROFILE)
+    save = services.edit_save
+
+    def recomputed_meanwhile(form, *, seen):
+        Account.objects.filter(pk=org.account.pk).update(relationship_score=Decimal("7.5"))
+        return save(form, seen=seen)
+
+    with mock.patch.object(services, "edit_save", recomputed_meanwhile):
+        saved = client.post(
+            url, profile_data(org.account, segment="SMB", version=saw), headers=PROFILE
+        )
     assert saved.status_code == 200
     account = Account.objects.get(pk=org.account.pk)
-    assert (account.segment, account.strong_relationships, account.version) == ("SMB", 1, 1)
+    assert (account.segment, account.strong_relationships, account.relationship_score) == (
+        "SMB", 1, Decimal("7.5")
+    )  # fmt: skip
+    assert account.version == 1
