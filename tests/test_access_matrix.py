@@ -102,7 +102,7 @@ MATRIX: dict[str, Route] = {
         TEAM_ONLY_CASE_CHANGE,
         args=a_gap_case,
         method="post",
-        data=lambda org: {"owner": org.csm.pk, "due_on": "2026-12-24", "notes": "Call Ann."},
+        data=lambda org: {"owner": org.csm.pk, "due_on": "2026-12-24", "version": 0},
     ),
     "gap_action_toggle": Route(TEAM_ONLY_CASE_CHANGE, args=a_gap_action, method="post"),
     "quadrant_board": Route(SIGNED_IN),
