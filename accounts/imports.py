@@ -3,7 +3,7 @@
 from accounts.dataio import bulk
 from accounts.dataio.cells import Amount, Code, Day, Lookup, Text, Whole, shown
 from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
-from accounts.models import Account, Competitor, UsageSnapshot
+from accounts.models import Account, UsageSnapshot
 
 USER_EMAIL = Lookup(
     lambda context: context.users_by_email,
@@ -15,6 +15,9 @@ TEAM = Lookup(
     lambda context: (
         "no team is named {}" if context.sees_everything else "must be one of your teams, got {}"
     ),
+)
+COMPETITOR_NAME = Lookup(
+    lambda context: context.competitors_by_name, lambda context: "no competitor is named {}"
 )
 ACCOUNT_ID = Text.of(Account, "external_id")
 
@@ -37,7 +40,7 @@ class AccountsFile(FileSpec):
         Column("seats_purchased", Whole()),
         Column("share_of_wallet", Amount(digits=5, low=0, high=100)),
         Column("status", Code(Account.Status)),
-        Column("leading_competitor", Text.of(Competitor, "name"), field="leading_competitor_id"),
+        Column("leading_competitor", COMPETITOR_NAME, field="leading_competitor_id"),
     )
     fields = [column.stored_as for column in columns]
     STATUS, COMPETITOR = fields.index("status"), fields.index("leading_competitor_id")
@@ -61,17 +64,15 @@ class AccountsFile(FileSpec):
         current = bulk.fetch_current(Account, "external_id", table["external_id"], self.fields)
         found = {values[0]: pk for pk, values in current.items()}
         pks = bulk.assign_pks(Account, table["external_id"], found)
-        competitors = competitor_pks(set(table["leading_competitor"]) - {""})
         rows = {}
         for values in table.rows():
-            values = list(values)
-            values[self.COMPETITOR] = competitors.get(values[self.COMPETITOR])
             pk = pks[values[0]]
             rows[pk] = bulk.fill_unknown(
-                values, current.get(pk), {self.STATUS: Account.Status.ACTIVE}
+                list(values), current.get(pk), {self.STATUS: Account.Status.ACTIVE}
             )
+        rows = bulk.keep_stored(Account, self.fields, rows, current, self.kept_fields(table))
         created, changed = bulk.save_rows(Account, self.fields, rows, current)
-        linked = self.add_competitors(rows)
+        linked = set() if "leading_competitor" in table.absent else self.add_competitors(rows)
         context.account_pks.update(pks)
         return self.finish(
             Account, table, created, changed, context, accounts={*created, *changed, *linked}
@@ -92,16 +93,6 @@ class AccountsFile(FileSpec):
         return bulk.save_links(through, "account_id", "competitor_id", wanted, links)
 
 
-def competitor_pks(names: set[str]) -> dict[str, int]:
-    """The id of each competitor named, creating the missing ones."""
-    if not names:
-        return {}
-    Competitor.objects.bulk_create(
-        [Competitor(name=name) for name in sorted(names)], ignore_conflicts=True
-    )
-    return dict(Competitor.objects.filter(name__in=names).values_list("name", "pk"))
-
-
 @register
 class UsageFile(FileSpec):
     name = "usage.csv"
@@ -115,6 +106,7 @@ class UsageFile(FileSpec):
         Column("features_available", Whole()),
     )
     fields = [column.stored_as for column in columns]
+    paired = (("features_used", "features_available"),)  # checked against each other
 
     def check(self, table: Table, context: ImportContext) -> None:
         table.reject_duplicates("account_external_id", "period_start")
@@ -139,6 +131,7 @@ class UsageFile(FileSpec):
         rows = {}
         for account, values in zip(accounts, table.rows(), strict=True):
             rows[pks[account, values[1]]] = (account, *values[1:])
+        rows = bulk.keep_stored(UsageSnapshot, self.fields, rows, current, self.kept_fields(table))
         created, changed = bulk.save_rows(UsageSnapshot, self.fields, rows, current)
         accounts = {rows[pk][0] for pk in (*created, *changed)}
         return self.finish(UsageSnapshot, table, created, changed, context, accounts)

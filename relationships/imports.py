@@ -32,8 +32,7 @@ from accounts.dataio.cells import (
     shown,
 )
 from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
-from accounts.imports import ACCOUNT_ID, USER_EMAIL, competitor_pks
-from accounts.models import Competitor
+from accounts.imports import ACCOUNT_ID, COMPETITOR_NAME, USER_EMAIL
 from relationships.forms import CLOCK_SKEW
 from relationships.models import (
     Channel,
@@ -125,12 +124,15 @@ class StakeholdersFile(FileSpec):
                     for pk, value in zip(row_pks, columns[position], strict=True)
                 ]
         rows = dict(zip(row_pks, zip(*columns, strict=True), strict=True))
-        owners = {
-            pk: {owner} if owner else set()
-            for pk, owner in zip(row_pks, table["owner_email"], strict=True)
-        }
+        rows = bulk.keep_stored(Stakeholder, FIELDS, rows, self.stored, self.kept_fields(table))
         created, changed = bulk.save_rows(Stakeholder, FIELDS, rows, self.stored)
-        changed = (set(changed) | self.save_owners(owners)) - set(created)
+        if "owner_email" not in table.absent:
+            owners = {
+                pk: {owner} if owner else set()
+                for pk, owner in zip(row_pks, table["owner_email"], strict=True)
+            }
+            changed = [*changed, *self.save_owners(owners)]
+        changed = set(changed) - set(created)
         touched = {rows[pk][ACCOUNT] for pk in (*created, *changed)}
         touched |= {self.stored[pk][ACCOUNT] for pk in changed}  # moved away from
         # Every stakeholder of these accounts is a row of the file or in self.stored (see
@@ -192,23 +194,31 @@ class OrgChart:
     def label(self, person) -> str:
         return person if isinstance(person, str) else self.external_ids.get(person, f"#{person}")
 
+    def stored_manager(self, pk: int):
+        manager = self.spec.stored[pk][MANAGER]
+        return self.person(manager) if manager else None
+
     def load_stored(self) -> None:
         account_ids = {pk: external_id for external_id, pk in self.context.accounts.items()}
         for pk, values in self.spec.stored.items():
             person = self.person(pk)
             if person not in self.rows:
-                manager = values[MANAGER]
-                self.managers[person] = self.person(manager) if manager else None
+                self.managers[person] = self.stored_manager(pk)
                 self.accounts[person] = account_ids.get(values[ACCOUNT], values[ACCOUNT])
 
     def check(self) -> None:
         self.load_stored()
         table, rows, stored, managers = self.table, self.rows, self.spec.pks, self.managers
         reports_to, accounts = table["reports_to_external_id"], table["account_external_id"]
+        managers_kept = "reports_to_external_id" in table.absent
         for external_id, index in rows.items():
             manager = reports_to[index]
             self.accounts[external_id] = accounts[index]
-            if not manager:
+            if managers_kept:  # the file leaves the managers as they are
+                managers[external_id] = (
+                    self.stored_manager(stored[external_id]) if external_id in stored else None
+                )
+            elif not manager:
                 managers[external_id] = None
             elif manager in rows:
                 managers[external_id] = manager
@@ -297,8 +307,10 @@ class ActivityFile(FileSpec):
         pks = bulk.assign_pks(self.model, keys, {stored[0]: pk for pk, stored in current.items()})
         by_row = zip(keys, *(values[field] for field in fields), strict=True)
         rows = {pks[row[0]]: row for row in by_row}
+        kept = self.kept_fields(table)
+        rows = bulk.keep_stored(self.model, ["import_key", *fields], rows, current, kept)
         created, changed = bulk.save_rows(self.model, ["import_key", *fields], rows, current)
-        if "stakeholders" in values:
+        if "stakeholders" in values and "stakeholders" not in kept:
             people = zip(keys, values["stakeholders"], strict=True)
             relinked = self.save_stakeholders({pks[key]: set(ids) for key, ids in people}, current)
             changed = sorted({*changed, *relinked} - set(created))
@@ -464,6 +476,10 @@ class MomentsFile(ActivityFile):
         values["value_amount"] = [amount for _, amount in impacts]
         return values
 
+    def kept_fields(self, table):
+        fields = super().kept_fields(table)
+        return fields | {"value_amount"} if "value_impact" in fields else fields
+
 
 @register
 class PulseChecksFile(ActivityFile):
@@ -509,8 +525,8 @@ class OpenItemsFile(ActivityFile):
 
 @register
 class CompetitorRatingsFile(ActivityFile):
-    """A person's view of us against a competitor on one dimension. Competitors are named;
-    one not yet in Rapport is added, as in accounts.csv."""
+    """A person's view of us against a competitor on one dimension. Competitors are named, and
+    must be in Rapport, as in accounts.csv."""
 
     name = "competitor_ratings.csv"
     order = 80
@@ -518,7 +534,7 @@ class CompetitorRatingsFile(ActivityFile):
     columns = (
         Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
         Column("stakeholder_external_id", STAKEHOLDER_ID, required=True, field="stakeholder_id"),
-        Column("competitor", Text.of(Competitor, "name"), required=True, field="competitor_id"),
+        Column("competitor", COMPETITOR_NAME, required=True, field="competitor_id"),
         Column("dimension", Catalog(CompetitorDimension), required=True, field="dimension_id"),
         Column("our_rating", Whole(1, 5), required=True),
         Column("their_rating", Whole(1, 5), required=True),
@@ -529,9 +545,3 @@ class CompetitorRatingsFile(ActivityFile):
         "account_external_id", "stakeholder_external_id", "competitor", "dimension", "rated_on",
     )  # fmt: skip
     stakeholder_column = "stakeholder_external_id"
-
-    def field_values(self, table, context):
-        values = super().field_values(table, context)
-        pks = competitor_pks(set(values["competitor_id"]) - {"", None})
-        values["competitor_id"] = [pks.get(name) for name in values["competitor_id"]]
-        return values

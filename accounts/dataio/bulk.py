@@ -163,6 +163,33 @@ def fill_unknown(values: list, current: tuple | None, defaults: dict[int, object
     return tuple(values)
 
 
+def keep_stored(
+    model: type[Model],
+    columns: list[str],
+    rows: dict[int, tuple],
+    current: Mapping[int, tuple],
+    kept: set[str],
+) -> dict[int, tuple]:
+    """`rows` (pk -> values of `columns`) whose `kept` columns hold the stored values, or on a
+    new row the model's defaults: what a file that leaves those columns out writes. Names in
+    `kept` that are not among `columns` (links, written apart) are left to the caller."""
+    defaults = {
+        columns.index(name): model._meta.get_field(name).get_default()
+        for name in kept
+        if name in columns
+    }
+    if not defaults:
+        return rows
+    filled = {}
+    for pk, values in rows.items():
+        stored = current.get(pk)
+        filled[pk] = tuple(
+            (stored[i] if stored else defaults[i]) if i in defaults else value
+            for i, value in enumerate(values)
+        )
+    return filled
+
+
 def with_defaults(
     model: type[Model], columns: list[str], rows: list[tuple]
 ) -> tuple[list[str], list[tuple]]:

@@ -4,7 +4,9 @@ Each import file is a `FileSpec` subclass registered with `@register` in its app
 module; the registry imports those modules on first use, so a later app adds a file by adding
 a spec. Specs run in `order` (accounts before the files that refer to accounts). Reading checks
 every cell of a file column by column; a spec's `check` adds the checks across rows, files and
-the database; `write` runs only when no file has an error.
+the database; `write` runs only when no file has an error. A file may leave out the columns
+that are not required: they read as empty cells, and the write keeps the values stored in them
+(`FileSpec.kept_fields`).
 """
 
 import csv
@@ -21,7 +23,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from accounts.dataio.bulk import record_history
 from accounts.dataio.cells import Kind, cell_text, shown
-from accounts.models import Account, Team, User
+from accounts.models import Account, Competitor, Team, User
 from accounts.selectors import teams_visible_to, users_of_teams
 
 
@@ -37,6 +39,8 @@ class RowError:
     def __str__(self) -> str:
         if not self.file:
             return self.message
+        if not self.line and not self.column:  # about the whole file: "accounts.csv has ..."
+            return f"{self.file} {self.message}"
         place = self.file + (f" line {self.line}" if self.line else "")
         place += f", column {self.column}" if self.column else ""
         return f"{place}: {self.message}"
@@ -88,6 +92,7 @@ class Table:
         self.values: dict[str, list] = {}
         self.errors: list[RowError] = []
         self.readable = True
+        self.absent: set[str] = set()  # the optional columns the file leaves out
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -119,8 +124,8 @@ class Table:
             if None in key:
                 continue
             if key in first:
-                listed = ", ".join(columns[:-1]) + f" and {columns[-1]}"
-                self.error(index, columns[0], f"repeats line {first[key]}: the same {listed}")
+                message = f"repeats line {first[key]}: the same {listed(columns)}"
+                self.error(index, columns[0], message)
             else:
                 first[key] = self.lines[index]
 
@@ -146,6 +151,11 @@ class FileSpec:
     name: ClassVar[str]
     order: ClassVar[int]
     columns: ClassVar[tuple[Column, ...]]
+    paired: ClassVar[tuple[tuple[str, str], ...]] = ()  # columns a file has both or neither of
+
+    def kept_fields(self, table: Table) -> set[str]:
+        """The fields of the columns the file leaves out: a row keeps their stored values."""
+        return {column.stored_as for column in self.columns if column.name in table.absent}
 
     def check(self, table: Table, context: "ImportContext") -> None:
         """Checks across rows, files and the database; report with `table.error`."""
@@ -242,6 +252,10 @@ class ImportContext:
         """Name -> pk of the teams the import may import accounts into."""
         return dict(self.teams.values_list("name", "pk"))
 
+    @cached_property
+    def competitors_by_name(self) -> dict[str, int]:
+        return dict(Competitor.objects.values_list("name", "pk"))
+
     @property
     def teams(self) -> QuerySet[Team]:
         return Team.objects.all() if self.sees_everything else teams_visible_to(self.user)
@@ -318,7 +332,11 @@ def read_table(spec: FileSpec, data: bytes, context: ImportContext) -> Table:
     texts_by_name = dict(zip(header, zip(*rows, strict=True), strict=True)) if rows else {}
     del rows
     for column in spec.columns:
-        clean_column(table, column, texts_by_name.pop(column.name, ()), context)
+        if column.name in header:
+            clean_column(table, column, texts_by_name.pop(column.name, ()), context)
+        else:  # read as empty cells; the write keeps the stored values (FileSpec.kept_fields)
+            table.absent.add(column.name)
+            table.values[column.name] = [column.kind.empty] * len(table)
     return table
 
 
@@ -335,8 +353,9 @@ def read_rows(table: Table, data: bytes) -> tuple[list[str] | None, list[list[st
     reader = csv_rows(data)
     try:
         header = [cell.strip() for cell in next(reader, [])]
-        if problem := header_problem(header, spec):
-            table.unreadable(problem, line=1 if reader.line_num else None)
+        if problems := header_problems(header, spec):
+            for problem in problems:
+                table.unreadable(problem)
             return None, []
         rows = list(reader)
     except csv.Error as error:
@@ -376,18 +395,36 @@ def clean_column(table: Table, column: Column, raw: tuple[str, ...], context) ->
     table.values[column.name] = values
 
 
-def header_problem(header: list[str], spec: FileSpec) -> str | None:
-    expected = [column.name for column in spec.columns]
+def header_problems(header: list[str], spec: FileSpec) -> list[str]:
+    """What makes a header unusable: no header, a required column missing, a column unknown or
+    repeated, one column of a pair without the other."""
+    names = [column.name for column in spec.columns]
     if not any(header):
-        return f"has no header row; the first line must name the columns: {', '.join(expected)}"
+        return [f"has no header row; the first line must name the columns: {', '.join(names)}"]
     problems = []
-    if missing := [name for name in expected if name not in header]:
-        problems.append(f"misses column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
-    if extra := [name for name in header if name not in expected]:
-        shown_extra = ", ".join(shown(name) for name in extra)
-        problems.append(f"has unknown column{'s' if len(extra) > 1 else ''} {shown_extra}")
+    required = [column.name for column in spec.columns if column.required]
+    if missing := [name for name in required if name not in header]:
+        many = len(missing) > 1
+        problems.append(
+            f"has no column{'s' if many else ''} {listed(missing)},"
+            f" which {'are' if many else 'is'} required"
+        )
+    if unknown := [name for name in header if name not in names]:
+        problems.append(
+            f"has {'unknown columns' if len(unknown) > 1 else 'an unknown column'}"
+            f" {', '.join(map(shown, unknown))}; its columns are {', '.join(names)}"
+        )
     if repeated := sorted({name for name in header if header.count(name) > 1}):
-        problems.append(f"repeats column{'s' if len(repeated) > 1 else ''} {', '.join(repeated)}")
-    if not problems:
-        return None
-    return f"the header {' and '.join(problems)}; expected exactly: {', '.join(expected)}"
+        many = len(repeated) > 1
+        problems.append(f"has column{'s' if many else ''} {listed(repeated)} more than once")
+    for pair in spec.paired:
+        if (pair[0] in header) != (pair[1] in header):
+            given, absent = pair if pair[0] in header else reversed(pair)
+            problems.append(f"has column {given} without {absent}; give both or neither")
+    return problems
+
+
+def listed(names) -> str:
+    """Names as in a sentence: "a", "a and b", "a, b and c"."""
+    *first, last = names
+    return f"{', '.join(first)} and {last}" if first else last

@@ -241,12 +241,12 @@ def natural(spec, field: str) -> str:
     if not field.endswith("_id"):
         return field
     relation = field.removesuffix("_id")
+    if relation == "competitor":
+        return "competitor__name"
     if isinstance(column.kind, Catalog):
         return f"{relation}__slug"
     if isinstance(column.kind, Lookup):
         return f"{relation}__email"
-    if relation == "competitor":
-        return "competitor__name"
     return f"{relation}__external_id"  # account, stakeholder
 
 

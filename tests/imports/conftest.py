@@ -1,4 +1,5 @@
-"""Fixtures for the import tests: a snapshot of everything an import may write."""
+"""Fixtures for the import tests: the org with its competitors, a snapshot of everything an
+import may write."""
 
 import pytest
 
@@ -11,6 +12,14 @@ from relationships.models import (
     PulseCheck,
     Stakeholder,
 )
+from tests.imports.files import COMPETITORS
+
+
+@pytest.fixture
+def org(org):
+    """The org of tests/conftest.py, with the competitors the test files name."""
+    Competitor.objects.bulk_create([Competitor(name=name) for name in COMPETITORS])
+    return org
 
 
 @pytest.fixture

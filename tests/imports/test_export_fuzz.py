@@ -27,7 +27,7 @@ from relationships.models import (
     Touchpoint,
 )
 from tests.fuzz import FUZZ
-from tests.imports.files import ACTIVITY_FILES, as_csv
+from tests.imports.files import ACTIVITY_FILES, COMPETITORS, as_csv
 
 # Free text: any characters but NUL and surrogates, quotes, commas and line breaks included, and
 # texts that look like formulas; the import strips spaces around a cell, so the text has none
@@ -46,7 +46,6 @@ def text(max_size: int = 20, *, required: bool = False):
 
 EMAIL = st.from_regex(r"[a-z0-9._+-]{1,8}@[a-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True)
 USERS = ["csm@example.com", "teammate@example.com", "outsider@example.com", "Admin@Example.com"]
-COMPETITORS = ["Rivalry Inc", "Orbit CX", 'Ünïcode, "Quoted" & Co']
 PAST = {"min_value": dt.date(1990, 1, 1), "max_value": dt.date(2025, 12, 31)}
 
 

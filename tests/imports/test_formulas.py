@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.dataio.formulas import FORMULA_STARTS, quote_formula, unquote_formula
-from accounts.models import Account
+from accounts.models import Account, Competitor
 from relationships.models import CompetitorRating, Interaction
 from tests.factories import AccountFactory
 from tests.imports.files import account, all_good_files, as_csv, competitor_rating
@@ -73,6 +73,7 @@ def test_the_report_command_quotes_a_formula(org):
 
 
 def test_export_csv_quotes_a_formula_and_import_csv_reads_it_back_unchanged(org, tmp_path):
+    Competitor.objects.create(name="@Rival")
     accounts = [account("A-1", name=HYPERLINK), account("A-2", owner_email="teammate@example.com")]
     ratings = [competitor_rating(competitor="@Rival")]
     files = {

@@ -462,7 +462,7 @@ def test_external_ids_with_quotes_commas_and_backslashes_are_matched(org):
     assert people(Interaction.objects.get()) == ['S "quoted"', "S\\back", "{S}"]
 
 
-def test_competitor_ratings_are_imported_and_new_competitors_added(org):
+def test_competitor_ratings_are_imported(org):
     csv_import(files=all_good_files())
 
     rows = CompetitorRating.objects.order_by("account__external_id", "dimension__position")

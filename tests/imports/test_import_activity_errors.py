@@ -308,6 +308,13 @@ BAD_ROWS = {
         "competitor_ratings.csv line 2, column their_rating: must be a whole number from 1 to 5,"
         ' got "6"',
     ),
+    "unknown competitor": (
+        [
+            competitor_rating(),
+            competitor_rating("A-2", stakeholder_external_id="S-5", competitor="Globex"),
+        ],
+        'competitor_ratings.csv line 3, column competitor: no competitor is named "Globex"',
+    ),
     "unknown dimension": (
         [competitor_rating(dimension="price")],
         "competitor_ratings.csv line 2, column dimension: must be one of sales_relationship,"
