@@ -1,7 +1,11 @@
-"""Import files for tests: rows as dicts with good defaults, written as CSV bytes."""
+"""Import files for tests: rows as dicts with good defaults, written as CSV bytes; running
+the export commands with their --output given each way."""
 
 import datetime as dt
+import io
+from pathlib import Path
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.dataio import exporting
@@ -211,3 +215,16 @@ def good_activity_files() -> dict[str, bytes]:
 
 def all_good_files() -> dict[str, bytes]:
     return {**good_files(), **good_activity_files()}
+
+
+OUTPUT_WAYS = ["command line", "str from code", "Path from code"]
+
+
+def call_with_output(command: str, way: str, output: Path) -> None:
+    """Run an export command writing to `output`, given as typed on the command line or as
+    code passes it to call_command (one of OUTPUT_WAYS)."""
+    if way == "command line":
+        call_command(command, "--output", str(output), stdout=io.StringIO())
+    else:
+        given = str(output) if way == "str from code" else output
+        call_command(command, output=given, stdout=io.StringIO())

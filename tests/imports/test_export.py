@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from django.core.management import call_command
 
 from accounts.dataio.importing import file_specs
@@ -10,7 +11,14 @@ from accounts.dataio.services import csv_import
 from accounts.dataio.snapshot import export_files
 from accounts.models import Account
 from relationships.models import Interaction, Stakeholder
-from tests.imports.files import HEADERS, account, all_good_files, as_csv
+from tests.imports.files import (
+    HEADERS,
+    OUTPUT_WAYS,
+    account,
+    all_good_files,
+    as_csv,
+    call_with_output,
+)
 
 TEAM_B_ACCOUNT = account("B-1", owner_email="outsider@example.com", team="Team B")
 
@@ -93,6 +101,20 @@ def test_the_command_writes_the_files_import_csv_reads(org, tmp_path, database_s
     before = database_state()
     call_command("import_csv", str(tmp_path / "export"), stdout=io.StringIO())
     assert database_state() == before
+
+
+@pytest.mark.parametrize("way", OUTPUT_WAYS)
+def test_the_command_writes_the_folder_however_its_path_is_given(org, tmp_path, way):
+    csv_import(files=all_good_files())
+
+    call_with_output("export_csv", way, tmp_path / "export")
+
+    header, acme, *_ = rows((tmp_path / "export" / "accounts.csv").read_bytes())
+    assert header == HEADERS["accounts.csv"]
+    assert acme == [
+        "A-1", "Acme Corp", "acme.example", "enterprise", "csm@example.com", "Team A",
+        "2021-03-01", "2026-03-01", "120000.50", "30000.00", "250", "40.00", "active", "",
+    ]  # fmt: skip
 
 
 def test_the_command_exports_what_a_user_sees(org, tmp_path):

@@ -12,7 +12,7 @@ from accounts.dataio.exporting import COLUMNS
 from accounts.dataio.services import csv_import
 from relationships.models import Stakeholder
 from tests.factories import AccountFactory, StakeholderFactory
-from tests.imports.files import HEADERS, as_csv, good_files
+from tests.imports.files import HEADERS, OUTPUT_WAYS, as_csv, call_with_output, good_files
 
 HEADER = [
     "external_id",
@@ -95,6 +95,17 @@ def test_export_to_a_file(org, tmp_path):
 
     assert target.read_text() == exported()
     assert out.getvalue() == f"Wrote {target}.\n"
+
+
+@pytest.mark.parametrize("way", OUTPUT_WAYS)
+def test_export_writes_the_file_however_its_path_is_given(org, tmp_path, way):
+    target = tmp_path / "report.csv"
+
+    call_with_output("export_report", way, target)
+
+    header, acme, *_ = target.read_text().splitlines()
+    assert header == ",".join(HEADER)
+    assert acme == ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false" + EMPTY_12
 
 
 def test_download_holds_only_the_accounts_the_user_sees(client, org):

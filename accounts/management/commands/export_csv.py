@@ -22,7 +22,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", metavar="EMAIL", help="only the accounts this user sees")
 
-    def handle(self, *args, output: Path, user: str | None, **options):
+    def handle(self, *args, output: Path | str, user: str | None, **options):
+        output = Path(output)  # call_command passes the value code gives it, a str or a Path
         if output.exists() and not output.is_dir():
             raise CommandError(f"{output} is not a folder.")
         accounts = Account.objects.all()

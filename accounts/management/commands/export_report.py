@@ -14,12 +14,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--output", type=Path, metavar="FILE", help="default: stdout")
 
-    def handle(self, *args, output: Path | None, **options):
+    def handle(self, *args, output: Path | str | None, **options):
         lines = report_lines(accounts=Account.objects.all())
         if output is None:
             for line in lines:
                 self.stdout.write(line, ending="")
             return
+        output = Path(output)  # call_command passes the value code gives it, a str or a Path
         with output.open("w", encoding="utf-8", newline="") as file:
             file.writelines(lines)
         self.stdout.write(f"Wrote {output}.")
