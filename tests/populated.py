@@ -33,7 +33,7 @@ def populate(org) -> None:
         factory(account=org.account)
     CompetitorRatingFactory(stakeholder=people[0])
     FeedbackItemFactory(account=org.account, stakeholder=people[0])
-    case = GapCaseFactory(account=org.account, gap_class="uses_needs_unmet")
+    case = GapCaseFactory(account=org.other_account, gap_class="uses_needs_unmet")
     invitation = InvitationFactory(
         account=org.account,
         stakeholder=people[0],

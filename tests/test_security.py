@@ -22,6 +22,7 @@ from tests.factories import (
     invitation_token,
 )
 from tests.test_access_matrix import ADMIN_LOGIN, FORBIDDEN, HOME, MATRIX, NOT_FOUND, OK, PUBLIC
+from tests.test_stored_markup import injected
 
 # The survey pages are the one exemption: the unguessable token in their URL is the secret a
 # CSRF token would be, and their Referrer-Policy makes browsers send "Origin: null"
@@ -101,7 +102,11 @@ def test_every_page_carries_the_security_headers(client, org, name):
     assert response.headers["Referrer-Policy"] == expected
 
 
-PAYLOAD = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+# Script, plain HTML and htmx attributes (which htmx would act on even under the CSP).
+PAYLOAD = (
+    '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+    '<xss-probe hx-post="/logout/" hx-trigger="load">'
+)
 ESCAPED = "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;"
 
 
@@ -244,6 +249,7 @@ def test_script_in_a_free_text_field_is_shown_as_text(client, org, field):
     shown = client.get(url, headers=headers).content.decode()
     assert ESCAPED in shown
     assert PAYLOAD not in shown
+    assert injected(shown) == []
 
 
 def test_ten_thousand_random_survey_tokens_find_nothing(db):

@@ -25,9 +25,6 @@ from relationships.models import GapCase
 from surveys.models import Campaign, OutboundEmail
 from surveys.outbox import email_render
 from surveys.services import EMAIL_TEMPLATE
-from tests.factories import (
-    GapCaseFactory,
-)
 from tests.populated import populate
 from tests.test_access_matrix import MATRIX, OK
 
@@ -194,7 +191,7 @@ def test_stored_markup_is_text_in_every_email(org, everything):
     )
     OutboundEmail.objects.all().delete()
     User.objects.filter(pk=org.outsider.pk).update(gap_emails=User.GapEmails.DAILY)
-    detected = GapCaseFactory(account=org.other_account)  # for the outsider's daily digest
+    detected = GapCase.objects.get(account=org.other_account)  # for the outsider's digest
     detected.transitions.create(to_state="detected", at=timezone.now())
     gap_emails_queue(case_ids=list(GapCase.objects.values_list("pk", flat=True)), reopened=set())
     gap_digests_send()
