@@ -20,7 +20,7 @@ from relationships.gap_cases import gap_cases_sync
 from relationships.models import GapCase, Stakeholder
 from surveys.models import Question
 from tests.factories import GapCaseFactory, InvitationFactory, StakeholderFactory, invitation_token
-from tests.imports.files import as_csv, good_files, stakeholder
+from tests.imports.files import account, as_csv, stakeholder
 
 PEOPLE = {"HX-Request": "true", "HX-Target": "people"}
 PROFILE = {"HX-Request": "true", "HX-Target": "profile"}
@@ -182,37 +182,43 @@ def test_a_survey_answer_that_changes_trust_counts_a_version(client, org, rita):
     assert (rita.title, rita.version) == ("Director", 1)
 
 
-def test_an_import_counts_a_version_of_each_row_it_changes(org):
-    csv_import(files=good_files(), user=org.manager)
-    files = good_files()
-    files["accounts.csv"] = files["accounts.csv"].replace(b"Acme Corp", b"Acme Corporation")
-    files["stakeholders.csv"] = as_csv("stakeholders.csv", [stakeholder("S-4", name="Eve Buyer")])
-    csv_import(files=files, user=org.admin)
+@pytest.mark.parametrize("changed", [1, 150])  # past a hundred rows PostgreSQL uses COPY
+def test_an_import_counts_a_version_of_each_row_it_changes(org, changed):
+    accounts = [account("A-1"), account("A-2")]
+    people = [stakeholder(f"S-{n}") for n in range(changed + 1)]
 
-    versions = dict(
-        Account.objects.filter(external_id__startswith="A-").values_list("external_id", "version")
-    )
-    assert versions == {"A-1": 1, "A-2": 0}
-    eve = Stakeholder.objects.get(external_id="S-4")
-    assert (eve.version, eve.history.first().version) == (1, 1)
-    assert Stakeholder.objects.get(external_id="S-1").version == 0
+    def import_files():
+        files = {"accounts.csv": accounts, "stakeholders.csv": people}
+        csv_import(files={name: as_csv(name, rows) for name, rows in files.items()})
+
+    import_files()
+    accounts[0]["name"] = "Acme Corporation"
+    for person in people[:changed]:
+        person["title"] = "Changed"
+    import_files()
+
+    imported = Account.objects.exclude(external_id="")
+    assert dict(imported.values_list("external_id", "version")) == {"A-1": 1, "A-2": 0}
+    assert set(Stakeholder.objects.values_list("title", "version")) == {("", 0), ("Changed", 1)}
+    changes = Stakeholder.history.filter(history_type="~").values_list("version", flat=True)
+    assert list(changes) == [1] * changed
 
 
 def test_moving_and_reopening_a_case_count_a_version_following_it_does_not(client, org):
     case = GapCaseFactory(account=org.account)
     client.force_login(org.csm)
-    client.post(f"/gaps/{case.pk}/move/", {"to": "resolved"})
+    client.post(f"/gaps/{case.pk}/move/", {"to": "resolved", "reason": "A plan is agreed."})
     case.refresh_from_db()
     assert (case.state, case.version) == ("resolved", 1)
 
-    def detect(gap_class: str) -> list[int]:
+    def detect(gap: gaps.Gap) -> list[int]:
         now = timezone.now()
-        detections = {org.account.pk: gap_class}
+        detections = {org.account.pk: gap}
         return gap_cases_sync(detections=detections, today=now.date(), config=CONFIG, now=now)[1]
 
-    detect("")  # the gap went away: the case is marked converged, a computed column
+    detect(gaps.Gap(0.1, ""))  # the gap went away: the case is marked converged, a computed column
     assert GapCase.objects.values_list("converged", "version").get() == (True, 1)
-    assert detect(case.gap_class) == [case.pk]  # and came back
+    assert detect(gaps.Gap(1.0, case.gap_class)) == [case.pk]  # and came back
     assert GapCase.objects.values_list("state", "version").get() == ("detected", 2)
 
 
