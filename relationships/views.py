@@ -43,7 +43,7 @@ from relationships.services import (
 )
 
 
-def _form(account, stakeholder, people, data=None) -> StakeholderForm:
+def _stakeholder_form(account, stakeholder, people, data=None) -> StakeholderForm:
     return StakeholderForm(
         data,
         instance=stakeholder,
@@ -57,7 +57,7 @@ def _edit(request, account, stakeholder):
     """Add or edit a stakeholder. Someone else's save of the person since the form was drawn
     refuses the edit (409), with the form showing the person as they now are."""
     people = list(stakeholders_of(account))
-    form = _form(account, stakeholder, people, request.POST or None)
+    form = _stakeholder_form(account, stakeholder, people, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             saved = stakeholder_save(form=form, version=form.cleaned_data.get("version"))
@@ -68,7 +68,7 @@ def _edit(request, account, stakeholder):
                 request,
                 account,
                 fragment="people",
-                stakeholder_form=_form(account, current, people),
+                stakeholder_form=_stakeholder_form(account, current, people),
                 stakeholders=people,
                 conflict=conflict,
                 status=409,

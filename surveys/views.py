@@ -85,7 +85,7 @@ def campaign_new(request):
         if request.POST.get("action") == "create":
             key = data["submission_key"]
             if (created := submission_answer(key=key, user=request.user)) is not None:
-                return redirect(created)  # sent twice: whom it invited are skipped now
+                return redirect(created)  # sent before: whom it invited, it would skip now
             if not audience.invite:
                 form.add_error(None, "Nobody to invite: everyone chosen is skipped.")
             else:
