@@ -378,7 +378,7 @@ def test_timeline_shows_the_details_of_every_kind(client, org):
     assert '<span class="badge emotion-enraged">Enraged</span>' in html
     assert "<strong>Outage</strong>" in html
     assert '<span class="badge text-bg-light border">Service / support</span>' in html
-    assert "Value destroyed: 12,500" in html
+    assert "Value destroyed: $12,500" in html
     assert "Intensity 3 of 3 · identified by the customer · Rita Alvarez" in html
     # open items: overdue, due later, closed; only the open ones can be closed
     assert '<span class="badge text-bg-warning">Ticket</span>' in html
