@@ -162,6 +162,7 @@ def people_context(account, labels, stakeholders=None) -> dict:
     scale = labels.get(Scale.RELATIONSHIP, {})
     return {
         "stakeholders": stakeholders,
+        "active_people": sum(person.is_active for person in stakeholders),
         "map": stakeholder_map(stakeholders),
         "strength_columns": [
             f"{value} · {scale.get(value, '')}" if value else "Not rated"

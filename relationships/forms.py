@@ -33,7 +33,12 @@ def offer(field, objects, empty_label: str | None = None) -> None:
 
 class StakeholderForm(VersionedModelForm):
     strength = forms.TypedChoiceField(
-        coerce=int, empty_value=None, required=False, label="Relationship strength"
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Relationship strength (the CSM's rating)",
+        help_text="Your own read, 1 to 5. The relationship score is computed apart, from what "
+        "is logged; this rating is one of its inputs.",
     )
 
     class Meta:

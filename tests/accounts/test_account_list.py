@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from accounts.models import Account
 from relationships.services import coverage_refresh
 from tests.factories import AccountFactory, StakeholderFactory
 
@@ -104,3 +105,23 @@ def test_list_query_count_is_the_same_at_any_size(client, org, django_assert_num
     with django_assert_num_queries(6):
         response = client.get("/?sort=-arr&flag=single_threaded")
     assert len(response.context["page"].object_list) == min(size + 1, 25)  # and Acme
+
+
+def test_an_account_with_nobody_on_its_map_has_no_relationships_yet(client, accounts):
+    cedar = Account.objects.get(name="Cedar Cloud")
+    StakeholderFactory(account=cedar, strength=5)
+    coverage_refresh(account_ids=[accounts.account.pk, cedar.pk])
+    client.force_login(accounts.csm)
+    response = client.get("/", headers=HTMX)
+    rows = {
+        name: row
+        for row in response.text.split("<tr>")
+        for name in ("Acme", "Cedar Cloud")
+        if f">{name}</a>" in row
+    }
+    assert "No relationships yet" in rows["Acme"]
+    assert "Single-threaded" not in rows["Acme"]
+    assert "Single-threaded" in rows["Cedar Cloud"]
+    assert "No relationships yet" not in rows["Cedar Cloud"]
+    # the stored flag, which the exports carry, is as it was
+    assert Account.objects.get(pk=accounts.account.pk).single_threaded is True

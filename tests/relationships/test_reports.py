@@ -132,3 +132,21 @@ def test_stakeholder_page_explains_the_score(client, org):
     assert bars["sentiment"] == 1.0
     assert "Trust and respect" in response.text
     assert str(response.context["score"]["snapshot"].value)[:3] in response.text
+
+
+def test_stakeholder_page_tells_the_csms_rating_from_the_computed_score(client, org):
+    from relationships.recompute import scores_recompute
+
+    rita = StakeholderFactory(account=org.account, trust="high", respect="high", strength=1)
+    InteractionFactory(account=org.account, stakeholders=[rita], sentiment=1)
+    scores_recompute(account_ids=[org.account.pk])
+    client.force_login(org.csm)
+    text = " ".join(client.get(f"/stakeholders/{rita.pk}/").text.split())
+    assert (
+        'CSM\'s rating</div><div class="fs-5"><span class="badge strength-bg-1" '
+        'title="The CSM\'s rating: 1 on the relationship scale of 1 to 5">1</span>'
+    ) in text
+    assert "the CSM's own read, 1 to 5" in text
+    assert "Relationship score (computed)</h2>" in text
+    assert "Computed from what was logged, the CSM's rating being one input of eight" in text
+    assert ">Relationship</div>" not in text

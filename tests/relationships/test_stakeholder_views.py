@@ -189,3 +189,24 @@ def test_edit_stakeholder_records_a_reference_and_the_four_goals_count_it(client
     assert person.reference_willing is True
     page = account_section(client, org.account, "goals")
     assert "1 promoter (strength 4 or 5), 1 willing to be a reference" in page
+
+
+def test_account_page_people_table_says_whose_rating_it_shows(client, org):
+    StakeholderFactory(account=org.account, name="Rita Alvarez", strength=4)
+    client.force_login(org.csm)
+    text = client.get(org.account.get_absolute_url()).text
+    assert '<th scope="col">CSM\'s rating</th>' in text
+    assert '<th scope="col">Strength</th>' not in text
+    assert "Relationship score (computed)</h2>" in text
+    assert "influence · CSM's rating 4" in text
+
+
+def test_account_page_says_no_relationships_yet_until_someone_is_on_the_map(client, org):
+    client.force_login(org.csm)
+    text = client.get(org.account.get_absolute_url()).text
+    assert "No relationships yet" in text
+    assert "Single-threaded" not in text
+    client.post(f"/accounts/{org.account.pk}/stakeholders/new/", stakeholder_data(), headers=HTMX)
+    text = client.get(org.account.get_absolute_url()).text
+    assert "Single-threaded" in text  # one strong relationship
+    assert "No relationships yet" not in text
