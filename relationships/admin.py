@@ -142,8 +142,8 @@ class ScoringConfigurationAdmin(admin.ModelAdmin):
             "Relationship gaps",
             {
                 "fields": [
-                    "gap_threshold", "gap_side", "voice_days", "pulse_max_age_days",
-                    "gap_reopen_days",
+                    "gap_threshold", "gap_close_margin", "gap_side", "voice_days",
+                    "pulse_max_age_days", "gap_reopen_days",
                 ]
             },
         ),

@@ -1,5 +1,5 @@
 """Reference data nearly every page reads: the scales' labels, the channels, touchpoints and
-moment types of the quick-log forms, the competitor dimensions.
+moment types of the quick-log forms, the competitor dimensions, the gap model's thresholds.
 
 Admins change these rarely (in the admin), pages read them constantly, so they are kept in the
 cache and dropped whenever a row of one of them is saved or deleted. With several web processes
@@ -11,12 +11,15 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
+from relationships import gaps
+from relationships.gap_cases import gap_config as gap_config_of
 from relationships.models import (
     Channel,
     CompetitorDimension,
     MomentType,
     Scale,
     ScalePoint,
+    ScoringConfiguration,
     Touchpoint,
 )
 
@@ -64,8 +67,24 @@ def dimensions() -> list[CompetitorDimension]:
     return _cached("dimensions", lambda: list(CompetitorDimension.objects.all()))
 
 
-NAMES = ("scales", "channels", "touchpoints", "moment_types", "dimensions")
-MODELS = (Scale, ScalePoint, Channel, Touchpoint, MomentType, CompetitorDimension)
+def gap_config() -> gaps.GapConfig:
+    """The gap model's numbers in the configuration in use (pages explain a spread with them;
+    the recompute reads its configuration afresh)."""
+    return _cached(
+        "gap_config", lambda: gap_config_of(ScoringConfiguration.objects.order_by("-pk").first())
+    )
+
+
+NAMES = ("scales", "channels", "touchpoints", "moment_types", "dimensions", "gap_config")
+MODELS = (
+    Scale,
+    ScalePoint,
+    Channel,
+    Touchpoint,
+    MomentType,
+    CompetitorDimension,
+    ScoringConfiguration,
+)
 
 
 def forget(**kwargs) -> None:

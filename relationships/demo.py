@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from accounts.models import Account
 from relationships.gap_cases import gap_action_toggle, gap_case_move
@@ -356,19 +356,21 @@ GAP_WORK = [
 
 
 def seed_gap_work() -> None:
-    """Move some detected cases along the workflow, as their CSMs would have. Only cases still
-    untouched since detection are moved, so running the demo again changes nothing."""
+    """Move some detected cases along the workflow, as their CSMs would have. Only cases no one
+    has moved yet are moved, so running the demo again changes nothing."""
     numbers = {f"ACC-{number:04d}": (moves, note) for number, moves, note in GAP_WORK}
     cases = (
         GapCase.objects.filter(account__external_id__in=numbers, state=GapCase.State.DETECTED)
-        .annotate(steps=Count("transitions"))
-        .filter(steps=1)
+        .annotate(moves=Count("transitions", filter=Q(transitions__by__isnull=False)))
+        .filter(moves=0)
         .select_related("account", "owner")
     )
     for case in cases:
         moves, note = numbers[case.account.external_id]
         for state in moves:
-            gap_case_move(case=case, to=state, by=case.owner, note=note, reason=note)
+            # the CSM's words: the reason a dismissal or an early resolution needs, and the
+            # trail's note of any move
+            gap_case_move(case=case, to=state, by=case.owner, reason=note)
         first = case.actions.order_by("position").first()
         if first and len(moves) > 1:
             gap_action_toggle(action=first, by=case.owner)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Max, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import Account, UsageSnapshot
@@ -55,6 +55,7 @@ def gap_config(row: ScoringConfiguration | None) -> gaps.GapConfig:
         return gaps.GapConfig()
     return gaps.GapConfig(
         threshold=float(row.gap_threshold),
+        close_margin=float(row.gap_close_margin),
         side=float(row.gap_side),
         voice_days=row.voice_days,
         pulse_max_age_days=row.pulse_max_age_days,
@@ -143,12 +144,12 @@ def latest_pulses(account_ids: list[int], today: dt.date) -> dict[int, tuple[dt.
 
 
 def gap_cases_sync(
-    *, detections: dict[int, str], today: dt.date, config: gaps.GapConfig, now: dt.datetime
+    *, detections: dict[int, gaps.Gap], today: dt.date, config: gaps.GapConfig, now: dt.datetime
 ) -> tuple[list[int], list[int]]:
-    """Open, follow and reopen the cases of these accounts after a detection (account id ->
-    detected class, "" for none). Idempotent: a second run with the same detections changes
-    nothing. Runs inside the recompute's transaction, which holds the accounts' rows; returns
-    the ids of the cases opened and of those reopened."""
+    """Open, follow, reclassify and reopen the cases of these accounts after a detection
+    (account id -> its gap). Idempotent: a second run with the same detections changes nothing.
+    Runs inside the recompute's transaction, which holds the accounts' rows; returns the ids of
+    the cases opened and of those reopened."""
     since = today - dt.timedelta(days=config.reopen_days)
     cases = defaultdict(list)
     for pk, account_id, gap_class, state, closed_on, converged in GapCase.objects.filter(
@@ -156,18 +157,21 @@ def gap_cases_sync(
     ).values_list("pk", "account_id", "gap_class", "state", "closed_on", "converged"):
         cases[account_id].append(gaps.CaseView(pk, gap_class, state, closed_on, converged))
     plans = {
-        account_id: gaps.case_plan(gap_class, cases[account_id], today=today, config=config)
-        for account_id, gap_class in detections.items()
+        account_id: gaps.case_plan(gap, cases[account_id], today=today, config=config)
+        for account_id, gap in detections.items()
     }
     converged = [pk for plan in plans.values() for pk in plan.converged]
     diverged = [pk for plan in plans.values() for pk in plan.diverged]
     reopen = [plan.reopen for plan in plans.values() if plan.reopen]
+    reclassify = dict(plan.reclassify for plan in plans.values() if plan.reclassify)
     if converged:
         GapCase.objects.filter(pk__in=converged).update(converged=True)
     if diverged:
         GapCase.objects.filter(pk__in=diverged).update(converged=False)
     if reopen:
         _reopen(reopen, now)
+    if reclassify:
+        _reclassify(reclassify, now)
     new = {account_id: plan.create for account_id, plan in plans.items() if plan.create}
     return ([case.pk for case in _open(new, now)] if new else []), reopen
 
@@ -193,6 +197,35 @@ def _reopen(pks: list[int], now: dt.datetime) -> None:
     )
 
 
+def _reclassify(classes: dict[int, str], now: dt.datetime) -> None:
+    """Give these open cases (case id -> class) their gap's new class: the trail says so, the
+    actions done stay, the others give way to the new class's playbook."""
+    cases = list(GapCase.objects.filter(pk__in=classes).only("pk", "state", "gap_class"))
+    GapCase.objects.filter(pk__in=classes).update(
+        gap_class=Case(*(When(pk=pk, then=Value(gap_class)) for pk, gap_class in classes.items())),
+        version=F("version") + 1,
+    )
+    GapTransition.objects.bulk_create(
+        GapTransition(
+            case=case,
+            from_state=case.state,
+            to_state=case.state,
+            at=now,
+            note=f"Reclassified: {gaps.CLASS_LABELS[case.gap_class]} → "
+            f"{gaps.CLASS_LABELS[classes[case.pk]]}.",
+        )
+        for case in cases
+    )
+    GapAction.objects.filter(case_id__in=classes, done_at__isnull=True).delete()
+    done = dict(
+        GapAction.objects.filter(case_id__in=classes)
+        .values("case_id")
+        .annotate(last=Max("position"))
+        .values_list("case_id", "last")
+    )
+    _checklists_add(classes, after=done)
+
+
 def _open(new: dict[int, str], now: dt.datetime) -> list[GapCase]:
     """New cases (owner: the account's CSM), each with its playbook as a checklist."""
     owners = dict(Account.objects.filter(pk__in=list(new)).values_list("pk", "owner_id"))
@@ -206,20 +239,27 @@ def _open(new: dict[int, str], now: dt.datetime) -> list[GapCase]:
         )
         for account_id, gap_class in new.items()
     )
-    steps = defaultdict(list)
-    for gap_class, position, text in PlaybookStep.objects.filter(
-        playbook__gap_class__in=set(new.values())
-    ).values_list("playbook__gap_class", "position", "text"):
-        steps[gap_class].append((position, text))
-    GapAction.objects.bulk_create(
-        GapAction(case=case, position=position, text=text)
-        for case in cases
-        for position, text in steps[case.gap_class]
-    )
+    _checklists_add({case.pk: case.gap_class for case in cases})
     GapTransition.objects.bulk_create(
         GapTransition(case=case, to_state=gaps.DETECTED, at=now, note="Detected.") for case in cases
     )
     return cases
+
+
+def _checklists_add(classes: dict[int, str], after: dict[int, int] | None = None) -> None:
+    """The playbook of each case's class (case id -> class) as next actions, numbered on from
+    `after[case]` (0 by default)."""
+    after = after or {}
+    steps = defaultdict(list)
+    for gap_class, position, text in PlaybookStep.objects.filter(
+        playbook__gap_class__in=set(classes.values())
+    ).values_list("playbook__gap_class", "position", "text"):
+        steps[gap_class].append((position, text))
+    GapAction.objects.bulk_create(
+        GapAction(case_id=pk, position=after.get(pk, 0) + position, text=text)
+        for pk, gap_class in classes.items()
+        for position, text in steps[gap_class]
+    )
 
 
 # --- the workflow -----------------------------------------------------------------------------
@@ -230,10 +270,11 @@ class TransitionRefused(ValueError):
 
 
 def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "") -> GapCase:
-    """Move a case to another state, keeping the trail. Dismissing needs a reason."""
+    """Move a case to another state, keeping the trail (the reason, then the note). Dismissing,
+    and resolving while the gap is still open, need a reason."""
     refusal = gaps.can_move(case.state, to)
-    if not refusal and to == gaps.DISMISSED and not reason.strip():
-        refusal = "Say why the case is dismissed."
+    if not refusal and not reason.strip():
+        refusal = gaps.reason_needed(to, converged=case.converged)
     if refusal:
         raise TransitionRefused(refusal)
     now = timezone.now()
@@ -245,7 +286,7 @@ def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "
             to_state=to,
             by=by,
             at=now,
-            note=(reason if to == gaps.DISMISSED else note).strip(),
+            note="\n".join(text.strip() for text in (reason, note) if text.strip()),
         )
         case.state = to
         case.state_changed_at = now

@@ -34,7 +34,8 @@ class GapBoardFilterForm(forms.Form):
 
 
 class GapMoveForm(forms.Form):
-    """Move a case; the workflow (relationships.gaps.can_move) says which moves are allowed."""
+    """Move `case`; the workflow (relationships.gaps.can_move) says which moves are allowed,
+    and `reason_needed` which need a reason."""
 
     to = forms.ChoiceField(
         label="Move to",
@@ -44,14 +45,22 @@ class GapMoveForm(forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=2000,
-        label="Reason (to dismiss)",
+        help_text="Needed to dismiss the case, or to resolve it while the gap is still open.",
         widget=forms.Textarea({"rows": 2}),
     )
 
+    def __init__(self, *args, case: GapCase, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("to") == gaps.DISMISSED and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Say why the case is dismissed.")
+        to = cleaned.get("to", "")
+        needed = gaps.reason_needed(to, converged=self.case.converged)
+        if gaps.can_move(self.case.state, to):
+            needed = ""  # a move the workflow refuses: gap_case_move says why
+        if needed and not cleaned.get("reason", "").strip():
+            self.add_error("reason", needed)
         return cleaned
 
 

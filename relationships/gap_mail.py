@@ -58,9 +58,13 @@ def gap_digests_send(*, now: dt.datetime | None = None) -> int:
     if not users:
         return 0
     User.objects.filter(pk__in=[user.pk for user in users]).update(gap_digest_on=today)
-    detected = GapTransition.objects.filter(
-        to_state=gaps.DETECTED, by=None, at__gt=now - dt.timedelta(days=1), at__lte=now
-    ).values("case")
+    detected = (
+        GapTransition.objects.filter(
+            to_state=gaps.DETECTED, by=None, at__gt=now - dt.timedelta(days=1), at__lte=now
+        )
+        .exclude(from_state=gaps.DETECTED)  # a reclassification is neither new nor reopened
+        .values("case")
+    )
     cases = {}
     for case in (
         GapCase.objects.filter(pk__in=detected, owner__in=users, state__in=gaps.OPEN_STATES)

@@ -47,11 +47,12 @@ def gap_board_view(request):
 
 
 def _case_page(request, case, *, move_form=None, case_form=None, conflict=None, status=200):
-    moves = board_moves(case.state)
+    moves = board_moves(case)
     context = {
         "case": case,
         "account": case.account,
-        "move_form": move_form or GapMoveForm(initial={"to": next(iter(moves), ("", ""))[0]}),
+        "move_form": move_form
+        or GapMoveForm(case=case, initial={"to": next(iter(moves), ("", ""))[0]}),
         "case_form": case_form or GapCaseForm(instance=case),
         "conflict": conflict,
         **gap_case_page(case),
@@ -70,7 +71,7 @@ def gap_move(request, pk):
     """Move a case. `from=board` (the board's buttons and drag and drop) answers with the
     board, filtered as the request's query string says."""
     case = get_gap_case_for_user(request.user, pk)
-    form = GapMoveForm(request.POST)
+    form = GapMoveForm(request.POST, case=case)
     on_board = request.POST.get("from") == "board"
     if form.is_valid():
         try:

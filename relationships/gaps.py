@@ -8,10 +8,12 @@ Three factors, each on one happiness scale from -1 (unhappy) to +1 (happy), or u
   they use (seats, features);
 - CSM perception: the CSM's latest pulse check, fading towards neutral as it ages.
 
-The gap is the spread between the known factors (at least two). Past the configured threshold
-a gap is detected and classified by the first rule of CLASS_RULES that holds (docs/scoring.md
-has the table). The case lifecycle (`case_plan`) and the workflow (`can_move`) are here too, so
-that every rule is testable without a database.
+The gap is the spread between the known factors (at least two). From the configured threshold
+on a gap is detected and classified by the first rule of CLASS_RULES that holds (docs/scoring.md
+has the table); the factors agree only once the spread is below the threshold by a margin, so a
+gap near the threshold does not flicker open and closed. The case lifecycle (`case_plan`) and
+the workflow (`can_move`, `reason_needed`) are here too, so that every rule is testable without
+a database.
 """
 
 from collections.abc import Iterable, Sequence
@@ -34,7 +36,8 @@ CLASS_LABELS = {
 
 # Workflow states, in board order. Open states can move to one another (except back to
 # "detected", which only detection sets) and to a closed state; closed states are final for
-# people: a resolved case reopens only when detection sees its gap come back.
+# people: a resolved case reopens only when detection sees its gap come back. An account has at
+# most one open case.
 DETECTED = "detected"
 ACKNOWLEDGED = "acknowledged"
 INVESTIGATING = "investigating"
@@ -52,6 +55,7 @@ class GapConfig:
     """The gap model's numbers; admins edit them with the scoring configuration."""
 
     threshold: float = 0.8  # spread between factors at which a gap is detected
+    close_margin: float = 0.2  # the factors agree once the spread is this far below threshold
     side: float = 0.2  # a factor at or above +side is happy, at or below -side unhappy
     voice_days: int = 180  # what the customer said counts for this long
     voice_half_life_days: float = 60.0
@@ -61,6 +65,15 @@ class GapConfig:
     pulse_half_life_days: float = 60.0
     pulse_max_age_days: int = 180
     reopen_days: int = 60  # a resolved case this recent reopens instead of a new one
+
+    def __post_init__(self):
+        if not 0 < self.close_margin < self.threshold:
+            raise ValueError("The closing margin must be above 0 and below the threshold.")
+
+    @property
+    def agree_below(self) -> float:
+        """The spread under which the factors agree (a case's gap has closed)."""
+        return self.threshold - self.close_margin
 
 
 @dataclass(frozen=True)
@@ -163,9 +176,10 @@ def usage_parts(
     latest = points[-1]
     before = [p.metric for p in points[-1 - config.usage_baseline_periods : -1]]
     before = [value for value in before if value is not None]
+    baseline = sum(before) / len(before) if before else 0.0
     trend = None
-    if latest.metric is not None and before and sum(before) > 0:
-        trend = clamp(2 * (latest.metric / (sum(before) / len(before)) - 1))
+    if latest.metric is not None and baseline > 0:
+        trend = clamp(2 * (latest.metric / baseline - 1))
     seats = None
     if seats_purchased and latest.active_users is not None:
         seats = 2 * min(1.0, latest.active_users / seats_purchased) - 1
@@ -246,13 +260,31 @@ CLASS_RULES = (
 )
 
 
+# Where a spread stands: a gap from the threshold on; the factors agree below `agree_below`;
+# between the two neither, so an open case stays as it is and no case opens.
+DISAGREE = "disagree"
+BETWEEN = "between"
+AGREE = "agree"
+
+
+def standing(size: float | None, config: GapConfig) -> str:
+    """DISAGREE, BETWEEN or AGREE; "" when the spread is unknown."""
+    if size is None:
+        return ""
+    if size >= config.threshold - 1e-9:
+        return DISAGREE
+    if size < config.agree_below - 1e-9:
+        return AGREE
+    return BETWEEN
+
+
 def detect(factors: Factors, config: GapConfig) -> Gap:
     """The gap's size and, when it reaches the threshold, its class."""
     known = factors.known()
     if len(known) < 2:
         return Gap(None, "")
     size = max(known) - min(known)
-    if size < config.threshold - 1e-9:
+    if standing(size, config) != DISAGREE:
         return Gap(size, "")
     for gap_class, holds in CLASS_RULES:
         if holds(factors, config):
@@ -280,44 +312,59 @@ class CasePlan:
 
     create: str = ""  # the class of a new case to open
     reopen: int | None = None  # a resolved case whose gap came back
+    reclassify: tuple[int, str] | None = None  # (case, class): its gap is now of another class
     converged: list[int] = field(default_factory=list)  # cases whose gap has gone
-    diverged: list[int] = field(default_factory=list)  # cases whose gap is there (again)
+    diverged: list[int] = field(default_factory=list)  # cases whose gap is back
 
 
-def case_plan(
-    gap_class: str, cases: Iterable[CaseView], *, today: date, config: GapConfig
-) -> CasePlan:
-    """Open at most one case per account and class. An open case follows its gap: marked
-    converged ("gap closed, confirm resolution") when the gap goes, unmarked when it is back.
-    A case resolved in the last `reopen_days` whose gap went away and came back reopens; one
-    resolved or dismissed while its gap was still there is respected for that long."""
+def case_plan(gap: Gap, cases: Iterable[CaseView], *, today: date, config: GapConfig) -> CasePlan:
+    """At most one open case per account, following the account's gap. When the factors agree,
+    the open case and the cases closed in the last `reopen_days` are marked converged ("gap
+    closed, confirm resolution"); between the thresholds, or with the spread unknown, nothing
+    changes. A detected gap unmarks the open case and reclassifies it if its class changed;
+    with no open case, the latest case closed in the last `reopen_days` decides: resolved, and
+    its gap went away since, it reopens; closed while the gap was still there, it is respected;
+    dismissed, and the gap went away since, a new case opens. Otherwise a new case opens."""
     plan = CasePlan()
-    recent_closed = None
-    open_of_class = False
-    for case in cases:
-        present = case.gap_class == gap_class
-        if case.state in OPEN_STATES:
-            open_of_class |= present
-            if case.converged == present:
-                (plan.diverged if present else plan.converged).append(case.pk)
-            continue
-        if case.closed_on is None or (today - case.closed_on).days > config.reopen_days:
-            continue
-        if not present:
-            if not case.converged:
-                plan.converged.append(case.pk)
-        elif recent_closed is None or case.closed_on > recent_closed.closed_on:
-            recent_closed = case
-    if not gap_class or open_of_class:
+    where = standing(gap.size, config)
+    if where in ("", BETWEEN):
         return plan
-    if recent_closed is None:
-        plan.create = gap_class
-    elif recent_closed.converged:
-        if recent_closed.state == RESOLVED:
-            plan.reopen = recent_closed.pk
-        else:
-            plan.create = gap_class
+    open_case = next((case for case in cases if case.state in OPEN_STATES), None)
+    recent = [
+        case
+        for case in cases
+        if case.state in CLOSED_STATES
+        and case.closed_on is not None
+        and (today - case.closed_on).days <= config.reopen_days
+    ]
+    if where == AGREE:
+        followed = [open_case, *recent] if open_case else recent
+        plan.converged = [case.pk for case in followed if not case.converged]
+        return plan
+    if open_case is not None:
+        if open_case.converged:
+            plan.diverged.append(open_case.pk)
+        if open_case.gap_class != gap.gap_class:
+            plan.reclassify = (open_case.pk, gap.gap_class)
+        return plan
+    latest = max(recent, key=lambda case: (case.closed_on, case.pk), default=None)
+    if latest is None or (latest.converged and latest.state == DISMISSED):
+        plan.create = gap.gap_class
+    elif latest.converged:
+        plan.reopen = latest.pk
+        if latest.gap_class != gap.gap_class:
+            plan.reclassify = (latest.pk, gap.gap_class)
     return plan
+
+
+def reason_needed(to: str, *, converged: bool) -> str:
+    """What a move to `to` must say why, in words: dismissing, and resolving while the gap is
+    still open (a resolution the factors do not confirm silences the gap for `reopen_days`)."""
+    if to == DISMISSED:
+        return "Say why the case is dismissed."
+    if to == RESOLVED and not converged:
+        return "The gap is still open: say why the case is resolved anyway."
+    return ""
 
 
 def can_move(state: str, to: str) -> str:

@@ -519,6 +519,14 @@ class ScoringConfiguration(models.Model):
         validators=[MinValueValidator(1)],
         help_text="An older pulse check no longer tells the CSM's read.",
     )
+    gap_close_margin = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.20"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(2)],
+        help_text="The factors agree again (a case's gap has closed) only once their spread is "
+        "this far below the threshold, so a gap near the threshold does not flicker.",
+    )
     gap_reopen_days = models.PositiveIntegerField(
         default=60,
         help_text="A gap that comes back this soon after its case was resolved reopens it.",
@@ -527,6 +535,14 @@ class ScoringConfiguration(models.Model):
     class Meta:
         ordering = ["-pk"]
         get_latest_by = "pk"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gap_close_margin__lt=F("gap_threshold")),
+                name="scoring_gap_close_margin_below_threshold",
+                violation_error_message="The closing margin must be smaller than the gap "
+                "threshold, or a gap could never close.",
+            )
+        ]
 
     def __str__(self):
         return f"Version {self.pk}" + (f": {self.note}" if self.note else "")
@@ -690,8 +706,9 @@ class PlaybookStep(models.Model):
 class GapCase(Versioned):
     """One relationship gap at one account, worked from detection to resolution.
 
-    At most one open case per account and class (a database constraint); detection creates,
-    follows and reopens cases (relationships.gap_cases), people move them through the states.
+    At most one open case per account (a database constraint); detection creates, follows,
+    reclassifies and reopens cases (relationships.gap_cases), people move them through the
+    states.
     """
 
     class State(models.TextChoices):
@@ -715,7 +732,9 @@ class GapCase(Versioned):
     notes = models.TextField(blank=True)
     dismissed_reason = models.TextField(blank=True)
     converged = models.BooleanField(
-        default=False, help_text="The factors agree again: confirm the resolution."
+        default=False,
+        help_text="The factors agree again (their spread fell below the threshold less the "
+        "closing margin) and have not disagreed since: confirm the resolution.",
     )
     opened_at = models.DateTimeField()
     state_changed_at = models.DateTimeField()
@@ -728,9 +747,9 @@ class GapCase(Versioned):
         ordering = ["-opened_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "gap_class"],
+                fields=["account"],
                 condition=Q(state__in=gaps.OPEN_STATES),
-                name="gap_case_one_open_per_class",
+                name="gap_case_one_open_per_account",
             ),
             models.CheckConstraint(
                 condition=Q(state__in=gaps.OPEN_STATES, closed_on__isnull=True)
@@ -774,7 +793,8 @@ class GapAction(models.Model):
 
 
 class GapTransition(models.Model):
-    """The audit trail of a case: every state change, by whom (nobody: detection) and why."""
+    """The audit trail of a case: every state change, by whom (nobody: detection) and why, and
+    every reclassification by detection (from a state to the same state)."""
 
     case = models.ForeignKey(GapCase, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=15, blank=True)

@@ -362,7 +362,7 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
         before = earlier.get(account_id)
         trend = value - before if value is not None and before is not None else None
         gap = gaps.detect(factors[account_id], gap_config)
-        detections[account_id] = gap.gap_class
+        detections[account_id] = gap
         gap_fields = _gap_fields(factors[account_id], gap)
         account_rows.append(
             (account_id, day, value, label, confidence, _account_components(members, config),
@@ -378,8 +378,10 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     _upsert(AccountScore, ["account_id", "day"], account_rows)
     update_rows(Account, ACCOUNT_FIELDS, current)
     _replace_alerts(account_ids, alerts)
+    # a recompute of an earlier day dates what it detects that day, not today
+    detected_at = min(started, as_of - dt.timedelta(microseconds=1))
     opened, reopened = gap_cases.gap_cases_sync(
-        detections=detections, today=day, config=gap_config, now=started
+        detections=detections, today=day, config=gap_config, now=detected_at
     )
     gap_mail.gap_emails_queue(case_ids=opened + reopened, reopened=set(reopened))
     RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()

@@ -289,7 +289,7 @@ def gap_board(*, user, filters: dict) -> list[dict]:
         columns[case.state].append(case)
     for case in (case for column in columns.values() for case in column[:BOARD_COLUMN_CARDS]):
         case.marks = factor_marks(case.account)
-        case.targets = board_moves(case.state)
+        case.targets = board_moves(case)
     return [
         {
             "state": state,
@@ -302,35 +302,57 @@ def gap_board(*, user, filters: dict) -> list[dict]:
     ]
 
 
-def board_moves(state: str) -> list[tuple[str, str]]:
-    """Where a card can go from the board, the next states first. Dismissing needs a reason,
-    so it is done on the case page."""
-    order = [*gaps.OPEN_STATES, gaps.RESOLVED]
-    ahead = order[order.index(state) + 1 :] if state in order else []
+def board_moves(case: GapCase) -> list[tuple[str, str]]:
+    """Where a card can go from the board, the next states first. A move that needs a reason
+    (dismissing, resolving while the gap is still open) is done on the case page."""
+    order = [*gaps.OPEN_STATES, gaps.RESOLVED, gaps.DISMISSED]
+    ahead = order[order.index(case.state) + 1 :]
     labels = dict(GapCase.State.choices)
     return [
         (to, labels[to])
         for to in ahead + [s for s in order if s not in ahead]
-        if not gaps.can_move(state, to)
+        if not gaps.can_move(case.state, to)
+        and not gaps.reason_needed(to, converged=case.converged)
     ]
 
 
+def gap_spread(account: Account) -> dict:
+    """The account's spread between its factors, where it stands (gaps.standing) and the
+    thresholds that say so."""
+    config = catalogs.gap_config()
+    size = account.gap_size
+    return {
+        "size": size,
+        "standing": gaps.standing(None if size is None else float(size), config),
+        "threshold": config.threshold,
+        "margin": config.close_margin,
+        "agree_below": config.agree_below,
+    }
+
+
 def account_gaps(account: Account) -> dict:
-    """The account page's gap section: the factors and the open cases with their checklists."""
+    """The account page's gap section: the factors, their spread and the open case with its
+    checklist."""
     cases = (
         GapCase.objects.filter(account=account, state__in=gaps.OPEN_STATES)
         .select_related("owner")
         .annotate(playbook_summary=Subquery(_playbook_summary))
         .prefetch_related("actions")
     )
-    return {"gap_marks": factor_marks(account), "gap_cases": list(cases)}
+    return {
+        "gap_marks": factor_marks(account),
+        "gap_spread": gap_spread(account),
+        "gap_cases": list(cases),
+    }
 
 
 def gap_case_page(case: GapCase) -> dict:
-    """Everything the case page shows besides the case: checklist, trail, playbook aim."""
+    """Everything the case page shows besides the case: checklist, trail, playbook aim, the
+    factors and their spread."""
     return {
         "actions": list(case.actions.select_related("done_by")),
         "trail": list(GapTransition.objects.filter(case=case).select_related("by")),
         "playbook": Playbook.objects.filter(gap_class=case.gap_class).first(),
         "marks": factor_marks(case.account),
+        "spread": gap_spread(case.account),
     }

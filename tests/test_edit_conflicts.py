@@ -207,18 +207,18 @@ def test_an_import_counts_a_version_of_each_row_it_changes(org, changed):
 def test_moving_and_reopening_a_case_count_a_version_following_it_does_not(client, org):
     case = GapCaseFactory(account=org.account)
     client.force_login(org.csm)
-    client.post(f"/gaps/{case.pk}/move/", {"to": "resolved"})
+    client.post(f"/gaps/{case.pk}/move/", {"to": "resolved", "reason": "A plan is agreed."})
     case.refresh_from_db()
     assert (case.state, case.version) == ("resolved", 1)
 
-    def detect(gap_class: str) -> list[int]:
+    def detect(gap: gaps.Gap) -> list[int]:
         now = timezone.now()
-        detections = {org.account.pk: gap_class}
+        detections = {org.account.pk: gap}
         return gap_cases_sync(detections=detections, today=now.date(), config=CONFIG, now=now)[1]
 
-    detect("")  # the gap went away: the case is marked converged, a computed column
+    detect(gaps.Gap(0.1, ""))  # the gap went away: the case is marked converged, a computed column
     assert GapCase.objects.values_list("converged", "version").get() == (True, 1)
-    assert detect(case.gap_class) == [case.pk]  # and came back
+    assert detect(gaps.Gap(1.0, case.gap_class)) == [case.pk]  # and came back
     assert GapCase.objects.values_list("state", "version").get() == ("detected", 2)
 
 

@@ -160,9 +160,10 @@ def test_account_page_query_count_is_the_same_at_any_size(
     # user, account with whether a recompute is pending, stakeholders and their owners (also
     # the quick-log options), competitors, the timeline's page, score snapshots, alerts, open
     # gap cases and their checklists; the first read of the catalogs (scales, channels,
-    # touchpoints, moment types) fills the cache: 4 more, once. Usage, competitors, goals and
-    # surveys load after the page shows (tests/test_query_budgets.py counts them).
-    with django_assert_num_queries(14):
+    # touchpoints, moment types, the gap thresholds) fills the cache: 5 more, once. Usage,
+    # competitors, goals and surveys load after the page shows (tests/test_query_budgets.py
+    # counts them).
+    with django_assert_num_queries(15):
         response = client.get(org.account.get_absolute_url())
     assert len(response.context["stakeholders"]) == people
     timeline = response.context["timeline"].entries

@@ -1,18 +1,34 @@
 """Gap detection on real data: each of the seed's scenarios, logged through the account page,
-opens a case of its class with its playbook; cases follow their gap, reopen, and stay single."""
+opens a case of its class with its playbook; cases follow their gap, are reclassified, reopen,
+and stay single."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import UsageSnapshot
 from relationships import recompute
-from relationships.models import Channel, GapCase, GapTransition, MomentType, Touchpoint
-from tests.factories import AccountFactory, PulseCheckFactory, StakeholderFactory, catalog
+from relationships.gap_cases import gap_action_toggle, gap_case_move
+from relationships.models import (
+    Channel,
+    GapCase,
+    GapTransition,
+    MomentType,
+    PulseCheck,
+    Touchpoint,
+)
+from tests.factories import (
+    AccountFactory,
+    GapCaseFactory,
+    InteractionFactory,
+    PulseCheckFactory,
+    StakeholderFactory,
+    catalog,
+)
 
 TODAY = timezone.localdate
 
@@ -187,6 +203,117 @@ def test_a_case_resolved_while_its_gap_remains_is_not_reopened_at_once(account):
     GapCase.objects.update(state="resolved", closed_on=TODAY())
     recompute.scores_recompute(account_ids=[account.pk])
     assert list(GapCase.objects.values_list("state", flat=True)) == ["resolved"]
+
+
+def collapsed_usage_and_a_happy_csm(account) -> PulseCheck:
+    """Usage collapsed (product usage -0.55) while the CSM feels fine (+1.00): a generic gap."""
+    usage(account, 1000, 1000, 1000, 400, seats_used=5)
+    return PulseCheckFactory(account=account, csm=account.owner, happiness=5, checked_on=TODAY())
+
+
+def csm_reads_on(pulse, happiness: int, days_ago: int = 0) -> None:
+    pulse.happiness, pulse.checked_on = happiness, TODAY() - dt.timedelta(days=days_ago)
+    pulse.save()
+    recompute.scores_recompute(account_ids=[pulse.account_id])
+
+
+def test_a_new_class_reclassifies_the_open_case_with_its_history(account):
+    collapsed_usage_and_a_happy_csm(account)
+    recompute.scores_recompute(account_ids=[account.pk])
+    case = GapCase.objects.get()
+    gap_case_move(case=case, to="investigating", by=account.owner, note="Calling them.")
+    done = case.actions.order_by("position").first()
+    gap_action_toggle(action=done, by=account.owner)
+
+    # the customer now says they are happy: "says happy, usage down"
+    InteractionFactory(account=account, sentiment=2, occurred_at=timezone.now())
+    recompute.scores_recompute(account_ids=[account.pk])
+
+    case.refresh_from_db()
+    assert GapCase.objects.get() == case
+    assert (case.gap_class, case.state, case.converged) == (
+        "says_happy_usage_down", "investigating", False
+    )  # fmt: skip
+    step = case.transitions.last()
+    assert (step.from_state, step.to_state, step.by) == ("investigating", "investigating", None)
+    assert step.note == "Reclassified: Factors disagree → Says happy, usage down."
+    actions = list(case.actions.all())
+    assert actions[0] == done
+    assert actions[1].text.startswith("Look at the usage trend")
+    assert len(actions) == 4  # the done action, then the new class's three steps
+    recompute.scores_recompute(account_ids=[account.pk])  # idempotent
+    assert case.transitions.count() == 3
+
+
+def test_the_database_holds_one_open_case_per_account(account):
+    GapCaseFactory(account=account, gap_class="generic")
+    GapCaseFactory(account=account, gap_class="generic", state="resolved", closed_on=TODAY())
+    with pytest.raises(IntegrityError):
+        GapCaseFactory(account=account, gap_class="uses_needs_unmet")
+
+
+def test_a_gap_just_below_the_threshold_neither_closes_its_case_nor_opens_one(account):
+    pulse = collapsed_usage_and_a_happy_csm(account)
+    recompute.scores_recompute(account_ids=[account.pk])
+    case = GapCase.objects.get()
+    # a pulse of 4, 90 days old (+0.18): spread 0.725, below 0.8 but not below 0.6
+    csm_reads_on(pulse, 4, days_ago=90)
+    account.refresh_from_db()
+    assert account.gap_size == Decimal("0.725")
+    case.refresh_from_db()
+    assert (case.state, case.converged) == ("detected", False)
+
+    csm_reads_on(pulse, 3)  # neutral: spread 0.55, the factors agree
+    case.refresh_from_db()
+    assert case.converged
+    csm_reads_on(pulse, 4, days_ago=90)  # back between the thresholds: still agreeing
+    case.refresh_from_db()
+    assert case.converged
+    assert GapCase.objects.count() == 1
+
+
+def test_a_case_resolved_with_its_gap_open_reopens_when_the_gap_comes_back(account):
+    pulse = collapsed_usage_and_a_happy_csm(account)
+    recompute.scores_recompute(account_ids=[account.pk])
+    case = GapCase.objects.get()
+    gap_case_move(case=case, to="resolved", by=account.owner, reason="Agreed a plan with them.")
+    recompute.scores_recompute(account_ids=[account.pk])  # the gap is still there: respected
+    assert GapCase.objects.values_list("state", flat=True).get() == "resolved"
+
+    csm_reads_on(pulse, 2)  # the factors agree
+    csm_reads_on(pulse, 5)  # and the gap comes back, within the reopening window
+    case.refresh_from_db()
+    assert (case.state, case.converged, GapCase.objects.count()) == ("detected", False, 1)
+    assert case.transitions.last().note == "The gap came back after the case was resolved."
+
+
+def test_a_gap_back_as_another_class_reopens_its_case_reclassified(account):
+    pulse = collapsed_usage_and_a_happy_csm(account)
+    recompute.scores_recompute(account_ids=[account.pk])
+    case = GapCase.objects.get()
+    csm_reads_on(pulse, 2)
+    case.refresh_from_db()
+    gap_case_move(case=case, to="resolved", by=account.owner)  # confirmed: no reason needed
+    InteractionFactory(account=account, sentiment=2, occurred_at=timezone.now())
+    csm_reads_on(pulse, 2)  # usage down, the customer says they are happy, the CSM worried
+    case.refresh_from_db()
+    assert (case.state, case.gap_class, GapCase.objects.count()) == (
+        "detected", "says_happy_usage_down", 1
+    )  # fmt: skip
+    assert [(t.from_state, t.to_state) for t in case.transitions.all()][-2:] == [
+        ("resolved", "detected"),
+        ("detected", "detected"),
+    ]
+
+
+def test_a_recompute_of_an_earlier_day_dates_the_cases_it_opens_that_day(account):
+    collapsed_usage_and_a_happy_csm(account)
+    earlier = TODAY() - dt.timedelta(days=3)
+    PulseCheck.objects.update(checked_on=earlier)
+    recompute.scores_recompute(account_ids=[account.pk], day=earlier)
+    case = GapCase.objects.get()
+    assert timezone.localtime(case.opened_at).date() == earlier
+    assert timezone.localtime(case.transitions.get().at).date() == earlier
 
 
 @pytest.mark.parametrize("accounts", [1, 6])

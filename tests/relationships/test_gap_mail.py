@@ -10,7 +10,7 @@ from accounts.models import UsageSnapshot
 from relationships import gap_mail, recompute
 from relationships.models import GapCase
 from surveys.models import OutboundEmail
-from tests.factories import PulseCheckFactory
+from tests.factories import GapCaseFactory, PulseCheckFactory
 
 
 def usage_collapses(account):
@@ -103,3 +103,18 @@ def test_daily_digest_skips_a_day_without_new_gaps(org):
     org.csm.save()
     assert gap_mail.gap_digests_send() == 0
     assert OutboundEmail.objects.count() == 0
+
+
+def test_daily_digest_leaves_out_a_case_that_was_only_reclassified(org):
+    org.csm.gap_emails = "daily"
+    org.csm.save()
+    yesterday = timezone.now() - dt.timedelta(days=2)
+    case = GapCaseFactory(account=org.account, opened_at=yesterday)
+    case.transitions.create(to_state="detected", at=yesterday, note="Detected.")
+    case.transitions.create(
+        from_state="detected",
+        to_state="detected",
+        at=timezone.now(),
+        note="Reclassified: Factors disagree → Uses it, needs unmet.",
+    )
+    assert gap_mail.gap_digests_send() == 0

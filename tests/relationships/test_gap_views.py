@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from relationships.models import GapCase, GapTransition
+from relationships.models import GapCase, GapTransition, ScoringConfiguration
 from tests.factories import AccountFactory, GapCaseFactory, UserFactory
 
 HTMX = {"HX-Request": "true", "HX-Target": "gap-board"}
@@ -81,7 +81,7 @@ def test_moving_a_card_on_the_board_updates_it_in_place(client, org):
 
 
 def test_working_a_case_to_resolution_keeps_its_history(client, org):
-    case = GapCaseFactory(account=org.account)
+    case = GapCaseFactory(account=org.account, converged=True)
     client.force_login(org.csm)
     for state in ("acknowledged", "action_planned"):
         client.post(f"/gaps/{case.pk}/move/", {"to": state, "note": f"now {state}"})
@@ -182,15 +182,116 @@ def test_reassigning_a_case_within_the_team_only(client, org):
 
 
 def test_case_page_shows_the_factors_and_a_converged_gap(client, org):
-    org.account.customer_voice, org.account.product_usage = 0.8, -0.45
+    org.account.customer_voice, org.account.product_usage = 0.3, -0.2
+    org.account.gap_size = 0.5
     org.account.save()
     case = GapCaseFactory(account=org.account, converged=True)
     client.force_login(org.csm)
     response = client.get(f"/gaps/{case.pk}/")
-    assert 'data-factor="customer_voice">+0.80' in response.text
-    assert 'data-factor="product_usage">-0.45' in response.text
+    assert 'data-factor="customer_voice">+0.30' in response.text
+    assert 'data-factor="product_usage">-0.20' in response.text
     assert "CSM perception unknown" in response.text
     assert "Confirm resolution" in response.text
+    assert (
+        "The gap has closed: the spread fell below 0.60, where the factors agree, and has not "
+        "reached the threshold of 0.80 since."
+    ) in response.text
+    assert "Spread <strong>0.50</strong>" in response.text
+    assert "below 0.60, so the factors agree." in response.text
+
+
+@pytest.mark.parametrize(
+    ("spread", "words"),
+    [
+        (1.15, "at or above the threshold of 0.80, so the factors disagree."),
+        (0.75, "below the threshold of 0.80 but not below 0.60, so the factors do not agree yet."),
+    ],
+)
+def test_case_page_says_the_spread_the_threshold_and_what_agree_means(client, org, spread, words):
+    org.account.gap_size = spread
+    org.account.save()
+    case = GapCaseFactory(account=org.account)
+    client.force_login(org.csm)
+    text = " ".join(client.get(f"/gaps/{case.pk}/").text.split())
+    assert (
+        f"Spread <strong>{spread:.2f}</strong>, the highest factor minus the lowest: {words}"
+        in text
+    )
+    assert (
+        "They <em>agree</em> when the spread is below 0.60: the threshold less a margin of 0.20"
+    ) in text
+    assert "factors agree again" not in text
+    assert "Confirm resolution" not in text
+
+
+def test_case_page_follows_the_configured_thresholds(client, org):
+    ScoringConfiguration.objects.create(gap_threshold="0.90", gap_close_margin="0.30")
+    org.account.gap_size = 0.7
+    org.account.save()
+    case = GapCaseFactory(account=org.account)
+    client.force_login(org.csm)
+    text = client.get(f"/gaps/{case.pk}/").text
+    assert "below the threshold of 0.90 but not below 0.60" in text
+
+
+def test_resolving_while_the_gap_is_open_needs_a_reason_and_writes_nothing_without(client, org):
+    case = GapCaseFactory(account=org.account)  # not converged: the factors still disagree
+    client.force_login(org.csm)
+    response = client.post(f"/gaps/{case.pk}/move/", {"to": "resolved", "note": "Done"})
+    assert response.status_code == 422
+    assert response.context["move_form"].errors == {
+        "reason": ["The gap is still open: say why the case is resolved anyway."]
+    }
+    assert "The gap is still open: say why the case is resolved anyway." in response.text
+    case.refresh_from_db()
+    assert (case.state, case.closed_on, case.version) == ("detected", None, 0)
+    assert not GapTransition.objects.exists()
+
+    client.post(
+        f"/gaps/{case.pk}/move/",
+        {"to": "resolved", "reason": "They are moving to the new plan.", "note": "Call in May."},
+    )
+    case.refresh_from_db()
+    assert (case.state, case.closed_on) == ("resolved", timezone.localdate())
+    step = GapTransition.objects.get()
+    assert step.note == "They are moving to the new plan.\nCall in May."
+
+
+def test_board_offers_resolving_only_once_the_gap_has_closed(client, org):
+    GapCaseFactory(account=org.account)
+    other = AccountFactory(name="Initech", team=org.team, owner=org.csm)
+    GapCaseFactory(account=other, converged=True)
+    client.force_login(org.csm)
+    response = client.get("/gaps/")
+    (detected,) = [c for c in response.context["columns"] if c["state"] == "detected"]
+    targets = {case.account.name: dict(case.targets) for case in detected["cases"]}
+    assert "resolved" not in targets["Acme"]
+    assert targets["Initech"]["resolved"] == "Resolved"
+
+
+def test_case_history_shows_a_reclassification_as_such(client, org):
+    case = GapCaseFactory(account=org.account, state="investigating")
+    case.transitions.create(
+        from_state="investigating",
+        to_state="investigating",
+        at=timezone.now(),
+        note="Reclassified: Factors disagree → Uses it, needs unmet.",
+    )
+    client.force_login(org.csm)
+    text = client.get(f"/gaps/{case.pk}/").text
+    assert "Investigating → " not in text
+    assert "Reclassified: Factors disagree → Uses it, needs unmet." in text
+
+
+def test_account_gap_panel_says_no_open_case_and_where_the_spread_stands(client, org):
+    org.account.customer_voice, org.account.product_usage = 0.45, -0.3
+    org.account.gap_size = 0.75
+    org.account.save()
+    client.force_login(org.csm)
+    text = client.get(org.account.get_absolute_url()).text
+    assert "No open gap: the factors agree." not in text
+    assert "No open case." in text
+    assert "below the threshold of 0.80 but not below 0.60, so the factors do not agree yet" in text
 
 
 def test_account_page_shows_its_open_gap_and_playbook(client, org):

@@ -1,5 +1,6 @@
 """The pure gap model: factors, detection, classification, the case lifecycle, the workflow."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -181,6 +182,11 @@ def test_csm_perception_fades_towards_neutral_and_expires():
 
 
 # --- the case lifecycle ------------------------------------------------------------------
+# CONFIG: a gap from a spread of 0.6 on; the factors agree below 0.4 (margin 0.2).
+
+GAP = gaps.Gap(1.0, "generic")
+AGREE = gaps.Gap(0.1, "")
+BETWEEN = gaps.Gap(0.5, "")  # no longer a gap, not agreement yet
 
 
 def case(pk, gap_class="generic", state="detected", closed_days_ago=None, converged=False):
@@ -188,90 +194,170 @@ def case(pk, gap_class="generic", state="detected", closed_days_ago=None, conver
     return gaps.CaseView(pk, gap_class, state, closed_on, converged)
 
 
-def plan(gap_class, *cases):
-    return gaps.case_plan(gap_class, cases, today=TODAY, config=CONFIG)
+def plan(gap, *cases):
+    return gaps.case_plan(gap, cases, today=TODAY, config=CONFIG)
+
+
+def test_spread_standing_has_a_margin_between_disagreeing_and_agreeing():
+    assert [gaps.standing(size, CONFIG) for size in (None, 0.0, 0.39, 0.4, 0.59, 0.6, 2.0)] == [
+        "", "agree", "agree", "between", "between", "disagree", "disagree"
+    ]  # fmt: skip
+    assert CONFIG.agree_below == pytest.approx(0.4)
+
+
+def test_config_refuses_a_margin_that_leaves_no_room_between_the_thresholds():
+    for margin in (0.0, -0.1, 0.6, 0.9):
+        with pytest.raises(ValueError, match="closing margin"):
+            GapConfig(threshold=0.6, close_margin=margin)
 
 
 def test_case_plan_opens_one_case_and_only_one():
-    assert plan("generic") == gaps.CasePlan(create="generic")
-    assert plan("generic", case(1)) == gaps.CasePlan()
-    assert plan("", case(1)) == gaps.CasePlan(converged=[1])
+    assert plan(GAP) == gaps.CasePlan(create="generic")
+    assert plan(GAP, case(1)) == gaps.CasePlan()
 
 
-def test_case_plan_marks_converged_cases_and_unmarks_them_when_the_gap_returns():
-    assert plan("", case(1, converged=True)) == gaps.CasePlan()
-    assert plan("generic", case(1, converged=True)) == gaps.CasePlan(diverged=[1])
-    # another class now: the old case's gap has gone, a new case opens
-    assert plan("uses_needs_unmet", case(1)) == gaps.CasePlan(
-        create="uses_needs_unmet", converged=[1]
+def test_case_plan_reclassifies_the_open_case_instead_of_opening_a_second():
+    uses = gaps.Gap(1.0, "uses_needs_unmet")
+    assert plan(uses, case(1)) == gaps.CasePlan(reclassify=(1, "uses_needs_unmet"))
+    assert plan(uses, case(1, state="investigating", converged=True)) == gaps.CasePlan(
+        reclassify=(1, "uses_needs_unmet"), diverged=[1]
     )
+
+
+def test_case_plan_marks_a_case_converged_only_once_the_factors_agree():
+    assert plan(BETWEEN, case(1)) == gaps.CasePlan()  # just below the threshold: still open
+    assert plan(AGREE, case(1)) == gaps.CasePlan(converged=[1])
+    assert plan(BETWEEN, case(1, converged=True)) == gaps.CasePlan()  # still agreeing
+    assert plan(GAP, case(1, converged=True)) == gaps.CasePlan(diverged=[1])
+
+
+def test_case_plan_leaves_cases_alone_when_the_spread_is_unknown():
+    assert plan(gaps.Gap(None, ""), case(1)) == gaps.CasePlan()
 
 
 def test_case_plan_reopens_a_recently_resolved_case_whose_gap_came_back():
     resolved = case(1, state="resolved", closed_days_ago=10, converged=True)
-    assert plan("generic", resolved) == gaps.CasePlan(reopen=1)
+    assert plan(GAP, resolved) == gaps.CasePlan(reopen=1)
+    # as another class: the same case reopens, reclassified
+    assert plan(gaps.Gap(1.0, "uses_needs_unmet"), resolved) == gaps.CasePlan(
+        reopen=1, reclassify=(1, "uses_needs_unmet")
+    )
     # the gap went away after the resolution: remember it
-    assert plan("", case(1, state="resolved", closed_days_ago=10)) == gaps.CasePlan(converged=[1])
+    assert plan(AGREE, case(1, state="resolved", closed_days_ago=10)) == gaps.CasePlan(
+        converged=[1]
+    )
 
 
-def test_case_plan_respects_a_resolution_while_the_gap_is_still_there():
+def test_case_plan_respects_a_resolution_while_the_gap_is_still_there_until_it_comes_back():
     still_there = case(1, state="resolved", closed_days_ago=10)
-    assert plan("generic", still_there) == gaps.CasePlan()
+    assert plan(GAP, still_there) == gaps.CasePlan()
+    assert plan(gaps.Gap(1.0, "uses_needs_unmet"), still_there) == gaps.CasePlan()
     dismissed = case(1, state="dismissed", closed_days_ago=10)
-    assert plan("generic", dismissed) == gaps.CasePlan()
+    assert plan(GAP, dismissed) == gaps.CasePlan()
+    # within the window the gap goes, then comes back: the resolved case reopens
+    went = case(1, state="resolved", closed_days_ago=10, converged=True)
+    assert plan(GAP, went, case(2, state="resolved", closed_days_ago=40)) == gaps.CasePlan(reopen=1)
 
 
 def test_case_plan_opens_a_new_case_after_the_reopen_window_or_a_dismissal():
     long_ago = case(1, state="resolved", closed_days_ago=CONFIG.reopen_days + 1, converged=True)
-    assert plan("generic", long_ago) == gaps.CasePlan(create="generic")
+    assert plan(GAP, long_ago) == gaps.CasePlan(create="generic")
     dismissed = case(1, state="dismissed", closed_days_ago=5, converged=True)
-    assert plan("generic", dismissed) == gaps.CasePlan(create="generic")
+    assert plan(GAP, dismissed) == gaps.CasePlan(create="generic")
 
 
-@given(
-    st.sampled_from(["", *gaps.CLASS_LABELS]),
-    st.lists(
-        st.tuples(
-            st.sampled_from(list(gaps.CLASS_LABELS)),
-            st.sampled_from(gaps.OPEN_STATES + gaps.CLOSED_STATES),
-            st.integers(0, 120),
-            st.booleans(),
-        ),
-        max_size=6,
-    ),
+margins = st.floats(0.05, 2).flatmap(
+    lambda threshold: st.builds(
+        GapConfig, threshold=st.just(threshold), close_margin=st.floats(0.01, threshold - 0.01)
+    )
 )
-def test_case_plan_never_leaves_two_open_cases_of_a_class(detected, rows):
-    cases, open_classes = [], set()
-    for pk, (gap_class, state, days, converged) in enumerate(rows, start=1):
-        if state in gaps.OPEN_STATES:
-            if gap_class in open_classes:
-                continue  # the database allows one open case per class
-            open_classes.add(gap_class)
-        closed = days if state in gaps.CLOSED_STATES else None
-        cases.append(case(pk, gap_class, state, closed, converged))
-    result = plan(detected, *cases)
-    if result.create:
-        assert result.create == detected
-        assert detected not in open_classes
-        assert result.reopen is None
+
+
+@given(margins, factor, factor, factor)
+def test_detection_and_agreement_thresholds_are_ordered(config, voice, usage, csm):
+    assert 0 < config.agree_below < config.threshold
+    gap = gaps.detect(Factors(voice, usage, csm), config)
+    where = gaps.standing(gap.size, config)
+    assert (gap.gap_class != "") == (where == gaps.DISAGREE)
+    if where == gaps.AGREE:
+        assert gap.size < config.agree_below
+    if where == gaps.BETWEEN:
+        assert config.agree_below - 1e-9 <= gap.size < config.threshold
+
+
+def apply(result: gaps.CasePlan, cases: dict[int, gaps.CaseView]) -> None:
+    """What gap_cases_sync writes for `result`, on the cases by pk."""
+    for pk in result.converged + result.diverged:
+        cases[pk] = replace(cases[pk], converged=pk in result.converged)
     if result.reopen:
-        assert not result.create
-    assert not set(result.converged) & set(result.diverged)
-    # applying the plan and planning again changes nothing: detection is idempotent
-    applied = []
-    for c in cases:
-        converged = c.converged
-        if c.pk in result.converged:
-            converged = True
-        if c.pk in result.diverged:
-            converged = False
-        state, closed_on = c.state, c.closed_on
-        if c.pk == result.reopen:
-            state, closed_on, converged = "detected", None, False
-        applied.append(gaps.CaseView(c.pk, c.gap_class, state, closed_on, converged))
+        cases[result.reopen] = replace(
+            cases[result.reopen], state="detected", closed_on=None, converged=False
+        )
+    if result.reclassify:
+        pk, gap_class = result.reclassify
+        cases[pk] = replace(cases[pk], gap_class=gap_class)
     if result.create:
-        applied.append(gaps.CaseView(99, result.create, "detected"))
-    assert gaps.case_plan(detected, applied, today=TODAY, config=CONFIG) == gaps.CasePlan()
+        pk = max(cases, default=0) + 1
+        cases[pk] = gaps.CaseView(pk, result.create, "detected")
+
+
+# Days of readings: days since the one before, the three factors (often the same few values,
+# so that gaps come back), and whether someone then resolves or dismisses the open case.
+reading = st.one_of(st.sampled_from([None, -1.0, -0.5, 0.0, 0.5, 1.0]), factor)
+readings = st.lists(
+    st.tuples(
+        st.integers(1, 40),
+        reading,
+        reading,
+        reading,
+        st.sampled_from(["", "resolved", "dismissed"]),
+    ),
+    max_size=12,
+)
+
+
+def lifecycle(config, days):
+    """Detection day after day, its plan applied, people closing cases: each day's gap, the
+    cases before and after it, and the plan a second detection would make."""
+    cases: dict[int, gaps.CaseView] = {}
+    today = TODAY
+    for elapsed, voice, usage, csm, close in days:
+        today += timedelta(days=elapsed)
+        gap = gaps.detect(Factors(voice, usage, csm), config)
+        before = dict(cases)
+        apply(gaps.case_plan(gap, cases.values(), today=today, config=config), cases)
+        again = gaps.case_plan(gap, cases.values(), today=today, config=config)
+        yield gap, before, dict(cases), again
+        open_cases = [c for c in cases.values() if c.state in gaps.OPEN_STATES]
+        if close and open_cases:
+            cases[open_cases[0].pk] = replace(open_cases[0], state=close, closed_on=today)
+
+
+@given(margins, readings)
+def test_an_account_has_at_most_one_open_case_and_detection_is_idempotent(config, days):
+    for _gap, _before, cases, again in lifecycle(config, days):
+        assert sum(c.state in gaps.OPEN_STATES for c in cases.values()) <= 1
+        assert again == gaps.CasePlan()
+
+
+@given(margins, readings)
+def test_a_case_is_never_converged_when_its_gap_is_detected(config, days):
+    for gap, _before, cases, _again in lifecycle(config, days):
+        if gap.gap_class:
+            for case in cases.values():
+                if case.state in gaps.OPEN_STATES:
+                    assert (case.gap_class, case.converged) == (gap.gap_class, False)
+
+
+@given(margins, readings)
+def test_a_case_mark_changes_only_when_the_spread_crosses_a_threshold(config, days):
+    """No flicker: converged only once the factors agree, unmarked only at a detected gap."""
+    for gap, before, cases, _again in lifecycle(config, days):
+        where = gaps.standing(gap.size, config)
+        for pk, case in cases.items():
+            was = before.get(pk)
+            if was is not None and was.state == case.state and was.converged != case.converged:
+                assert where == (gaps.AGREE if case.converged else gaps.DISAGREE)
 
 
 # --- the workflow ------------------------------------------------------------------------
