@@ -209,3 +209,19 @@ class FeedbackItemFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     text = "Please answer support tickets faster."
     received_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+
+
+def campaign_form_data(**overrides) -> dict:
+    """What a CSM types into the new-campaign form: the default survey, sent now."""
+    data = {
+        "name": "Spring check",
+        "sender_name": "Acme Customer Success",
+        "send_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "reminder_days": "4,9",
+        "expiry_days": "30",
+        "quiet_days": "60",
+        **overrides,
+    }
+    if "template" not in data:
+        data["template"] = SurveyTemplate.objects.get(slug="relationship-check").pk
+    return data

@@ -31,9 +31,9 @@ from relationships.models import (
     Touchpoint,
 )
 from surveys import views as campaign_views
-from surveys.models import Campaign, Invitation, SurveyTemplate
+from surveys.models import Campaign, Invitation
 from tests import services as real_services
-from tests.factories import CompetitorFactory, StakeholderFactory, catalog
+from tests.factories import CompetitorFactory, StakeholderFactory, campaign_form_data, catalog
 
 ACTIVITY = {"HX-Request": "true", "HX-Target": "activity"}
 KEY = re.compile(r'name="(?:\w+-)?submission_key" value="([0-9a-f-]{36})"')
@@ -148,17 +148,7 @@ def test_a_competitor_rating_sent_twice_writes_one_row(client, org):
 
 
 def campaign_form(key: str, **data) -> dict:
-    return {
-        "name": "Spring check",
-        "template": SurveyTemplate.objects.get(slug="relationship-check").pk,
-        "sender_name": "Acme Customer Success",
-        "send_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "reminder_days": "4,9",
-        "expiry_days": "30",
-        "quiet_days": "60",
-        "submission_key": key,
-        **data,
-    }
+    return campaign_form_data(submission_key=key, **data)
 
 
 def test_create_campaign_sent_twice_creates_one_campaign_and_one_set_of_emails(

@@ -25,6 +25,7 @@ from relationships.models import GapCase
 from surveys.models import Campaign, OutboundEmail
 from surveys.outbox import email_render
 from surveys.services import EMAIL_TEMPLATE
+from tests.factories import campaign_form_data
 from tests.populated import populate
 from tests.test_access_matrix import MATRIX, OK
 
@@ -158,17 +159,13 @@ def test_stored_markup_is_text_in_the_campaign_preview(client, org, everything):
     campaign = Campaign.objects.first()
     response = client.post(
         "/campaigns/new/",
-        {
-            "name": campaign.name,
-            "template": campaign.template_id,
-            "sender_name": "Acme CS",
-            "send_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "reminder_days": "4,9",
-            "expiry_days": "30",
-            "quiet_days": "0",
-            "accounts": [org.account.pk],
-            "action": "preview",
-        },
+        campaign_form_data(
+            name=campaign.name,
+            template=campaign.template_id,
+            quiet_days="0",
+            accounts=[org.account.pk],
+            action="preview",
+        ),
     )
     page = response.content.decode()
     assert response.status_code == 200

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from surveys.models import Campaign, Invitation, OutboundEmail, SurveyOptOut, SurveyTemplate
 from surveys.services import invitations_send_due, reminders_send_due
-from tests.factories import AccountFactory, InvitationFactory, StakeholderFactory
+from tests.factories import (
+    AccountFactory,
+    InvitationFactory,
+    StakeholderFactory,
+    campaign_form_data,
+)
 from tests.pages import account_section
 from tests.smtp import launch
 
@@ -17,16 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(**overrides):
-    return {
-        "name": "Spring check",
-        "template": SurveyTemplate.objects.get(slug="relationship-check").pk,
-        "sender_name": "Acme Customer Success",
-        "send_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "reminder_days": "4, 9",
-        "expiry_days": "30",
-        "quiet_days": "60",
-        **overrides,
-    }
+    return campaign_form_data(**{"reminder_days": "4, 9", **overrides})
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from surveys.models import Campaign, OutboundEmail, SurveyTemplate
+from surveys.models import Campaign, OutboundEmail
 from surveys.outbox import SUBJECT_LENGTH, outbox_send
 from surveys.services import invitations_send_due
-from tests.factories import StakeholderFactory
+from tests.factories import StakeholderFactory, campaign_form_data
 from tests.smtp import launch
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +21,8 @@ MARKUP = '<p hx-post="/admin/accounts/user/1/change/" hx-trigger="load">Ada</p>'
 
 
 def campaign_form(org, **overrides):
-    return {
-        "name": "Spring check",
-        "template": SurveyTemplate.objects.get(slug="relationship-check").pk,
-        "sender_name": "Rapport & Partners",
-        "send_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "reminder_days": "4,9",
-        "expiry_days": "30",
-        "quiet_days": "60",
-        "accounts": [org.account.pk],
-        **overrides,
-    }
+    chosen = {"sender_name": "Rapport & Partners", "accounts": [org.account.pk]}
+    return campaign_form_data(**chosen | overrides)
 
 
 def test_campaign_preview_shows_names_in_the_email_as_text(client, org):
