@@ -41,23 +41,23 @@ LOAD_SQL = [
     """INSERT INTO accounts_account (external_id, name, domain, segment, owner_id, team_id,
            customer_since, renewal_date, arr, cost_to_serve, seats_purchased, share_of_wallet,
            status, notes, strong_relationships, single_threaded, no_decision_maker_coverage,
-           champion_left, relationship_label, engagement_drop, gap_class)
+           champion_left, relationship_label, engagement_drop, gap_class, version)
        SELECT 'L-' || n, 'Customer ' || lpad(n::text, 5, '0'), '', 'mid-market',
               (SELECT min(id) FROM accounts_user WHERE role = 'csm') + n %% 20,
               (SELECT min(id) FROM accounts_team) + n %% 4,
               DATE '2021-01-01' + n, CURRENT_DATE + (n %% 365), 20000 + (n %% 50) * 4000,
               (20000 + (n %% 50) * 4000) * (0.3 + (n %% 9) / 10.0), 100, 40, 'active', '',
-              0, true, true, false, '', false, ''
+              0, true, true, false, '', false, '', 0
        FROM generate_series(1, %(accounts)s) n""",
     """INSERT INTO relationships_stakeholder (account_id, external_id, name, title, email, role,
            buying_influence, relationship_since, trust, respect, strength, status,
-           reference_willing)
+           reference_willing, version)
        SELECT a.id, 'LS-' || a.id || '-' || k, 'Person ' || k, '', '',
               (ARRAY['decision_maker','economic_buyer','champion','user','user','influencer'])
                   [1 + (k %% 6)],
               (ARRAY['high','medium','low'])[1 + (k %% 3)], DATE '2023-01-01' + k * 30,
               (ARRAY['high','low',''])[1 + (k %% 3)], (ARRAY['high','','low'])[1 + (k %% 3)],
-              1 + ((a.id + k) %% 5), 'active', k = 2
+              1 + ((a.id + k) %% 5), 'active', k = 2, 0
        FROM accounts_account a, generate_series(0, %(people)s - 1) k""",
     """INSERT INTO relationships_interaction (import_key, account_id, occurred_at, channel_id,
            touchpoint_id, direction, sentiment, verbosity, response_hours, summary)

@@ -56,13 +56,13 @@ def admin_execute(url: str, *statements: str) -> None:
 LOAD_SQL = [
     "SELECT setseed(0.42)",
     """INSERT INTO relationships_stakeholder (account_id, external_id, name, title, email, role,
-           buying_influence, relationship_since, trust, respect, strength, status)
+           buying_influence, relationship_since, trust, respect, strength, status, version)
        SELECT a.id, 'S-' || a.id || '-' || k, 'Person ' || k, '', '',
               (ARRAY['decision_maker','economic_buyer','champion','user','user','influencer'])
                   [1 + (k %% 6)],
               (ARRAY['high','medium','low'])[1 + (k %% 3)], DATE '2023-01-01' + k * 30,
               (ARRAY['high','low',''])[1 + (k %% 3)], (ARRAY['high','','low'])[1 + (k %% 3)],
-              1 + (k %% 5), 'active'
+              1 + (k %% 5), 'active', 0
        FROM accounts_account a, generate_series(0, %(people)s - 1) k""",
     """CREATE TEMPORARY TABLE people AS
        SELECT id, account_id, row_number() OVER (PARTITION BY account_id ORDER BY id) - 1 AS k
