@@ -74,15 +74,17 @@ def queue_tasks_in_memory() -> None:
 
 
 def create_users_and_teams():
-    """The importing admin, the CSMs csm0..csm19@bench.example and Team 0..3 (csm<n> a member of
-    Team <n mod 4>, the team of the accounts they own); returns the admin."""
-    from accounts.models import Team, User
+    """The importing admin, the CSMs csm0..csm19@bench.example, Team 0..3 (csm<n> a member of
+    Team <n mod 4>, the team of the accounts they own) and the competitor the accounts name;
+    returns the admin."""
+    from accounts.models import Competitor, Team, User
 
     admin = User.objects.create_superuser(email="admin@bench.example")
     csms = User.objects.bulk_create([User(email=f"csm{n}@bench.example") for n in range(USERS)])
     teams = Team.objects.bulk_create([Team(name=f"Team {t}") for t in range(TEAMS)])
     for n, csm in enumerate(csms):
         teams[n % TEAMS].members.add(csm)
+    Competitor.objects.create(name="Rival Corp")
     return admin
 
 
