@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import charts
+from accounts import charts, panels
 from accounts.forms import AccountFilterForm, AccountProfileForm, PreferencesForm
 from accounts.history import account_changes
 from accounts.models import Account
@@ -91,15 +91,19 @@ def home(request):
 
 
 LAZY_SECTIONS = ("usage", "competitors", "goals", "survey-section")
+SECTIONS = ("heading", "profile", "people", "gaps", *LAZY_SECTIONS)  # served by HX-Target
 QUICKLOG_TARGETS = {f"quicklog-{kind}": kind for kind in QUICKLOG_FORMS}
 
 
-def render_account_page(request, account, *, fragment=None, status=200, **extra):
-    """The account page, or one of its sections for htmx ("profile", "people", "activity",
-    "timeline", "timeline-more", "score", and the LAZY_SECTIONS the page loads after it shows).
+def render_account_page(request, account, *, fragment=None, status=200, changes=None, **extra):
+    """The account page, or one of its sections for htmx (SECTIONS, "activity", "timeline",
+    "timeline-more", "score"); a request without htmx gets the whole page, from all its data.
     `extra` opens editors in place or carries a bound form, rows already loaded or an edit
-    `conflict`. After an edit the score card comes along out of band, recomputing or
-    recomputed."""
+    `conflict`. `changes` (accounts.panels) is what a write changed: the response carries the
+    score card out of band when a recompute follows, and has the other panels it changed fetch
+    themselves again, those showing the recompute's numbers once it has run."""
+    if not request.htmx:
+        fragment = changes = None
     context = {"account": account, "flags": FLAGS, **extra}
     labels = catalogs.scales()
     if fragment in (None, "people"):
@@ -117,10 +121,13 @@ def render_account_page(request, account, *, fragment=None, status=200, **extra)
                 stakeholders=context.get("stakeholders"),
             )
         )
-    edited = request.method == "POST" and fragment in ("activity", "people")
-    if fragment in (None, "score") or edited:  # these edits refresh the score card
+    if fragment in (None, "score") or (changes and changes.recomputed):
         context["score"] = account_score_card(account)
-    if fragment is None:
+    pending = "score" in context and context["score"]["pending"]
+    if pending:  # the card polls; once the recompute is done, these panels fetch themselves
+        waiting = panels.RECOMPUTED if changes is None else changes.recomputed
+        context["score_poll_url"] = panels.score_poll_url(account, waiting)
+    if fragment in (None, "gaps"):
         context.update(account_gaps(account))
     elif fragment == "competitors":
         context.update(competitors_context(account, extra))
@@ -133,9 +140,14 @@ def render_account_page(request, account, *, fragment=None, status=200, **extra)
     elif fragment == "survey-section":
         context["surveys"] = account_surveys(account=account)
     template = "accounts/account_detail.html"
-    if fragment and request.htmx:
+    if fragment:
         template += f"#{fragment}"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if changes:
+        panels.refresh(
+            response, panels.refreshed_now(changes, recomputed=not pending, shown=fragment)
+        )
+    return response
 
 
 def competitors_context(account, extra) -> dict:
@@ -240,7 +252,7 @@ def account_detail(request, pk):
     return render_account_page(
         request,
         get_account_page_for_user(request.user, pk),
-        fragment=fragment if fragment in ("profile", "people", *LAZY_SECTIONS) else None,
+        fragment=fragment if fragment in SECTIONS else None,
     )
 
 
@@ -271,7 +283,9 @@ def account_edit(request, pk):
         messages.success(request, f"Saved the profile of {account.name}.")
         if not request.htmx:
             return redirect(account)
-        return render_account_page(request, account, fragment="profile")
+        return render_account_page(
+            request, account, fragment="profile", changes=panels.CHANGES["profile"]
+        )
     return render_account_page(request, account, fragment="profile", profile_form=form)
 
 
@@ -288,9 +302,13 @@ def account_history(request, pk):
 @require_GET
 @cached_page
 def account_score(request, pk):
-    """The score card alone: the page polls it while a recompute is pending."""
+    """The score card alone: the page polls it while a recompute is pending, naming the
+    panels to fetch again once it is done (?refresh=gaps&refresh=goals)."""
     return render_account_page(
-        request, get_account_page_for_user(request.user, pk), fragment="score"
+        request,
+        get_account_page_for_user(request.user, pk),
+        fragment="score",
+        changes=panels.Changes(recomputed=panels.waiting_panels(request.GET.getlist("refresh"))),
     )
 
 

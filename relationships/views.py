@@ -3,8 +3,8 @@ the timeline and open items; and the stakeholder page.
 
 A change answers an htmx request with the account page section it affects (stakeholder edits
 return "people": table, maps and coverage flags together, since one edit can change all three;
-quick logs return "activity": the forms and the timeline), and a plain request with a redirect
-back to the account page.
+quick logs return "activity": the forms and the timeline), the other panels it changes fetching
+themselves again (accounts.panels), and a plain request with a redirect back to the account page.
 """
 
 import contextlib
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account
+from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user, get_account_page_for_user
 from accounts.views import QUICKLOG_FORMS, quicklog_form, render_account_page
 from config.pagecache import cached_page
@@ -76,7 +77,9 @@ def _edit(request, account, stakeholder):
         messages.success(request, f"Saved {saved.name}.")
         if not request.htmx:
             return redirect(account)
-        return render_account_page(request, account, fragment="people")
+        return render_account_page(
+            request, account, fragment="people", changes=CHANGES["stakeholder"]
+        )
     return render_account_page(
         request, account, fragment="people", stakeholder_form=form, stakeholders=people
     )
@@ -100,7 +103,9 @@ def stakeholder_left(request, pk):
     messages.success(request, f"{stakeholder.name} is marked as having left the company.")
     if not request.htmx:
         return redirect(stakeholder.account)
-    return render_account_page(request, stakeholder.account, fragment="people")
+    return render_account_page(
+        request, stakeholder.account, fragment="people", changes=CHANGES["stakeholder_left"]
+    )
 
 
 @require_POST
@@ -119,7 +124,9 @@ def activity_log(request, account_pk, kind):
         messages.success(request, f"{label} logged.")
         if not request.htmx:
             return redirect(account)
-        return render_account_page(request, account, fragment="activity", active_kind=kind)
+        return render_account_page(
+            request, account, fragment="activity", active_kind=kind, changes=CHANGES[kind]
+        )
     return render_account_page(request, account, fragment="activity", bound_form=form)
 
 
@@ -129,7 +136,7 @@ def account_timeline(request, pk):
     """The timeline with filters and paging: a fragment for htmx, the account page otherwise."""
     account = get_account_page_for_user(request.user, pk)
     fragment = "timeline-more" if request.GET.get("page", "1") != "1" else "timeline"
-    return render_account_page(request, account, fragment=fragment if request.htmx else None)
+    return render_account_page(request, account, fragment=fragment)
 
 
 @require_POST
@@ -141,7 +148,9 @@ def open_item_close_view(request, pk):
     messages.success(request, f"Closed “{item.title}”.")
     if not request.htmx:
         return redirect(item.account)
-    return render_account_page(request, item.account, fragment="activity")
+    return render_account_page(
+        request, item.account, fragment="activity", changes=CHANGES["open_item_close"]
+    )
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import POSITION_FIELDS
+from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
 from accounts.views import filter_form, render_account_page
 from config.pagecache import cached_page
@@ -94,5 +95,7 @@ def competitor_rating_add(request, account_pk):
         if not request.htmx:
             return redirect(account)
         account.refresh_from_db(fields=POSITION_FIELDS)  # recomputed already when run eagerly
-        return render_account_page(request, account, fragment="competitors")
+        return render_account_page(
+            request, account, fragment="competitors", changes=CHANGES["competitor_rating"]
+        )
     return render_account_page(request, account, fragment="competitors", rating_form=form)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import panels
 from accounts.models import Competitor
 from config.paging import page_number
 from core.idempotency import AlreadySubmitted, submission_answer, submission_claim
@@ -191,10 +192,15 @@ def _feedback_done(request, item, message: str, level=messages.SUCCESS):
     return redirect(item.account)
 
 
+def _feedback_saved(request, item, message: str):
+    """As _feedback_done, and the account page's panels that count feedback fetch again."""
+    return panels.refresh(_feedback_done(request, item, message), panels.CHANGES["feedback"].stored)
+
+
 @require_POST
 def feedback_acknowledge_view(request, pk):
     item = feedback_acknowledge(item=get_feedback_for_user(request.user, pk), user=request.user)
-    return _feedback_done(request, item, "Feedback acknowledged.")
+    return _feedback_saved(request, item, "Feedback acknowledged.")
 
 
 @require_POST
@@ -206,7 +212,7 @@ def feedback_act_view(request, pk):
             request, item, "Say what was done about the feedback.", level=messages.ERROR
         )
     item = feedback_act(item=item, user=request.user, note=form.cleaned_data["note"])
-    return _feedback_done(request, item, "Recorded what was done about the feedback.")
+    return _feedback_saved(request, item, "Recorded what was done about the feedback.")
 
 
 # --- public pages ------------------------------------------------------------------------------

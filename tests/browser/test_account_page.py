@@ -1,10 +1,16 @@
-"""In real Chromium: a CSM maps the people at an account, and searches the account list."""
+"""In real Chromium: a CSM maps the people at an account, logs what happened and sees the
+panels follow, and searches the account list."""
+
+import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import Account, UsageSnapshot
 from relationships.models import Stakeholder
-from tests.factories import PASSWORD, AccountFactory, StakeholderFactory
+from relationships.recompute import scores_recompute
+from tests.factories import PASSWORD, AccountFactory, PulseCheckFactory, StakeholderFactory
 
 pytestmark = pytest.mark.browser
 
@@ -138,3 +144,33 @@ def test_a_bad_quick_log_shows_the_error_and_keeps_the_tab(page, org):
     expect(activity.get_by_role("tab", name="Log open item")).to_have_attribute(
         "aria-selected", "true"
     )
+
+
+def test_a_pulse_check_updates_the_gap_panel_without_a_reload(page, org):
+    account = org.account
+    Account.objects.filter(pk=account.pk).update(seats_purchased=100)
+    month = timezone.localdate().replace(day=1)
+    for start, users in ((month - dt.timedelta(days=31), 80), (month, 90)):
+        UsageSnapshot.objects.create(account=account, period_start=start.replace(day=1),
+                                     active_users=users)  # fmt: skip
+    PulseCheckFactory(account=account, csm=org.csm, happiness=4, checked_on=timezone.localdate())
+    scores_recompute(account_ids=[account.pk])
+    log_in(page)
+    page.goto(account.get_absolute_url())
+    url = page.url
+    gaps = page.locator("#gaps")
+    perception = gaps.locator('[data-factor="csm_perception"]')
+    before = perception.inner_text()
+
+    activity = page.locator("#activity")
+    activity.get_by_role("tab", name="Log pulse check").click()
+    form = activity.locator("#log-pulse")
+    form.get_by_label("How happy is the customer?").select_option("1")
+    form.get_by_role("button", name="Save pulse check").click()
+    expect(activity.locator(".kind-pulse").first).to_contain_text("Pulse 1 of 5")
+
+    account.refresh_from_db()
+    expect(perception).to_have_text(f"{account.csm_perception:+.2f}")
+    assert perception.inner_text() != before
+    expect(gaps).to_contain_text(f"spread {account.gap_size:.2f}")
+    assert page.url == url  # no reload
