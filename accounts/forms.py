@@ -1,9 +1,12 @@
-"""Forms of the accounts app: the account list's filters and the account profile."""
+"""Forms of the accounts app: the account list's filters, a new account and the account
+profile. Account.clean checks what both account forms share (the owner is in the team, the
+renewal is not before "customer since"), as the CSV import does."""
 
 from django import forms
 
 from accounts.models import Account, Competitor, User
 from accounts.selectors import FLAGS, SORTS, teams_visible_to, users_of_teams
+from core.limits import date_inputs_bounded
 from core.versions import VersionedModelForm
 from relationships.forms import offer
 
@@ -44,6 +47,60 @@ class AccountFilterForm(forms.Form):
         return self.cleaned_data
 
 
+ACCOUNT_WIDGETS = {
+    "name": forms.TextInput(attrs={"autofocus": True}),
+    "customer_since": forms.DateInput(attrs={"type": "date"}),
+    "renewal_date": forms.DateInput(attrs={"type": "date"}),
+}
+
+
+def choose_team_and_owner(form, user) -> None:
+    """Offer the teams `user` may put accounts in (a manager: their own teams) and the people of
+    those teams as owners."""
+    teams = teams_visible_to(user)
+    form.fields["team"].queryset = teams
+    form.fields["owner"].queryset = users_of_teams(teams)
+
+
+NEW_ACCOUNT_FIELDS = [
+    "name",
+    "domain",
+    "segment",
+    "team",
+    "owner",
+    "customer_since",
+    "renewal_date",
+    "arr",
+    "cost_to_serve",
+    "seats_purchased",
+    "status",
+]
+
+
+class AccountCreateForm(forms.Form):
+    """The fields of a new account, for a manager or an admin (Account's form fields, the
+    teams and owners they may choose). accounts.services.account_create checks the account as
+    a whole, once, and saves it; its refusal becomes this form's field errors."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                Account,
+                fields=NEW_ACCOUNT_FIELDS,
+                widgets=ACCOUNT_WIDGETS,
+                labels={"status": "Lifecycle status", "seats_purchased": "Seats"},
+            )
+        )
+        choose_team_and_owner(self, user)
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in Account.Status.choices
+            if value != Account.Status.ARCHIVED
+        ]
+        date_inputs_bounded(self, Account)
+
+
 class AccountProfileForm(VersionedModelForm):
     class Meta:
         model = Account
@@ -66,18 +123,15 @@ class AccountProfileForm(VersionedModelForm):
             "notes",
         ]
         widgets = {
-            "name": forms.TextInput(attrs={"autofocus": True}),
-            "customer_since": forms.DateInput(attrs={"type": "date"}),
-            "renewal_date": forms.DateInput(attrs={"type": "date"}),
+            **ACCOUNT_WIDGETS,
             "notes": forms.Textarea(attrs={"rows": 3}),
             "competitors": forms.SelectMultiple(attrs={"size": 4}),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        teams = teams_visible_to(user)
-        self.fields["team"].queryset = teams
-        self.fields["owner"].queryset = users_of_teams(teams)
+        choose_team_and_owner(self, user)
+        date_inputs_bounded(self, Account)
         competitors = list(Competitor.objects.all())  # one read for both fields' options
         for name in ("competitors", "leading_competitor"):
             field = self.fields[name]
@@ -86,9 +140,6 @@ class AccountProfileForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        team, owner = cleaned.get("team"), cleaned.get("owner")
-        if team and owner and not team.includes(owner):
-            self.add_error("owner", f"{owner} is not in the {team} team.")
         leader, competitors = cleaned.get("leading_competitor"), cleaned.get("competitors")
         if leader and competitors is not None and leader not in competitors:
             cleaned["competitors"] = [*competitors, leader]

@@ -3,7 +3,7 @@
 from accounts.dataio import bulk
 from accounts.dataio.cells import Amount, Code, Day, Lookup, Text, Whole, shown
 from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
-from accounts.models import Account, UsageSnapshot
+from accounts.models import Account, UsageSnapshot, owner_rule
 
 USER_EMAIL = Lookup(
     lambda context: context.users_by_email,
@@ -33,8 +33,8 @@ class AccountsFile(FileSpec):
         Column("segment", Text.of(Account, "segment")),
         Column("owner_email", USER_EMAIL, required=True, field="owner_id"),
         Column("team", TEAM, required=True, field="team_id"),
-        Column("customer_since", Day()),
-        Column("renewal_date", Day()),
+        Column("customer_since", Day.of(Account, "customer_since")),
+        Column("renewal_date", Day.of(Account, "renewal_date")),
         Column("arr", Amount(low=0)),
         Column("cost_to_serve", Amount(low=0)),
         Column("seats_purchased", Whole()),
@@ -46,8 +46,9 @@ class AccountsFile(FileSpec):
     STATUS, COMPETITOR = fields.index("status"), fields.index("leading_competitor_id")
 
     def check(self, table: Table, context: ImportContext) -> None:
-        """An external id that is not taken by an account the user may not change, and an
-        owner who is in the account's team (a member or its manager)."""
+        """An external id that is not taken by an account the user may not change, an owner
+        who is in the account's team (a member or its manager), and a renewal date not before
+        customer_since."""
         table.reject_duplicates("external_id")
         context.accounts_in_file = set(table["external_id"])
         team_names = {pk: name for name, pk in context.teams_by_name.items()}
@@ -57,8 +58,42 @@ class AccountsFile(FileSpec):
             if pk is not None and not context.may_change(pk):
                 table.error(index, "external_id", "is an account of a team you are not in")
             if None not in (owner, team) and owner not in context.team_people[team]:
-                message = f"must be a member or the manager of team {shown(team_names[team])}"
-                table.error(index, "owner_email", message)
+                table.error(index, "owner_email", owner_rule(shown(team_names[team])))
+        self.check_renewals(table)
+
+    def check_renewals(self, table: Table) -> None:
+        """The renewal date is not before customer_since, as the account will be stored: a
+        date column the file leaves out keeps the stored date (reported on the other one)."""
+        kept = {"customer_since", "renewal_date"} & table.absent
+        if len(kept) == 2:
+            return
+        stored = {}
+        if kept:
+            external_ids = set(table["external_id"]) - {None}
+            (name,) = kept
+            stored = dict(
+                bulk.fetch_in(Account.objects, "external_id", external_ids, "external_id", name)
+            )
+        rows = table.rows("external_id", "customer_since", "renewal_date")
+        for index, (external_id, since, renewal) in enumerate(rows):
+            if "customer_since" in kept:
+                since = stored.get(external_id)
+            if "renewal_date" in kept:
+                renewal = stored.get(external_id)
+            if since is None or renewal is None or renewal >= since:
+                continue
+            if "renewal_date" in kept:
+                table.error(
+                    index,
+                    "customer_since",
+                    f"must not be after renewal_date ({renewal}), got {since}",
+                )
+            else:
+                table.error(
+                    index,
+                    "renewal_date",
+                    f"must not be before customer_since ({since}), got {renewal}",
+                )
 
     def write(self, table: Table, context: ImportContext) -> FileResult:
         current = bulk.fetch_current(Account, "external_id", table["external_id"], self.fields)

@@ -5,13 +5,16 @@ an account, or anything that belongs to one, starts from it.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
+from core.limits import DayRange, bounded_text, day_text
 from core.models import Versioned
 
 
@@ -91,9 +94,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_superuser or self.role == self.Role.ADMIN
 
     @property
+    def may_manage_accounts(self) -> bool:
+        """Managers and admins create, archive and import accounts; CSMs do not."""
+        return self.sees_all_accounts or self.role == self.Role.MANAGER
+
+    @property
     def may_import(self) -> bool:
         """Managers and admins load CSV files; CSMs do not."""
-        return self.sees_all_accounts or self.role == self.Role.MANAGER
+        return self.may_manage_accounts
 
 
 class Team(models.Model):
@@ -111,6 +119,11 @@ class Team(models.Model):
 
     def includes(self, user) -> bool:
         return self.manager_id == user.pk or self.members.filter(pk=user.pk).exists()
+
+
+def owner_rule(team_name: str) -> str:
+    """Who may own an account of a team, as the account forms and the import say it."""
+    return f"must be a member or the manager of team {team_name}"
 
 
 class AccountQuerySet(models.QuerySet):
@@ -194,8 +207,8 @@ class Account(Versioned):
     segment = models.CharField(max_length=50, blank=True)
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="owned_accounts")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="accounts")
-    customer_since = models.DateField(null=True, blank=True)
-    renewal_date = models.DateField(null=True, blank=True)
+    customer_since = models.DateField(null=True, blank=True, validators=[DayRange("today")])
+    renewal_date = models.DateField(null=True, blank=True, validators=[DayRange("planned")])
     arr = models.DecimalField(
         "ARR",
         max_digits=14,
@@ -223,7 +236,7 @@ class Account(Versioned):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    notes = models.TextField(blank=True)
+    notes = bounded_text()
     competitors = models.ManyToManyField(Competitor, blank=True, related_name="accounts")
     leading_competitor = models.ForeignKey(
         Competitor,
@@ -289,6 +302,12 @@ class Account(Versioned):
                 condition=Q(cost_to_serve__gte=0) | Q(cost_to_serve__isnull=True),
                 name="account_cost_to_serve_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(renewal_date__gte=F("customer_since"))
+                | Q(renewal_date__isnull=True)
+                | Q(customer_since__isnull=True),
+                name="account_renewal_not_before_customer_since",
+            ),
         ]
         indexes = [models.Index(fields=["team", "name"]), models.Index(fields=["renewal_date"])]
 
@@ -297,6 +316,21 @@ class Account(Versioned):
 
     def get_absolute_url(self):
         return reverse("account_detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+    def clean(self):
+        """The owner is in the account's team; the renewal is not before "customer since"."""
+        errors = {}
+        if self.team_id and self.owner_id and not self.team.includes(self.owner):
+            errors["owner"] = f"{capfirst(owner_rule(self.team.name))}."
+        since, renewal = self.customer_since, self.renewal_date
+        if since and renewal and renewal < since:
+            errors["renewal_date"] = f"On or after the customer-since date, {day_text(since)}."
+        if errors:
+            raise ValidationError(errors)
 
 
 class UsageSnapshot(models.Model):

@@ -1,15 +1,22 @@
-"""Account pages: the account list (home), the account page with its inline profile editor,
-and the change history. htmx requests get the fragment they target; plain requests the page."""
+"""Account pages: the account list (home), a new account, the account page with its inline
+profile editor, archiving and restoring, and the change history. htmx requests get the fragment
+they target; plain requests the page."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import charts, panels
-from accounts.forms import AccountFilterForm, AccountProfileForm, PreferencesForm
+from accounts.forms import (
+    AccountCreateForm,
+    AccountFilterForm,
+    AccountProfileForm,
+    PreferencesForm,
+)
 from accounts.history import account_changes
 from accounts.models import Account
 from accounts.selectors import (
@@ -18,7 +25,7 @@ from accounts.selectors import (
     get_account_for_user,
     get_account_page_for_user,
 )
-from accounts.services import account_update
+from accounts.services import account_archive, account_create, account_restore, account_update
 from config.pagecache import cached_page
 from config.paging import page_number
 from core.versions import EditConflict
@@ -263,9 +270,57 @@ def profile_editor(request, pk, data=None) -> tuple[Account, AccountProfileForm]
     return account, AccountProfileForm(data, instance=account, user=request.user)
 
 
+def account_manager_required(request) -> None:
+    """Only managers and admins create, archive and restore accounts: 403 for a CSM."""
+    if not request.user.may_manage_accounts:
+        raise PermissionDenied("Only managers and admins create and archive accounts.")
+
+
+@require_http_methods(["GET", "POST"])
+def account_new(request):
+    """A new account, for a manager (in their own teams) or an admin. Invalid input answers 422
+    with the form's errors and writes nothing."""
+    account_manager_required(request)
+    form = AccountCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = account_create(**form.cleaned_data)
+        except ValidationError as refusal:  # by field: the owner, a date, an amount
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Created the account {account.name}.")
+            return redirect(account)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/account_new.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def account_archive_view(request, pk):
+    """Archive an account: GET asks to confirm, POST archives it (outsiders get 404 first)."""
+    account = get_account_for_user(request.user, pk)
+    account_manager_required(request)
+    if request.method == "GET":
+        return render(request, "accounts/account_archive.html", {"account": account})
+    account_archive(account=account)
+    messages.success(request, f"Archived {account.name}: it no longer shows in the account list.")
+    return redirect(account)
+
+
+@require_POST
+def account_restore_view(request, pk):
+    """Bring an archived account back with the status it had before."""
+    account = get_account_for_user(request.user, pk)
+    account_manager_required(request)
+    account_restore(account=account)
+    status = account.get_status_display().lower()
+    messages.success(request, f"Restored {account.name}: it is {status} again.")
+    return redirect(account)
+
+
 @require_http_methods(["GET", "POST"])
 def account_edit(request, pk):
-    """Edit the profile. Someone else's save since the form was drawn refuses the edit (409)."""
+    """Edit the profile. Someone else's save since the form was drawn refuses the edit (409);
+    invalid input answers 422 with the form's errors."""
     account, form = profile_editor(request, pk, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,7 +341,10 @@ def account_edit(request, pk):
         return render_account_page(
             request, account, fragment="profile", changes=panels.CHANGES["profile"]
         )
-    return render_account_page(request, account, fragment="profile", profile_form=form)
+    status = 422 if request.method == "POST" else 200
+    return render_account_page(
+        request, account, fragment="profile", profile_form=form, status=status
+    )
 
 
 @require_GET

@@ -66,6 +66,22 @@ def version_next(instance: models.Model) -> None:
     instance.version = _locked_version(instance) + 1
 
 
+def status_set(instance: models.Model, status: str) -> None:
+    """Save a new `status` of a row as its next version, for a change no edit form made
+    (archiving an account, marking someone as left, undoing either); in the caller's
+    transaction."""
+    version_next(instance)
+    instance.status = status
+    instance.save(update_fields=["status", "version"])
+
+
+def status_before(instance: models.Model, *, default: str) -> str:
+    """The status the row had before its current one, as its history records it, or
+    `default` when the history does not go back that far."""
+    earlier = instance.history.exclude(status=instance.status).values_list("status", flat=True)
+    return earlier.first() or default
+
+
 def _locked_version(instance: models.Model) -> int:
     rows = type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
     return rows.values_list("version", flat=True).get()

@@ -1,14 +1,13 @@
 """The stakeholder form used inline on the account page."""
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
-from django.utils import timezone
 
 from accounts.models import Team
 from accounts.selectors import teams_visible_to, users_of_teams
 from core.idempotency import SubmissionKeyForm
+from core.limits import date_inputs_bounded
 from core.versions import VersionedModelForm
 from relationships.models import (
     Channel,
@@ -82,6 +81,7 @@ class StakeholderForm(VersionedModelForm):
         ]
         self.fields["trust"].choices = Stakeholder.Rating.choices
         self.fields["respect"].choices = Stakeholder.Rating.choices
+        date_inputs_bounded(self, Stakeholder)
 
 
 SENTIMENTS = [
@@ -91,16 +91,6 @@ SENTIMENTS = [
     (1, "+1 Positive"),
     (2, "+2 Very positive"),
 ]
-CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
-def in_future(value: dt.date | dt.datetime | None) -> bool:
-    """Later than now (a few minutes' clock skew allowed) or, for a date, later than today."""
-    if isinstance(value, dt.datetime):
-        return value > timezone.now() + CLOCK_SKEW
-    if isinstance(value, dt.date):
-        return value > timezone.localdate()
-    return False
 
 
 @dataclass(frozen=True)
@@ -124,12 +114,9 @@ CHOICE_SOURCES = {
 
 
 class AccountActivityForm(SubmissionKeyForm, forms.ModelForm):
-    """Base of the quick-log forms: choices limited to the account's people; nothing in the future.
+    """Base of the quick-log forms: choices limited to the account's people; dates in the range
+    their model fields allow (core.limits: nothing before 2000 or in the future)."""
 
-    `past_fields` lists the date or date-time fields that may not lie in the future.
-    """
-
-    past_fields: tuple[str, ...] = ()
     prefix_name = ""
     author_field = ""  # set to the signed-in user on save
 
@@ -148,27 +135,12 @@ class AccountActivityForm(SubmissionKeyForm, forms.ModelForm):
                 field.choices = [(obj.pk, str(obj)) for obj in options]
                 if not isinstance(field, forms.ModelMultipleChoiceField):
                     field.choices = [("", "—")] + field.choices
-        for name in self.past_fields:
-            self.fields[name].widget.attrs["max"] = self._max_value(name)
-
-    def _max_value(self, name):
-        now = timezone.localtime()
-        if isinstance(self.fields[name], forms.DateTimeField):
-            return now.strftime("%Y-%m-%dT%H:%M")
-        return now.date().isoformat()
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.past_fields:
-            if in_future(cleaned.get(name)):
-                self.add_error(name, "This is in the future; log what already happened.")
-        return cleaned
+        date_inputs_bounded(self, self._meta.model)
 
 
 class InteractionForm(AccountActivityForm):
     prefix_name = "interaction"
     author_field = "our_person"
-    past_fields = ("occurred_at",)
     sentiment = forms.TypedChoiceField(coerce=int, choices=SENTIMENTS, initial=0)
 
     class Meta:
@@ -196,7 +168,6 @@ class InteractionForm(AccountActivityForm):
 
 class MomentForm(AccountActivityForm):
     prefix_name = "moment"
-    past_fields = ("occurred_on",)
 
     class Meta:
         model = Moment
@@ -227,7 +198,6 @@ class MomentForm(AccountActivityForm):
 
 class OpenItemForm(AccountActivityForm):
     prefix_name = "open_item"
-    past_fields = ("opened_on",)
 
     class Meta:
         model = OpenItem
@@ -238,18 +208,10 @@ class OpenItemForm(AccountActivityForm):
         }
         labels = {"opened_on": "Opened", "due_on": "Due"}
 
-    def clean(self):
-        cleaned = super().clean()
-        opened, due = cleaned.get("opened_on"), cleaned.get("due_on")
-        if opened and due and due < opened:
-            self.add_error("due_on", "The due date cannot be before the item was opened.")
-        return cleaned
-
 
 class PulseCheckForm(AccountActivityForm):
     prefix_name = "pulse"
     author_field = "csm"
-    past_fields = ("checked_on",)
     happiness = forms.TypedChoiceField(coerce=int, label="How happy is the customer?")
 
     class Meta:
@@ -272,7 +234,6 @@ class CompetitorRatingForm(AccountActivityForm):
     """One person's view of us against a competitor on one dimension, from the account page."""
 
     prefix_name = "rating"
-    past_fields = ("rated_on",)
     our_rating = forms.TypedChoiceField(coerce=int, choices=RATINGS, label="Us (1-5)")
     their_rating = forms.TypedChoiceField(coerce=int, choices=RATINGS, label="Them (1-5)")
 

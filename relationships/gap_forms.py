@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.selectors import teams_visible_to, users_of_teams
+from core.limits import date_inputs_bounded
 from core.versions import VersionedModelForm
 from relationships import gaps
 from relationships.models import GapCase, GapClass
@@ -65,6 +66,8 @@ class GapMoveForm(forms.Form):
 
 
 class GapCaseForm(VersionedModelForm):
+    """A case's owner, due date (GapCase.clean: not before the case was opened) and notes."""
+
     class Meta:
         model = GapCase
         fields = ["owner", "due_on", "notes"]
@@ -79,3 +82,4 @@ class GapCaseForm(VersionedModelForm):
         self.fields["owner"].queryset = User.objects.filter(
             Q(teams=team) | Q(managed_teams=team) | Q(pk=self.instance.owner_id), is_active=True
         ).distinct()
+        date_inputs_bounded(self, GapCase)

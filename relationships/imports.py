@@ -33,7 +33,6 @@ from accounts.dataio.cells import (
 )
 from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 from accounts.imports import ACCOUNT_ID, COMPETITOR_NAME, USER_EMAIL
-from relationships.forms import CLOCK_SKEW
 from relationships.models import (
     Channel,
     CompetitorDimension,
@@ -67,7 +66,7 @@ class StakeholdersFile(FileSpec):
         Column("buying_influence", Code(Stakeholder.Influence)),
         Column("reports_to_external_id", STAKEHOLDER_ID, field="reports_to_id"),
         Column("owner_email", USER_EMAIL),  # sets the owners, a many-to-many
-        Column("relationship_since", Day()),
+        Column("relationship_since", Day.of(Stakeholder, "relationship_since")),
         Column("trust", Code(Stakeholder.Rating, empty="")),
         Column("respect", Code(Stakeholder.Rating, empty="")),
         Column("strength", Whole(1, 5)),
@@ -87,6 +86,44 @@ class StakeholdersFile(FileSpec):
                 message = "belongs to an account of a team you are not in"
                 table.error(index, "external_id", message)
         OrgChart(table, context, self).check()
+        self.check_emails(table, context)
+
+    def check_emails(self, table: Table, context: ImportContext) -> None:
+        """No two people of an account share an email (ignoring case; empty is none): a row
+        may not take the email of an earlier row of its account, nor of someone else at the
+        account in Rapport, even if the file changes theirs (all rows are written at once, in
+        no set order: freeing an email and taking it needs two imports). A file without the
+        email column keeps the stored emails: a row moving someone to another account is then
+        refused on the account."""
+        account_ids = {pk: external_id for external_id, pk in context.accounts.items()}
+        in_rapport = {}  # (account external id, lower-cased email) -> (external id, name)
+        for values in self.stored.values():
+            account = account_ids.get(values[ACCOUNT])
+            if account and values[EMAIL]:
+                in_rapport[account, values[EMAIL].lower()] = (values[0], values[NAME])
+        in_file = {}  # the same key -> line
+        emails_kept = "email" in table.absent
+        column = "account_external_id" if emails_kept else "email"
+        rows = table.rows("external_id", "account_external_id", "email")
+        for index, (external_id, account, email) in enumerate(rows):
+            if emails_kept:
+                email = self.stored[self.pks[external_id]][EMAIL] if external_id in self.pks else ""
+            if not (account and email):
+                continue
+            key = (account, email.lower())
+            holder, name = in_rapport.get(key, (external_id, ""))
+            if holder != external_id:
+                who = f"{shown(name)} in Rapport"
+            elif key in in_file:
+                who = f"line {in_file[key]}"
+            else:
+                in_file[key] = table.lines[index]
+                continue
+            message = (
+                f"{shown(email)} is the email of another person of this account ({who});"
+                " each person needs their own"
+            )
+            table.error(index, column, message)
 
     def load_stored(self, table: Table, context: ImportContext) -> set[str]:
         """The stored stakeholders of the accounts in the file, and any other the file names
@@ -159,9 +196,13 @@ class StakeholdersFile(FileSpec):
 STORED = [column for column in StakeholdersFile.columns if column.name != "owner_email"]
 FIELD_COLUMNS = [column.name for column in STORED]
 FIELDS = [column.stored_as for column in STORED]
-ACCOUNT, ROLE, INFLUENCE, MANAGER, STRENGTH, STATUS = map(
-    FIELDS.index, ["account_id", "role", "buying_influence", "reports_to_id", "strength", "status"]
-)
+ACCOUNT, NAME, EMAIL, ROLE, INFLUENCE, MANAGER, STRENGTH, STATUS = map(
+    FIELDS.index,
+    [
+        "account_id", "name", "email", "role", "buying_influence", "reports_to_id", "strength",
+        "status",
+    ],
+)  # fmt: skip
 DEFAULTS = {
     ROLE: Stakeholder.Role.USER,
     INFLUENCE: Stakeholder.Influence.MEDIUM,
@@ -430,7 +471,7 @@ class InteractionsFile(ActivityFile):
     columns = (
         Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
         Column("stakeholder_external_ids", STAKEHOLDER_ID_LIST, field="stakeholders"),
-        Column("occurred_at", Instant(past=True, skew=CLOCK_SKEW), required=True),
+        Column("occurred_at", Instant.of(Interaction, "occurred_at"), required=True),
         Column("channel", Catalog(Channel), required=True, field="channel_id"),
         Column("touchpoint", Catalog(Touchpoint), required=True, field="touchpoint_id"),
         Column("direction", Code(Interaction.Direction), required=True),
@@ -459,7 +500,7 @@ class MomentsFile(ActivityFile):
         Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
         Column("stakeholder_external_id", STAKEHOLDER_ID, field="stakeholder_id"),
         Column("moment_type", Catalog(MomentType), required=True, field="moment_type_id"),
-        Column("occurred_on", Day(past=True), required=True),
+        Column("occurred_on", Day.of(Moment, "occurred_on"), required=True),
         Column("emotion", Code(Moment.Emotion), required=True),
         Column("intensity", Whole(1, 3, empty=2)),
         Column("value_impact", ValueImpact(digits=14)),  # value_impact and value_amount
@@ -489,7 +530,7 @@ class PulseChecksFile(ActivityFile):
     columns = (
         Column("account_external_id", ACCOUNT_ID, required=True, field="account_id"),
         Column("csm_email", USER_EMAIL, required=True, field="csm_id"),
-        Column("checked_on", Day(past=True), required=True),
+        Column("checked_on", Day.of(PulseCheck, "checked_on"), required=True),
         Column("happiness", Whole(1, 5), required=True),
         Column("note", Text.of(PulseCheck, "note")),
     )
@@ -506,9 +547,9 @@ class OpenItemsFile(ActivityFile):
         Column("stakeholder_external_id", STAKEHOLDER_ID, field="stakeholder_id"),
         Column("kind", Code(OpenItem.Kind), required=True),
         Column("title", Text.of(OpenItem, "title"), required=True),
-        Column("opened_on", Day(past=True), required=True),
-        Column("due_on", Day()),
-        Column("closed_on", Day(past=True)),
+        Column("opened_on", Day.of(OpenItem, "opened_on"), required=True),
+        Column("due_on", Day.of(OpenItem, "due_on")),
+        Column("closed_on", Day.of(OpenItem, "closed_on")),
     )
     identity = ("account_external_id", "kind", "title", "opened_on")
     stakeholder_column = "stakeholder_external_id"
@@ -538,7 +579,7 @@ class CompetitorRatingsFile(ActivityFile):
         Column("dimension", Catalog(CompetitorDimension), required=True, field="dimension_id"),
         Column("our_rating", Whole(1, 5), required=True),
         Column("their_rating", Whole(1, 5), required=True),
-        Column("rated_on", Day(past=True), required=True),
+        Column("rated_on", Day.of(CompetitorRating, "rated_on"), required=True),
         Column("source", Code(CompetitorRating.Source, empty=CompetitorRating.Source.CSM)),
     )
     identity = (

@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account
+from core.limits import DayRange, bounded_text, day_text
 from core.models import Versioned
 from relationships import gaps
 from relationships.orgchart import creates_cycle
@@ -93,7 +96,7 @@ class Stakeholder(Versioned):
         related_name="stakeholders_owned",
         verbose_name="our relationship owners",
     )
-    relationship_since = models.DateField(null=True, blank=True)
+    relationship_since = models.DateField(null=True, blank=True, validators=[DayRange("today")])
     trust = models.CharField(max_length=4, choices=Rating.choices, blank=True, default="")
     respect = models.CharField(max_length=4, choices=Rating.choices, blank=True, default="")
     strength = models.PositiveSmallIntegerField(
@@ -132,6 +135,12 @@ class Stakeholder(Versioned):
                 condition=Q(strength__gte=1, strength__lte=5) | Q(strength__isnull=True),
                 name="stakeholder_strength_1_5",
             ),
+            models.UniqueConstraint(
+                "account",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="stakeholder_email_unique_per_account",
+            ),
         ]
 
     def __str__(self):
@@ -142,19 +151,37 @@ class Stakeholder(Versioned):
         return self.status == self.Status.ACTIVE
 
     def clean(self):
-        if self.reports_to_id is None:
-            return
+        """An email no one else at the account has (in any case); a manager at the same
+        account, with no reporting cycle."""
+        errors = {}
+        if self.email and self.account_id:
+            namesake = (
+                Stakeholder.objects.filter(account_id=self.account_id, email__iexact=self.email)
+                .exclude(pk=self.pk)
+                .values_list("name", flat=True)
+                .first()
+            )
+            if namesake is not None:
+                errors["email"] = (
+                    f"{namesake} at this account has this email already: each person needs an "
+                    "email of their own, or none."
+                )
+        if self.reports_to_id is not None:
+            errors.update(self._reporting_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _reporting_errors(self) -> dict[str, str]:
         if self.reports_to.account_id != self.account_id:
-            raise ValidationError({"reports_to": "Must be a stakeholder of the same account."})
+            return {"reports_to": "Must be a stakeholder of the same account."}
         managers = dict(
             Stakeholder.objects.filter(account_id=self.account_id).values_list(
                 "pk", "reports_to_id"
             )
         )
         if creates_cycle(managers, node=self.pk, new_manager=self.reports_to_id):
-            raise ValidationError(
-                {"reports_to": "This would make a reporting cycle in the org chart."}
-            )
+            return {"reports_to": "This would make a reporting cycle in the org chart."}
+        return {}
 
 
 class Channel(models.Model):
@@ -231,7 +258,7 @@ class Interaction(ImportKeyed):
         LONG = "long", "Long"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
-    occurred_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(validators=[DayRange("now")])
     stakeholders = models.ManyToManyField(Stakeholder, related_name="interactions")
     our_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -258,7 +285,7 @@ class Interaction(ImportKeyed):
         validators=[MinValueValidator(0)],
         help_text="For a reply: hours it took.",
     )
-    summary = models.TextField(blank=True)
+    summary = bounded_text()
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -293,9 +320,9 @@ class OpenItem(ImportKeyed):
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    opened_on = models.DateField()
-    due_on = models.DateField(null=True, blank=True)
-    closed_on = models.DateField(null=True, blank=True)
+    opened_on = models.DateField(validators=[DayRange("today")])
+    due_on = models.DateField(null=True, blank=True, validators=[DayRange("planned")])
+    closed_on = models.DateField(null=True, blank=True, validators=[DayRange("today")])
 
     class Meta:
         ordering = ["-opened_on"]
@@ -321,6 +348,19 @@ class OpenItem(ImportKeyed):
     def is_open(self) -> bool:
         return self.closed_on is None
 
+    def clean(self):
+        """Due and closed on or after the day the item was opened."""
+        if self.opened_on is None:
+            return
+        rule = f"On or after the day it was opened, {day_text(self.opened_on)}."
+        errors = {
+            name: rule
+            for name in ("due_on", "closed_on")
+            if getattr(self, name) is not None and getattr(self, name) < self.opened_on
+        }
+        if errors:
+            raise ValidationError(errors)
+
 
 class Moment(ImportKeyed):
     """An occurrence with emotion attached, where value was created or destroyed (seed 002)."""
@@ -345,7 +385,7 @@ class Moment(ImportKeyed):
         Stakeholder, on_delete=models.SET_NULL, null=True, blank=True, related_name="moments"
     )
     moment_type = models.ForeignKey(MomentType, on_delete=models.PROTECT, related_name="moments")
-    occurred_on = models.DateField()
+    occurred_on = models.DateField(validators=[DayRange("today")])
     emotion = models.CharField(max_length=10, choices=Emotion.choices)
     intensity = models.PositiveSmallIntegerField(
         default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
@@ -362,7 +402,7 @@ class Moment(ImportKeyed):
     identified_by = models.CharField(
         max_length=8, choices=IdentifiedBy.choices, default=IdentifiedBy.CSM
     )
-    note = models.TextField(blank=True)
+    note = bounded_text()
 
     class Meta:
         ordering = ["-occurred_on"]
@@ -391,11 +431,11 @@ class PulseCheck(ImportKeyed):
     csm = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pulse_checks"
     )
-    checked_on = models.DateField()
+    checked_on = models.DateField(validators=[DayRange("today")])
     happiness = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    note = models.TextField(blank=True)
+    note = bounded_text()
 
     class Meta:
         ordering = ["-checked_on"]
@@ -728,8 +768,8 @@ class GapCase(Versioned):
         related_name="gap_cases",
         help_text="Who works the case: the account's CSM unless reassigned.",
     )
-    due_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    due_on = models.DateField(null=True, blank=True, validators=[DayRange("planned")])
+    notes = bounded_text()
     dismissed_reason = models.TextField(blank=True)
     converged = models.BooleanField(
         default=False,
@@ -772,6 +812,14 @@ class GapCase(Versioned):
     @property
     def is_open(self) -> bool:
         return self.state in gaps.OPEN_STATES
+
+    def clean(self):
+        """Due on or after the day the case was opened."""
+        if self.due_on and self.opened_at:
+            opened = timezone.localdate(self.opened_at)
+            if self.due_on < opened:
+                rule = f"On or after the day the case was opened, {day_text(opened)}."
+                raise ValidationError({"due_on": rule})
 
 
 class GapAction(models.Model):
@@ -910,7 +958,7 @@ class CompetitorRating(ImportKeyed):
     their_rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    rated_on = models.DateField()
+    rated_on = models.DateField(validators=[DayRange("today")])
     source = models.CharField(max_length=6, choices=Source.choices, default=Source.CSM)
 
     class Meta:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.dataio.bulk import update_rows
 from accounts.models import Account
 from core.idempotency import submission_claim
-from core.versions import edit_save, version_next
+from core.versions import edit_save, status_before, status_set
 from relationships.coverage import Tally
 from relationships.models import OpenItem, Stakeholder
 from relationships.recompute import recompute_request
@@ -68,10 +68,22 @@ def stakeholder_save(*, form, version: int | None) -> Stakeholder:
 
 def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
     """Record that the person left the company (kept on file, never deleted)."""
+    return _stakeholder_status_save(stakeholder, Stakeholder.Status.LEFT)
+
+
+def stakeholder_left_undo(*, stakeholder: Stakeholder) -> Stakeholder:
+    """Undo marking the person as left: back to the status they had before (active if their
+    history does not say). A person who has not left is left as they are."""
+    if stakeholder.status != Stakeholder.Status.LEFT:
+        return stakeholder
+    previous = status_before(stakeholder, default=Stakeholder.Status.ACTIVE)
+    return _stakeholder_status_save(stakeholder, previous)
+
+
+def _stakeholder_status_save(stakeholder: Stakeholder, status: str) -> Stakeholder:
+    """Save the person's new status and bring the account's coverage flags up to date."""
     with transaction.atomic():
-        version_next(stakeholder)
-        stakeholder.status = Stakeholder.Status.LEFT
-        stakeholder.save(update_fields=["status", "version"])
+        status_set(stakeholder, status)
         coverage_refresh(account_ids=[stakeholder.account_id])
         recompute_request(account_ids=[stakeholder.account_id])
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)

@@ -1,5 +1,5 @@
-"""Editing on the account page: stakeholders (add, edit, mark as left), the quick-log forms,
-the timeline and open items; and the stakeholder page.
+"""Editing on the account page: stakeholders (add, edit, mark as left or undo it), the
+quick-log forms, the timeline and open items; and the stakeholder page.
 
 A change answers an htmx request with the account page section it affects (stakeholder edits
 return "people": table, maps and coverage flags together, since one edit can change all three;
@@ -39,6 +39,7 @@ from relationships.selectors import (
 from relationships.services import (
     activity_record,
     open_item_close,
+    stakeholder_left_undo,
     stakeholder_mark_left,
     stakeholder_save,
 )
@@ -81,7 +82,12 @@ def _edit(request, account, stakeholder):
             request, account, fragment="people", changes=CHANGES["stakeholder"]
         )
     return render_account_page(
-        request, account, fragment="people", stakeholder_form=form, stakeholders=people
+        request,
+        account,
+        fragment="people",
+        stakeholder_form=form,
+        stakeholders=people,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -97,10 +103,22 @@ def stakeholder_edit(request, pk):
     return _edit(request, stakeholder.account, stakeholder)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def stakeholder_left(request, pk):
-    stakeholder = stakeholder_mark_left(stakeholder=get_stakeholder_for_user(request.user, pk))
-    messages.success(request, f"{stakeholder.name} is marked as having left the company.")
+    """Mark the person as having left the company: GET asks to confirm, in their row; POST
+    marks them, and POST with `undo` puts back the status they had before."""
+    stakeholder = get_stakeholder_for_user(request.user, pk)
+    if request.method == "GET":
+        return render_account_page(
+            request, stakeholder.account, fragment="people", confirm_left=stakeholder.pk
+        )
+    if "undo" in request.POST:
+        stakeholder_left_undo(stakeholder=stakeholder)
+        message = f"{stakeholder.name} is {stakeholder.get_status_display().lower()} again."
+    else:
+        stakeholder_mark_left(stakeholder=stakeholder)
+        message = f"{stakeholder.name} is marked as having left the company (Undo is on their row)."
+    messages.success(request, message)
     if not request.htmx:
         return redirect(stakeholder.account)
     return render_account_page(
@@ -127,7 +145,7 @@ def activity_log(request, account_pk, kind):
         return render_account_page(
             request, account, fragment="activity", active_kind=kind, changes=CHANGES[kind]
         )
-    return render_account_page(request, account, fragment="activity", bound_form=form)
+    return render_account_page(request, account, fragment="activity", bound_form=form, status=422)
 
 
 @require_GET

@@ -35,6 +35,8 @@ TEAM_ONLY_CHANGE = {**dict.fromkeys(ROLES, BACK), "anonymous": LOGIN, "outsider"
 TEAM_ONLY_CASE_CHANGE = {**TEAM_ONLY_CHANGE, **dict.fromkeys(("csm", "manager", "admin"), CASE)}
 STAFF_ONLY = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "anonymous": LOGIN, "admin": OK}
 MANAGERS_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "manager": OK, "admin": OK}
+TEAM_MANAGERS_ONLY = {**TEAM_ONLY, "csm": FORBIDDEN}
+TEAM_MANAGERS_ONLY_CHANGE = {**TEAM_ONLY_CHANGE, "csm": FORBIDDEN}
 
 
 @dataclass
@@ -75,7 +77,13 @@ def a_feedback_item(org):
 
 MATRIX: dict[str, Route] = {
     "home": Route(SIGNED_IN),
+    "account_new": Route(MANAGERS_ONLY),
     "account_detail": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    # GET asks to confirm; the POST that archives is tested in tests/accounts
+    "account_archive": Route(TEAM_MANAGERS_ONLY, args=lambda org: [org.account.pk]),
+    "account_restore": Route(
+        TEAM_MANAGERS_ONLY_CHANGE, args=lambda org: [org.account.pk], method="post"
+    ),
     "account_edit": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "account_history": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "account_score": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),

@@ -118,8 +118,20 @@ def _unique_fields(model) -> set[str]:
     names = {field.name for field in model._meta.concrete_fields if field.unique}
     for constraint in model._meta.constraints:
         if isinstance(constraint, models.UniqueConstraint):
-            names.update(constraint.fields)
+            names.update(_constraint_fields(constraint))
     return names
+
+
+def _constraint_fields(constraint: models.UniqueConstraint) -> list[str]:
+    """The fields a unique constraint covers, named or in its expressions (Lower("email"))."""
+    if constraint.fields:
+        return list(constraint.fields)
+    nodes = [
+        node
+        for expression in constraint.expressions
+        for node in (expression.flatten() if hasattr(expression, "flatten") else [expression])
+    ]
+    return [node.name for node in nodes if isinstance(node, models.F)]
 
 
 def _typed(name: str, field: forms.Field, value) -> dict:
@@ -150,9 +162,9 @@ def grow(model, copies: int) -> bool:
     fields = {field.name: field for field in model._meta.concrete_fields}
     uniques = [[name] for name, field in fields.items() if field.unique and not field.primary_key]
     uniques += [
-        list(constraint.fields)
+        _constraint_fields(constraint)
         for constraint in model._meta.constraints
-        if isinstance(constraint, models.UniqueConstraint) and constraint.fields
+        if isinstance(constraint, models.UniqueConstraint)
     ]
     changed = set()
     for names in uniques:

@@ -140,7 +140,7 @@ def test_an_edit_without_a_good_version_is_refused_with_an_error(client, org, ri
         person_data(rita, title="CEO", version=version),
         headers=PEOPLE,
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "This form is damaged: reload the page and make your change again." in response.text
     rita.refresh_from_db()
     assert (rita.title, rita.version) == ("Director", 0)

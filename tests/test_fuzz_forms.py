@@ -149,6 +149,21 @@ def test_account_profile_form_never_fails_and_refusals_change_nothing(signed_in,
     check()
 
 
+def test_new_account_form_never_fails_and_refusals_write_nothing(client, org):
+    names = ["name", "domain", "segment", "team", "owner", "customer_since", "renewal_date",
+             "arr", "cost_to_serve", "seats_purchased", "status"]  # fmt: skip
+    known = {"name": "Initech", "team": str(org.team.pk), "owner": str(org.csm.pk)}
+    client.force_login(org.manager)
+
+    @FUZZ
+    @given(data=fields(names), keep=st.sets(st.sampled_from(sorted(known))))
+    def check(data, keep):
+        data = {**{name: known[name] for name in keep}, **data}
+        post_and_check(client, "/accounts/new/", data, (Account,))
+
+    check()
+
+
 def test_gap_forms_never_fail_and_refusals_change_nothing(signed_in, org):
     case = GapCaseFactory(account=org.account)
 

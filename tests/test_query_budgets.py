@@ -10,10 +10,11 @@ in the steady state (a first request of the same URL has filled the cache).
 
 import datetime as dt
 
+import factory
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.models import UsageSnapshot
@@ -63,7 +64,9 @@ MONTH = dt.timedelta(days=31)
 def grow(org, count: int) -> None:
     """`count` more of everything an account page, a board or a report shows."""
     account = org.account
-    people = StakeholderFactory.create_batch(count, account=account, email="p@customer.example")
+    people = StakeholderFactory.create_batch(
+        count, account=account, email=factory.Sequence(lambda n: f"p{n}@customer.example")
+    )
     today = timezone.localdate()
     latest = account.usage.order_by("-period_start").values_list("period_start", flat=True)
     start = (latest.first() or today - 50 * MONTH) + MONTH
@@ -124,3 +127,27 @@ def test_query_budget(client, org, name, target):
         budget = EDITOR_PAGE_BUDGET
     assert (small, large) == (small, small), f"{url} grows with the data: {small} -> {large}"
     assert small <= budget, f"{url} ({target or 'page'}) runs {small} queries, budget {budget}"
+
+
+def account_writes(client, org) -> list[int]:
+    """The queries of creating an account, archiving it and restoring it, as a manager."""
+    data = {"name": "Initech", "team": org.team.pk, "owner": org.csm.pk, "status": "active"}
+    with CaptureQueriesContext(connection) as captured:
+        created = client.post(reverse("account_new"), data)
+    assert created.status_code == 302
+    counts = [len(captured)]
+    pk = resolve(created.url).kwargs["pk"]
+    for name in ("account_archive", "account_restore"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(reverse(name, args=[pk])).status_code == 302
+        counts.append(len(captured))
+    return counts
+
+
+def test_account_writes_cost_the_same_whatever_the_data(client, org):
+    client.force_login(org.manager)
+    grow(org, 1)
+    account_writes(client, org)  # warm
+    small = account_writes(client, org)
+    grow(org, 7)
+    assert account_writes(client, org) == small

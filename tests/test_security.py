@@ -30,7 +30,9 @@ from tests.test_stored_markup import injected
 CSRF_EXEMPT = {name for name, route in MATRIX.items() if route.expect == PUBLIC}
 # Pages that show a form on GET and take it back on POST; every other route takes one method.
 FORMS = {
+    "account_archive",
     "account_edit",
+    "account_new",
     "campaign_new",
     "import_upload",
     "login",
@@ -38,6 +40,7 @@ FORMS = {
     "preferences",
     "stakeholder_create",
     "stakeholder_edit",
+    "stakeholder_left",
     "survey_answer",
     "survey_opt_out",
 }

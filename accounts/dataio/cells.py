@@ -7,7 +7,7 @@ rows that share a few hundred dates cost a few hundred date parses. Empty text m
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import repeat
 from operator import contains
@@ -16,6 +16,7 @@ from django.db.models import Choices, Model
 from django.utils import timezone
 
 from accounts.dataio.formulas import unquote_formula
+from core.limits import DayRange, day_range
 
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 INSTANT = re.compile(
@@ -201,13 +202,34 @@ class Amount(Kind):
         return value
 
 
-class Day(Kind):
-    """A date; with `past`, not later than the day the import runs (in the site's time zone)."""
+class Ranged(Kind):
+    """A date or a date and time; with `limits`, in their range when the import started (in
+    the site's time zone). `of` takes the range from the model field the column is stored in,
+    so that the import refuses what the forms refuse."""
 
+    def __init__(self, *, limits: DayRange | None = None):
+        self.limits = limits
+
+    @classmethod
+    def of(cls, model: type[Model], field: str):
+        return cls(limits=day_range(model._meta.get_field(field)))
+
+    def converter(self, context):
+        limits, convert = self.limits, self.convert
+        if limits is None:
+            return convert
+
+        def convert_in_range(text):
+            value = convert(text)
+            if not limits.allows(value, context.started):
+                raise CellError(f"must be {limits.rule}, got {shown(text)}")
+            return value
+
+        return convert_in_range
+
+
+class Day(Ranged):
     expected = "must be a date as YYYY-MM-DD"
-
-    def __init__(self, *, past: bool = False):
-        self.past = past
 
     def convert(self, text):
         if not DATE.fullmatch(text):
@@ -217,53 +239,26 @@ class Day(Kind):
         except ValueError:
             return self.fail(text)
 
-    def converter(self, context):
-        if not self.past:
-            return self.convert
-        today = timezone.localdate(context.started)
 
-        def convert(text):
-            value = self.convert(text)
-            if value > today:
-                raise CellError(f"is in the future, got {shown(text)}")
-            return value
-
-        return convert
-
-
-class Instant(Kind):
+class Instant(Ranged):
     """An ISO 8601 date and time, with or without an offset (without one it is in the site's
-    time zone, the TIME_ZONE setting), or a date (its midnight); the value is in UTC. With
-    `past`, not later than the import's start plus `skew` (the clock skew the quick-log forms
-    allow too)."""
+    time zone, the TIME_ZONE setting), or a date (its midnight); the value is in UTC."""
 
     expected = (
         "must be a date and time as YYYY-MM-DDTHH:MM:SS, optionally with an offset such as"
         " +01:00 or Z, or a date as YYYY-MM-DD"
     )
 
-    def __init__(self, *, past: bool = False, skew: timedelta = timedelta(0)):
-        self.past, self.skew = past, skew
-
-    def converter(self, context):
-        zone = timezone.get_default_timezone()
-        latest = context.started + self.skew if self.past else None
-
-        def convert(text):
-            if not INSTANT.fullmatch(text):
-                self.fail(text)
-            try:
-                value = datetime.fromisoformat(text)
-                if value.tzinfo is None:
-                    value = timezone.make_aware(value, zone)
-                value = value.astimezone(UTC)
-            except (ValueError, OverflowError):  # OverflowError: before the year 1 in UTC
-                self.fail(text)
-            if latest is not None and value > latest:
-                raise CellError(f"is in the future, got {shown(text)}")
-            return value
-
-        return convert
+    def convert(self, text):
+        if not INSTANT.fullmatch(text):
+            self.fail(text)
+        try:
+            value = datetime.fromisoformat(text)
+            if value.tzinfo is None:
+                value = timezone.make_aware(value, timezone.get_default_timezone())
+            return value.astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: before the year 1 in UTC
+            return self.fail(text)
 
 
 def instant_key(value: datetime) -> str:

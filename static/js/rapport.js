@@ -12,9 +12,10 @@ document.addEventListener("htmx:configRequest", (event) => {
 });
 
 // An edit refused because someone else saved first answers 409 with the form as it now stands
-// and a note of who changed what: htmx shows it in place, as it shows any other answer.
+// and a note of who changed what, and input refused answers 422 with the form and its field
+// errors: htmx shows either in place, as it shows any other answer.
 document.addEventListener("htmx:beforeSwap", (event) => {
-  if (event.detail.xhr.status === 409) {
+  if ([409, 422].includes(event.detail.xhr.status)) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }

@@ -66,10 +66,16 @@ def test_csm_adds_edits_and_marks_a_stakeholder_as_left(page, org):
     people.get_by_role("tab", name="Trust × respect").click()
     expect(people.get_by_text("Needs work: Sam Ortiz.")).to_be_visible()
 
-    # Rita leaves the company: the champion-left flag appears.
-    people.get_by_role("button", name="Mark as left Rita Alvarez").click()
+    # Rita leaves the company, once confirmed: the champion-left flag appears; Undo takes it back.
+    people.get_by_role("link", name="Mark as left Rita Alvarez").click()
+    assert Stakeholder.objects.get(name="Rita Alvarez").status == "active"
+    people.get_by_role("button", name="Yes, mark as left Rita Alvarez").click()
     expect(people.get_by_text("Champion left")).to_be_visible()
     assert Stakeholder.objects.get(name="Rita Alvarez").status == "left"
+    people.get_by_role("button", name="Undo marking Rita Alvarez as left").click()
+    expect(page.locator("#messages")).to_contain_text("Rita Alvarez is active again.")
+    expect(people.get_by_text("Champion left")).to_have_count(0)
+    assert Stakeholder.objects.get(name="Rita Alvarez").status == "active"
 
 
 def test_account_list_filters_as_you_type(page, org):

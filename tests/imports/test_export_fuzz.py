@@ -46,7 +46,7 @@ def text(max_size: int = 20, *, required: bool = False):
 
 EMAIL = st.from_regex(r"[a-z0-9._+-]{1,8}@[a-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True)
 USERS = ["csm@example.com", "teammate@example.com", "outsider@example.com", "Admin@Example.com"]
-PAST = {"min_value": dt.date(1990, 1, 1), "max_value": dt.date(2025, 12, 31)}
+PAST = {"min_value": dt.date(2000, 1, 2), "max_value": dt.date(2025, 12, 31)}  # in core.limits
 
 
 def maybe(strategy):
@@ -70,7 +70,7 @@ def slugs(model) -> list[str]:
 def instant(draw) -> tuple[str, dt.datetime]:
     """An occurred_at cell in one of the ways the import reads, and the time it means (UTC)."""
     moment = draw(
-        st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2025, 12, 31), timezones=st.just(dt.UTC))
+        st.datetimes(dt.datetime(2000, 1, 2), dt.datetime(2025, 12, 31), timezones=st.just(dt.UTC))
     )
     if draw(st.booleans()):
         moment = moment.replace(microsecond=0)
@@ -88,13 +88,20 @@ def choice(values):
 
 
 NAME, SHORT, LONG = text(12, required=True), text(8), text(16)
+# A renewal is not before "customer since", when both are known.
+SINCE_AND_RENEWAL = st.one_of(st.none(), st.dates(**PAST)).flatmap(
+    lambda since: st.fixed_dictionaries(
+        {
+            "customer_since": st.just("" if since is None else since.isoformat()),
+            "renewal_date": maybe(st.dates(since or PAST["min_value"], dt.date(2099, 12, 31))),
+        }
+    )
+)
 ACCOUNT = st.fixed_dictionaries(
     {
         "name": NAME,
         "domain": SHORT,
         "segment": SHORT,
-        "customer_since": maybe(st.dates()),
-        "renewal_date": maybe(st.dates()),
         "arr": amount(0, Decimal("999999999999.99")),
         "cost_to_serve": amount(0, 10**6, places=0),
         "seats_purchased": maybe(st.integers(0, 2_147_483_647)),
@@ -119,7 +126,7 @@ PERSON = st.fixed_dictionaries(
         "role": choice(["", *Stakeholder.Role.values]),
         "buying_influence": choice(["", *Stakeholder.Influence.values]),
         "owner_email": choice(["", *USERS]),
-        "relationship_since": maybe(st.dates()),
+        "relationship_since": maybe(st.dates(**PAST)),
         "trust": choice(["", "high", "low"]),
         "respect": choice(["", "high", "low"]),
         "strength": maybe(st.integers(1, 5)),
@@ -151,14 +158,18 @@ def import_files(data) -> dict[str, bytes]:
             {
                 "external_id": account,
                 **draw(ACCOUNT, label="account"),
+                **draw(SINCE_AND_RENEWAL, label="customer since and renewal"),
                 **draw(OWNED, label="owner and team"),
             }
         )
         suffixes = draw(st.lists(text(3), max_size=3), label="people")
         mine = [f"S-{number}.{n}{suffix}".replace(";", ",") for n, suffix in enumerate(suffixes)]
-        rows = []
+        rows, emails = [], set()
         for index, person in enumerate(mine):
             row = draw(PERSON, label="person")
+            if row["email"].lower() in emails:  # one person per email at an account
+                row["email"] = ""
+            emails.add(row["email"].lower())
             # a manager among the people before: no reporting cycle
             manager = draw(choice(["", *mine[:index]]), label="manager")
             rows.append(
@@ -235,7 +246,7 @@ OPEN_ITEM = st.dates(**PAST).flatmap(
             "kind": choice(OpenItem.Kind.values),
             "title": NAME,
             "opened_on": st.just(opened.isoformat()),
-            "due_on": maybe(st.dates(opened, dt.date(2100, 1, 1))),
+            "due_on": maybe(st.dates(opened, dt.date(2099, 12, 31))),
             "closed_on": maybe(st.dates(opened, PAST["max_value"])),
         }
     )

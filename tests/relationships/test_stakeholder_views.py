@@ -121,12 +121,36 @@ def test_mark_as_left_without_javascript_redirects_back(client, org):
     assert response.url == org.account.get_absolute_url()
 
 
-def test_mark_as_left_only_answers_post(client, org):
-    person = StakeholderFactory(account=org.account)
+def test_mark_as_left_asks_to_confirm_in_the_row_first(client, org):
+    person = StakeholderFactory(account=org.account, name="Rita Alvarez")
     client.force_login(org.csm)
-    assert client.get(f"/stakeholders/{person.pk}/left/").status_code == 405
+    page = client.get(org.account.get_absolute_url()).text
+    assert f'hx-get="/stakeholders/{person.pk}/left/"' in page
+    response = client.get(f"/stakeholders/{person.pk}/left/", headers=HTMX)
+    assert response.text.lstrip().startswith('<section id="people"')
+    assert "Left the company?" in response.text
+    assert 'Yes, mark as left<span class="visually-hidden"> Rita Alvarez</span>' in response.text
     person.refresh_from_db()
     assert person.status == "active"
+
+
+def test_mark_as_left_is_undone_from_the_persons_row(client, org):
+    champion = StakeholderFactory(account=org.account, name="Rita Alvarez", role="champion")
+    client.force_login(org.csm)
+    response = client.post(f"/stakeholders/{champion.pk}/left/", headers=HTMX)
+    undo = (
+        '<input type="hidden" name="undo" value="1"><button class="btn btn-sm'
+        ' btn-outline-secondary" type="submit">Undo<span class="visually-hidden"> marking Rita'
+        " Alvarez as left</span></button>"
+    )
+    assert undo in response.text  # the form the next request posts
+    response = client.post(f"/stakeholders/{champion.pk}/left/", {"undo": "1"}, headers=HTMX)
+    champion.refresh_from_db()
+    assert champion.status == "active"
+    assert "Rita Alvarez is active again." in response.text
+    assert "Champion left" not in response.text
+    assert Account.objects.get(pk=org.account.pk).champion_left is False
+    assert [record.status for record in champion.history.all()] == ["active", "left", "active"]
 
 
 @pytest.mark.parametrize(
