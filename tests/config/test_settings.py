@@ -53,6 +53,13 @@ def test_production_without_secret_key_refuses_to_start():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_a_checkout_with_no_configuration_runs_its_checks_as_the_embedded_default():
+    env = {"PATH": PRODUCTION_ENV["PATH"]}
+    assert run_manage("check", env=env).returncode == 0
+    result = run_manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+
+
 def test_secret_key_is_read_from_a_file(tmp_path):
     key_file = tmp_path / "secret"
     key_file.write_text(PRODUCTION_ENV["SECRET_KEY"] + "\n")
