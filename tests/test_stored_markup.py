@@ -14,7 +14,6 @@ from django.apps import apps
 from django.contrib import admin
 from django.db import models
 from django.db.models.functions import Concat
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from surveys.services import EMAIL_TEMPLATE
 from tests.factories import campaign_form_data
 from tests.populated import populate
 from tests.test_access_matrix import MATRIX, OK
+from tests.test_admin import admin_request
 
 PROBE = "xss-probe"
 # Longest first: each field gets the longest that fits, with a row number for unique fields.
@@ -207,7 +207,7 @@ def test_stored_markup_is_text_on_every_admin_page(client, org, everything):
         pages[f"admin:{info[0]}_{info[1]}_changelist"] = read(
             client, reverse("admin:{}_{}_changelist".format(*info))
         )
-        if model_admin.has_add_permission(_request(org.admin)):
+        if model_admin.has_add_permission(admin_request(org.admin)):
             url = reverse("admin:{}_{}_add".format(*info))
             pages[url] = read(client, url)
         row = model._default_manager.first()
@@ -216,9 +216,3 @@ def test_stored_markup_is_text_on_every_admin_page(client, org, everything):
             pages[url] = read(client, url)
     assert injected_anywhere(pages) == {}
     assert len(pages) > 2 * len(admin.site._registry)
-
-
-def _request(user):
-    request = RequestFactory().get("/admin/")
-    request.user = user
-    return request
