@@ -13,8 +13,8 @@ from django.utils.text import slugify
 
 from accounts.models import Account, Competitor, Team, UsageSnapshot, User
 from relationships import demo as relationships_demo
-from relationships.positions import TRAIL_DAYS
-from relationships.recompute import account_chunks, scores_recompute
+from relationships.positioning.selectors import TRAIL_DAYS
+from relationships.scoring.recompute import account_chunks, scores_recompute
 from surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "rapport-demo"

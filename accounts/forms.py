@@ -6,9 +6,9 @@ from django import forms
 
 from accounts.models import Account, Competitor, User
 from accounts.selectors import FLAGS, SORTS, teams_visible_to, users_of_teams
+from core.forms import offer
 from core.limits import date_inputs_bounded
 from core.versions import VersionedModelForm
-from relationships.forms import offer
 
 RENEWAL_WINDOWS = [("30", "Next 30 days"), ("90", "Next 90 days"), ("180", "Next 180 days")]
 

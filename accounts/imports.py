@@ -1,9 +1,9 @@
 """The accounts.csv and usage.csv import files; docs/import-export.md describes them."""
 
-from accounts.dataio import bulk
-from accounts.dataio.cells import Amount, Code, Day, Lookup, Text, Whole, shown
-from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 from accounts.models import Account, UsageSnapshot, owner_rule
+from core.db import bulk
+from dataio.cells import Amount, Code, Day, Lookup, Text, Whole, shown
+from dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 
 USER_EMAIL = Lookup(
     lambda context: context.users_by_email,

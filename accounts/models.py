@@ -246,12 +246,12 @@ class Account(Versioned):
         related_name="+",
         help_text="The competitor this customer sees as the leader of the category.",
     )
-    # Stakeholder coverage, written only by relationships.services.coverage_refresh.
+    # Stakeholder coverage, written only by relationships.people.services.coverage_refresh.
     strong_relationships = models.PositiveIntegerField(default=0, editable=False)
     single_threaded = models.BooleanField(default=True, editable=False)
     no_decision_maker_coverage = models.BooleanField(default=True, editable=False)
     champion_left = models.BooleanField(default=False, editable=False)
-    # The current relationship score, written only by relationships.recompute (from snapshots).
+    # The current relationship score: written only by the recompute (from snapshots).
     relationship_score = derived_decimal(4, 2)
     relationship_label = models.CharField(max_length=100, blank=True, editable=False)
     score_confidence = derived_decimal(4, 3)
@@ -263,7 +263,7 @@ class Account(Versioned):
     csm_perception = derived_decimal(4, 3)
     gap_size = derived_decimal(4, 3)
     gap_class = models.CharField(max_length=30, blank=True, editable=False)
-    # The current position (quadrant and competitors), written only by relationships.positioning.
+    # The current position (quadrant and competitors): written only by positioning services.
     customer_happiness = derived_decimal(4, 3)
     company_happiness = derived_decimal(8, 3, help_text="Margin of ARR over the cost to serve.")
     quadrant = models.CharField(

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.models import Account, Team, User
 from core.versions import edit_save, status_before, status_set
-from relationships.recompute import recompute_request
+from relationships.scoring.recompute import recompute_request
 
 
 def account_create(

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import pluralize
 
-from config.counters import count_in_window
+from core.counters import count_in_window
 
 LOCKED = "locked"
 ACCOUNT_LOCKED = (

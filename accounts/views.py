@@ -26,11 +26,12 @@ from accounts.selectors import (
     get_account_page_for_user,
 )
 from accounts.services import account_archive, account_create, account_restore, account_update
-from config.pagecache import cached_page
-from config.paging import page_number
+from core.forms import offer
+from core.pagecache import cached_page
+from core.paging import page_number
 from core.versions import EditConflict
-from relationships import catalogs, maps
-from relationships.forms import (
+from relationships.activity import catalogs
+from relationships.activity.forms import (
     ActivityChoices,
     CompetitorRatingForm,
     InteractionForm,
@@ -38,18 +39,15 @@ from relationships.forms import (
     OpenItemForm,
     PulseCheckForm,
     TimelineFilterForm,
-    offer,
 )
+from relationships.activity.selectors import activity_choices
+from relationships.activity.timeline import timeline_page
+from relationships.gaps.selectors import account_gaps
 from relationships.models import Scale, Stakeholder
-from relationships.positions import account_competitors, account_goals
-from relationships.selectors import (
-    account_gaps,
-    account_score_card,
-    activity_choices,
-    stakeholder_map,
-    stakeholders_of,
-)
-from relationships.timeline import timeline_page
+from relationships.people import maps
+from relationships.people.selectors import stakeholder_map, stakeholders_of
+from relationships.positioning.selectors import account_competitors, account_goals
+from relationships.scoring.selectors import account_score_card
 from surveys.selectors import account_surveys
 
 ACCOUNTS_PER_PAGE = 25

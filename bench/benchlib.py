@@ -48,7 +48,7 @@ def run_on_bench_database(run: Callable[[], None]) -> None:
     try:
         from django.core.management import call_command
 
-        logging.getLogger("accounts.dataio.services").setLevel(logging.WARNING)
+        logging.getLogger("dataio.services").setLevel(logging.WARNING)
         call_command("migrate", verbosity=0)
         run()
     finally:

@@ -149,7 +149,7 @@ def scenario_worker_kills(worker: Worker) -> None:
 
     from config.celery import app
     from relationships.models import AccountScore, RecomputeRequest
-    from relationships.recompute import account_chunks, scores_recompute
+    from relationships.scoring.recompute import account_chunks, scores_recompute
 
     print(f"1. Workers SIGKILLed three times during a full recompute of {ACCOUNTS:,} accounts")
     AccountScore.objects.all().delete()
@@ -269,8 +269,8 @@ def scenario_broker_outage(broker: benchlib.Redis, csm_session: str, account_id:
 def scenario_smtp_refusing(worker: Worker, smtp) -> None:
     from accounts.models import User
     from config.celery import app
+    from core.mail.models import OutboundEmail
     from relationships.models import Stakeholder
-    from surveys.models import OutboundEmail
     from surveys.services import campaign_audience, campaign_create
 
     print(f"3. SMTP answering 421, then accepting, while {INVITATIONS:,} invitations go out")
@@ -322,8 +322,8 @@ def scenario_smtp_refusing(worker: Worker, smtp) -> None:
 
 
 def scenario_database_kills(manager_session: str) -> None:
-    from accounts.dataio.importing import file_specs
     from accounts.models import Account
+    from dataio.importing import file_specs
 
     print("4. PostgreSQL connections terminated under load, and during an import")
     server = load.serve()

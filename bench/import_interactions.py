@@ -36,7 +36,7 @@ TOUCHPOINTS = ["sales", "service", "service", "delivery", "implementation", "bil
 
 
 def header(name: str) -> list[str]:
-    from accounts.dataio.importing import file_specs
+    from dataio.importing import file_specs
 
     return next([c.name for c in spec.columns] for spec in file_specs() if spec.name == name)
 
@@ -79,7 +79,7 @@ def generate(folder: Path) -> None:
 
 
 def run() -> None:
-    from accounts.dataio.services import csv_import
+    from dataio.services import csv_import
 
     queue_tasks_in_memory()  # the recompute an import asks for is a worker's, not timed here
     admin = create_users_and_teams()

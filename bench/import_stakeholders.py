@@ -42,8 +42,8 @@ RUNS = 5
 
 def generate(folder: Path, changed: bool = False) -> dict[str, bytes]:
     """accounts.csv and stakeholders.csv in `folder`; `changed` alters every stakeholder."""
-    from accounts.dataio.exporting import csv_bytes
-    from accounts.dataio.importing import file_specs
+    from dataio.exporting import csv_bytes
+    from dataio.importing import file_specs
 
     headers = {spec.name: [column.name for column in spec.columns] for spec in file_specs()}
     random.seed(2024)
@@ -147,7 +147,7 @@ def copy_into_temporary_table(data: bytes) -> float:
 
 
 def run() -> None:
-    from accounts.dataio.services import csv_import
+    from dataio.services import csv_import
 
     queue_tasks_in_memory()  # the recompute an import asks for is a worker's, not timed here
     admin = create_users_and_teams()

@@ -9,7 +9,7 @@ production settings on 127.0.0.1 (loopback only), with a redis-server of its own
 cache, and wrk (apt-get install wrk) loads, for LOAD_SECONDS each (default 10), a hello-world
 view, the account list, an account page, the quadrant board and the gap board, as a manager
 who sees half the accounts: first with the production settings, where a page the data has not
-changed under is served by the page cache (config/pagecache.py), then with every request
+changed under is served by the page cache (core/pagecache.py), then with every request
 rendered (PAGE_CACHE=0), which is what the first read after a write costs. It prints each
 one's requests/s, p50 and p99 latency, its share of hello-world's requests/s (target, with
 the production settings: at least 12 %) and its errors, and stops by itself. It asserts
@@ -118,7 +118,7 @@ def session_for(user) -> str:
 def fill() -> tuple[str, int]:
     """The data, every score, gap and position; returns a manager's session key and an account."""
     from accounts.models import Account
-    from relationships.recompute import account_chunks, scores_recompute
+    from relationships.scoring.recompute import account_chunks, scores_recompute
 
     started = time.perf_counter()
     manager = populate()

@@ -153,7 +153,7 @@ def snapshot_writes(rows: int) -> tuple[int, float, float]:
     from django.utils import timezone
 
     from relationships.models import StakeholderScore
-    from relationships.recompute import SNAPSHOT_FIELDS, _upsert
+    from relationships.scoring.recompute import SNAPSHOT_FIELDS, _upsert
 
     existing = list(StakeholderScore.objects.order_by("pk")[:rows])
     now = timezone.now()
@@ -223,7 +223,7 @@ def worker_latency() -> float:
 
     from accounts.models import Account
     from relationships.models import AccountScore, Channel, Interaction, Touchpoint
-    from relationships.recompute import recompute_request
+    from relationships.scoring.recompute import recompute_request
 
     account = Account.objects.order_by("pk").first()
     person = account.stakeholders.first()
@@ -248,7 +248,7 @@ def run() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Account
-    from relationships.recompute import account_chunks, scores_recompute
+    from relationships.scoring.recompute import account_chunks, scores_recompute
 
     version = connection.cursor().connection.info.server_version
     stakeholders = ACCOUNTS * PEOPLE_PER_ACCOUNT
@@ -340,7 +340,7 @@ def main() -> None:
     import django
 
     django.setup()
-    logging.getLogger("relationships.recompute").setLevel(logging.WARNING)
+    logging.getLogger("relationships.scoring.recompute").setLevel(logging.WARNING)
     try:
         run()
     finally:

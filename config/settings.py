@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "core",
+    "dataio",
     "accounts",
     "relationships",
     "surveys",
@@ -168,7 +169,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 # After Django's own: one CSRF token per response, which the page cache swaps.
-                "config.pagecache.csrf",
+                "core.pagecache.csrf",
             ],
         },
     },
@@ -233,14 +234,14 @@ OUTBOX_STUCK_SECONDS = env_int("OUTBOX_STUCK_SECONDS", 900)
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {
     "default": {
-        "BACKEND": "config.cache.ResilientRedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": CACHE_URL,
         # An unreachable Redis costs a request a fraction of a second, not a hang.
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Each process's copy of the pages the page cache serves (config/pagecache.py).
+    # Each process's copy of the pages the page cache serves (core/pagecache.py).
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
@@ -248,7 +249,7 @@ CACHES = {
     },
 }
 # Read pages are served from the cache while the data behind them is unchanged, for a minute at
-# most (config/pagecache.py); PAGE_CACHE=0 renders every request.
+# most (core/pagecache.py); PAGE_CACHE=0 renders every request.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # Public survey pages: requests per minute per client address and per link.
 SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60)

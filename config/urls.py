@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("relationships.urls")),
     path("", include("surveys.urls")),
-    path("data/", include("accounts.urls_data")),
+    path("data/", include("dataio.urls")),
     path("healthz", healthz, name="healthz"),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

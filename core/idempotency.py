@@ -4,7 +4,7 @@ submission of the same render (a double click, a resent request) writes nothing 
 as the first one was. A second submission sent while the first is still being written waits for
 it to commit, then finds its key.
 
-The page cache (config.pagecache) gives each copy of a page it serves keys of its own.
+The page cache (core.pagecache) gives each copy of a page it serves keys of its own.
 """
 
 import contextlib

@@ -1,6 +1,6 @@
 """Limits every writer of a row meets: how far back and ahead a date may lie, and how long free
 text may be. Model fields carry them as validators, so forms meet them through model validation;
-the CSV import reads the same validators off the fields (accounts.dataio.cells)."""
+the CSV import reads the same validators off the fields (dataio.cells)."""
 
 import datetime as dt
 

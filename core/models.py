@@ -1,8 +1,13 @@
-"""Plumbing tables and fields with no domain knowledge: a row's version, a form's one-time key."""
+"""Plumbing tables and fields with no domain knowledge: a row's version, a form's one-time key,
+the email outbox's messages (core.mail.models)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from core.mail.models import OutboundEmail
+
+__all__ = ["OutboundEmail", "SubmissionKey", "Versioned"]
 
 
 class Versioned(models.Model):

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.queue import enqueue_on_commit
 from relationships.models import (
     AccountScore,
     Alert,
@@ -24,9 +24,7 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
-from relationships.recompute import enqueue
-from relationships.scoring import COMPONENTS
-from relationships.tasks import recompute_all
+from relationships.scoring.model import COMPONENTS
 
 
 class ScalePointInline(admin.TabularInline):
@@ -156,7 +154,7 @@ class ScoringConfigurationAdmin(admin.ModelAdmin):
         obj.pk = None  # a new version, never an edit of an old one
         obj.created_by = request.user
         obj.save()
-        transaction.on_commit(lambda: enqueue(recompute_all))
+        enqueue_on_commit("scores.recompute_all")
         messages.info(request, f"{obj} is now in use; every score is being recomputed.")
 
 
@@ -263,5 +261,5 @@ class QuadrantSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: enqueue(recompute_all))
+        enqueue_on_commit("scores.recompute_all")
         messages.info(request, "Every account is being placed again with these thresholds.")

@@ -6,6 +6,6 @@ class RelationshipsConfig(AppConfig):
     verbose_name = "Relationships"
 
     def ready(self):
-        from relationships import catalogs
+        from relationships.activity import catalogs
 
         catalogs.connect()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from accounts.models import Account
-from relationships.gap_cases import gap_action_toggle, gap_case_move
+from relationships.gaps.services import gap_action_toggle, gap_case_move
 from relationships.models import (
     Channel,
     CompetitorDimension,
@@ -28,7 +28,7 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
-from relationships.services import coverage_refresh
+from relationships.people.services import coverage_refresh
 
 FIRST = [
     "Ava", "Ben", "Chloe", "Diego", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kira",

@@ -16,8 +16,9 @@ from datetime import datetime
 from hashlib import sha256
 from typing import ClassVar
 
-from accounts.dataio import bulk
-from accounts.dataio.cells import (
+from accounts.imports import ACCOUNT_ID, COMPETITOR_NAME, USER_EMAIL
+from core.db import bulk
+from dataio.cells import (
     Amount,
     Catalog,
     Code,
@@ -31,8 +32,7 @@ from accounts.dataio.cells import (
     instant_key,
     shown,
 )
-from accounts.dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
-from accounts.imports import ACCOUNT_ID, COMPETITOR_NAME, USER_EMAIL
+from dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 from relationships.models import (
     Channel,
     CompetitorDimension,
@@ -46,8 +46,8 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
-from relationships.orgchart import nodes_in_cycles
-from relationships.services import coverage_store
+from relationships.people.orgchart import nodes_in_cycles
+from relationships.people.services import coverage_store
 
 STAKEHOLDER_ID = Text.of(Stakeholder, "external_id")
 

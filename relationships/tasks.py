@@ -1,4 +1,4 @@
-"""Celery tasks of the relationships app: thin wrappers around relationships.recompute.
+"""Celery tasks of the relationships app: thin wrappers around relationships.scoring.recompute.
 
 All are idempotent (recomputing writes the same rows again) and acknowledged late, so a worker
 killed mid-task loses nothing: the broker hands the task to another worker.
@@ -6,15 +6,17 @@ killed mid-task loses nothing: the broker hands the task to another worker.
 
 from celery import shared_task
 
-from relationships import gap_mail, recompute
+from core.queue import enqueue
+from relationships.gaps import mail as gap_mail
+from relationships.scoring import recompute
 
 
-@shared_task(name="scores.recompute_pending")
+@shared_task(name=recompute.PENDING_TASK)
 def recompute_pending() -> int:
     """Recompute accounts whose data changed; go on while more are waiting."""
     done = recompute.recompute_pending()
     if done == recompute.PENDING_BATCH:
-        recompute.enqueue(recompute_pending)
+        enqueue(recompute.PENDING_TASK)
     return done
 
 
@@ -28,7 +30,7 @@ def recompute_all() -> int:
     """The nightly full recompute, fanned out in chunks across the workers."""
     chunks = recompute.account_chunks()
     for chunk in chunks:
-        recompute.enqueue(recompute_accounts, account_ids=chunk)
+        enqueue("scores.recompute_accounts", account_ids=chunk)
     return len(chunks)
 
 

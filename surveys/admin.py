@@ -1,9 +1,14 @@
-"""Configuration of surveys in the admin: templates and their ordered questions; the outbox,
-campaigns and feedback are shown for inspection."""
+"""Configuration of surveys in the admin: templates and their ordered questions; campaigns and
+feedback are shown for inspection."""
 
 from django.contrib import admin
 
-from surveys.models import Campaign, FeedbackItem, OutboundEmail, Question, SurveyTemplate
+from surveys.models import (
+    Campaign,
+    FeedbackItem,
+    Question,
+    SurveyTemplate,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -37,17 +42,6 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # created on the campaign page, which also invites the audience
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "state", "attempts", "created_at", "sent_at"]
-    list_filter = ["state"]
-    search_fields = ["to", "subject", "message_id"]
-    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(FeedbackItem)

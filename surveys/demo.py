@@ -10,8 +10,13 @@ import random
 from django.utils import timezone
 
 from accounts.models import Account, User
+from core.mail.models import OutboundEmail
 from relationships.models import MomentType, Stakeholder
-from surveys.models import Campaign, Invitation, OutboundEmail, SurveyTemplate
+from surveys.models import (
+    Campaign,
+    Invitation,
+    SurveyTemplate,
+)
 from surveys.selectors import question_specs
 from surveys.services import response_submit
 

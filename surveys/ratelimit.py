@@ -3,7 +3,7 @@
 
 from django.conf import settings
 
-from config.counters import count_in_window
+from core.counters import count_in_window
 from surveys.tokens import token_hash
 
 WINDOW_SECONDS = 60

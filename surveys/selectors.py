@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import Account, Competitor
+from core.mail.models import OutboundEmail
 from relationships.models import CompetitorDimension, MomentType, Stakeholder
 from surveys.models import (
     Answer,
@@ -16,7 +17,6 @@ from surveys.models import (
     FeedbackItem,
     Invitation,
     InvitationToken,
-    OutboundEmail,
     SurveyTemplate,
 )
 from surveys.questions import QUESTION_TYPES, Spec, nps, voice

@@ -12,20 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
+from core.mail.models import OutboundEmail
+from core.mail.outbox import Draft, outbox_enqueue_many
 from core.versions import version_next
 from relationships.models import CompetitorRating, Moment, Stakeholder
-from relationships.recompute import recompute_request
+from relationships.scoring.recompute import recompute_request
 from surveys.models import (
     Answer,
     Campaign,
     FeedbackItem,
     Invitation,
     InvitationToken,
-    OutboundEmail,
     Response,
     SurveyOptOut,
 )
-from surveys.outbox import Draft, outbox_enqueue_many
 from surveys.questions import QUESTION_TYPES, Effects, Spec, reminder_days
 from surveys.tokens import token_new
 

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import panels
 from accounts.models import Competitor
-from config.paging import page_number
 from core.idempotency import AlreadySubmitted, submission_answer, submission_claim
+from core.mail.outbox import Rendered, email_render
+from core.paging import page_number
 from surveys.forms import CampaignForm, FeedbackActionForm, SurveyForm
 from surveys.models import InvitationToken, SurveyTemplate
-from surveys.outbox import Rendered, email_render
 from surveys.questions import answerable
 from surveys.ratelimit import survey_rate_exceeded
 from surveys.selectors import (

@@ -13,6 +13,7 @@ import pytest
 from accounts.models import Account, Team, User
 from tests import services
 from tests.factories import AccountFactory, TeamFactory, UserFactory
+from tests.smtp import smtp, smtp_port  # noqa: F401  (fixtures: a real SMTP server)
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

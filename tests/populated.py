@@ -4,9 +4,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import WorkerHeartbeat
-from relationships.gap_mail import gap_emails_queue
+from relationships.gaps.mail import gap_emails_queue
 from relationships.models import Alert
-from relationships.recompute import scores_recompute
+from relationships.scoring.recompute import scores_recompute
 from surveys.models import SurveyTemplate
 from tests.factories import (
     CompetitorRatingFactory,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core.models import SubmissionKey
 from core.tasks import submission_keys_forget
-from relationships import services
+from relationships.activity import services
 from relationships.models import (
     Channel,
     CompetitorDimension,

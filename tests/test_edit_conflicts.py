@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts import services
-from accounts.dataio.services import csv_import
 from accounts.models import Account
-from relationships import gaps
-from relationships.gap_cases import gap_cases_sync
+from dataio.services import csv_import
+from relationships.gaps import model as gaps
+from relationships.gaps.services import gap_cases_sync
 from relationships.models import GapCase, Stakeholder
 from surveys.models import Question
+from tests.dataio.files import account, as_csv, stakeholder
 from tests.factories import GapCaseFactory, InvitationFactory, StakeholderFactory, invitation_token
-from tests.imports.files import account, as_csv, stakeholder
 
 PEOPLE = {"HX-Request": "true", "HX-Target": "people"}
 PROFILE = {"HX-Request": "true", "HX-Target": "profile"}

@@ -18,7 +18,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.models import UsageSnapshot
-from relationships.recompute import scores_recompute
+from relationships.scoring.recompute import scores_recompute
 from tests.factories import (
     AccountFactory,
     CompetitorRatingFactory,

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.views import LAZY_SECTIONS, QUICKLOG_TARGETS
-from relationships.gap_mail import gap_digests_send, gap_emails_queue
+from core.mail.models import OutboundEmail
+from core.mail.outbox import email_render
+from relationships.gaps.mail import gap_digests_send, gap_emails_queue
 from relationships.models import GapCase
-from surveys.models import Campaign, OutboundEmail
-from surveys.outbox import email_render
+from surveys.models import Campaign
 from surveys.services import EMAIL_TEMPLATE
 from tests.factories import campaign_form_data
 from tests.populated import populate

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Account
-from relationships.services import coverage_refresh
+from relationships.people.services import coverage_refresh
 from tests.factories import AccountFactory, StakeholderFactory
 
 HTMX = {"HX-Request": "true", "HX-Target": "account-results"}

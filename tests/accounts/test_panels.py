@@ -15,7 +15,6 @@ from django.utils import timezone
 from accounts import panels
 from accounts.models import Account, UsageSnapshot
 from accounts.views import LAZY_SECTIONS
-from relationships import recompute
 from relationships.models import (
     Channel,
     CompetitorDimension,
@@ -23,6 +22,7 @@ from relationships.models import (
     RecomputeRequest,
     Touchpoint,
 )
+from relationships.scoring import recompute
 from tests.accounts.test_account_page import profile_data
 from tests.factories import (
     AccountFactory,

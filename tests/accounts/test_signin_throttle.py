@@ -7,7 +7,7 @@ import time
 import pytest
 from django.test import Client
 
-from tests.config.test_cache import dead_redis_cache, live_redis_cache  # noqa: F401 (fixtures)
+from tests.core.test_cache import dead_redis_cache, live_redis_cache  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD
 
 ACCOUNT_LOCKED = (

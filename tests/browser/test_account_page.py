@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Account, UsageSnapshot
 from relationships.models import Stakeholder
-from relationships.recompute import scores_recompute
+from relationships.scoring.recompute import scores_recompute
 from tests.factories import PASSWORD, AccountFactory, PulseCheckFactory, StakeholderFactory
 
 pytestmark = pytest.mark.browser

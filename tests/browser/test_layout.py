@@ -39,7 +39,7 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
-from relationships.recompute import scores_recompute
+from relationships.scoring.recompute import scores_recompute
 from surveys.models import Question, SurveyTemplate
 from tests.browser.test_account_page import log_in
 from tests.factories import (

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from relationships import recompute
+from relationships.scoring import recompute
 from tests.browser.test_account_page import log_in
 from tests.factories import AccountFactory, PulseCheckFactory
 

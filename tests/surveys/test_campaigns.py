@@ -7,7 +7,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from surveys.models import Campaign, Invitation, OutboundEmail, SurveyOptOut, SurveyTemplate
+from core.mail.models import OutboundEmail
+from surveys.models import (
+    Campaign,
+    Invitation,
+    SurveyOptOut,
+    SurveyTemplate,
+)
 from surveys.services import invitations_send_due, reminders_send_due
 from tests.factories import (
     AccountFactory,

@@ -8,7 +8,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import Campaign, Invitation, OutboundEmail
+from core.mail.models import OutboundEmail
+from surveys.models import (
+    Campaign,
+    Invitation,
+)
 from surveys.services import invitations_send_due, reminders_send_due
 from tests.factories import StakeholderFactory, invitation_token
 from tests.smtp import launch

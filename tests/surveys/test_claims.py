@@ -8,7 +8,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from surveys.models import Campaign, Invitation, InvitationToken, OutboundEmail
+from core.mail.models import OutboundEmail
+from surveys.models import (
+    Campaign,
+    Invitation,
+    InvitationToken,
+)
 from surveys.services import invitations_send_due, reminders_send_due
 from tests.factories import StakeholderFactory
 from tests.smtp import launch

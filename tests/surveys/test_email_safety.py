@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from surveys.models import Campaign, OutboundEmail
-from surveys.outbox import SUBJECT_LENGTH, outbox_send
+from core.mail.models import OutboundEmail
+from core.mail.outbox import SUBJECT_LENGTH, outbox_send
+from surveys.models import Campaign
 from surveys.services import invitations_send_due
 from tests.factories import StakeholderFactory, campaign_form_data
 from tests.smtp import launch

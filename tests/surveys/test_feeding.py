@@ -8,7 +8,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relationships import recompute, scoring
+from relationships.scoring import model as scoring
+from relationships.scoring import recompute
 from surveys.models import Answer, Question, Response
 from surveys.questions import nps, reminder_days, scale_feeling, voice
 from surveys.selectors import survey_voice

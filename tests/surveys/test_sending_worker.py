@@ -6,8 +6,10 @@ from collections import Counter
 
 import pytest
 
-from surveys.models import Invitation, OutboundEmail
-from surveys.tasks import send_due, sweep_outbox
+from core.mail.models import OutboundEmail
+from core.mail.tasks import sweep_outbox
+from surveys.models import Invitation
+from surveys.tasks import send_due
 from tests.factories import StakeholderFactory
 from tests.smtp import SmtpServer, launch
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from relationships import recompute
-from relationships.tasks import recompute_accounts
+from core.queue import enqueue
+from relationships.scoring import recompute
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         chunks = recompute.account_chunks(chunk)
         accounts = sum(len(c) for c in chunks)
         if settings.CELERY_BROKER_URL and not here:
-            queued = sum(recompute.enqueue(recompute_accounts, account_ids=c) for c in chunks)
+            queued = sum(enqueue("scores.recompute_accounts", account_ids=c) for c in chunks)
             self.stdout.write(f"Queued {queued} chunks ({accounts:,} accounts) for the workers.")
             return
         with tqdm(total=accounts, unit="account", disable=not chunks) as progress:

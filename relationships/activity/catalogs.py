@@ -1,0 +1,98 @@
+"""Reference data nearly every page reads: the scales' labels, the channels, touchpoints and
+moment types of the quick-log forms, the competitor dimensions, the gap model's thresholds.
+
+Admins change these rarely (in the admin), pages read them constantly, so they are kept in the
+cache and dropped whenever a row of one of them is saved or deleted. With several web processes
+the cache must be shared (CACHE_URL); TIMEOUT bounds how stale a per-process cache can get.
+"""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+from relationships.gaps import model as gaps
+from relationships.gaps.services import gap_config as gap_config_of
+from relationships.models import (
+    Channel,
+    CompetitorDimension,
+    MomentType,
+    Scale,
+    ScalePoint,
+    ScoringConfiguration,
+    Touchpoint,
+)
+
+TIMEOUT = 300
+PREFIX = "catalog:"
+
+
+def _cached(name: str, load: Callable[[], object]):
+    key = PREFIX + name
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def _scale_labels() -> dict[str, dict[int, str]]:
+    labels: dict[str, dict[int, str]] = {}
+    rows = ScalePoint.objects.order_by("scale", "value").values_list(
+        "scale__slug", "value", "label"
+    )
+    for slug, value, label in rows:
+        labels.setdefault(slug, {})[value] = label
+    return labels
+
+
+def scales() -> dict[str, dict[int, str]]:
+    """Every scale's labels by value: {"relationship": {1: "No relationship", ...}}."""
+    return _cached("scales", _scale_labels)
+
+
+def channels() -> list[Channel]:
+    return _cached("channels", lambda: list(Channel.objects.all()))
+
+
+def touchpoints() -> list[Touchpoint]:
+    return _cached("touchpoints", lambda: list(Touchpoint.objects.all()))
+
+
+def moment_types() -> list[MomentType]:
+    return _cached("moment_types", lambda: list(MomentType.objects.select_related("touchpoint")))
+
+
+def dimensions() -> list[CompetitorDimension]:
+    return _cached("dimensions", lambda: list(CompetitorDimension.objects.all()))
+
+
+def gap_config() -> gaps.GapConfig:
+    """The gap model's numbers in the configuration in use (pages explain a spread with them;
+    the recompute reads its configuration afresh)."""
+    return _cached(
+        "gap_config", lambda: gap_config_of(ScoringConfiguration.objects.order_by("-pk").first())
+    )
+
+
+NAMES = ("scales", "channels", "touchpoints", "moment_types", "dimensions", "gap_config")
+MODELS = (
+    Scale,
+    ScalePoint,
+    Channel,
+    Touchpoint,
+    MomentType,
+    CompetitorDimension,
+    ScoringConfiguration,
+)
+
+
+def forget(**kwargs) -> None:
+    """Drop every cached catalog: the next read loads them again."""
+    cache.delete_many([PREFIX + name for name in NAMES])
+
+
+def connect() -> None:
+    for model in MODELS:
+        post_save.connect(forget, sender=model, dispatch_uid=f"catalogs-save-{model.__name__}")
+        post_delete.connect(forget, sender=model, dispatch_uid=f"catalogs-del-{model.__name__}")

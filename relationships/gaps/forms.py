@@ -1,0 +1,85 @@
+"""Forms of the gap workflow: the board's filters, moving a case, and its owner, due date and
+notes."""
+
+from django import forms
+from django.db.models import Q
+
+from accounts.models import User
+from accounts.selectors import teams_visible_to, users_of_teams
+from core.limits import date_inputs_bounded
+from core.versions import VersionedModelForm
+from relationships.gaps import model as gaps
+from relationships.models import GapCase, GapClass
+
+
+class GapBoardFilterForm(forms.Form):
+    """Filters of the gap board. Invalid values are ignored, not errors."""
+
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All teams")
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="All owners")
+    gap_class = forms.ChoiceField(
+        required=False, label="Kind of gap", choices=[("", "All kinds"), *GapClass.choices]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = teams_visible_to(user)
+        self.fields["team"].queryset = teams
+        self.fields["owner"].queryset = users_of_teams(teams)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def cleaned_filters(self) -> dict:
+        self.is_valid()
+        return self.cleaned_data
+
+
+class GapMoveForm(forms.Form):
+    """Move `case`; the workflow (relationships.gaps.model.can_move) says which moves are allowed,
+    and `reason_needed` which need a reason."""
+
+    to = forms.ChoiceField(
+        label="Move to",
+        choices=[(s, label) for s, label in GapCase.State.choices if s != gaps.DETECTED],
+    )
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea({"rows": 2}))
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        help_text="Needed to dismiss the case, or to resolve it while the gap is still open.",
+        widget=forms.Textarea({"rows": 2}),
+    )
+
+    def __init__(self, *args, case: GapCase, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean(self):
+        cleaned = super().clean()
+        to = cleaned.get("to", "")
+        needed = gaps.reason_needed(to, converged=self.case.converged)
+        if gaps.can_move(self.case.state, to):
+            needed = ""  # a move the workflow refuses: gap_case_move says why
+        if needed and not cleaned.get("reason", "").strip():
+            self.add_error("reason", needed)
+        return cleaned
+
+
+class GapCaseForm(VersionedModelForm):
+    """A case's owner, due date (GapCase.clean: not before the case was opened) and notes."""
+
+    class Meta:
+        model = GapCase
+        fields = ["owner", "due_on", "notes"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = self.instance.account.team_id
+        self.fields["owner"].queryset = User.objects.filter(
+            Q(teams=team) | Q(managed_teams=team) | Q(pk=self.instance.owner_id), is_active=True
+        ).distinct()
+        date_inputs_bounded(self, GapCase)

@@ -1,0 +1,152 @@
+"""Reading gaps: the gap board, a case's page, an account's gap panel."""
+
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Account
+from relationships.activity import catalogs
+from relationships.gaps import model as gaps
+from relationships.models import (
+    GapCase,
+    GapTransition,
+    Playbook,
+)
+
+_playbook_summary = Playbook.objects.filter(gap_class=OuterRef("gap_class")).values("summary")[:1]
+
+
+BOARD_RECENT_DAYS = 30  # closed cases stay on the board this long
+
+
+BOARD_COLUMN_CARDS = 20  # cards shown per column, the oldest first; filters narrow the rest
+
+
+FACTORS = [
+    ("customer_voice", "Customer voice", "V"),
+    ("product_usage", "Product usage", "U"),
+    ("csm_perception", "CSM perception", "C"),
+]
+
+
+def factor_marks(account: Account) -> list[dict]:
+    """The account's three gap factors, each placed on the happiness scale drawn from x=10
+    (-1, unhappy) to x=210 (+1, happy), and described in words for screen readers."""
+    marks = []
+    for field, label, letter in FACTORS:
+        value = getattr(account, field)
+        marks.append(
+            {
+                "field": field,
+                "label": label,
+                "letter": letter,
+                "value": value,
+                "x": None if value is None else round(110 + float(value) * 100, 1),
+                "describe": f"{label} {'unknown' if value is None else f'{value:+.2f}'}",
+            }
+        )
+    return marks
+
+
+def get_gap_case_for_user(user, pk) -> GapCase:
+    """The case with `pk` if `user` may see its account; 404 otherwise."""
+    return get_object_or_404(
+        GapCase.objects.filter(account__in=Account.objects.visible_to(user)).select_related(
+            "account", "account__team", "owner"
+        ),
+        pk=pk,
+    )
+
+
+def gap_board(*, user, filters: dict) -> list[dict]:
+    """The board's columns, one per state: the open cases and those closed in the last
+    BOARD_RECENT_DAYS days, with their checklist progress; each column shows its
+    BOARD_COLUMN_CARDS oldest cases and counts them all. One query."""
+    since = timezone.localdate() - dt.timedelta(days=BOARD_RECENT_DAYS)
+    cases = (
+        GapCase.objects.filter(account__in=Account.objects.visible_to(user))
+        .filter(Q(state__in=gaps.OPEN_STATES) | Q(closed_on__gte=since))
+        .select_related("account", "owner")
+        .annotate(
+            actions_total=Count("actions"),
+            actions_done=Count("actions", filter=Q(actions__done_at__isnull=False)),
+        )
+        .order_by("opened_at", "pk")
+    )
+    for name, lookup in (("team", "account__team"), ("owner", "owner"), ("gap_class", "gap_class")):
+        if filters.get(name):
+            cases = cases.filter(**{lookup: filters[name]})
+    columns = {state: [] for state in GapCase.State.values}
+    for case in cases:
+        columns[case.state].append(case)
+    for case in (case for column in columns.values() for case in column[:BOARD_COLUMN_CARDS]):
+        case.marks = factor_marks(case.account)
+        case.targets = board_moves(case)
+    return [
+        {
+            "state": state,
+            "label": label,
+            "cases": columns[state][:BOARD_COLUMN_CARDS],
+            "total": len(columns[state]),
+            "more": max(len(columns[state]) - BOARD_COLUMN_CARDS, 0),
+        }
+        for state, label in GapCase.State.choices
+    ]
+
+
+def board_moves(case: GapCase) -> list[tuple[str, str]]:
+    """Where a card can go from the board, the next states first. A move that needs a reason
+    (dismissing, resolving while the gap is still open) is done on the case page."""
+    order = [*gaps.OPEN_STATES, gaps.RESOLVED, gaps.DISMISSED]
+    ahead = order[order.index(case.state) + 1 :]
+    labels = dict(GapCase.State.choices)
+    return [
+        (to, labels[to])
+        for to in ahead + [s for s in order if s not in ahead]
+        if not gaps.can_move(case.state, to)
+        and not gaps.reason_needed(to, converged=case.converged)
+    ]
+
+
+def gap_spread(account: Account) -> dict:
+    """The account's spread between its factors, where it stands (gaps.standing) and the
+    thresholds that say so."""
+    config = catalogs.gap_config()
+    size = account.gap_size
+    return {
+        "size": size,
+        "standing": gaps.standing(None if size is None else float(size), config),
+        "threshold": config.threshold,
+        "margin": config.close_margin,
+        "agree_below": config.agree_below,
+    }
+
+
+def account_gaps(account: Account) -> dict:
+    """The account page's gap section: the factors, their spread and the open case with its
+    checklist."""
+    cases = (
+        GapCase.objects.filter(account=account, state__in=gaps.OPEN_STATES)
+        .select_related("owner")
+        .annotate(playbook_summary=Subquery(_playbook_summary))
+        .prefetch_related("actions")
+    )
+    return {
+        "gap_marks": factor_marks(account),
+        "gap_spread": gap_spread(account),
+        "gap_cases": list(cases),
+    }
+
+
+def gap_case_page(case: GapCase) -> dict:
+    """Everything the case page shows besides the case: checklist, trail, playbook aim, the
+    factors and their spread."""
+    return {
+        "actions": list(case.actions.select_related("done_by")),
+        "trail": list(GapTransition.objects.filter(case=case).select_related("by")),
+        "playbook": Playbook.objects.filter(gap_class=case.gap_class).first(),
+        "marks": factor_marks(case.account),
+        "spread": gap_spread(case.account),
+    }

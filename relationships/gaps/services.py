@@ -1,0 +1,314 @@
+"""Relationship gaps at accounts (the model is relationships.gaps.model).
+
+`gap_factors` reads the three factors of many accounts in three set-based queries; the score
+recompute stores them with each account snapshot and calls `gap_cases_sync`, the only code
+that opens, follows and reopens cases. People work the cases through `gap_case_move`,
+`gap_case_update` and `gap_action_toggle`; every state change is kept in the audit trail.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Case, F, Max, Q, Value, When
+from django.utils import timezone
+
+from accounts.models import Account, UsageSnapshot
+from core.db.sql import age_days_sql, aggregate, time_params
+from core.versions import edit_save, version_next
+from relationships.gaps import model as gaps
+from relationships.models import (
+    GapAction,
+    GapCase,
+    GapTransition,
+    PlaybookStep,
+    PulseCheck,
+    ScoringConfiguration,
+)
+from surveys.selectors import survey_voice
+
+USAGE_LOOKBACK_DAYS = 400  # usage older than this says nothing about today
+
+VOICE_SQL = """
+SELECT account_id, SUM(w * v), SUM(w), COUNT(*)
+FROM (
+    SELECT account_id, sentiment / 2.0 AS v, POWER(0.5, {age} / %(half_life)s) AS w
+    FROM relationships_interaction
+    WHERE {accounts} AND direction = 'inbound' AND occurred_at <= %(as_of)s
+          AND {age} < %(voice_days)s
+    UNION ALL
+    SELECT account_id,
+           CASE emotion WHEN 'delighted' THEN 1.0 WHEN 'met' THEN 0.2
+                        WHEN 'missed' THEN -0.5 ELSE -1.0 END,
+           POWER(0.5, {date_age} / %(half_life)s) * %(moment_weight)s * intensity / 2.0
+    FROM relationships_moment
+    WHERE {accounts} AND identified_by = 'customer' AND occurred_on <= %(today)s
+          AND {date_age} < %(voice_days)s
+) said
+GROUP BY account_id
+"""
+
+
+def gap_config(row: ScoringConfiguration | None) -> gaps.GapConfig:
+    """The gap model's numbers from a scoring configuration version (defaults without one)."""
+    if row is None:
+        return gaps.GapConfig()
+    return gaps.GapConfig(
+        threshold=float(row.gap_threshold),
+        close_margin=float(row.gap_close_margin),
+        side=float(row.gap_side),
+        voice_days=row.voice_days,
+        pulse_max_age_days=row.pulse_max_age_days,
+        reopen_days=row.gap_reopen_days,
+    )
+
+
+def gap_factors(
+    *,
+    account_ids: list[int],
+    as_of: dt.datetime,
+    config: gaps.GapConfig,
+    pulses: dict[int, tuple[dt.date, int]],
+) -> dict[int, gaps.Factors]:
+    """The three factors of each account as of a moment, given its latest pulse check
+    (`latest_pulses`): three queries for any number (what they said to us, their survey
+    answers, usage)."""
+    today = as_of.date()
+    voice = aggregate(
+        VOICE_SQL.replace("{age}", age_days_sql("occurred_at")).replace(
+            "{date_age}", age_days_sql("occurred_on", date_column=True)
+        ),
+        account_ids,
+        {
+            **time_params(as_of),
+            "half_life": config.voice_half_life_days,
+            "voice_days": config.voice_days,
+            "moment_weight": config.moment_weight,
+        },
+    )
+    answers = survey_voice(account_ids=account_ids, as_of=today)
+    usage = _usage(account_ids, today, config)
+    factors = {}
+    for account_id in account_ids:
+        weighted, weight, count = voice.get(account_id, (0.0, 0.0, 0))
+        said = gaps.VoiceSum(float(weighted or 0), float(weight or 0), int(count))
+        said += gaps.voice_inputs(
+            today=today, config=config, survey_answers=answers.get(account_id, [])
+        )
+        seats, points = usage.get(account_id, (None, []))
+        factors[account_id] = gaps.Factors(
+            customer_voice=gaps.customer_voice(said),
+            product_usage=gaps.product_usage(points, seats_purchased=seats, config=config),
+            csm_perception=gaps.csm_perception(pulses.get(account_id), today=today, config=config),
+        )
+    return factors
+
+
+def _usage(account_ids, today, config) -> dict[int, tuple[int | None, list[gaps.UsagePoint]]]:
+    """Each account's seats and its latest usage periods (the latest and its baseline)."""
+    rows = (
+        UsageSnapshot.objects.filter(
+            account_id__in=account_ids,
+            period_start__lte=today,
+            period_start__gt=today - dt.timedelta(days=USAGE_LOOKBACK_DAYS),
+        )
+        .order_by("account_id", "-period_start")
+        .values_list(
+            "account_id", "account__seats_purchased", "period_start", "active_users",
+            "usage_value", "features_used", "features_available",
+        )
+    )  # fmt: skip
+    usage = {}
+    for account_id, seats, start, users, value, used, available in rows:
+        _seats, points = usage.setdefault(account_id, (seats, []))
+        if len(points) <= config.usage_baseline_periods:
+            value = None if value is None else float(value)
+            points.append(gaps.UsagePoint(start, users, value, used, available))
+    return usage
+
+
+def latest_pulses(account_ids: list[int], today: dt.date) -> dict[int, tuple[dt.date, int]]:
+    """Each account's latest pulse check up to `today`: (checked on, happiness 1-5)."""
+    rows = (
+        PulseCheck.objects.filter(account_id__in=account_ids, checked_on__lte=today)
+        .order_by("account_id", "-checked_on", "-pk")
+        .values_list("account_id", "checked_on", "happiness")
+    )
+    latest = {}
+    for account_id, checked_on, happiness in rows:
+        latest.setdefault(account_id, (checked_on, happiness))
+    return latest
+
+
+# --- detection: the cases follow the gaps ------------------------------------------------------
+
+
+def gap_cases_sync(
+    *, detections: dict[int, gaps.Gap], today: dt.date, config: gaps.GapConfig, now: dt.datetime
+) -> tuple[list[int], list[int]]:
+    """Open, follow, reclassify and reopen the cases of these accounts after a detection
+    (account id -> its gap). Idempotent: a second run with the same detections changes nothing.
+    Runs inside the recompute's transaction, which holds the accounts' rows; returns the ids of
+    the cases opened and of those reopened."""
+    since = today - dt.timedelta(days=config.reopen_days)
+    cases = defaultdict(list)
+    for pk, account_id, gap_class, state, closed_on, converged in GapCase.objects.filter(
+        Q(state__in=gaps.OPEN_STATES) | Q(closed_on__gte=since), account_id__in=list(detections)
+    ).values_list("pk", "account_id", "gap_class", "state", "closed_on", "converged"):
+        cases[account_id].append(gaps.CaseView(pk, gap_class, state, closed_on, converged))
+    plans = {
+        account_id: gaps.case_plan(gap, cases[account_id], today=today, config=config)
+        for account_id, gap in detections.items()
+    }
+    converged = [pk for plan in plans.values() for pk in plan.converged]
+    diverged = [pk for plan in plans.values() for pk in plan.diverged]
+    reopen = [plan.reopen for plan in plans.values() if plan.reopen]
+    reclassify = dict(plan.reclassify for plan in plans.values() if plan.reclassify)
+    if converged:
+        GapCase.objects.filter(pk__in=converged).update(converged=True)
+    if diverged:
+        GapCase.objects.filter(pk__in=diverged).update(converged=False)
+    if reopen:
+        _reopen(reopen, now)
+    if reclassify:
+        _reclassify(reclassify, now)
+    new = {account_id: plan.create for account_id, plan in plans.items() if plan.create}
+    return ([case.pk for case in _open(new, now)] if new else []), reopen
+
+
+def _reopen(pks: list[int], now: dt.datetime) -> None:
+    cases = list(GapCase.objects.filter(pk__in=pks).only("pk", "state"))
+    GapCase.objects.filter(pk__in=pks).update(
+        state=gaps.DETECTED,
+        closed_on=None,
+        converged=False,
+        state_changed_at=now,
+        version=F("version") + 1,
+    )
+    GapTransition.objects.bulk_create(
+        GapTransition(
+            case=case,
+            from_state=case.state,
+            to_state=gaps.DETECTED,
+            at=now,
+            note="The gap came back after the case was resolved.",
+        )
+        for case in cases
+    )
+
+
+def _reclassify(classes: dict[int, str], now: dt.datetime) -> None:
+    """Give these open cases (case id -> class) their gap's new class: the trail says so, the
+    actions done stay, the others give way to the new class's playbook."""
+    cases = list(GapCase.objects.filter(pk__in=classes).only("pk", "state", "gap_class"))
+    GapCase.objects.filter(pk__in=classes).update(
+        gap_class=Case(*(When(pk=pk, then=Value(gap_class)) for pk, gap_class in classes.items())),
+        version=F("version") + 1,
+    )
+    GapTransition.objects.bulk_create(
+        GapTransition(
+            case=case,
+            from_state=case.state,
+            to_state=case.state,
+            at=now,
+            note=f"Reclassified: {gaps.CLASS_LABELS[case.gap_class]} → "
+            f"{gaps.CLASS_LABELS[classes[case.pk]]}.",
+        )
+        for case in cases
+    )
+    GapAction.objects.filter(case_id__in=classes, done_at__isnull=True).delete()
+    done = dict(
+        GapAction.objects.filter(case_id__in=classes)
+        .values("case_id")
+        .annotate(last=Max("position"))
+        .values_list("case_id", "last")
+    )
+    _checklists_add(classes, after=done)
+
+
+def _open(new: dict[int, str], now: dt.datetime) -> list[GapCase]:
+    """New cases (owner: the account's CSM), each with its playbook as a checklist."""
+    owners = dict(Account.objects.filter(pk__in=list(new)).values_list("pk", "owner_id"))
+    cases = GapCase.objects.bulk_create(
+        GapCase(
+            account_id=account_id,
+            gap_class=gap_class,
+            owner_id=owners[account_id],
+            opened_at=now,
+            state_changed_at=now,
+        )
+        for account_id, gap_class in new.items()
+    )
+    _checklists_add({case.pk: case.gap_class for case in cases})
+    GapTransition.objects.bulk_create(
+        GapTransition(case=case, to_state=gaps.DETECTED, at=now, note="Detected.") for case in cases
+    )
+    return cases
+
+
+def _checklists_add(classes: dict[int, str], after: dict[int, int] | None = None) -> None:
+    """The playbook of each case's class (case id -> class) as next actions, numbered on from
+    `after[case]` (0 by default)."""
+    after = after or {}
+    steps = defaultdict(list)
+    for gap_class, position, text in PlaybookStep.objects.filter(
+        playbook__gap_class__in=set(classes.values())
+    ).values_list("playbook__gap_class", "position", "text"):
+        steps[gap_class].append((position, text))
+    GapAction.objects.bulk_create(
+        GapAction(case_id=pk, position=after.get(pk, 0) + position, text=text)
+        for pk, gap_class in classes.items()
+        for position, text in steps[gap_class]
+    )
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+
+class TransitionRefused(ValueError):
+    """A move the workflow does not allow; the message says why, for the person who tried."""
+
+
+def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "") -> GapCase:
+    """Move a case to another state, keeping the trail (the reason, then the note). Dismissing,
+    and resolving while the gap is still open, need a reason."""
+    refusal = gaps.can_move(case.state, to)
+    if not refusal and not reason.strip():
+        refusal = gaps.reason_needed(to, converged=case.converged)
+    if refusal:
+        raise TransitionRefused(refusal)
+    now = timezone.now()
+    with transaction.atomic():
+        version_next(case)
+        GapTransition.objects.create(
+            case=case,
+            from_state=case.state,
+            to_state=to,
+            by=by,
+            at=now,
+            note="\n".join(text.strip() for text in (reason, note) if text.strip()),
+        )
+        case.state = to
+        case.state_changed_at = now
+        case.closed_on = timezone.localdate() if to in gaps.CLOSED_STATES else None
+        case.dismissed_reason = reason.strip() if to == gaps.DISMISSED else ""
+        case.save(
+            update_fields=["state", "state_changed_at", "closed_on", "dismissed_reason", "version"]
+        )
+    return case
+
+
+def gap_case_update(*, form, version: int) -> GapCase:
+    """Save a valid case form (owner, due date, notes) edited from `version` of the case:
+    EditConflict if someone saved the case since."""
+    with transaction.atomic():
+        return edit_save(form, seen=version)
+
+
+def gap_action_toggle(*, action: GapAction, by) -> GapAction:
+    """Tick a checklist action off, or back on."""
+    done = action.done_at is None
+    action.done_at = timezone.now() if done else None
+    action.done_by = by if done else None
+    action.save(update_fields=["done_at", "done_by"])
+    return action

@@ -1,0 +1,65 @@
+"""The relationships app's models, one module per package of the app; all importable from here."""
+
+from relationships.models.activity import (
+    Channel,
+    ImportKeyed,
+    Interaction,
+    Moment,
+    MomentType,
+    OpenItem,
+    PulseCheck,
+    Touchpoint,
+)
+from relationships.models.gaps import (
+    GapAction,
+    GapCase,
+    GapClass,
+    GapTransition,
+    Playbook,
+    PlaybookStep,
+)
+from relationships.models.people import Scale, ScalePoint, Stakeholder
+from relationships.models.positioning import (
+    CompetitorDimension,
+    CompetitorRating,
+    CompetitorStanding,
+    QuadrantSettings,
+)
+from relationships.models.scoring import (
+    AccountScore,
+    Alert,
+    RecomputeRequest,
+    ScoringConfiguration,
+    Snapshot,
+    StakeholderScore,
+)
+
+__all__ = [
+    "AccountScore",
+    "Alert",
+    "Channel",
+    "CompetitorDimension",
+    "CompetitorRating",
+    "CompetitorStanding",
+    "GapAction",
+    "GapCase",
+    "GapClass",
+    "GapTransition",
+    "ImportKeyed",
+    "Interaction",
+    "Moment",
+    "MomentType",
+    "OpenItem",
+    "Playbook",
+    "PlaybookStep",
+    "PulseCheck",
+    "QuadrantSettings",
+    "RecomputeRequest",
+    "Scale",
+    "ScalePoint",
+    "ScoringConfiguration",
+    "Snapshot",
+    "Stakeholder",
+    "StakeholderScore",
+    "Touchpoint",
+]

@@ -1,0 +1,281 @@
+"""What happens with the customer: catalogs (channels, touchpoints, moment types),
+interactions, open items, moments and pulse checks."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from accounts.models import Account
+from core.limits import DayRange, bounded_text, day_text
+from relationships.models.people import Stakeholder
+
+
+class Channel(models.Model):
+    """How we communicate (admin catalog). Intimacy: how much using it says about closeness."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=50)
+    intimacy = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 (says nothing about closeness) to 1 (only close relationships use it).",
+    )
+
+    class Meta:
+        ordering = ["intimacy", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intimacy__gte=0, intimacy__lte=1), name="channel_intimacy_0_1"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Touchpoint(models.Model):
+    """Where in the customer's journey we meet them: sales, service, delivery, billing, ..."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MomentType(models.Model):
+    """A kind of moment with emotion attached (go-live, outage, first invoice, ...)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.PROTECT, related_name="moment_types"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportKeyed(models.Model):
+    """Rows that CSV imports may write: `import_key` identifies the source row, so that
+    re-importing a file updates in place instead of duplicating. Empty for rows from the UI."""
+
+    import_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Interaction(ImportKeyed):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", "Inbound (they reached out)"
+        OUTBOUND = "outbound", "Outbound (we reached out)"
+
+    class Verbosity(models.TextChoices):
+        SHORT = "short", "Short"
+        NORMAL = "normal", "Normal"
+        LONG = "long", "Long"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
+    occurred_at = models.DateTimeField(validators=[DayRange("now")])
+    stakeholders = models.ManyToManyField(Stakeholder, related_name="interactions")
+    our_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="interactions")
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.PROTECT, related_name="interactions"
+    )
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    sentiment = models.SmallIntegerField(
+        validators=[MinValueValidator(-2), MaxValueValidator(2)],
+        help_text="-2 very negative … +2 very positive.",
+    )
+    verbosity = models.CharField(max_length=6, choices=Verbosity.choices, default=Verbosity.NORMAL)
+    response_hours = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="For a reply: hours it took.",
+    )
+    summary = bounded_text()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["account", "-occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sentiment__gte=-2, sentiment__lte=2), name="interaction_sentiment_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(response_hours__gte=0) | Q(response_hours__isnull=True),
+                name="interaction_response_hours_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="interaction_import_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.channel} on {self.occurred_at:%Y-%m-%d}"
+
+
+class OpenItem(ImportKeyed):
+    class Kind(models.TextChoices):
+        UNANSWERED_EMAIL = "unanswered_email", "Unanswered email"
+        TICKET = "ticket", "Ticket"
+        FEATURE_REQUEST = "feature_request", "Feature request"
+        PROMISE = "promise", "Promise"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="open_items")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.SET_NULL, null=True, blank=True, related_name="open_items"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    opened_on = models.DateField(validators=[DayRange("today")])
+    due_on = models.DateField(null=True, blank=True, validators=[DayRange("planned")])
+    closed_on = models.DateField(null=True, blank=True, validators=[DayRange("today")])
+
+    class Meta:
+        ordering = ["-opened_on"]
+        indexes = [models.Index(fields=["account", "-opened_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__gte=F("opened_on")) | Q(closed_on__isnull=True),
+                name="open_item_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("opened_on")) | Q(due_on__isnull=True),
+                name="open_item_due_after_opened",
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="open_item_import_key"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    def clean(self):
+        """Due and closed on or after the day the item was opened."""
+        if self.opened_on is None:
+            return
+        rule = f"On or after the day it was opened, {day_text(self.opened_on)}."
+        errors = {
+            name: rule
+            for name in ("due_on", "closed_on")
+            if getattr(self, name) is not None and getattr(self, name) < self.opened_on
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Moment(ImportKeyed):
+    """An occurrence with emotion attached, where value was created or destroyed (seed 002)."""
+
+    class Emotion(models.TextChoices):
+        DELIGHTED = "delighted", "Delighted"
+        MET = "met", "Met expectations"
+        MISSED = "missed", "Missed expectations"
+        ENRAGED = "enraged", "Enraged"
+
+    class Impact(models.TextChoices):
+        CREATED = "created", "Value created"
+        DESTROYED = "destroyed", "Value destroyed"
+        NONE = "", "Not known"
+
+    class IdentifiedBy(models.TextChoices):
+        CSM = "csm", "CSM"
+        CUSTOMER = "customer", "Customer"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="moments")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.SET_NULL, null=True, blank=True, related_name="moments"
+    )
+    moment_type = models.ForeignKey(MomentType, on_delete=models.PROTECT, related_name="moments")
+    occurred_on = models.DateField(validators=[DayRange("today")])
+    emotion = models.CharField(max_length=10, choices=Emotion.choices)
+    intensity = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    value_impact = models.CharField(max_length=9, choices=Impact.choices, blank=True, default="")
+    value_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Optional: how much value, in the account's currency.",
+    )
+    identified_by = models.CharField(
+        max_length=8, choices=IdentifiedBy.choices, default=IdentifiedBy.CSM
+    )
+    note = bounded_text()
+
+    class Meta:
+        ordering = ["-occurred_on"]
+        indexes = [models.Index(fields=["account", "-occurred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intensity__gte=1, intensity__lte=3), name="moment_intensity_1_3"
+            ),
+            models.CheckConstraint(
+                condition=Q(value_amount__gte=0) | Q(value_amount__isnull=True),
+                name="moment_value_amount_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="moment_import_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.moment_type} on {self.occurred_on}"
+
+
+class PulseCheck(ImportKeyed):
+    """The CSM's own read of the customer's happiness, on the happiness scale (seed 004)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="pulse_checks")
+    csm = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pulse_checks"
+    )
+    checked_on = models.DateField(validators=[DayRange("today")])
+    happiness = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = bounded_text()
+
+    class Meta:
+        ordering = ["-checked_on"]
+        indexes = [models.Index(fields=["account", "-checked_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(happiness__gte=1, happiness__lte=5), name="pulse_happiness_1_5"
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="pulse_import_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pulse {self.happiness} on {self.checked_on}"

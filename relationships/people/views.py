@@ -1,0 +1,117 @@
+"""Stakeholders on the account page (add, edit, mark as left or undo it) and the
+stakeholder page. A change answers htmx with the people section (table, maps and coverage flags
+together, since one edit can change all three); a plain request gets a redirect."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.panels import CHANGES
+from accounts.selectors import get_account_for_user
+from accounts.views import render_account_page
+from core.pagecache import cached_page
+from core.versions import EditConflict
+from relationships.activity import catalogs
+from relationships.activity.selectors import stakeholder_activity
+from relationships.models import Scale, Stakeholder
+from relationships.people.forms import StakeholderForm
+from relationships.people.selectors import get_stakeholder_for_user, stakeholders_of
+from relationships.people.services import (
+    stakeholder_left_undo,
+    stakeholder_mark_left,
+    stakeholder_save,
+)
+from relationships.scoring.selectors import stakeholder_score_card
+
+
+def _stakeholder_form(account, stakeholder, people, data=None) -> StakeholderForm:
+    return StakeholderForm(
+        data,
+        instance=stakeholder,
+        account=account,
+        colleagues=people,
+        scale=catalogs.scales().get(Scale.RELATIONSHIP, {}),
+    )
+
+
+def _edit(request, account, stakeholder):
+    """Add or edit a stakeholder. Someone else's save of the person since the form was drawn
+    refuses the edit (409), with the form showing the person as they now are."""
+    people = list(stakeholders_of(account))
+    form = _stakeholder_form(account, stakeholder, people, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = stakeholder_save(form=form, version=form.cleaned_data.get("version"))
+        except EditConflict as conflict:
+            people = list(stakeholders_of(account))
+            current = get_stakeholder_for_user(request.user, stakeholder.pk)
+            return render_account_page(
+                request,
+                account,
+                fragment="people",
+                stakeholder_form=_stakeholder_form(account, current, people),
+                stakeholders=people,
+                conflict=conflict,
+                status=409,
+            )
+        messages.success(request, f"Saved {saved.name}.")
+        if not request.htmx:
+            return redirect(account)
+        return render_account_page(
+            request, account, fragment="people", changes=CHANGES["stakeholder"]
+        )
+    return render_account_page(
+        request,
+        account,
+        fragment="people",
+        stakeholder_form=form,
+        stakeholders=people,
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stakeholder_create(request, account_pk):
+    account = get_account_for_user(request.user, account_pk)
+    return _edit(request, account, Stakeholder(account=account))
+
+
+@require_http_methods(["GET", "POST"])
+def stakeholder_edit(request, pk):
+    stakeholder = get_stakeholder_for_user(request.user, pk)
+    return _edit(request, stakeholder.account, stakeholder)
+
+
+@require_http_methods(["GET", "POST"])
+def stakeholder_left(request, pk):
+    """Mark the person as having left the company: GET asks to confirm, in their row; POST
+    marks them, and POST with `undo` puts back the status they had before."""
+    stakeholder = get_stakeholder_for_user(request.user, pk)
+    if request.method == "GET":
+        return render_account_page(
+            request, stakeholder.account, fragment="people", confirm_left=stakeholder.pk
+        )
+    if "undo" in request.POST:
+        stakeholder_left_undo(stakeholder=stakeholder)
+        message = f"{stakeholder.name} is {stakeholder.get_status_display().lower()} again."
+    else:
+        stakeholder_mark_left(stakeholder=stakeholder)
+        message = f"{stakeholder.name} is marked as having left the company (Undo is on their row)."
+    messages.success(request, message)
+    if not request.htmx:
+        return redirect(stakeholder.account)
+    return render_account_page(
+        request, stakeholder.account, fragment="people", changes=CHANGES["stakeholder_left"]
+    )
+
+
+@require_GET
+@cached_page
+def stakeholder_detail(request, pk):
+    person = get_stakeholder_for_user(request.user, pk)
+    context = {"person": person, "account": person.account, **stakeholder_activity(person)}
+    context["owners"] = list(person.owners.all())
+    context["score"] = stakeholder_score_card(person)
+    context["today"] = timezone.localdate()
+    return render(request, "relationships/stakeholder_detail.html", context)

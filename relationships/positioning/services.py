@@ -1,0 +1,125 @@
+"""Each account's position: its quadrant (seed 004) and its standing against competitors
+(seed 002). The only writer of those fields on accounts and their score snapshots, and of
+`CompetitorStanding`.
+
+Called at the end of every score recompute with the accounts just scored; reads in a fixed
+number of set-based queries and writes in bulk, so running it twice for a day changes nothing.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from accounts.models import POSITION_FIELDS, Account
+from core.db.bulk import update_rows
+from relationships.models import (
+    AccountScore,
+    CompetitorDimension,
+    CompetitorRating,
+    CompetitorStanding,
+    QuadrantSettings,
+    Stakeholder,
+)
+from relationships.positioning import competition, quadrant
+from relationships.scoring import model as scoring
+
+
+def thresholds() -> quadrant.Thresholds:
+    row = QuadrantSettings.current()
+    return quadrant.Thresholds(
+        breakeven_margin=float(row.breakeven_margin),
+        target_margin=float(row.target_margin),
+        happiness_intersection=float(row.happiness_intersection),
+    )
+
+
+def _latest_ratings(account_ids: list[int], day: dt.date) -> dict[int, list]:
+    """Each account's ratings by its active people, the latest per person, competitor and
+    dimension."""
+    rows = (
+        CompetitorRating.objects.filter(
+            account_id__in=account_ids,
+            rated_on__lte=day,
+            stakeholder__status=Stakeholder.Status.ACTIVE,
+        )
+        .order_by("rated_on", "pk")
+        .values_list(
+            "account_id", "stakeholder_id", "competitor_id", "dimension__slug",
+            "stakeholder__buying_influence", "our_rating", "their_rating",
+        )
+    )  # fmt: skip
+    latest = {}
+    for account, person, competitor, slug, influence, ours, theirs in rows:
+        rating = competition.Rating(slug, competitor, influence, ours, theirs)
+        latest[(account, person, competitor, slug)] = rating
+    by_account: dict[int, list] = {}
+    for (account, *_), rating in latest.items():
+        by_account.setdefault(account, []).append(rating)
+    return by_account
+
+
+def _decimal(value: float | None, places: str) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal(places))
+
+
+def positions_refresh(
+    *,
+    account_ids: list[int],
+    day: dt.date,
+    config: scoring.ScoringConfig,
+    scores: dict[int, Decimal | None],
+    voices: dict[int, float | None],
+    pulses: dict[int, int],
+) -> None:
+    """Place these accounts for `day` from their relationship `scores` (account id -> 1-5) and
+    customer `voices` (account id -> -1..+1, the gap model's customer voice) and latest
+    `pulses` (account id -> happiness 1-5)."""
+    limits = thresholds()
+    ratings = _latest_ratings(account_ids, day)
+    dimensions = dict(CompetitorDimension.objects.values_list("slug", "pk"))
+    finances = Account.objects.filter(pk__in=account_ids).values_list("pk", "arr", "cost_to_serve")
+    positions, standings = {}, []
+    for account_id, arr, cost in finances:
+        score = scores.get(account_id)
+        happiness = quadrant.customer_happiness(
+            customer_voice=voices.get(account_id),
+            relationship_score=None if score is None else float(score),
+            pulse=pulses.get(account_id),
+        )
+        margin = quadrant.company_happiness(
+            arr=None if arr is None else float(arr),
+            cost_to_serve=None if cost is None else float(cost),
+        )
+        placement = quadrant.place(happiness=happiness, margin=margin, thresholds=limits)
+        standing = competition.standing(
+            ratings.get(account_id, []), order=list(dimensions), weights=config.influence_weights
+        )
+        positions[account_id] = (
+            _decimal(happiness, "0.001"),
+            _decimal(margin, "0.001"),
+            placement.quadrant if placement else "",
+            _decimal(placement.strength if placement else None, "0.001"),
+            _decimal(standing.index, "0.01"),
+            standing.weakest or "",
+            ";".join(standing.leads),
+        )
+        standings.extend(
+            CompetitorStanding(
+                account_id=account_id,
+                competitor_id=competitor,
+                dimension_id=dimensions[slug],
+                index=_decimal(value, "0.01"),
+            )
+            for competitor, values in standing.by_competitor.items()
+            for slug, value in values.items()
+        )
+    update_rows(Account, POSITION_FIELDS, [(pk, *row) for pk, row in positions.items()])
+    snapshots = AccountScore.objects.filter(account_id__in=account_ids, day=day).values_list(
+        "pk", "account_id"
+    )
+    update_rows(
+        AccountScore,
+        POSITION_FIELDS,
+        [(pk, *positions[account_id]) for pk, account_id in snapshots if account_id in positions],
+    )
+    CompetitorStanding.objects.filter(account_id__in=account_ids).delete()
+    CompetitorStanding.objects.bulk_create(standings, batch_size=1000)

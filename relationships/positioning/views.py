@@ -1,0 +1,102 @@
+"""The quadrant board, the competitor view and the four goals roll-up (seeds 002 and 004), and
+entering a competitor rating on the account page. Filters are the account list's; htmx
+requests get the results fragment only."""
+
+import contextlib
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import POSITION_FIELDS
+from accounts.panels import CHANGES
+from accounts.selectors import get_account_for_user
+from accounts.views import filter_form, render_account_page
+from core.idempotency import AlreadySubmitted
+from core.pagecache import cached_page
+from core.paging import page_number
+from relationships.activity.forms import CompetitorRatingForm
+from relationships.activity.selectors import activity_choices
+from relationships.activity.services import activity_record
+from relationships.positioning import board
+from relationships.positioning import selectors as positions
+from relationships.positioning.services import thresholds
+
+BOARD_FILTERS = ("team", "owner", "segment", "renewal_within")
+TABLE_ROWS = 50  # rows per page of the board's table; the chart shows every account
+
+
+def _page(request, template: str, context: dict):
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _filters(request) -> tuple:
+    form = filter_form(request)
+    return form, form.cleaned_filters()
+
+
+@require_GET
+@cached_page
+def quadrant_board(request):
+    form, filters = _filters(request)
+    limits = thresholds()
+    dots, unplaced = board.layout(positions.board_items(user=request.user, filters=filters), limits)
+    rows = Paginator(dots, TABLE_ROWS).get_page(page_number(request))
+    context = {
+        "form": form,
+        "fields": [form[name] for name in BOARD_FILTERS],
+        "dots": dots,
+        "rows": rows,
+        "unplaced": unplaced if not rows.has_next() else [],
+        "unplaced_count": len(unplaced),
+        "quadrants": board.totals(dots),
+        "axes": board.axes(limits),
+        "trail_days": positions.TRAIL_DAYS,
+    }
+    return _page(request, "relationships/board.html", context)
+
+
+@require_GET
+@cached_page
+def competitor_overview(request):
+    form, filters = _filters(request)
+    context = {
+        "form": form,
+        "fields": [form[name] for name in BOARD_FILTERS],
+        **positions.competitor_view(user=request.user, filters=filters),
+    }
+    return _page(request, "relationships/competitors.html", context)
+
+
+@require_GET
+@cached_page
+def goals_rollup(request):
+    form, filters = _filters(request)
+    teams, total = positions.team_goals(user=request.user, filters=filters)
+    context = {
+        "form": form,
+        "fields": [form[name] for name in BOARD_FILTERS],
+        "teams": teams,
+        "total": total,
+    }
+    return _page(request, "relationships/goals.html", context)
+
+
+@require_POST
+def competitor_rating_add(request, account_pk):
+    account = get_account_for_user(request.user, account_pk)
+    form = CompetitorRatingForm(request.POST, account=account, choices=activity_choices(account))
+    if form.is_valid():
+        with contextlib.suppress(AlreadySubmitted):  # a double submit: the first one counts
+            activity_record(form=form, user=request.user)
+        messages.success(request, "Rating saved.")
+        if not request.htmx:
+            return redirect(account)
+        account.refresh_from_db(fields=POSITION_FIELDS)  # recomputed already when run eagerly
+        return render_account_page(
+            request, account, fragment="competitors", changes=CHANGES["competitor_rating"]
+        )
+    return render_account_page(request, account, fragment="competitors", rating_form=form)

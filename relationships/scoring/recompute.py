@@ -1,0 +1,556 @@
+"""Recomputing relationship scores: the only writer of score snapshots, alerts and the current
+score stored on each account.
+
+For a set of accounts it reads everything in a handful of set-based queries (interactions are
+aggregated in SQL per stakeholder), scores with the pure model in `relationships.scoring.model`, and
+writes in bulk: snapshots are upserted (one row per subject and day), so recomputing the same
+day twice leaves identical rows. Everything is computed "as of" the end of the day, so the
+result depends only on the data and the configuration.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from core.db.bulk import update_rows, upsert_rows
+from core.db.sql import age_days_sql, aggregate, time_params
+from core.queue import enqueue_on_commit
+from relationships.gaps import mail as gap_mail
+from relationships.gaps import model as gaps
+from relationships.gaps import services as gap_cases
+from relationships.models import (
+    AccountScore,
+    Alert,
+    OpenItem,
+    RecomputeRequest,
+    Scale,
+    ScalePoint,
+    ScoringConfiguration,
+    Stakeholder,
+    StakeholderScore,
+)
+from relationships.positioning.services import positions_refresh
+from relationships.scoring import model as scoring
+
+log = logging.getLogger(__name__)
+TREND_DAYS = 30
+GAP_FIELDS = ["customer_voice", "product_usage", "csm_perception", "gap_size", "gap_class"]
+ACCOUNT_FIELDS = [
+    "relationship_score",
+    "relationship_label",
+    "score_confidence",
+    "score_trend_30d",
+    "engagement_drop",
+    *GAP_FIELDS,
+]
+
+
+def configurations() -> tuple[scoring.ScoringConfig, gaps.GapConfig]:
+    """The configuration in use: the newest version (the built-in defaults if there is none)."""
+    row = ScoringConfiguration.objects.order_by("-pk").first()
+    return (to_config(row) if row else scoring.ScoringConfig()), gap_cases.gap_config(row)
+
+
+def to_config(row: ScoringConfiguration) -> scoring.ScoringConfig:
+    return scoring.ScoringConfig(
+        version=row.pk,
+        weights={name: float(getattr(row, f"weight_{name}")) for name in scoring.COMPONENTS},
+        half_life_days=row.half_life_days,
+        recent_days=row.recent_days,
+        baseline_days=row.baseline_days,
+        response_target_hours=float(row.response_target_hours),
+        open_item_grace_days=row.open_item_grace_days,
+        tenure_full_years=float(row.tenure_full_years),
+        influence_weights={
+            "high": float(row.influence_high),
+            "medium": float(row.influence_medium),
+            "low": float(row.influence_low),
+        },
+        key_coverage_share=float(row.key_coverage_share),
+        strong_at=float(row.strong_at),
+        single_threaded_penalty=float(row.single_threaded_penalty),
+        champion_left_penalty=float(row.champion_left_penalty),
+        engagement_drop_ratio=float(row.engagement_drop_ratio),
+        sentiment_drop=float(row.sentiment_drop),
+        score_drop=float(row.score_drop),
+    )
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The moment scores of `day` are computed as of: the midnight that ends it."""
+    return dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+# Each interaction's age, weight and feeling are computed once in the inner query (on PostgreSQL
+# OFFSET 0 keeps it from being folded into the outer one, which would compute the age once per
+# use), in double precision throughout (numeric, what a decimal column or a literal such as 4.0
+# gives PostgreSQL, costs several times more over a million interactions). Means are sums here,
+# divided by their counts in Python. On PostgreSQL the links are read by stakeholder ({people}:
+# the stakeholders of the accounts), through their index, rather than scanned whole for each
+# chunk of accounts.
+INTERACTIONS_SQL = """
+SELECT link.stakeholder_id,
+       SUM(i.w * i.feeling), SUM(i.w), COUNT(*), SUM(i.w * channel.intimacy),
+       COUNT(*) FILTER (WHERE i.age < %(recent)s),
+       COUNT(*) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s),
+       COUNT(*) FILTER (WHERE i.age < %(recent)s AND i.direction = 'inbound'),
+       SUM(i.feeling) FILTER (WHERE i.age < %(recent)s),
+       SUM(i.feeling) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s),
+       SUM(i.response_hours) FILTER (WHERE i.direction = 'inbound'),
+       COUNT(i.response_hours) FILTER (WHERE i.direction = 'inbound')
+FROM (
+    SELECT id, direction, channel_id, {age} AS age, POWER(0.5, {age} / %(half_life)s) AS w,
+           (sentiment + 2) / CAST(4 AS DOUBLE PRECISION) AS feeling,
+           CAST(response_hours AS DOUBLE PRECISION) AS response_hours
+    FROM relationships_interaction
+    WHERE {accounts} AND occurred_at <= %(as_of)s {fence}
+) i
+JOIN relationships_interaction_stakeholders link ON link.interaction_id = i.id
+JOIN (SELECT id, CAST(intimacy AS DOUBLE PRECISION) AS intimacy FROM relationships_channel) channel
+    ON channel.id = i.channel_id
+{people}
+GROUP BY link.stakeholder_id
+"""
+
+MOMENTS_SQL = """
+SELECT stakeholder_id,
+       SUM(w * CASE emotion WHEN 'delighted' THEN 1.0 WHEN 'met' THEN 0.6
+                            WHEN 'missed' THEN 0.25 ELSE 0.0 END),
+       SUM(w), COUNT(*)
+FROM (
+    SELECT stakeholder_id, emotion,
+           POWER(0.5, {age} / %(half_life)s) * %(moment_weight)s * intensity / 2.0 AS w
+    FROM relationships_moment
+    WHERE {accounts} AND stakeholder_id IS NOT NULL AND occurred_on <= %(today)s
+) m
+GROUP BY stakeholder_id
+"""
+
+
+# Survey answers to happiness-like questions (scale, NPS): the surveys app stores each one's
+# feeling on 0..1; they count in sentiment with `survey_weight` times an interaction's weight.
+SURVEY_ANSWERS_SQL = """
+SELECT stakeholder_id, SUM(w * feeling), SUM(w), COUNT(*)
+FROM (
+    SELECT stakeholder_id, feeling, POWER(0.5, {age} / %(half_life)s) * %(survey_weight)s AS w
+    FROM surveys_answer
+    WHERE {accounts} AND feeling IS NOT NULL AND answered_on <= %(today)s
+) a
+GROUP BY stakeholder_id
+"""
+
+
+def _signals(
+    people: list[dict], account_ids: list[int], config: scoring.ScoringConfig, as_of: dt.datetime
+) -> dict[int, scoring.Signals]:
+    """Every stakeholder's signals, in four queries whatever the number of interactions."""
+    today = as_of.date()
+    params = {
+        **time_params(as_of),
+        "recent": config.recent_days,
+        "horizon": config.recent_days + config.baseline_days,
+        "half_life": float(config.half_life_days),
+        "moment_weight": config.moment_weight,
+        "survey_weight": config.survey_weight,
+    }
+    interactions_sql = INTERACTIONS_SQL.replace("{age}", age_days_sql("occurred_at"))
+    if connection.vendor == "postgresql":
+        params["people"] = [person["pk"] for person in people]
+        interactions_sql = interactions_sql.replace("{fence}", "OFFSET 0").replace(
+            "{people}", "WHERE link.stakeholder_id = ANY(%(people)s)"
+        )
+    else:
+        interactions_sql = interactions_sql.replace("{fence}", "").replace("{people}", "")
+    interactions = aggregate(interactions_sql, account_ids, params)
+    moments = aggregate(
+        MOMENTS_SQL.replace("{age}", age_days_sql("occurred_on", date_column=True)),
+        account_ids,
+        params,
+    )
+    answers = aggregate(
+        SURVEY_ANSWERS_SQL.replace("{age}", age_days_sql("answered_on", date_column=True)),
+        account_ids,
+        params,
+    )
+    open_items = defaultdict(list)
+    for pk, opened, due in (
+        OpenItem.objects.filter(
+            account_id__in=account_ids, stakeholder__isnull=False, opened_on__lte=today
+        )
+        .exclude(closed_on__lte=today)
+        .values_list("stakeholder_id", "opened_on", "due_on")
+    ):
+        open_items[pk].append(scoring.OpenItemEvent(opened, due))
+    aggregates = interactions, moments, answers, open_items
+    return {person["pk"]: _person_signals(person, *aggregates, today, config) for person in people}
+
+
+NO_INTERACTIONS = (0.0, 0.0, 0, 0.0, 0, 0, 0, None, None, None, 0)
+NO_FEELINGS = (0.0, 0.0, 0)
+
+
+def _person_signals(
+    person, interactions, moments, answers, open_items, today, config
+) -> scoring.Signals:
+    """A stakeholder's signals from the aggregates of their interactions, moments and survey
+    answers, their open items and their own fields."""
+    pk = person["pk"]
+    i = interactions.get(pk) or NO_INTERACTIONS
+    m = moments.get(pk) or NO_FEELINGS
+    a = answers.get(pk) or NO_FEELINGS
+    items = open_items.get(pk, [])
+    since = person["relationship_since"]
+    return scoring.Signals(
+        sentiment_sum=float(i[0] or 0) + float(m[0] or 0) + float(a[0] or 0),
+        sentiment_weight=float(i[1] or 0) + float(m[1] or 0) + float(a[1] or 0),
+        sentiment_inputs=int(i[2]) + int(m[2]) + int(a[2]),
+        intimacy_sum=float(i[3] or 0),
+        intimacy_weight=float(i[1] or 0),
+        recent_interactions=int(i[4] or 0),
+        baseline_interactions=int(i[5] or 0),
+        recent_inbound=int(i[6] or 0),
+        recent_sentiment=_mean(i[7], i[4]),
+        baseline_sentiment=_mean(i[8], i[5]),
+        response_hours=_mean(i[9], i[10]),
+        replies=int(i[10] or 0),
+        open_items=len(items),
+        overdue_days=sum(scoring.overdue_days(item, today, config) for item in items),
+        trust=person["trust"],
+        respect=person["respect"],
+        tenure_days=(today - since).days if since else None,
+        csm_rating=person["strength"],
+        interactions=int(i[2]),
+    )
+
+
+def _mean(total, count) -> float | None:
+    return float(total) / count if count else None
+
+
+# --- computing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    accounts: int
+    stakeholders: int
+
+
+def _inputs(signals: scoring.Signals) -> dict[str, int]:
+    return {
+        "sentiment": signals.sentiment_inputs,
+        "channels": signals.interactions,
+        "engagement": signals.recent_interactions + signals.baseline_interactions,
+        "responsiveness": signals.replies,
+        "open_items": signals.open_items,
+        "trust_respect": bool(signals.trust) + bool(signals.respect),
+        "tenure": int(signals.tenure_days is not None),
+        "csm_rating": int(signals.csm_rating is not None),
+    }
+
+
+def _explained(score: scoring.Score, inputs: dict[str, int]) -> dict:
+    values, weights = score.components, score.weights
+    return {
+        name: {
+            "value": None if (value := values[name]) is None else round(value, 4),
+            "weight": weights[name],
+            "inputs": inputs.get(name, 0),
+        }
+        for name in scoring.COMPONENTS
+    }
+
+
+def _round(value: float | None, places: int = 4) -> float | None:
+    return None if value is None else round(value, places)
+
+
+_PLACES = {places: Decimal(places) for places in ("0.01", "0.001")}
+
+
+def _decimal(value: float | None, places: str = "0.01") -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(_PLACES[places])
+
+
+@transaction.atomic
+def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) -> Result:
+    """Recompute the scores of these accounts and their stakeholders for `day` (today)."""
+    day = day or timezone.localdate()
+    as_of = end_of(day)
+    started = timezone.now()
+    config, gap_config = configurations()
+    labels = dict(
+        ScalePoint.objects.filter(scale__slug=Scale.RELATIONSHIP).values_list("value", "label")
+    )
+    # Holding the accounts' rows makes two recomputes of the same account take turns.
+    account_ids = list(
+        Account.objects.filter(pk__in=list(account_ids))
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    people = list(
+        Stakeholder.objects.filter(account_id__in=account_ids).values(
+            "pk", "account_id", "role", "buying_influence", "status", "trust", "respect",
+            "relationship_since", "strength",
+        )
+    )  # fmt: skip
+    signals = _signals(people, account_ids, config, as_of)
+    earlier = _scores_before(account_ids, day - dt.timedelta(days=TREND_DAYS))
+    pulses = gap_cases.latest_pulses(account_ids, day)
+    factors = gap_cases.gap_factors(
+        account_ids=account_ids, as_of=as_of, config=gap_config, pulses=pulses
+    )
+    detections = {}
+
+    stakeholder_rows, by_account = [], defaultdict(list)
+    alerts: list[Alert] = []
+    dropped = set()  # accounts with an engagement drop
+    active = Stakeholder.Status.ACTIVE
+    for person in people:
+        pk, account_id = person["pk"], person["account_id"]
+        person_signals = signals[pk]
+        result = scoring.score_stakeholder(person_signals, config)
+        stakeholder_rows.append(
+            (pk, account_id, day, _decimal(result.value), scoring.label(result.value, labels),
+             _decimal(result.confidence, "0.001"), _explained(result, _inputs(person_signals)),
+             config.version, started)
+        )  # fmt: skip
+        by_account[account_id].append((person, result))
+        if person["status"] == active:
+            for alert in scoring.stakeholder_alerts(person_signals, config):
+                alerts.append(
+                    Alert(
+                        account_id=account_id,
+                        stakeholder_id=pk,
+                        kind=alert.kind,
+                        key=f"{alert.kind}:{pk}",
+                        reason=alert.reason,
+                        first_seen=started,
+                    )
+                )
+                if alert.kind == Alert.Kind.ENGAGEMENT_DROP:
+                    dropped.add(account_id)
+
+    account_rows, current = [], []
+    for account_id in account_ids:
+        members = by_account.get(account_id, [])
+        result = scoring.score_account(
+            [
+                scoring.Person(
+                    role=p["role"],
+                    influence=p["buying_influence"],
+                    score=s.value,
+                    confidence=s.confidence,
+                    active=p["status"] == active,
+                )
+                for p, s in members
+            ],
+            config,
+        )
+        value = _decimal(result.value)
+        label = scoring.label(result.value, labels)
+        confidence = _decimal(result.confidence, "0.001")
+        before = earlier.get(account_id)
+        trend = value - before if value is not None and before is not None else None
+        gap = gaps.detect(factors[account_id], gap_config)
+        detections[account_id] = gap
+        gap_fields = _gap_fields(factors[account_id], gap)
+        account_rows.append(
+            (account_id, day, value, label, confidence, _account_components(members, config),
+             config.version, started, _account_parts(result, members), *gap_fields.values())
+        )  # fmt: skip
+        current.append(
+            (account_id, value, label, confidence, trend, account_id in dropped,
+             *gap_fields.values())
+        )  # fmt: skip
+        alerts.extend(_account_alerts(account_id, result, trend, config, started))
+
+    _upsert(StakeholderScore, ["stakeholder_id", "account_id", "day"], stakeholder_rows)
+    _upsert(AccountScore, ["account_id", "day"], account_rows)
+    update_rows(Account, ACCOUNT_FIELDS, current)
+    _replace_alerts(account_ids, alerts)
+    # a recompute of an earlier day dates what it detects that day, not today
+    detected_at = min(started, as_of - dt.timedelta(microseconds=1))
+    opened, reopened = gap_cases.gap_cases_sync(
+        detections=detections, today=day, config=gap_config, now=detected_at
+    )
+    gap_mail.gap_emails_queue(case_ids=opened + reopened, reopened=set(reopened))
+    RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
+    positions_refresh(
+        account_ids=account_ids,
+        day=day,
+        config=config,
+        scores=dict(row[:2] for row in current),
+        voices={pk: factors[pk].customer_voice for pk in account_ids},
+        pulses={pk: happiness for pk, (_on, happiness) in pulses.items()},
+    )
+    log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), len(people))
+    return Result(accounts=len(account_ids), stakeholders=len(people))
+
+
+def _gap_fields(factors: gaps.Factors, gap: gaps.Gap) -> dict:
+    """The gap's factors and class as stored on the snapshot and the account (same order as
+    GAP_FIELDS)."""
+    return {
+        "customer_voice": _decimal(factors.customer_voice, "0.001"),
+        "product_usage": _decimal(factors.product_usage, "0.001"),
+        "csm_perception": _decimal(factors.csm_perception, "0.001"),
+        "gap_size": _decimal(gap.size, "0.001"),
+        "gap_class": gap.gap_class,
+    }
+
+
+def _account_components(members, config) -> dict:
+    """Each component averaged over the account's active people, weighted by influence."""
+    weights = config.influence_weights
+    active = [
+        (weights.get(p["buying_influence"], 0), s.components)
+        for p, s in members
+        if p["status"] == Stakeholder.Status.ACTIVE
+    ]
+    averaged = {}
+    for name in scoring.COMPONENTS:
+        known = [(w, values[name]) for w, values in active if values[name] is not None]
+        total = sum(w for w, _ in known)
+        averaged[name] = {
+            "value": _round(sum(w * v for w, v in known) / total) if total else None,
+            "weight": config.weights.get(name, 0.0),
+            "inputs": len(known),
+        }
+    return averaged
+
+
+def _account_parts(result: scoring.AccountScore, members) -> dict:
+    return {
+        "breadth": _round(result.breadth),
+        "key_coverage": _round(result.key_coverage),
+        "penalty": _round(result.penalty),
+        "strong_relationships": result.strong_relationships,
+        "single_threaded": result.single_threaded,
+        "champion_left": result.champion_left,
+        "people": sum(1 for _p, s in members if s.value is not None),
+    }
+
+
+def _account_alerts(account_id, result, trend, config, started) -> list[Alert]:
+    alerts = []
+    if trend is not None and -trend >= Decimal(str(config.score_drop)):
+        alerts.append(
+            Alert(
+                account_id=account_id,
+                kind=Alert.Kind.SCORE_DROP,
+                key="score_drop",
+                reason=f"The relationship score fell {-trend} points in {TREND_DAYS} days.",
+                first_seen=started,
+            )
+        )
+    if result.champion_left:
+        alerts.append(
+            Alert(
+                account_id=account_id,
+                kind=Alert.Kind.CHAMPION_LEFT,
+                key="champion_left",
+                reason="A champion has left the company: find and develop a new one.",
+                first_seen=started,
+            )
+        )
+    return alerts
+
+
+def _scores_before(account_ids: list[int], day: dt.date) -> dict[int, Decimal]:
+    """Each account's latest score on or before `day` (within a week of it)."""
+    rows = (
+        AccountScore.objects.filter(
+            account_id__in=account_ids, day__lte=day, day__gt=day - dt.timedelta(days=7)
+        )
+        .order_by("account_id", "day")
+        .values_list("account_id", "value")
+    )
+    return {account_id: value for account_id, value in rows if value is not None}
+
+
+SNAPSHOT_FIELDS = ["value", "label", "confidence", "components", "config_version", "computed_at"]
+
+
+def _upsert(model, keys: list[str], rows: list[tuple]) -> None:
+    """Write snapshots, one per subject and day. Each row is the `keys` columns (the subject,
+    its account for a stakeholder, and the day), then SNAPSHOT_FIELDS, then for an account its
+    parts and GAP_FIELDS. A snapshot of the same subject and day is replaced: INSERT ... ON
+    CONFLICT DO UPDATE, on PostgreSQL through COPY for many rows (never Django's bulk_update)."""
+    fields = SNAPSHOT_FIELDS + (["parts", *GAP_FIELDS] if model is AccountScore else [])
+    upsert_rows(model, [*keys, *fields], rows, unique=[keys[0], "day"], update=fields)
+
+
+def _replace_alerts(account_ids: list[int], alerts: list[Alert]) -> None:
+    """Keep the alerts that still hold (with their first-seen time), drop the others."""
+    holding = {(alert.account_id, alert.key) for alert in alerts}
+    stored = Alert.objects.filter(account_id__in=account_ids).values_list("pk", "account_id", "key")
+    stale = [pk for pk, account_id, key in stored if (account_id, key) not in holding]
+    if stale:
+        Alert.objects.filter(pk__in=stale).delete()
+    columns = ["account_id", "stakeholder_id", "kind", "key", "reason", "first_seen"]
+    upsert_rows(
+        Alert,
+        columns,
+        [tuple(getattr(alert, column) for column in columns) for alert in alerts],
+        unique=["account_id", "key"],
+        update=["reason"],
+    )
+
+
+# --- requests and the queue ---------------------------------------------------------------------
+
+PENDING_BATCH = 500
+PENDING_TASK = "scores.recompute_pending"
+
+
+def recompute_request(*, account_ids: Iterable[int]) -> None:
+    """Ask for these accounts' scores to be recomputed once the current transaction commits.
+
+    The request is a row (one per account, however many changes), so a burst of changes, an
+    import of 10,000 rows say, becomes one row per account and one task; and a request made
+    while the broker is down waits in the table for the next task or the periodic sweep.
+    """
+    now = timezone.now()
+    rows = [(pk, now) for pk in set(account_ids)]
+    if not rows:
+        return
+    upsert_rows(
+        RecomputeRequest,
+        ["account_id", "requested_at"],
+        rows,
+        unique=["account_id"],
+        update=["requested_at"],
+    )
+    enqueue_on_commit(PENDING_TASK)
+
+
+def recompute_pending(*, limit: int = PENDING_BATCH) -> int:
+    """Recompute the accounts waiting longest; returns how many were done."""
+    account_ids = list(
+        RecomputeRequest.objects.order_by("requested_at").values_list("account_id", flat=True)[
+            :limit
+        ]
+    )
+    if account_ids:
+        scores_recompute(account_ids=account_ids)
+    return len(account_ids)
+
+
+def account_chunks(size: int = 200) -> list[list[int]]:
+    """Every account id, in chunks for the workers of a full recompute."""
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    return [ids[start : start + size] for start in range(0, len(ids), size)]

@@ -1,0 +1,138 @@
+"""Reading scores: the account's and a stakeholder's score card with its explanation."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts import charts
+from accounts.models import Account
+from relationships.models import (
+    AccountScore,
+    Interaction,
+    Moment,
+    RecomputeRequest,
+    Stakeholder,
+)
+from relationships.scoring import model as scoring
+
+COMPONENT_LABELS = {
+    "sentiment": "Sentiment",
+    "channels": "Channels",
+    "engagement": "Engagement",
+    "responsiveness": "Responsiveness",
+    "open_items": "Open items",
+    "trust_respect": "Trust and respect",
+    "tenure": "Tenure",
+    "csm_rating": "CSM rating",
+}
+
+
+TREND_WINDOW_DAYS = 90
+
+
+SCORE_FIELDS = ["relationship_score", "relationship_label", "score_confidence", "score_trend_30d"]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One component of a score: its value (0..1), weight, and bar geometry (0..200 wide)."""
+
+    name: str
+    label: str
+    value: float | None
+    weight: float
+    inputs: int
+
+    @property
+    def width(self) -> float:
+        return round(200 * (self.value or 0), 1)
+
+    @property
+    def weighted_width(self) -> float:
+        return round(200 * (self.value or 0) * self.weight, 1)
+
+
+def score_card(snapshots: list, *, pending: bool = False) -> dict:
+    """The explanation of a score from its snapshots (oldest first): a bar per component, the
+    trend, and which components moved since the previous snapshot."""
+    if not snapshots:
+        return {"snapshot": None, "pending": pending}
+    latest = snapshots[-1]
+    previous = snapshots[-2] if len(snapshots) > 1 else None
+    bars = [
+        Bar(
+            name,
+            COMPONENT_LABELS[name],
+            part.get("value"),
+            part.get("weight", 0),
+            part.get("inputs", 0),
+        )
+        for name in scoring.COMPONENTS
+        for part in [latest.components.get(name, {})]
+    ]
+    moved = []
+    if previous is not None:
+        moved = [
+            (COMPONENT_LABELS[name], delta)
+            for name, delta in scoring.movements(_values(previous), _values(latest))
+            if abs(delta) >= 0.005
+        ]
+    values = [float(s.value) if s.value is not None else None for s in snapshots]
+    points = charts.trend(values, [f"{s.day:%-d %b}" for s in snapshots], width=300, height=60)
+    return {
+        "snapshot": latest,
+        "previous": previous,
+        "bars": bars,
+        "moved": moved,
+        "trend_points": points,
+        "trend_line": charts.polyline(points),
+        "pending": pending,
+    }
+
+
+def _values(snapshot) -> dict[str, float | None]:
+    return {name: part.get("value") for name, part in snapshot.components.items()}
+
+
+def account_score_card(account: Account) -> dict:
+    """The account page's score card: the snapshots of the last 90 days explained, whether a
+    recompute is waiting, and the interactions and moments logged since the previous snapshot."""
+    # Whether a recompute is pending, and the current score, read together: a worker that
+    # finishes meanwhile either shows its score here or leaves the card polling for it. An
+    # account from get_account_page_for_user was read so; any other (the request may have just
+    # changed it) is read again.
+    pending = getattr(account, "score_pending", None)
+    if pending is None:
+        current = (
+            Account.objects.filter(pk=account.pk)
+            .annotate(pending=Exists(RecomputeRequest.objects.filter(account=OuterRef("pk"))))
+            .values("pending", *SCORE_FIELDS)
+            .get()
+        )
+        for field in SCORE_FIELDS:
+            setattr(account, field, current[field])
+        pending = current["pending"]
+    since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
+    snapshots = list(AccountScore.objects.filter(account=account, day__gte=since).order_by("day"))
+    card = score_card(snapshots, pending=pending)
+    card["alerts"] = list(account.alerts.select_related("stakeholder"))
+    if card.get("previous"):
+        day = card["previous"].day
+        card["new_interactions"] = list(
+            Interaction.objects.filter(account=account, occurred_at__date__gt=day)
+            .select_related("channel")
+            .order_by("-occurred_at")[:5]
+        )
+        card["new_moments"] = list(
+            Moment.objects.filter(account=account, occurred_on__gt=day)
+            .select_related("moment_type")
+            .order_by("-occurred_on")[:5]
+        )
+    return card
+
+
+def stakeholder_score_card(person: Stakeholder) -> dict:
+    since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
+    return score_card(list(person.scores.filter(day__gte=since).order_by("day")))
