@@ -243,7 +243,8 @@ class Response(models.Model):
 
 class Answer(models.Model):
     """One answered question. `value` is what the question type stores; `feeling` is the answer
-    on 0..1 (scale and NPS questions) for the sentiment component and the customer voice."""
+    on 0..1 (scale and NPS questions), also recorded as the stakeholder's stated feeling in
+    relationships, which is what the sentiment component and the customer voice read."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")

@@ -312,11 +312,6 @@ def scale_feeling(value: int, points: list[int]) -> float | None:
     return min(1.0, max(0.0, (value - low) / (high - low)))
 
 
-def voice(feeling: float) -> float:
-    """A 0..1 feeling on the gap model's happiness scale, -1..+1."""
-    return 2 * feeling - 1
-
-
 def nps(scores: list[int]) -> int | None:
     """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), rounded."""
     if not scores:

@@ -1,7 +1,6 @@
 """Reusable reads of surveys. Everything a signed-in user sees starts from the access gate
 `Account.objects.visible_to`; the public pages start from a link token."""
 
-import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -19,11 +18,8 @@ from surveys.models import (
     InvitationToken,
     SurveyTemplate,
 )
-from surveys.questions import QUESTION_TYPES, Spec, nps, voice
+from surveys.questions import QUESTION_TYPES, Spec, nps
 from surveys.tokens import token_hash, token_well_formed
-
-VOICE_KINDS = ("scale", "nps")
-VOICE_DAYS = 365
 
 
 def invitation_for_token(
@@ -245,26 +241,6 @@ def _summary(spec: Spec, values: list) -> dict:
         "nps": nps(values) if spec.kind == "nps" else None,
         "counts": QUESTION_TYPES[spec.kind].tally(spec, values),
     }
-
-
-def survey_voice(*, account_ids, as_of: dt.date) -> dict[int, list[tuple[dt.date, float]]]:
-    """Per account, the scale-happiness and NPS answers of the last year up to `as_of`, oldest
-    first, each as (date answered, value on -1..+1): the customer's voice for the gap model."""
-    voices = defaultdict(list)
-    rows = (
-        Answer.objects.filter(
-            account_id__in=list(account_ids),
-            kind__in=VOICE_KINDS,
-            feeling__isnull=False,
-            answered_on__lte=as_of,
-            answered_on__gt=as_of - dt.timedelta(days=VOICE_DAYS),
-        )
-        .order_by("account_id", "answered_on", "pk")
-        .values_list("account_id", "answered_on", "feeling")
-    )
-    for account_id, answered_on, feeling in rows:
-        voices[account_id].append((answered_on, voice(feeling)))
-    return dict(voices)
 
 
 def account_surveys(*, account: Account, limit: int = 10) -> dict:

@@ -15,6 +15,7 @@ from accounts.models import Account
 from core.mail.models import OutboundEmail
 from core.mail.outbox import Draft, outbox_enqueue_many
 from core.versions import version_next
+from relationships.activity.voice import stated_feelings_record
 from relationships.models import CompetitorRating, Moment, Stakeholder
 from relationships.scoring.recompute import recompute_request
 from surveys.models import (
@@ -307,8 +308,10 @@ def response_submit(
 ) -> Response:
     """Store the answers and feed the relationship model, all in one transaction: trust and
     respect update the stakeholder, moments become customer-identified moments, free text
-    becomes a feedback item; scale and NPS answers count in sentiment through the recompute
-    requested for after the commit. Raises AlreadyAnswered on a second submission."""
+    becomes a feedback item, and what scale and NPS answers say about how the stakeholder feels
+    goes through relationships' door for stated feelings into sentiment and the gap's customer
+    voice, counted by the recompute requested for after the commit. Raises AlreadyAnswered on a
+    second submission."""
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
@@ -341,6 +344,12 @@ def response_submit(
             question_type.apply(spec, value, effects)
             texts.extend((answers[-1], text) for text in effects.feedback[before:])
         Answer.objects.bulk_create(answers)
+        stated_feelings_record(
+            account_id=locked.account_id,
+            stakeholder_id=locked.stakeholder_id,
+            stated_on=today,
+            feelings=[answer.feeling for answer in answers if answer.feeling is not None],
+        )
         _apply(locked, effects, texts, today)
         recompute_request(account_ids=[locked.account_id])
     invitation.answered_at = now

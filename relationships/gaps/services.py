@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Account, UsageSnapshot
 from core.db.sql import age_days_sql, aggregate, time_params
 from core.versions import edit_save, version_next
+from relationships.activity.voice import stated_voice
 from relationships.gaps import model as gaps
 from relationships.models import (
     GapAction,
@@ -25,7 +26,6 @@ from relationships.models import (
     PulseCheck,
     ScoringConfiguration,
 )
-from surveys.selectors import survey_voice
 
 USAGE_LOOKBACK_DAYS = 400  # usage older than this says nothing about today
 
@@ -71,8 +71,8 @@ def gap_factors(
     pulses: dict[int, tuple[dt.date, int]],
 ) -> dict[int, gaps.Factors]:
     """The three factors of each account as of a moment, given its latest pulse check
-    (`latest_pulses`): three queries for any number (what they said to us, their survey
-    answers, usage)."""
+    (`latest_pulses`): three queries for any number (what they said to us, the feelings they
+    stated, usage)."""
     today = as_of.date()
     voice = aggregate(
         VOICE_SQL.replace("{age}", age_days_sql("occurred_at")).replace(
@@ -86,14 +86,14 @@ def gap_factors(
             "moment_weight": config.moment_weight,
         },
     )
-    answers = survey_voice(account_ids=account_ids, as_of=today)
+    stated = stated_voice(account_ids=account_ids, today=today, days=config.voice_days)
     usage = _usage(account_ids, today, config)
     factors = {}
     for account_id in account_ids:
         weighted, weight, count = voice.get(account_id, (0.0, 0.0, 0))
         said = gaps.VoiceSum(float(weighted or 0), float(weight or 0), int(count))
         said += gaps.voice_inputs(
-            today=today, config=config, survey_answers=answers.get(account_id, [])
+            today=today, config=config, survey_answers=stated.get(account_id, [])
         )
         seats, points = usage.get(account_id, (None, []))
         factors[account_id] = gaps.Factors(

@@ -8,6 +8,7 @@ from relationships.models.activity import (
     MomentType,
     OpenItem,
     PulseCheck,
+    StatedFeeling,
     Touchpoint,
 )
 from relationships.models.gaps import (
@@ -61,5 +62,6 @@ __all__ = [
     "Snapshot",
     "Stakeholder",
     "StakeholderScore",
+    "StatedFeeling",
     "Touchpoint",
 ]

@@ -279,3 +279,28 @@ class PulseCheck(ImportKeyed):
 
     def __str__(self):
         return f"Pulse {self.happiness} on {self.checked_on}"
+
+
+class StatedFeeling(models.Model):
+    """How a stakeholder said they feel, in their own words, on 0 (unhappy) to 1 (happy): today
+    a survey's scale or NPS answer. Written through `relationships.activity.voice`; counts in
+    the sentiment component and in the gap model's customer voice."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="stated_feelings"
+    )
+    stated_on = models.DateField()
+    feeling = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(1)])
+
+    class Meta:
+        ordering = ["account", "stated_on", "pk"]
+        indexes = [models.Index(fields=["account", "stated_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(feeling__gte=0, feeling__lte=1), name="stated_feeling_0_1"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.stakeholder} felt {self.feeling:.2f} on {self.stated_on}"

@@ -139,14 +139,14 @@ GROUP BY stakeholder_id
 """
 
 
-# Survey answers to happiness-like questions (scale, NPS): the surveys app stores each one's
-# feeling on 0..1; they count in sentiment with `survey_weight` times an interaction's weight.
-SURVEY_ANSWERS_SQL = """
+# What the customer said about how they feel (relationships.activity.voice: a survey's scale and
+# NPS answers), on 0..1: it counts in sentiment with `survey_weight` times an interaction's weight.
+STATED_FEELINGS_SQL = """
 SELECT stakeholder_id, SUM(w * feeling), SUM(w), COUNT(*)
 FROM (
     SELECT stakeholder_id, feeling, POWER(0.5, {age} / %(half_life)s) * %(survey_weight)s AS w
-    FROM surveys_answer
-    WHERE {accounts} AND feeling IS NOT NULL AND answered_on <= %(today)s
+    FROM relationships_statedfeeling
+    WHERE {accounts} AND stated_on <= %(today)s
 ) a
 GROUP BY stakeholder_id
 """
@@ -180,7 +180,7 @@ def _signals(
         params,
     )
     answers = aggregate(
-        SURVEY_ANSWERS_SQL.replace("{age}", age_days_sql("answered_on", date_column=True)),
+        STATED_FEELINGS_SQL.replace("{age}", age_days_sql("stated_on", date_column=True)),
         account_ids,
         params,
     )

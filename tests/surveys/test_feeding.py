@@ -1,76 +1,62 @@
-"""Survey answers in the numbers: sentiment in the relationship score, the customer's voice for
-the gap model, and the pure question helpers."""
-
-import datetime as dt
+"""Survey answers in the numbers: what a scale or NPS answer says about how the stakeholder feels
+goes through relationships' stated feelings into sentiment and the gap model's customer voice;
+and the pure question helpers."""
 
 import pytest
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from relationships.gaps import model as gaps
+from relationships.gaps.services import gap_factors
+from relationships.models import StatedFeeling
 from relationships.scoring import model as scoring
 from relationships.scoring import recompute
-from surveys.models import Answer, Question, Response
-from surveys.questions import nps, reminder_days, scale_feeling, voice
-from surveys.selectors import survey_voice
+from surveys.models import Answer
+from surveys.questions import nps, reminder_days, scale_feeling
+from surveys.selectors import question_specs
+from surveys.services import response_submit
 from tests.factories import InvitationFactory, StakeholderFactory
 
 TODAY = timezone.localdate()
 
 
-def answer(stakeholder, kind, feeling, days_ago=0, value=None):
-    invitation = InvitationFactory(stakeholder=stakeholder)
-    response = Response.objects.create(invitation=invitation)
-    return Answer.objects.create(
-        response=response,
-        question=Question.objects.get(template__slug="relationship-check", kind=kind),
-        account=stakeholder.account,
-        stakeholder=stakeholder,
-        answered_on=TODAY - dt.timedelta(days=days_ago),
-        kind=kind,
-        value=value,
-        feeling=feeling,
-    )
+def answered(person, **answers):
+    """`person` answers the relationship check (question kind -> value) through the survey."""
+    invitation = InvitationFactory(stakeholder=person)
+    questions = question_specs(invitation.campaign.template)
+    keys = {spec.kind: spec.key for _pk, spec in questions}
+    cleaned = {keys[kind]: value for kind, value in answers.items()}
+    response_submit(invitation=invitation, questions=questions, cleaned=cleaned)
 
 
-@pytest.mark.django_db
-def test_survey_answers_count_in_sentiment_as_the_pure_model_says():
-    person = StakeholderFactory()
-    answer(person, "scale", 0.75, days_ago=10, value=4)
-    answer(person, "nps", 0.2, days_ago=40, value=2)
-    answer(person, "trust", None, value="high")  # not a feeling: no effect on sentiment
-    config = scoring.ScoringConfig(version=1)
+def sentiment_and_voice(person) -> tuple[int, float | None]:
+    """The person's sentiment inputs and their account's customer voice, as the recompute
+    reads them."""
     as_of = recompute.end_of(TODAY)
     people = [{"pk": person.pk, "trust": "", "respect": "", "relationship_since": None,
                "strength": None}]  # fmt: skip
+    config = scoring.ScoringConfig(version=1)
     signals = recompute._signals(people, [person.account_id], config, as_of)[person.pk]
-    expected = scoring.signals_from_events(
-        as_of=as_of,
-        config=config,
-        survey_happiness=[
-            (TODAY - dt.timedelta(days=10), 4),
-            (TODAY - dt.timedelta(days=40), 1 + 4 * 0.2),
-        ],
+    factors = gap_factors(
+        account_ids=[person.account_id], as_of=as_of, config=gaps.GapConfig(), pulses={}
     )
-    assert signals.sentiment_inputs == 2
-    assert signals.sentiment_sum == pytest.approx(expected.sentiment_sum)
-    assert signals.sentiment_weight == pytest.approx(expected.sentiment_weight)
+    return signals.sentiment_inputs, factors[person.account_id].customer_voice
 
 
 @pytest.mark.django_db
-def test_survey_voice_gives_recent_happiness_and_nps_on_minus_one_to_one():
+def test_answering_a_survey_moves_the_score_and_the_customer_voice_through_stated_feelings():
     person = StakeholderFactory()
-    answer(person, "scale", 1.0, days_ago=3, value=5)
-    answer(person, "nps", 0.0, days_ago=1, value=0)
-    answer(person, "scale", 0.5, days_ago=400, value=3)  # too old
-    answer(person, "text", None, value="Fine.")
-    voices = survey_voice(account_ids=[person.account_id, 999999], as_of=TODAY)
-    assert voices == {
-        person.account_id: [
-            (TODAY - dt.timedelta(days=3), 1.0),
-            (TODAY - dt.timedelta(days=1), -1.0),
-        ]
-    }
+    assert sentiment_and_voice(person) == (0, None)
+
+    answered(person, scale=5, nps=0, trust="high", text="Fine.")
+
+    feelings = StatedFeeling.objects.filter(stakeholder=person)
+    assert sorted(feelings.values_list("stated_on", "feeling")) == [(TODAY, 0.0), (TODAY, 1.0)]
+    assert sentiment_and_voice(person) == (2, pytest.approx(0.0))
+    feelings.delete()  # the answers stay, but the numbers read only the stated feelings
+    assert Answer.objects.filter(stakeholder=person).count() == 4
+    assert sentiment_and_voice(person) == (0, None)
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10), min_size=1, max_size=5), st.data())
@@ -79,7 +65,6 @@ def test_scale_feeling_is_between_zero_and_one_and_keeps_order(points, data):
     b = data.draw(st.sampled_from(points))
     feeling_a, feeling_b = scale_feeling(a, points), scale_feeling(b, points)
     assert 0.0 <= feeling_a <= 1.0
-    assert -1.0 <= voice(feeling_a) <= 1.0
     if a < b:
         assert feeling_a < feeling_b
 

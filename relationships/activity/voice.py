@@ -1,0 +1,56 @@
+"""What customers say about how they feel, in their own words: the one door into the numbers.
+
+A survey's answers (and any later source of such statements) come in through
+`stated_feelings_record` as plain values, and are kept as stated feelings on 0..1. Two readers
+take every stated feeling, with no other filter: the sentiment component (the recompute's
+STATED_FEELINGS_SQL) and the gap model's customer voice (`stated_voice`). The door and the
+voice's read share this module, apart from the activity services, so that what counts as a
+stated feeling is decided in one place and nothing in relationships reads a survey's tables.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from relationships.models import StatedFeeling
+
+
+def stated_feelings_record(
+    *, account_id: int, stakeholder_id: int, stated_on: dt.date, feelings: Iterable[float]
+) -> list[StatedFeeling]:
+    """Keep what a stakeholder said about how they feel, each on 0 (unhappy) to 1 (happy); the
+    caller asks for the account's recompute once for everything it changed."""
+    rows = [
+        StatedFeeling(
+            account_id=account_id, stakeholder_id=stakeholder_id, stated_on=stated_on, feeling=f
+        )
+        for f in feelings
+    ]
+    if any(not 0 <= row.feeling <= 1 for row in rows):
+        raise ValueError("A stated feeling is between 0 and 1.")
+    return StatedFeeling.objects.bulk_create(rows)
+
+
+def happiness(feeling: float) -> float:
+    """A 0..1 feeling on the gap model's happiness scale, -1..+1."""
+    return 2 * feeling - 1
+
+
+def stated_voice(
+    *, account_ids: Iterable[int], today: dt.date, days: int
+) -> dict[int, list[tuple[dt.date, float]]]:
+    """Per account, the feelings stated in the `days` up to `today`, oldest first, each as
+    (day, happiness on -1..+1): what the customer said, for the gap model's voice."""
+    voices = defaultdict(list)
+    rows = (
+        StatedFeeling.objects.filter(
+            account_id__in=list(account_ids),
+            stated_on__lte=today,
+            stated_on__gt=today - dt.timedelta(days=days),
+        )
+        .order_by("account_id", "stated_on", "pk")
+        .values_list("account_id", "stated_on", "feeling")
+    )
+    for account_id, stated_on, feeling in rows:
+        voices[account_id].append((stated_on, happiness(feeling)))
+    return dict(voices)
