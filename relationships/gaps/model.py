@@ -20,6 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from relationships.activity.feelings import (
+    RATING,
+    emotion_happiness,
+    recency_weight,
+    sentiment_happiness,
+)
+
 SAYS_HAPPY_USAGE_DOWN = "says_happy_usage_down"
 USES_NEEDS_UNMET = "uses_needs_unmet"
 CSM_FINE_CUSTOMER_NOT = "csm_fine_customer_not"
@@ -46,8 +53,6 @@ RESOLVED = "resolved"
 DISMISSED = "dismissed"
 OPEN_STATES = (DETECTED, ACKNOWLEDGED, INVESTIGATING, ACTION_PLANNED)
 CLOSED_STATES = (RESOLVED, DISMISSED)
-
-EMOTION_HAPPINESS = {"enraged": -1.0, "missed": -0.5, "met": 0.2, "delighted": 1.0}
 
 
 @dataclass(frozen=True)
@@ -97,10 +102,6 @@ def clamp(value: float, low: float = -1.0, high: float = 1.0) -> float:
     return min(high, max(low, value))
 
 
-def fade(age_days: float, half_life_days: float) -> float:
-    return 0.5 ** (max(age_days, 0.0) / half_life_days)
-
-
 # --- the three factors -----------------------------------------------------------------------
 
 
@@ -130,16 +131,16 @@ def voice_inputs(
     inbound interactions (sentiment -2..+2), moments the customer identified (emotion,
     intensity 1-3) and survey answers already on the -1..+1 scale, within the voice window."""
     total = VoiceSum()
-    events = [(day, value / 2, 1.0) for day, value in inbound_sentiments]
+    events = [(day, sentiment_happiness(value), 1.0) for day, value in inbound_sentiments]
     events += [
-        (day, EMOTION_HAPPINESS[emotion], config.moment_weight * intensity / 2)
+        (day, emotion_happiness(emotion), config.moment_weight * intensity / 2)
         for day, emotion, intensity in moments
     ]
     events += [(day, value, config.survey_weight) for day, value in survey_answers]
     for day, value, weight in events:
         age = (today - day).days
         if 0 <= age < config.voice_days:
-            weight *= fade(age, config.voice_half_life_days)
+            weight *= recency_weight(age, config.voice_half_life_days)
             total += VoiceSum(weight * value, weight, 1)
     return total
 
@@ -211,7 +212,7 @@ def csm_perception(
     age = (today - checked_on).days
     if age < 0 or age > config.pulse_max_age_days:
         return None
-    return (happiness - 3) / 2 * fade(age, config.pulse_half_life_days)
+    return RATING.happiness(happiness) * recency_weight(age, config.pulse_half_life_days)
 
 
 # --- detection and classification -------------------------------------------------------------

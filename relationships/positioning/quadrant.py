@@ -9,6 +9,8 @@ good side (happy, or profitable).
 import math
 from dataclasses import dataclass
 
+from relationships.activity.feelings import RATING
+
 CUSTOMER_SUCCESS = "customer_success"
 UNPROFITABLE = "work_to_keep_unprofitable"
 FLIGHT_RISK = "work_to_keep_flight_risk"
@@ -60,7 +62,7 @@ class Placement:
 
 def five_point(value: float | None) -> float | None:
     """A 1-5 rating on the -1..+1 continuum (3 is neutral)."""
-    return None if value is None else (float(value) - 3.0) / 2.0
+    return None if value is None else RATING.happiness(float(value))
 
 
 def customer_happiness(

@@ -21,6 +21,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from relationships.activity.feelings import (
+    RATING,
+    emotion_feeling,
+    recency_weight,
+    sentiment_feeling,
+)
+
 COMPONENTS = (
     "sentiment",
     "channels",
@@ -42,7 +49,6 @@ DEFAULT_WEIGHTS = {
     "csm_rating": 0.05,
 }
 KEY_ROLES = frozenset({"decision_maker", "economic_buyer", "executive_sponsor"})
-EMOTION_VALUES = {"enraged": 0.0, "missed": 0.25, "met": 0.6, "delighted": 1.0}
 
 
 @dataclass(frozen=True)
@@ -124,15 +130,6 @@ class OpenItemEvent:
     due_on: date | None = None
 
 
-def recency_weight(age_days: float, half_life_days: float) -> float:
-    """1 for today, 0.5 one half-life ago; events in the future count as today."""
-    return 0.5 ** (max(age_days, 0.0) / half_life_days)
-
-
-def interaction_feeling(sentiment: int) -> float:
-    return (sentiment + 2) / 4
-
-
 def signals_from_events(
     *,
     as_of: datetime,
@@ -157,7 +154,7 @@ def signals_from_events(
             continue
         total += 1
         weight = recency_weight(age, config.half_life_days)
-        sentiment_sum += weight * interaction_feeling(event.sentiment)
+        sentiment_sum += weight * sentiment_feeling(event.sentiment)
         sentiment_weight += weight
         intimacy_sum += weight * event.intimacy
         intimacy_weight += weight
@@ -165,10 +162,10 @@ def signals_from_events(
         if age < config.recent_days:
             recent += 1
             inbound += event.inbound
-            recent_feelings.append(interaction_feeling(event.sentiment))
+            recent_feelings.append(sentiment_feeling(event.sentiment))
         elif age < config.recent_days + config.baseline_days:
             baseline += 1
-            baseline_feelings.append(interaction_feeling(event.sentiment))
+            baseline_feelings.append(sentiment_feeling(event.sentiment))
         if event.inbound and event.response_hours is not None:
             reply_hours.append(event.response_hours)
     for moment in moments:
@@ -177,7 +174,7 @@ def signals_from_events(
             continue
         weight = recency_weight(age, config.half_life_days) * config.moment_weight
         weight *= moment.intensity / 2
-        sentiment_sum += weight * EMOTION_VALUES[moment.emotion]
+        sentiment_sum += weight * emotion_feeling(moment.emotion)
         sentiment_weight += weight
         inputs += 1
     for answered_on, happiness in survey_happiness:
@@ -185,7 +182,7 @@ def signals_from_events(
         if age < 0:
             continue
         weight = recency_weight(age, config.half_life_days) * config.survey_weight
-        sentiment_sum += weight * (happiness - 1) / 4
+        sentiment_sum += weight * RATING.feeling(happiness)
         sentiment_weight += weight
         inputs += 1
     items = [item for item in open_items if item.opened_on <= today]
@@ -252,7 +249,7 @@ def components(signals: Signals, config: ScoringConfig) -> dict[str, float | Non
             if s.tenure_days is not None and s.tenure_days >= 0
             else None
         ),
-        "csm_rating": (s.csm_rating - 1) / 4 if s.csm_rating else None,
+        "csm_rating": RATING.feeling(s.csm_rating) if s.csm_rating else None,
     }
 
 
