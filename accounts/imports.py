@@ -1,23 +1,89 @@
-"""The accounts.csv and usage.csv import files; docs/import-export.md describes them."""
+"""The accounts.csv and usage.csv import files, and what the CSV framework asks of accounts:
+who may import into and export which accounts; docs/import-export.md describes the files."""
 
-from accounts.models import Account, UsageSnapshot, owner_rule
+from functools import cached_property
+
+from django.db.models import QuerySet
+
+from accounts.models import Account, Competitor, Team, UsageSnapshot, User, owner_rule
+from accounts.selectors import teams_visible_to, users_of_teams
 from core.db import bulk
 from dataio.cells import Amount, Code, Day, Lookup, Text, Whole, shown
+from dataio.hooks import provides
 from dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 
+
+@provides("visible_accounts")
+def visible_accounts(user: User | None) -> QuerySet[Account]:
+    return Account.objects.all() if user is None else Account.objects.visible_to(user)
+
+
+@provides("sees_everything")
+def sees_everything(user: User | None) -> bool:
+    return user is None or user.sees_all_accounts
+
+
+@provides("may_import")
+def may_import(user: User) -> bool:
+    return user.may_import
+
+
+class Names:
+    """The users, teams and competitors an import may name, by the names the files use."""
+
+    def __init__(self, context: ImportContext):
+        self.context = context
+
+    @cached_property
+    def users_by_email(self) -> dict[str, int]:
+        """Lower-cased email -> pk of the users the import may name."""
+        users = User.objects if self.context.sees_everything else users_of_teams(self.teams)
+        return {email.lower(): pk for email, pk in users.values_list("email", "pk")}
+
+    @cached_property
+    def teams_by_name(self) -> dict[str, int]:
+        """Name -> pk of the teams the import may import accounts into."""
+        return dict(self.teams.values_list("name", "pk"))
+
+    @cached_property
+    def competitors_by_name(self) -> dict[str, int]:
+        return dict(Competitor.objects.values_list("name", "pk"))
+
+    @property
+    def teams(self) -> QuerySet[Team]:
+        if self.context.sees_everything:
+            return Team.objects.all()
+        return teams_visible_to(self.context.user)
+
+    @cached_property
+    def team_people(self) -> dict[int, set[int]]:
+        """Team pk -> the pks of its members and its manager: who may own its accounts."""
+        people = {
+            pk: {manager} - {None} for pk, manager in Team.objects.values_list("pk", "manager_id")
+        }
+        for team, user in Team.members.through.objects.values_list("team_id", "user_id"):
+            people[team].add(user)
+        return people
+
+
+def names(context: ImportContext) -> Names:
+    return context.part(Names)
+
+
 USER_EMAIL = Lookup(
-    lambda context: context.users_by_email,
+    lambda context: names(context).users_by_email,
     lambda context: context.no("user") + " has the email {}",
     normalize=str.lower,
 )
 TEAM = Lookup(
-    lambda context: context.teams_by_name,
+    lambda context: names(context).teams_by_name,
     lambda context: (
         "no team is named {}" if context.sees_everything else "must be one of your teams, got {}"
     ),
 )
 COMPETITOR_NAME = Lookup(
-    lambda context: context.competitors_by_name, lambda context: "no competitor is named {}"
+    lambda context: names(context).competitors_by_name,
+    lambda context: "no competitor is named {}",
 )
 ACCOUNT_ID = Text.of(Account, "external_id")
 
@@ -51,13 +117,13 @@ class AccountsFile(FileSpec):
         customer_since."""
         table.reject_duplicates("external_id")
         context.accounts_in_file = set(table["external_id"])
-        team_names = {pk: name for name, pk in context.teams_by_name.items()}
+        team_names = {pk: name for name, pk in names(context).teams_by_name.items()}
         rows = table.rows("external_id", "owner_email", "team")
         for index, (external_id, owner, team) in enumerate(rows):
             pk = context.accounts.get(external_id)
             if pk is not None and not context.may_change(pk):
                 table.error(index, "external_id", "is an account of a team you are not in")
-            if None not in (owner, team) and owner not in context.team_people[team]:
+            if None not in (owner, team) and owner not in names(context).team_people[team]:
                 table.error(index, "owner_email", owner_rule(shown(team_names[team])))
         self.check_renewals(table)
 

@@ -17,14 +17,13 @@ from datetime import datetime
 from functools import cached_property
 from typing import ClassVar
 
-from django.db.models import Model, QuerySet
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Model
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
-from accounts.models import Account, Competitor, Team, User
-from accounts.selectors import teams_visible_to, users_of_teams
 from core.db.bulk import record_history
 from dataio.cells import Kind, cell_text, shown
+from dataio.hooks import Parts, discover, hook
 
 
 @dataclass(frozen=True)
@@ -200,26 +199,21 @@ def register(spec: type[FileSpec]) -> type[FileSpec]:
 
 def file_specs() -> list[type[FileSpec]]:
     """Every import file, in the order they are imported."""
-    autodiscover_modules("imports")
+    discover()
     return sorted(_registry.values(), key=lambda spec: spec.order)
 
 
 @dataclass
-class ImportContext:
-    """What the files of one import share: who imports, lookups, the accounts in the files."""
+class ImportContext(Parts):
+    """What the files of one import share: who imports, when, the accounts they may refer to.
+    An app's own lookups and the state its files pass on live in its `part` of the context."""
 
-    user: User | None
+    user: AbstractBaseUser | None
     started: datetime = field(default_factory=timezone.now)
     # accounts.csv's external ids when it is part of the import (None: not part, or unreadable)
     accounts_in_file: set[str] | None = None
     unreadable: set[str] = field(default_factory=set)  # files too broken to check their rows
     account_pks: dict[str, int] = field(default_factory=dict)  # filled when accounts are written
-    # stakeholders.csv's external ids -> their account's external id (None: a bad cell), when
-    # stakeholders.csv is part of the import
-    stakeholders_in_file: dict[str, str | None] | None = None
-    stakeholder_pks: dict[str, int] = field(default_factory=dict)  # filled when written
-    # stored stakeholders the files name: external id -> (pk, account pk)
-    stored_stakeholders: dict[str, tuple[int, int]] = field(default_factory=dict)
     _slugs: dict = field(default_factory=dict, repr=False)
 
     def slugs(self, model: type[Model]) -> dict[str, int]:
@@ -229,12 +223,12 @@ class ImportContext:
             self._slugs[model] = dict(rows)
         return self._slugs[model]
 
-    @property
+    @cached_property
     def sees_everything(self) -> bool:
         """Whether the import may see and change every account (the command line, an admin);
         for others it sees only their teams, and rows naming anything else are refused as if
         it did not exist."""
-        return self.user is None or self.user.sees_all_accounts
+        return hook("sees_everything")(self.user)
 
     def no(self, noun: str) -> str:
         """The start of a message that nothing such was found: "no user", or for an importer
@@ -242,45 +236,17 @@ class ImportContext:
         return f"no {noun}" if self.sees_everything else f"no {noun} of your teams"
 
     @cached_property
-    def users_by_email(self) -> dict[str, int]:
-        """Lower-cased email -> pk of the users the import may name."""
-        users = User.objects if self.sees_everything else users_of_teams(self.teams)
-        return {email.lower(): pk for email, pk in users.values_list("email", "pk")}
-
-    @cached_property
-    def teams_by_name(self) -> dict[str, int]:
-        """Name -> pk of the teams the import may import accounts into."""
-        return dict(self.teams.values_list("name", "pk"))
-
-    @cached_property
-    def competitors_by_name(self) -> dict[str, int]:
-        return dict(Competitor.objects.values_list("name", "pk"))
-
-    @property
-    def teams(self) -> QuerySet[Team]:
-        return Team.objects.all() if self.sees_everything else teams_visible_to(self.user)
-
-    @cached_property
-    def team_people(self) -> dict[int, set[int]]:
-        """Team pk -> the pks of its members and its manager: who may own its accounts."""
-        people = {
-            pk: {manager} - {None} for pk, manager in Team.objects.values_list("pk", "manager_id")
-        }
-        for team, user in Team.members.through.objects.values_list("team_id", "user_id"):
-            people[team].add(user)
-        return people
-
-    @cached_property
     def accounts(self) -> dict[str, int]:
         """External id -> pk of every account that has one."""
-        return dict(Account.objects.exclude(external_id="").values_list("external_id", "pk"))
+        every_account = hook("visible_accounts")(None)
+        return dict(every_account.exclude(external_id="").values_list("external_id", "pk"))
 
     @cached_property
     def visible_account_pks(self) -> set[int] | None:
         """Accounts the importing user may change (None: all of them)."""
         if self.sees_everything:
             return None
-        return set(Account.objects.visible_to(self.user).values_list("pk", flat=True))
+        return set(hook("visible_accounts")(self.user).values_list("pk", flat=True))
 
     def may_change(self, account_pk: int) -> bool:
         return self.visible_account_pks is None or account_pk in self.visible_account_pks

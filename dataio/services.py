@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from accounts.models import User
 from dataio.exporting import report_rows
+from dataio.hooks import hook
 from dataio.importing import (
     FileResult,
     FileSpec,
@@ -22,7 +23,6 @@ from dataio.importing import (
     file_specs,
     read_table,
 )
-from relationships.scoring.recompute import recompute_request
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def step(bar, description: str):
 def csv_import(
     *,
     files: Mapping[str, bytes],
-    user: User | None = None,
+    user: AbstractBaseUser | None = None,
     progress: Callable[..., object] | None = None,
 ) -> ImportSummary:
     """Import CSV files by name (accounts.csv, ...) in one transaction, all or nothing.
@@ -145,9 +145,9 @@ def import_tables(
         for spec, table in zip(specs, tables, strict=True):
             with step(bar, f"Writing {spec.name}"):
                 results.append(spec.write(table, context))
-        # One recompute request per account the import changed, written with the import (so
-        # it is never lost apart from it); the task runs once the import commits.
-        recompute_request(account_ids=set().union(*(result.accounts for result in results)))
+        # What the changed accounts need next (their recompute) is written with the import,
+        # so it is never lost apart from it.
+        hook("imported")(account_ids=set().union(*(result.accounts for result in results)))
         return results
 
 
@@ -163,7 +163,7 @@ class _Echo:
 
 
 def report_lines(*, accounts: QuerySet) -> Iterator[str]:
-    """The account report as CSV text, line by line (for streaming); see exporting.COLUMNS."""
+    """The account report as CSV text, line by line (for streaming); see exporting."""
     writer = csv.writer(_Echo(), lineterminator="\n")
     for row in report_rows(accounts):
         yield writer.writerow(row)

@@ -32,6 +32,7 @@ from dataio.cells import (
     instant_key,
     shown,
 )
+from dataio.hooks import provides
 from dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 from relationships.models import (
     Channel,
@@ -48,8 +49,32 @@ from relationships.models import (
 )
 from relationships.people.orgchart import nodes_in_cycles
 from relationships.people.services import coverage_store
+from relationships.scoring.recompute import recompute_request
 
 STAKEHOLDER_ID = Text.of(Stakeholder, "external_id")
+
+
+@provides("imported")
+def request_recompute(*, account_ids: set[int]) -> None:
+    """One recompute request per account the import changed; the task runs once the import
+    commits."""
+    recompute_request(account_ids=account_ids)
+
+
+class NamedStakeholders:
+    """The stakeholders the files of one import name, as the activity files look them up."""
+
+    def __init__(self, context: ImportContext):
+        # stakeholders.csv's external ids -> their account's external id (None: a bad cell),
+        # when stakeholders.csv is part of the import
+        self.in_file: dict[str, str | None] | None = None
+        self.pks: dict[str, int] = {}  # filled when stakeholders.csv is written
+        # stored stakeholders the files name: external id -> (pk, account pk)
+        self.stored: dict[str, tuple[int, int]] = {}
+
+
+def named_stakeholders(context: ImportContext) -> NamedStakeholders:
+    return context.part(NamedStakeholders)
 
 
 @register
@@ -76,10 +101,10 @@ class StakeholdersFile(FileSpec):
     def check(self, table: Table, context: ImportContext) -> None:
         table.reject_duplicates("external_id")
         context.check_accounts(table, "account_external_id")
-        context.stakeholders_in_file = dict(
+        named_stakeholders(context).in_file = dict(
             zip(table["external_id"], table["account_external_id"], strict=True)
         )
-        context.stakeholders_in_file.pop(None, None)
+        named_stakeholders(context).in_file.pop(None, None)
         hidden = self.load_stored(table, context)
         for index, external_id in enumerate(table["external_id"]):
             if external_id in hidden:  # external ids are unique: this much cannot be hidden
@@ -179,7 +204,7 @@ class StakeholdersFile(FileSpec):
             account_ids=touched,
             people=((p[ACCOUNT], p[ROLE], p[STRENGTH], p[STATUS]) for p in people),
         )
-        context.stakeholder_pks.update(pks)
+        named_stakeholders(context).pks.update(pks)
         return self.finish(Stakeholder, table, created, sorted(changed), context, touched)
 
     def save_owners(self, owners: dict[int, set[int]]) -> set[int]:
@@ -405,8 +430,8 @@ def stakeholder_owners(context: ImportContext, named: Iterable[str]) -> dict[str
     """The account of each stakeholder named that exists and that the importing user may see:
     by external id for the people in this import's stakeholders.csv (None when that cell is
     bad), by id for the stored ones whose account has no external id."""
-    in_file = context.stakeholders_in_file or {}
-    stored = context.stored_stakeholders
+    in_file = named_stakeholders(context).in_file or {}
+    stored = named_stakeholders(context).stored
     missing = set(named) - in_file.keys() - stored.keys()
     for external_id, pk, account in bulk.fetch_in(
         Stakeholder.objects, "external_id", missing, "external_id", "pk", "account_id"
@@ -451,7 +476,8 @@ def check_stakeholders(table: Table, context: ImportContext, column: str) -> Non
 
 
 def stakeholder_pk(context: ImportContext, external_id: str) -> int:
-    return context.stakeholder_pks.get(external_id) or context.stored_stakeholders[external_id][0]
+    named = named_stakeholders(context)
+    return named.pks.get(external_id) or named.stored[external_id][0]
 
 
 def stakeholder_pks(context: ImportContext, value) -> int | tuple[int, ...]:

@@ -3,9 +3,10 @@ folder: the mirror of import_csv."""
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Account, User
+from dataio.hooks import hook
 from dataio.snapshot import export_to_folder
 
 
@@ -26,12 +27,9 @@ class Command(BaseCommand):
         output = Path(output)  # call_command passes the value code gives it, a str or a Path
         if output.exists() and not output.is_dir():
             raise CommandError(f"{output} is not a folder.")
-        accounts = Account.objects.all()
-        if user:
-            exporter = User.objects.filter(email__iexact=user).first()
-            if exporter is None:
-                raise CommandError(f"No user has the email {user}.")
-            accounts = Account.objects.visible_to(exporter)
-        for result in export_to_folder(accounts, output):
+        exporter = None
+        if user and not (exporter := get_user_model().objects.filter(email__iexact=user).first()):
+            raise CommandError(f"No user has the email {user}.")
+        for result in export_to_folder(hook("visible_accounts")(exporter), output):
             self.stdout.write(str(result))
         self.stdout.write(self.style.SUCCESS(f"Wrote the import files to {output}."))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from accounts.models import Account
+from dataio.hooks import hook
 from dataio.services import report_lines
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, metavar="FILE", help="default: stdout")
 
     def handle(self, *args, output: Path | str | None, **options):
-        lines = report_lines(accounts=Account.objects.all())
+        lines = report_lines(accounts=hook("visible_accounts")(None))
         if output is None:
             for line in lines:
                 self.stdout.write(line, ending="")

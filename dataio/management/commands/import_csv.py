@@ -4,10 +4,10 @@ import sys
 from functools import partial
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from accounts.models import User
 from dataio.importing import ImportRejected, file_specs
 from dataio.services import csv_import
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if not dir.is_dir():
             raise CommandError(f"{dir} is not a folder.")
         importer = None
-        if user and not (importer := User.objects.filter(email__iexact=user).first()):
+        if user and not (importer := get_user_model().objects.filter(email__iexact=user).first()):
             raise CommandError(f"No user has the email {user}.")
         files = {path.name: path.read_bytes() for path in sorted(dir.iterdir()) if path.is_file()}
         long = sum(map(len, files.values())) >= LONG_IMPORT
