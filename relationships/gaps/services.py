@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Account, UsageSnapshot
 from core.db.sql import age_days_sql, aggregate, time_params
 from core.versions import edit_save, version_next
+from relationships.activity.feelings import SENTIMENT, emotion_happiness_sql, recency_weight_sql
 from relationships.activity.voice import stated_voice
 from relationships.gaps import model as gaps
 from relationships.models import (
@@ -29,24 +30,28 @@ from relationships.models import (
 
 USAGE_LOOKBACK_DAYS = 400  # usage older than this says nothing about today
 
-VOICE_SQL = """
+# How inbound messages and the moments the customer named felt, and what they weigh: the
+# happiness and recency weight of relationships.activity.feelings.
+VOICE_SQL = (
+    """
 SELECT account_id, SUM(w * v), SUM(w), COUNT(*)
 FROM (
-    SELECT account_id, sentiment / 2.0 AS v, POWER(0.5, {age} / %(half_life)s) AS w
+    SELECT account_id, {sentiment} AS v, {weight} AS w
     FROM relationships_interaction
     WHERE {accounts} AND direction = 'inbound' AND occurred_at <= %(as_of)s
           AND {age} < %(voice_days)s
     UNION ALL
-    SELECT account_id,
-           CASE emotion WHEN 'delighted' THEN 1.0 WHEN 'met' THEN 0.2
-                        WHEN 'missed' THEN -0.5 ELSE -1.0 END,
-           POWER(0.5, {date_age} / %(half_life)s) * %(moment_weight)s * intensity / 2.0
+    SELECT account_id, {emotion}, {date_weight} * %(moment_weight)s * intensity / 2.0
     FROM relationships_moment
     WHERE {accounts} AND identified_by = 'customer' AND occurred_on <= %(today)s
           AND {date_age} < %(voice_days)s
 ) said
 GROUP BY account_id
-"""
+""".replace("{sentiment}", SENTIMENT.happiness_sql("sentiment"))
+    .replace("{emotion}", emotion_happiness_sql("emotion"))
+    .replace("{weight}", recency_weight_sql("{age}", "%(half_life)s"))
+    .replace("{date_weight}", recency_weight_sql("{date_age}", "%(half_life)s"))
+)
 
 
 def gap_config(row: ScoringConfiguration | None) -> gaps.GapConfig:

@@ -22,6 +22,7 @@ from accounts.models import Account
 from core.db.bulk import update_rows, upsert_rows
 from core.db.sql import age_days_sql, aggregate, time_params
 from core.queue import enqueue_on_commit
+from relationships.activity.feelings import SENTIMENT, emotion_feeling_sql, recency_weight_sql
 from relationships.gaps import mail as gap_mail
 from relationships.gaps import model as gaps
 from relationships.gaps import services as gap_cases
@@ -99,7 +100,8 @@ def end_of(day: dt.date) -> dt.datetime:
 # gives PostgreSQL, costs several times more over a million interactions). Means are sums here,
 # divided by their counts in Python. On PostgreSQL the links are read by stakeholder ({people}:
 # the stakeholders of the accounts), through their index, rather than scanned whole for each
-# chunk of accounts.
+# chunk of accounts. What an event weighs and how it felt come from relationships.activity.feelings.
+RECENCY_WEIGHT = recency_weight_sql("{age}", "%(half_life)s")
 INTERACTIONS_SQL = """
 SELECT link.stakeholder_id,
        SUM(i.w * i.feeling), SUM(i.w), COUNT(*), SUM(i.w * channel.intimacy),
@@ -111,8 +113,7 @@ SELECT link.stakeholder_id,
        SUM(i.response_hours) FILTER (WHERE i.direction = 'inbound'),
        COUNT(i.response_hours) FILTER (WHERE i.direction = 'inbound')
 FROM (
-    SELECT id, direction, channel_id, {age} AS age, POWER(0.5, {age} / %(half_life)s) AS w,
-           (sentiment + 2) / CAST(4 AS DOUBLE PRECISION) AS feeling,
+    SELECT id, direction, channel_id, {age} AS age, {weight} AS w, {feeling} AS feeling,
            CAST(response_hours AS DOUBLE PRECISION) AS response_hours
     FROM relationships_interaction
     WHERE {accounts} AND occurred_at <= %(as_of)s {fence}
@@ -122,21 +123,18 @@ JOIN (SELECT id, CAST(intimacy AS DOUBLE PRECISION) AS intimacy FROM relationshi
     ON channel.id = i.channel_id
 {people}
 GROUP BY link.stakeholder_id
-"""
+""".replace("{weight}", RECENCY_WEIGHT).replace("{feeling}", SENTIMENT.feeling_sql("sentiment"))
 
 MOMENTS_SQL = """
 SELECT stakeholder_id,
-       SUM(w * CASE emotion WHEN 'delighted' THEN 1.0 WHEN 'met' THEN 0.6
-                            WHEN 'missed' THEN 0.25 ELSE 0.0 END),
-       SUM(w), COUNT(*)
+       SUM(w * {feeling}), SUM(w), COUNT(*)
 FROM (
-    SELECT stakeholder_id, emotion,
-           POWER(0.5, {age} / %(half_life)s) * %(moment_weight)s * intensity / 2.0 AS w
+    SELECT stakeholder_id, emotion, {weight} * %(moment_weight)s * intensity / 2.0 AS w
     FROM relationships_moment
     WHERE {accounts} AND stakeholder_id IS NOT NULL AND occurred_on <= %(today)s
 ) m
 GROUP BY stakeholder_id
-"""
+""".replace("{weight}", RECENCY_WEIGHT).replace("{feeling}", emotion_feeling_sql("emotion"))
 
 
 # What the customer said about how they feel (relationships.activity.voice: a survey's scale and
@@ -144,12 +142,12 @@ GROUP BY stakeholder_id
 STATED_FEELINGS_SQL = """
 SELECT stakeholder_id, SUM(w * feeling), SUM(w), COUNT(*)
 FROM (
-    SELECT stakeholder_id, feeling, POWER(0.5, {age} / %(half_life)s) * %(survey_weight)s AS w
+    SELECT stakeholder_id, feeling, {weight} * %(survey_weight)s AS w
     FROM relationships_statedfeeling
     WHERE {accounts} AND stated_on <= %(today)s
 ) a
 GROUP BY stakeholder_id
-"""
+""".replace("{weight}", RECENCY_WEIGHT)
 
 
 def _signals(

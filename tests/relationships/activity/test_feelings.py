@@ -45,6 +45,15 @@ def test_feeling_and_happiness_tell_the_same_story(drawn):
     assert feelings.feeling_happiness(scale.feeling(value)) == pytest.approx(scale.happiness(value))
 
 
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_a_feeling_as_happiness_keeps_its_order_from_minus_one_to_one(a, b):
+    happiness = feelings.feeling_happiness
+    assert -1.0 <= happiness(a) <= 1.0
+    assert (happiness(0.0), happiness(0.5), happiness(1.0)) == (-1.0, 0.0, 1.0)
+    low, high = sorted((a, b))
+    assert happiness(low) <= happiness(high)
+
+
 @pytest.mark.parametrize("name", SCALES)
 def test_each_scale_maps_its_points_in_order(name):
     scale = SCALES[name]

@@ -5,10 +5,8 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from hypothesis import given
-from hypothesis import strategies as st
 
-from relationships.activity.voice import happiness, stated_feelings_record, stated_voice
+from relationships.activity.voice import stated_feelings_record, stated_voice
 from relationships.models import StatedFeeling
 from relationships.scoring import model as scoring
 from relationships.scoring import recompute
@@ -77,11 +75,3 @@ def test_a_stated_feeling_outside_zero_to_one_is_refused_and_nothing_is_written(
             feelings=[0.5, feeling],
         )
     assert not StatedFeeling.objects.exists()
-
-
-@given(st.floats(0, 1), st.floats(0, 1))
-def test_happiness_maps_zero_to_one_onto_minus_one_to_one_keeping_order(a, b):
-    assert -1.0 <= happiness(a) <= 1.0
-    assert (happiness(0.0), happiness(0.5), happiness(1.0)) == (-1.0, 0.0, 1.0)
-    if a < b:
-        assert happiness(a) < happiness(b)
