@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from relationships.gaps import model as gaps
-from relationships.gaps.services import gap_config as gap_config_of
 from relationships.models import (
     Channel,
     CompetitorDimension,
@@ -22,6 +21,7 @@ from relationships.models import (
     ScoringConfiguration,
     Touchpoint,
 )
+from relationships.scoring.config import configs_in_use
 
 TIMEOUT = 300
 PREFIX = "catalog:"
@@ -70,9 +70,7 @@ def dimensions() -> list[CompetitorDimension]:
 def gap_config() -> gaps.GapConfig:
     """The gap model's numbers in the configuration in use (pages explain a spread with them;
     the recompute reads its configuration afresh)."""
-    return _cached(
-        "gap_config", lambda: gap_config_of(ScoringConfiguration.objects.order_by("-pk").first())
-    )
+    return _cached("gap_config", lambda: configs_in_use().gaps)
 
 
 NAMES = ("scales", "channels", "touchpoints", "moment_types", "dimensions", "gap_config")

@@ -25,7 +25,6 @@ from relationships.models import (
     GapTransition,
     PlaybookStep,
     PulseCheck,
-    ScoringConfiguration,
 )
 
 USAGE_LOOKBACK_DAYS = 400  # usage older than this says nothing about today
@@ -52,20 +51,6 @@ GROUP BY account_id
     .replace("{weight}", recency_weight_sql("{age}", "%(half_life)s"))
     .replace("{date_weight}", recency_weight_sql("{date_age}", "%(half_life)s"))
 )
-
-
-def gap_config(row: ScoringConfiguration | None) -> gaps.GapConfig:
-    """The gap model's numbers from a scoring configuration version (defaults without one)."""
-    if row is None:
-        return gaps.GapConfig()
-    return gaps.GapConfig(
-        threshold=float(row.gap_threshold),
-        close_margin=float(row.gap_close_margin),
-        side=float(row.gap_side),
-        voice_days=row.voice_days,
-        pulse_max_age_days=row.pulse_max_age_days,
-        reopen_days=row.gap_reopen_days,
-    )
 
 
 def gap_factors(

@@ -33,12 +33,12 @@ from relationships.models import (
     RecomputeRequest,
     Scale,
     ScalePoint,
-    ScoringConfiguration,
     Stakeholder,
     StakeholderScore,
 )
 from relationships.positioning.services import positions_refresh
 from relationships.scoring import model as scoring
+from relationships.scoring.config import configs_in_use
 
 log = logging.getLogger(__name__)
 TREND_DAYS = 30
@@ -51,37 +51,6 @@ ACCOUNT_FIELDS = [
     "engagement_drop",
     *GAP_FIELDS,
 ]
-
-
-def configurations() -> tuple[scoring.ScoringConfig, gaps.GapConfig]:
-    """The configuration in use: the newest version (the built-in defaults if there is none)."""
-    row = ScoringConfiguration.objects.order_by("-pk").first()
-    return (to_config(row) if row else scoring.ScoringConfig()), gap_cases.gap_config(row)
-
-
-def to_config(row: ScoringConfiguration) -> scoring.ScoringConfig:
-    return scoring.ScoringConfig(
-        version=row.pk,
-        weights={name: float(getattr(row, f"weight_{name}")) for name in scoring.COMPONENTS},
-        half_life_days=row.half_life_days,
-        recent_days=row.recent_days,
-        baseline_days=row.baseline_days,
-        response_target_hours=float(row.response_target_hours),
-        open_item_grace_days=row.open_item_grace_days,
-        tenure_full_years=float(row.tenure_full_years),
-        influence_weights={
-            "high": float(row.influence_high),
-            "medium": float(row.influence_medium),
-            "low": float(row.influence_low),
-        },
-        key_coverage_share=float(row.key_coverage_share),
-        strong_at=float(row.strong_at),
-        single_threaded_penalty=float(row.single_threaded_penalty),
-        champion_left_penalty=float(row.champion_left_penalty),
-        engagement_drop_ratio=float(row.engagement_drop_ratio),
-        sentiment_drop=float(row.sentiment_drop),
-        score_drop=float(row.score_drop),
-    )
 
 
 def end_of(day: dt.date) -> dt.datetime:
@@ -288,7 +257,7 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     day = day or timezone.localdate()
     as_of = end_of(day)
     started = timezone.now()
-    config, gap_config = configurations()
+    config, gap_config = configs_in_use()
     labels = dict(
         ScalePoint.objects.filter(scale__slug=Scale.RELATIONSHIP).values_list("value", "label")
     )
