@@ -8,6 +8,7 @@ from relationships.models import (
     Channel,
     CompetitorDimension,
     CompetitorRating,
+    FeedbackItem,
     GapCase,
     GapTransition,
     Interaction,
@@ -263,3 +264,10 @@ class QuadrantSettingsAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         enqueue_on_commit("scores.recompute_all")
         messages.info(request, "Every account is being placed again with these thresholds.")
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "account", "received_on", "acknowledged_on", "acted_on"]
+    list_filter = ["acknowledged_on", "acted_on"]
+    search_fields = ["text", "account__name"]

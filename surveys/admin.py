@@ -1,14 +1,9 @@
-"""Configuration of surveys in the admin: templates and their ordered questions; campaigns and
-feedback are shown for inspection."""
+"""Configuration of surveys in the admin: templates and their ordered questions; campaigns are
+shown for inspection."""
 
 from django.contrib import admin
 
-from surveys.models import (
-    Campaign,
-    FeedbackItem,
-    Question,
-    SurveyTemplate,
-)
+from surveys.models import Campaign, Question, SurveyTemplate
 
 
 class QuestionInline(admin.TabularInline):
@@ -42,10 +37,3 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # created on the campaign page, which also invites the audience
-
-
-@admin.register(FeedbackItem)
-class FeedbackItemAdmin(admin.ModelAdmin):
-    list_display = ["text", "account", "received_on", "acknowledged_on", "acted_on"]
-    list_filter = ["acknowledged_on", "acted_on"]
-    search_fields = ["text", "account__name"]

@@ -274,42 +274,19 @@ class Answer(models.Model):
         return f"{self.question}: {self.value}"
 
 
-class FeedbackItem(models.Model):
-    """What a customer told us in their own words: the feedback loop (seed 004) asks us to
-    acknowledge it and act on it, and keeps the dates."""
+class FeedbackSource(models.Model):
+    """Which answer a feedback item was written from. Feedback items belong to relationships
+    (`FeedbackItem`, the feedback loop) and keep their table, whose `answer_id` column is the
+    survey's: this model maps only that column, so that an answer's deletion still clears it
+    and relationships knows nothing of answers."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="feedback_items")
-    stakeholder = models.ForeignKey(
-        Stakeholder, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
-    )
     answer = models.OneToOneField(
-        Answer, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_item"
+        Answer, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_source"
     )
-    text = models.TextField()
-    received_on = models.DateField()
-    acknowledged_on = models.DateField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    acted_on = models.DateField(null=True, blank=True)
-    acted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action_note = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["-received_on", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(acknowledged_on__gte=models.F("received_on"))
-                | Q(acknowledged_on__isnull=True),
-                name="feedback_acknowledged_after_received",
-            ),
-            models.CheckConstraint(
-                condition=Q(acted_on__isnull=True) | Q(acknowledged_on__isnull=False),
-                name="feedback_acted_after_acknowledged",
-            ),
-        ]
+        managed = False
+        db_table = "surveys_feedbackitem"
 
     def __str__(self):
-        return self.text[:60]
+        return f"Feedback item {self.pk} from answer {self.answer_id}"

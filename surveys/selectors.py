@@ -9,11 +9,10 @@ from django.utils.crypto import constant_time_compare
 
 from accounts.models import Account, Competitor
 from core.mail.models import OutboundEmail
-from relationships.models import CompetitorDimension, MomentType, Stakeholder
+from relationships.models import CompetitorDimension, FeedbackItem, MomentType, Stakeholder
 from surveys.models import (
     Answer,
     Campaign,
-    FeedbackItem,
     Invitation,
     InvitationToken,
     SurveyTemplate,

@@ -15,13 +15,13 @@ from accounts.models import Account
 from core.mail.models import OutboundEmail
 from core.mail.outbox import Draft, outbox_enqueue_many
 from core.versions import version_next
-from relationships.activity.voice import stated_feelings_record
+from relationships.activity.voice import feedback_items_record, stated_feelings_record
 from relationships.models import CompetitorRating, Moment, Stakeholder
 from relationships.scoring.recompute import recompute_request
 from surveys.models import (
     Answer,
     Campaign,
-    FeedbackItem,
+    FeedbackSource,
     Invitation,
     InvitationToken,
     Response,
@@ -394,34 +394,16 @@ def _apply(invitation: Invitation, effects: Effects, texts, today: dt.date) -> N
         )
         for dimension_id, competitor_id, ours, theirs in effects.ratings
     )
-    FeedbackItem.objects.bulk_create(
-        FeedbackItem(
-            account_id=invitation.account_id,
-            stakeholder=stakeholder,
-            answer=answer,
-            text=text,
-            received_on=today,
-        )
-        for answer, text in texts
+    items = feedback_items_record(
+        account_id=invitation.account_id,
+        stakeholder_id=stakeholder.pk,
+        received_on=today,
+        texts=[text for _answer, text in texts],
     )
-
-
-def feedback_acknowledge(*, item: FeedbackItem, user) -> FeedbackItem:
-    """Record that we heard it (once; a second click changes nothing)."""
-    if item.acknowledged_on is None:
-        item.acknowledged_on = max(timezone.localdate(), item.received_on)
-        item.acknowledged_by = user
-        item.save(update_fields=["acknowledged_on", "acknowledged_by"])
-    return item
-
-
-def feedback_act(*, item: FeedbackItem, user, note: str) -> FeedbackItem:
-    """Record what we did about it; acting implies having acknowledged it."""
-    with transaction.atomic():
-        feedback_acknowledge(item=item, user=user)
-        if item.acted_on is None:
-            item.acted_on = max(timezone.localdate(), item.acknowledged_on)
-            item.acted_by = user
-            item.action_note = note
-            item.save(update_fields=["acted_on", "acted_by", "action_note"])
-    return item
+    FeedbackSource.objects.bulk_update(
+        [
+            FeedbackSource(pk=item.pk, answer=answer)
+            for item, (answer, _text) in zip(items, texts, strict=True)
+        ],
+        ["answer"],
+    )

@@ -22,6 +22,7 @@ from accounts.models import Competitor
 from core.idempotency import AlreadySubmitted, submission_answer, submission_claim
 from core.mail.outbox import Rendered, email_render
 from core.paging import page_number
+from relationships.activity.voice import feedback_acknowledge, feedback_act
 from surveys.forms import CampaignForm, FeedbackActionForm, SurveyForm
 from surveys.models import InvitationToken, SurveyTemplate
 from surveys.questions import answerable
@@ -42,8 +43,6 @@ from surveys.services import (
     campaign_audience,
     campaign_cancel,
     campaign_create,
-    feedback_acknowledge,
-    feedback_act,
     invitation_mark_opened,
     invitation_opt_out,
     response_submit,

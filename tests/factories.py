@@ -10,6 +10,7 @@ from relationships.models import (
     Channel,
     CompetitorDimension,
     CompetitorRating,
+    FeedbackItem,
     GapAction,
     GapCase,
     Interaction,
@@ -20,7 +21,7 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
-from surveys.models import Campaign, FeedbackItem, Invitation, InvitationToken, SurveyTemplate
+from surveys.models import Campaign, Invitation, InvitationToken, SurveyTemplate
 from surveys.tokens import token_new
 
 PASSWORD = "correct horse battery staple"

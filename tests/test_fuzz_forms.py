@@ -9,6 +9,7 @@ from accounts.models import Account
 from relationships.models import (
     Channel,
     CompetitorRating,
+    FeedbackItem,
     GapCase,
     GapTransition,
     Interaction,
@@ -19,7 +20,7 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
-from surveys.models import Answer, FeedbackItem, Question
+from surveys.models import Answer, Question
 from tests.factories import (
     GapCaseFactory,
     InvitationFactory,

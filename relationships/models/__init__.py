@@ -2,6 +2,7 @@
 
 from relationships.models.activity import (
     Channel,
+    FeedbackItem,
     ImportKeyed,
     Interaction,
     Moment,
@@ -42,6 +43,7 @@ __all__ = [
     "CompetitorDimension",
     "CompetitorRating",
     "CompetitorStanding",
+    "FeedbackItem",
     "GapAction",
     "GapCase",
     "GapClass",

@@ -304,3 +304,44 @@ class StatedFeeling(models.Model):
 
     def __str__(self):
         return f"{self.stakeholder} felt {self.feeling:.2f} on {self.stated_on}"
+
+
+class FeedbackItem(models.Model):
+    """What a customer told us in their own words: the feedback loop (seed 004) asks us to
+    acknowledge it and act on it, and keeps the dates. Written through
+    `relationships.activity.voice` (today from a survey's free-text answer, which the survey
+    links in its own `FeedbackSource`); the table keeps its first app's name."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="feedback_items")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
+    )
+    text = models.TextField()
+    received_on = models.DateField()
+    acknowledged_on = models.DateField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acted_on = models.DateField(null=True, blank=True)
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action_note = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "surveys_feedbackitem"
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_on__gte=F("received_on"))
+                | Q(acknowledged_on__isnull=True),
+                name="feedback_acknowledged_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(acted_on__isnull=True) | Q(acknowledged_on__isnull=False),
+                name="feedback_acted_after_acknowledged",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:60]

@@ -17,10 +17,10 @@ from relationships.models import (
     AccountScore,
     CompetitorRating,
     CompetitorStanding,
+    FeedbackItem,
     Stakeholder,
 )
 from relationships.positioning import board, competition, goals, quadrant
-from surveys.models import FeedbackItem
 
 TRAIL_DAYS = 30  # the board's trail starts at the position of this many days ago
 

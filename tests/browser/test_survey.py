@@ -5,9 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Account
-from relationships.models import CompetitorRating, Moment
+from relationships.models import CompetitorRating, FeedbackItem, Moment
 from relationships.scoring import recompute
-from surveys.models import FeedbackItem
 from tests.browser.test_account_page import log_in
 from tests.factories import CompetitorFactory, StakeholderFactory
 from tests.smtp import launch, token_in

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from relationships.models import Moment, MomentType, RecomputeRequest, Stakeholder
-from surveys.models import Answer, FeedbackItem, Invitation, Question, SurveyOptOut
+from relationships.models import FeedbackItem, Moment, MomentType, RecomputeRequest, Stakeholder
+from surveys.models import Answer, Invitation, Question, SurveyOptOut
 from surveys.questions import QUESTION_TYPES
 from tests.factories import StakeholderFactory
 from tests.smtp import launch, token_in

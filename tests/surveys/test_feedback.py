@@ -3,7 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from surveys.models import FeedbackItem
+from relationships.models import FeedbackItem
+from surveys.models import FeedbackSource
+from surveys.selectors import question_specs
+from surveys.services import response_submit
 from tests.factories import FeedbackItemFactory, InvitationFactory
 from tests.pages import account_section
 
@@ -20,6 +23,21 @@ def test_account_page_shows_invitations_and_feedback(client, org):
     assert "Ada Lovelace" in page
     assert "Faster ticket answers, please." in page
     assert "Acknowledge" in page
+
+
+def test_a_free_text_answer_becomes_feedback_that_keeps_its_answer_while_the_answer_exists():
+    invitation = InvitationFactory()
+    questions = question_specs(invitation.campaign.template)
+    [text] = [spec.key for _pk, spec in questions if spec.kind == "text"]
+    response_submit(invitation=invitation, questions=questions, cleaned={text: "Keep the calls."})
+    item = FeedbackItem.objects.get()
+    assert (item.text, item.stakeholder, item.received_on) == (
+        "Keep the calls.", invitation.stakeholder, timezone.localdate(),
+    )  # fmt: skip
+    assert FeedbackSource.objects.get(pk=item.pk).answer.value == "Keep the calls."
+    invitation.campaign.delete()  # and with it the answers
+    assert FeedbackItem.objects.get().text == "Keep the calls."
+    assert FeedbackSource.objects.get(pk=item.pk).answer is None
 
 
 def test_account_page_without_surveys_says_how_to_start(client, org):

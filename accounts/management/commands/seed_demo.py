@@ -3,8 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERS
-from surveys import demo
+from accounts import demo
 
 
 class Command(BaseCommand):
@@ -14,9 +13,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo.seed()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
+            self.style.SUCCESS(f"Demo data ready. Logins (password: {demo.DEMO_PASSWORD}):")
         )
-        for email, full_name, role, team, _manages in DEMO_USERS:
+        for email, full_name, role, team, _manages in demo.DEMO_USERS:
             self.stdout.write(
                 f"  {email:<26} {full_name} ({role.label}{', ' + team if team else ''})"
             )
