@@ -5,7 +5,6 @@ one was, even when both arrive at once."""
 import datetime as dt
 import re
 import threading
-import time
 import uuid
 from unittest import mock
 
@@ -34,6 +33,7 @@ from surveys import views as campaign_views
 from surveys.models import Campaign, Invitation
 from tests import services as real_services
 from tests.factories import CompetitorFactory, StakeholderFactory, campaign_form_data, catalog
+from tests.waiting import wait_until
 
 ACTIVITY = {"HX-Request": "true", "HX-Target": "activity"}
 KEY = re.compile(r'name="(?:\w+-)?submission_key" value="([0-9a-f-]{36})"')
@@ -196,13 +196,24 @@ def postgresql(transactional_db):
     )
 
 
+def another_writer_waits() -> bool:
+    """Another connection to the test database waits on a lock (the key this one recorded)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh activity, not this transaction's
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def held_open(module, name: str):
     """Patch `module.name` to wait first: the first writer holds its transaction open, key
-    recorded, while the second arrives."""
+    recorded, until the second has arrived and waits for it."""
     original = getattr(module, name)
 
     def slow(*args, **kwargs):
-        time.sleep(0.5)
+        wait_until(another_writer_waits, 15, "the second writer waiting on the first")
         return original(*args, **kwargs)
 
     return mock.patch.object(module, name, slow)
