@@ -1,21 +1,17 @@
 """The demo organisation: two teams, a user for each role, about thirty customer accounts.
 
-Deterministic (a fixed random seed) and idempotent (rows are looked up by natural keys, so a
-second run changes nothing). Later parts of the product add their own demo data on top.
+Deterministic (the caller's seeded random generator) and idempotent (rows are looked up by
+natural keys, so a second run changes nothing). The apps above add their own demo data on top;
+`seed_demo` (surveys/demo.py) runs them in order.
 """
 
 import datetime as dt
 import random
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Account, Competitor, Team, UsageSnapshot, User
-from relationships import demo as relationships_demo
-from relationships.positioning.selectors import TRAIL_DAYS
-from relationships.scoring.recompute import account_chunks, scores_recompute
-from surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "rapport-demo"
 
@@ -63,7 +59,6 @@ ACCOUNT_NAMES = [
     "Driftwood Hotels",
 ]
 
-RANDOM_SEED = 20261123
 COMPETITORS = ["Northstar Success", "Orbit CX", "Pulsewise"]
 SEGMENTS = {"Enterprise": ["Enterprise", "Strategic"], "Growth": ["Mid-market", "SMB"]}
 STATUSES = ["active"] * 6 + ["onboarding", "at_risk"]
@@ -173,15 +168,8 @@ def seed_usage(account: Account, number: int, rng: random.Random, today: dt.date
     UsageSnapshot.objects.bulk_create(snapshots)
 
 
-def seed() -> None:
-    rng = random.Random(RANDOM_SEED)
-    today = timezone.localdate()
+def seed(rng: random.Random, today: dt.date) -> None:
+    """The demo users, teams and accounts with their usage."""
     users = seed_users()
     teams = seed_teams(users)
     seed_accounts(users, teams, rng, today)
-    relationships_demo.seed(rng, today)
-    surveys_demo.seed(rng, today)
-    for chunk in account_chunks():  # a month ago too, so the quadrant board shows movement
-        scores_recompute(account_ids=chunk, day=today - dt.timedelta(days=TRAIL_DAYS))
-        scores_recompute(account_ids=chunk)
-    relationships_demo.seed_gap_work()

@@ -8,7 +8,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Account, Team, User
-from relationships.models import RecomputeRequest, Stakeholder
+
+
+def related_model(name: str):
+    """The model behind one of an account's reverse relations (`stakeholders`, ...): what the
+    apps above keep about an account, read without importing them."""
+    return Account._meta.get_field(name).related_model
 
 
 def _by(field: str, descending: bool = False):
@@ -49,7 +54,7 @@ def get_account_for_user(user, pk) -> Account:
 def get_account_page_for_user(user, pk) -> Account:
     """The account as get_account_for_user gives it, plus `score_pending`: whether a recompute
     of it is waiting, read in the same statement as its current score."""
-    pending = Exists(RecomputeRequest.objects.filter(account=OuterRef("pk")))
+    pending = Exists(related_model("recomputerequest").objects.filter(account=OuterRef("pk")))
     return get_object_or_404(_accounts_shown_to(user).annotate(score_pending=pending), pk=pk)
 
 
@@ -70,8 +75,9 @@ def accounts_for_list(*, user, filters: dict | None = None) -> QuerySet[Account]
     """The account list: visible accounts, filtered, sorted, with what each row shows."""
     filters = filters or {}
     # A subquery rather than a join and GROUP BY: PostgreSQL counts for the page's rows only.
+    stakeholder = related_model("stakeholders")
     active = (
-        Stakeholder.objects.filter(account=OuterRef("pk"), status=Stakeholder.Status.ACTIVE)
+        stakeholder.objects.filter(account=OuterRef("pk"), status=stakeholder.Status.ACTIVE)
         .order_by()
         .values("account")
         .annotate(count=Count("pk"))

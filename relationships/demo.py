@@ -3,8 +3,10 @@ show each coverage flag, and interactions, moments, open items and pulse checks 
 then competitor ratings, references and a few recent escalations, so the quadrant board has
 accounts in every quadrant and the competitor view has something to say.
 
-Called by `seed_demo` after the accounts exist. Deterministic and idempotent like the rest of the
-demo: people are created only for accounts that have none yet.
+Called by `seed_demo` (surveys/demo.py) after the accounts exist; once the surveys are
+answered too, it computes the scores and works some of the gap cases they open. Deterministic
+and idempotent like the rest of the demo: people are created only for accounts that have none
+yet.
 """
 
 import datetime as dt
@@ -29,6 +31,8 @@ from relationships.models import (
     Touchpoint,
 )
 from relationships.people.services import coverage_refresh
+from relationships.positioning.selectors import TRAIL_DAYS
+from relationships.scoring.recompute import account_chunks, scores_recompute
 
 FIRST = [
     "Ava", "Ben", "Chloe", "Diego", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kira",
@@ -353,6 +357,14 @@ GAP_WORK = [
     (9, ["investigating", "resolved"], "Fixed the export bug they raised in the survey."),
     (11, ["dismissed"], "Seasonal: their plants close for maintenance every autumn."),
 ]
+
+
+def seed_scores(today: dt.date) -> None:
+    """Every account's scores as of a month ago and today, so the quadrant board shows
+    movement."""
+    for chunk in account_chunks():
+        scores_recompute(account_ids=chunk, day=today - dt.timedelta(days=TRAIL_DAYS))
+        scores_recompute(account_ids=chunk)
 
 
 def seed_gap_work() -> None:

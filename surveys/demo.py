@@ -1,7 +1,7 @@
-"""A demo survey campaign: sent three weeks ago to the people of five Enterprise accounts, most
-of whom answered, so the campaign page, the feedback loop and the scores have a story.
-
-Called by `seed_demo` after the stakeholders exist; runs once (the campaign is its marker).
+"""The demo organisation, for `seed_demo`: each app's demo data in order (surveys sit on top,
+so the whole demo is put together here), and surveys' own, a campaign sent three weeks ago to
+the people of five Enterprise accounts, most of whom answered, so the campaign page, the
+feedback loop and the scores have a story. The campaign is made once (it is its own marker).
 """
 
 import datetime as dt
@@ -9,8 +9,10 @@ import random
 
 from django.utils import timezone
 
+from accounts import demo as accounts_demo
 from accounts.models import Account, User
 from core.mail.models import OutboundEmail
+from relationships import demo as relationships_demo
 from relationships.models import MomentType, Stakeholder
 from surveys.models import (
     Campaign,
@@ -20,6 +22,7 @@ from surveys.models import (
 from surveys.selectors import question_specs
 from surveys.services import response_submit
 
+RANDOM_SEED = 20261123
 NAME = "Spring relationship check"
 FEEDBACK = [
     "Keep the weekly check-ins: they are the reason the rollout went well.",
@@ -30,7 +33,19 @@ FEEDBACK = [
 ]
 
 
-def seed(rng: random.Random, today: dt.date) -> None:
+def seed() -> None:
+    """The whole demo, the same every time: accounts, their people and activity, the survey
+    campaign, the scores they give a month ago and today, and gap cases being worked."""
+    rng = random.Random(RANDOM_SEED)
+    today = timezone.localdate()
+    accounts_demo.seed(rng, today)
+    relationships_demo.seed(rng, today)
+    seed_campaign(rng, today)
+    relationships_demo.seed_scores(today)
+    relationships_demo.seed_gap_work()
+
+
+def seed_campaign(rng: random.Random, today: dt.date) -> None:
     if Campaign.objects.filter(name=NAME).exists():
         return
     template = SurveyTemplate.objects.get(slug="relationship-check")
