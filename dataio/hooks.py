@@ -10,13 +10,17 @@ from collections.abc import Callable
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import autodiscover_modules
 
-HOOKS = {
-    "visible_accounts": "(user) the accounts the user may import into and export; for None (the"
-    " command line) every account",
+HOOKS = {  # name: what it is called with, and what it gives
+    "visible_accounts": (
+        "(user) the accounts the user may import into and export; every account for None"
+        " (the command line)"
+    ),
     "sees_everything": "(user) whether the user (None: the command line) sees every account",
     "may_import": "(user) whether the user may use the import page",
-    "imported": "(account_ids=) what an import that changed these accounts asks for, written in"
-    " its transaction",
+    "imported": (
+        "(account_ids=) what an import that changed these accounts asks for next, written in"
+        " its transaction"
+    ),
     "report_columns": "() the account report's columns, in order (exporting.ReportColumn)",
 }
 
