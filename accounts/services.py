@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import Account, Team, User
+from accounts.signals import account_changed
 from core.versions import edit_save, status_before, status_set
-from relationships.scoring.recompute import recompute_request
 
 
 def account_create(
@@ -48,10 +48,11 @@ def account_create(
 def account_update(*, form, version: int) -> Account:
     """Save a valid profile form edited from `version` of the account: EditConflict if someone
     saved the account since (its history row records who changed what). Seats feed the gap's
-    usage factor and ARR and cost the quadrant: the scores are recomputed once it commits."""
+    usage factor and ARR and cost the quadrant: `account_changed` is sent in the transaction
+    (relationships recomputes the scores once it commits)."""
     with transaction.atomic():
         account = edit_save(form, seen=version)
-        recompute_request(account_ids=[account.pk])
+        account_changed.send(sender=Account, account_ids=[account.pk])
     return account
 
 

@@ -25,7 +25,9 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
+from relationships.people.services import stakeholder_update, stakeholders_changed
 from relationships.scoring.model import COMPONENTS
+from relationships.scoring.recompute import recompute_request
 
 
 class ScalePointInline(admin.TabularInline):
@@ -39,14 +41,51 @@ class ScaleAdmin(admin.ModelAdmin):
     inlines = [ScalePointInline]
 
 
+class AccountRowAdmin(admin.ModelAdmin):
+    """A row of an account fixed in the admin asks for what the app's writes ask for
+    (`account_changed`: the scores' recompute) for its account, and for the account it was
+    moved from."""
+
+    account_changed = staticmethod(recompute_request)
+
+    def save_model(self, request, obj, form, change):
+        moved_from = form.initial.get("account") if change else None
+        super().save_model(request, obj, form, change)
+        self.account_changed(account_ids={obj.account_id, moved_from} - {None})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.account_changed(account_ids=[obj.account_id])
+
+    def delete_queryset(self, request, queryset):
+        account_ids = set(queryset.values_list("account_id", flat=True))
+        super().delete_queryset(request, queryset)
+        self.account_changed(account_ids=account_ids)
+
+
 @admin.register(Stakeholder)
-class StakeholderAdmin(SimpleHistoryAdmin):
+class StakeholderAdmin(AccountRowAdmin, SimpleHistoryAdmin):
+    """An edit is saved as the app saves one (stakeholder_update: a new version, the coverage
+    flags and the recompute); adding and deleting people refresh the flags too."""
+
     list_display = ["name", "account", "role", "buying_influence", "strength", "status"]
     list_filter = ["role", "buying_influence", "status", "trust", "respect", "reference_willing"]
     search_fields = ["name", "email", "external_id", "account__name"]
     list_select_related = ["account"]
     autocomplete_fields = ["account", "reports_to"]
     filter_horizontal = ["owners"]
+    account_changed = staticmethod(stakeholders_changed)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        stored = Stakeholder.objects.get(pk=obj.pk)  # as it was, to know the account it leaves
+        stored._history_user = request.user
+        # The owners are written by save_related, as ever (the admin may name anyone).
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "owners"}
+        saved = stakeholder_update(stakeholder=stored, version=stored.version, **fields)
+        obj.version = saved.version
 
 
 @admin.register(Channel)
@@ -69,7 +108,7 @@ class MomentTypeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AccountActivityAdmin(admin.ModelAdmin):
+class AccountActivityAdmin(AccountRowAdmin):
     """Activity rows are kept by CSMs in the app; the admin is for looking and fixing."""
 
     list_select_related = ["account"]

@@ -11,12 +11,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import Account, Competitor
 from core.mail.models import OutboundEmail
 from core.mail.outbox import Draft, outbox_enqueue_many
 from core.versions import version_next
+from relationships.activity.services import competitor_rating_create, moment_create
 from relationships.activity.voice import feedback_items_record, stated_feelings_record
-from relationships.models import CompetitorRating, Moment, Stakeholder
+from relationships.models import (
+    CompetitorDimension,
+    CompetitorRating,
+    Moment,
+    MomentType,
+    Stakeholder,
+)
 from relationships.scoring.recompute import recompute_request
 from surveys.models import (
     Answer,
@@ -307,8 +314,9 @@ def response_submit(
     *, invitation: Invitation, questions: list[tuple[int, Spec]], cleaned: dict
 ) -> Response:
     """Store the answers and feed the relationship model, all in one transaction: trust and
-    respect update the stakeholder, moments become customer-identified moments, free text
-    becomes a feedback item, and what scale and NPS answers say about how the stakeholder feels
+    respect update the stakeholder, named moments and competitor ratings are logged through the
+    activity services (as customer-identified moments and survey ratings), free text becomes a
+    feedback item, and what scale and NPS answers say about how the stakeholder feels
     goes through relationships' door for stated feelings into sentiment and the gap's customer
     voice, counted by the recompute requested for after the commit. Raises AlreadyAnswered on a
     second submission."""
@@ -369,31 +377,31 @@ def _apply(invitation: Invitation, effects: Effects, texts, today: dt.date) -> N
         )[:100]
         version_next(stakeholder)
         stakeholder.save(update_fields=[*changed, "version"])
-    Moment.objects.bulk_create(
-        Moment(
-            account_id=invitation.account_id,
+    account, note = invitation.account, f"Named in the survey “{invitation.campaign.name}”."
+    moment_types = MomentType.objects.in_bulk({type_id for type_id, _ in effects.moments})
+    for type_id, emotion in effects.moments:
+        moment_create(
+            account=account,
             stakeholder=stakeholder,
-            moment_type_id=type_id,
+            moment_type=moment_types.get(type_id),
             occurred_on=today,
             emotion=emotion,
             identified_by=Moment.IdentifiedBy.CUSTOMER,
-            note=f"Named in the survey “{invitation.campaign.name}”.",
+            note=note,
         )
-        for type_id, emotion in effects.moments
-    )
-    CompetitorRating.objects.bulk_create(
-        CompetitorRating(
-            account_id=invitation.account_id,
+    dimensions = CompetitorDimension.objects.in_bulk({rating[0] for rating in effects.ratings})
+    competitors = Competitor.objects.in_bulk({rating[1] for rating in effects.ratings})
+    for dimension_id, competitor_id, ours, theirs in effects.ratings:
+        competitor_rating_create(
+            account=account,
             stakeholder=stakeholder,
-            competitor_id=competitor_id,
-            dimension_id=dimension_id,
+            competitor=competitors.get(competitor_id),
+            dimension=dimensions.get(dimension_id),
             our_rating=ours,
             their_rating=theirs,
             rated_on=today,
             source=CompetitorRating.Source.SURVEY,
         )
-        for dimension_id, competitor_id, ours, theirs in effects.ratings
-    )
     items = feedback_items_record(
         account_id=invitation.account_id,
         stakeholder_id=stakeholder.pk,

@@ -59,7 +59,6 @@ class AccountActivityForm(SubmissionKeyForm, forms.ModelForm):
     their model fields allow (core.limits: nothing before 2000 or in the future)."""
 
     prefix_name = ""
-    author_field = ""  # set to the signed-in user on save
 
     def __init__(self, *args, account, choices: "ActivityChoices", **kwargs):
         kwargs.setdefault("prefix", self.prefix_name)
@@ -81,7 +80,6 @@ class AccountActivityForm(SubmissionKeyForm, forms.ModelForm):
 
 class InteractionForm(AccountActivityForm):
     prefix_name = "interaction"
-    author_field = "our_person"
     sentiment = forms.TypedChoiceField(coerce=int, choices=SENTIMENTS, initial=0)
 
     class Meta:
@@ -130,12 +128,6 @@ class MomentForm(AccountActivityForm):
         }
         labels = {"occurred_on": "When", "value_amount": "Amount (optional)"}
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("value_amount") is not None and not cleaned.get("value_impact"):
-            self.add_error("value_impact", "Say whether the amount was created or destroyed.")
-        return cleaned
-
 
 class OpenItemForm(AccountActivityForm):
     prefix_name = "open_item"
@@ -152,7 +144,6 @@ class OpenItemForm(AccountActivityForm):
 
 class PulseCheckForm(AccountActivityForm):
     prefix_name = "pulse"
-    author_field = "csm"
     happiness = forms.TypedChoiceField(coerce=int, label="How happy is the customer?")
 
     class Meta:

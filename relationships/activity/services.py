@@ -1,26 +1,115 @@
-"""Writing activity: interactions, moments, open items, pulse checks and competitor
-ratings. Each write asks for the account's scores to be recomputed once it commits."""
+"""Writing activity: interactions, moments, open items, pulse checks and competitor ratings
+(ratings are logged like the rest of the activity, so their writer is here rather than in
+relationships.positioning, which reads them).
 
+Every writer takes plain keyword arguments, so the quick-log forms (with their cleaned data),
+the survey, an API or a mailbox call the same door. A row that breaks its model's rules, or
+names a person of another account, is refused with a ValidationError by field and nothing is
+written; a written row asks for its account's scores to be recomputed once it commits.
+"""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from core.idempotency import submission_claim
-from relationships.models import OpenItem
+from relationships.models import (
+    CompetitorRating,
+    Interaction,
+    Moment,
+    OpenItem,
+    PulseCheck,
+    Stakeholder,
+)
 from relationships.scoring.recompute import recompute_request
 
+OTHER_ACCOUNT = "Must be a stakeholder of the same account."
 
-def activity_record(*, form, user) -> models.Model:
-    """Save a valid quick-log form (interaction, moment, open item, pulse check or competitor
-    rating), once per form render: AlreadySubmitted if this render was saved before."""
+
+def interaction_create(
+    *,
+    account,
+    occurred_at,
+    stakeholders: Iterable[Stakeholder],
+    channel,
+    touchpoint,
+    direction: str,
+    sentiment: int,
+    **optional,
+) -> Interaction:
+    """Log an interaction with these people of the account (one at least). `optional`:
+    our_person (who of us took part), verbosity, response_hours, summary."""
+    stakeholders = list(stakeholders)
+    interaction = Interaction(
+        account=account,
+        occurred_at=occurred_at,
+        channel=channel,
+        touchpoint=touchpoint,
+        direction=direction,
+        sentiment=sentiment,
+        **optional,
+    )
+    missing = {} if stakeholders else {"stakeholders": "Name at least one person."}
     with transaction.atomic():
-        submission_claim(key=form.cleaned_data["submission_key"], user=user)
-        item = form.save(commit=False)
-        if form.author_field:
-            setattr(item, form.author_field, user)
-        item.save()
-        form.save_m2m()
-        recompute_request(account_ids=[item.account_id])
-    return item
+        _save(interaction, missing, stakeholders=stakeholders)
+        interaction.stakeholders.set(stakeholders)
+    return interaction
+
+
+def moment_create(*, account, moment_type, occurred_on, emotion: str, **optional) -> Moment:
+    """Log a moment of the account. `optional`: stakeholder, intensity (1-3), value_impact,
+    value_amount (which needs value_impact), identified_by, note."""
+    moment = Moment(
+        account=account,
+        moment_type=moment_type,
+        occurred_on=occurred_on,
+        emotion=emotion,
+        **optional,
+    )
+    return _save(moment, stakeholder=_named(moment.stakeholder))
+
+
+def open_item_create(*, account, kind: str, title: str, opened_on, **optional) -> OpenItem:
+    """Open an item (an unanswered email, a ticket, a request, a promise) on the account.
+    `optional`: stakeholder, due_on, closed_on."""
+    item = OpenItem(account=account, kind=kind, title=title, opened_on=opened_on, **optional)
+    return _save(item, stakeholder=_named(item.stakeholder))
+
+
+def pulse_check_create(*, account, csm, checked_on, happiness: int, note: str = "") -> PulseCheck:
+    """Record the CSM's read of the customer's happiness (1-5) on a day."""
+    pulse = PulseCheck(
+        account=account, csm=csm, checked_on=checked_on, happiness=happiness, note=note
+    )
+    return _save(pulse)
+
+
+def competitor_rating_create(
+    *,
+    account,
+    stakeholder: Stakeholder,
+    competitor,
+    dimension,
+    our_rating: int,
+    their_rating: int,
+    rated_on,
+    source: str = CompetitorRating.Source.CSM,
+) -> CompetitorRating:
+    """Record one person's view of us (1-5) against a competitor (1-5) on one dimension."""
+    rating = CompetitorRating(
+        account=account,
+        stakeholder=stakeholder,
+        competitor=competitor,
+        dimension=dimension,
+        our_rating=our_rating,
+        their_rating=their_rating,
+        rated_on=rated_on,
+        source=source,
+    )
+    return _save(rating, stakeholder=[stakeholder])
 
 
 def open_item_close(*, item: OpenItem) -> OpenItem:
@@ -30,4 +119,55 @@ def open_item_close(*, item: OpenItem) -> OpenItem:
             item.closed_on = max(timezone.localdate(), item.opened_on)
             item.save(update_fields=["closed_on"])
             recompute_request(account_ids=[item.account_id])
+    return item
+
+
+# The quick logs: each kind's writer, and the field that names the signed-in user, if any.
+QUICK_LOGS = {
+    "interaction": (interaction_create, "our_person"),
+    "moment": (moment_create, None),
+    "open_item": (open_item_create, None),
+    "pulse": (pulse_check_create, "csm"),
+    "rating": (competitor_rating_create, None),
+}
+
+
+def activity_record(
+    kind: str, /, *, account, user, submission_key: UUID | None = None, **fields
+) -> models.Model:
+    """Write a quick-log entry of `kind` (see QUICK_LOGS) by `user` with its writer, once per
+    form render: AlreadySubmitted if `submission_key` was submitted before, and nothing is
+    written. Interactions and pulse checks are the user's own."""
+    write, author = QUICK_LOGS[kind]
+    if author:
+        fields[author] = user
+    with transaction.atomic():
+        submission_claim(key=submission_key, user=user)
+        return write(account=account, **fields)
+
+
+def _named(stakeholder: Stakeholder | None) -> list[Stakeholder]:
+    return [] if stakeholder is None else [stakeholder]
+
+
+def _save(item: models.Model, errors: dict | None = None, **people) -> models.Model:
+    """Save a new activity row, refused (ValidationError by field, nothing written) with
+    `errors` found already, what its model's rules say, and each field of `people` (field
+    name -> the stakeholders it names) naming someone of another account; then ask for the
+    account's recompute."""
+    errors = dict(errors or {})
+    errors.update(
+        (name, OTHER_ACCOUNT)
+        for name, named in people.items()
+        if any(person.account_id != item.account_id for person in named)
+    )
+    try:
+        item.full_clean(exclude=list(errors))
+    except ValidationError as refusal:
+        errors = refusal.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        item.save()
+        recompute_request(account_ids=[item.account_id])
     return item

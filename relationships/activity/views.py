@@ -38,7 +38,7 @@ def activity_log(request, account_pk, kind):
     )
     if form.is_valid():
         with contextlib.suppress(AlreadySubmitted):  # a double submit: the first one counts
-            activity_record(form=form, user=request.user)
+            activity_record(kind, account=account, user=request.user, **form.cleaned_data)
         messages.success(request, f"{label} logged.")
         if not request.htmx:
             return redirect(account)

@@ -251,6 +251,13 @@ class Moment(ImportKeyed):
     def __str__(self):
         return f"{self.moment_type} on {self.occurred_on}"
 
+    def clean(self):
+        """An amount says whether value was created or destroyed."""
+        if self.value_amount is not None and not self.value_impact:
+            raise ValidationError(
+                {"value_impact": "Say whether the amount was created or destroyed."}
+            )
+
 
 class PulseCheck(ImportKeyed):
     """The CSM's own read of the customer's happiness, on the happiness scale (seed 004)."""

@@ -1,14 +1,18 @@
-"""Writing stakeholders: edits, leaving and coming back, and the account's coverage flags
-(single-threaded, decision-maker coverage, champion left). Each change asks for the account's
-scores to be recomputed once it commits."""
+"""Writing stakeholders: adding, editing, leaving and coming back, and the account's coverage
+flags (single-threaded, decision-maker coverage, champion left). The writers take plain keyword
+arguments (the stakeholder form calls them with its cleaned data; so can an API), refuse a
+change that breaks the model's rules with a ValidationError by field, and ask for the account's
+scores to be recomputed once the change commits."""
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Account
+from accounts.models import Account, Team
+from accounts.selectors import users_of_teams
 from core.db.bulk import update_rows
-from core.versions import edit_save, status_before, status_set
+from core.versions import status_before, status_set, version_claim
 from relationships.models import Stakeholder
 from relationships.people.coverage import Tally
 from relationships.scoring.recompute import recompute_request
@@ -53,16 +57,67 @@ def coverage_store(
         update_rows(Account, COVERAGE_FIELDS, rows)  # bulk_update is slow for thousands
 
 
-def stakeholder_save(*, form, version: int | None) -> Stakeholder:
-    """Save a valid stakeholder form, a new person (no `version`) or an edit of `version` of
-    them (EditConflict if someone saved them since), and bring the account's coverage flags up
-    to date (in the database and on `stakeholder.account`)."""
+def stakeholders_changed(*, account_ids: Iterable[int]) -> None:
+    """After a change of these accounts' people: bring their coverage flags up to date and ask
+    for their scores to be recomputed once the change commits."""
+    account_ids = set(account_ids)
     with transaction.atomic():
-        stakeholder = form.save() if version is None else edit_save(form, seen=version)
-        coverage_refresh(account_ids=[stakeholder.account_id])
-        recompute_request(account_ids=[stakeholder.account_id])
+        coverage_refresh(account_ids=account_ids)
+        recompute_request(account_ids=account_ids)
+
+
+def stakeholder_create(*, account: Account, name: str, owners=(), **fields) -> Stakeholder:
+    """Add a person to the account. `owners`: our people who keep the relationship, members or
+    managers of the account's team; `fields`: the other Stakeholder fields (title, email, role,
+    reports_to, strength, status, ...). The account's coverage flags are brought up to date, in
+    the database and on `account`."""
+    stakeholder, owners = Stakeholder(account=account, name=name, **fields), list(owners)
+    _validate(stakeholder, owners)
+    with transaction.atomic():
+        stakeholder.save()
+        stakeholder.owners.set(owners)
+        stakeholders_changed(account_ids=[account.pk])
+    account.refresh_from_db(fields=COVERAGE_FIELDS)
+    return stakeholder
+
+
+def stakeholder_update(*, stakeholder: Stakeholder, version: int, **fields) -> Stakeholder:
+    """Change these fields of the person (`owners` among them, if given), edited from `version`
+    of them: EditConflict if someone saved them since. Only these fields and the version are
+    written: columns that other code keeps stay as they are. The coverage flags of their account
+    (and of the one they left, if `account` changes) are brought up to date, in the database and
+    on `stakeholder.account`."""
+    owners = fields.pop("owners", None)
+    owners = None if owners is None else list(owners)
+    moved_from = stakeholder.account_id
+    for name, value in fields.items():
+        setattr(stakeholder, name, value)
+    _validate(stakeholder, owners)
+    with transaction.atomic():
+        version_claim(stakeholder, seen=version)
+        stakeholder.save(update_fields=[*fields, "version"])
+        if owners is not None:
+            stakeholder.owners.set(owners)
+        stakeholders_changed(account_ids={moved_from, stakeholder.account_id})
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
     return stakeholder
+
+
+def _validate(stakeholder: Stakeholder, owners) -> None:
+    """Refuse (ValidationError by field) a person who breaks the model's rules or is owned by
+    someone outside the account's team; nothing is written then."""
+    errors = {}
+    if owners and stakeholder.account_id is not None:
+        team = users_of_teams(Team.objects.filter(pk=stakeholder.account.team_id))
+        allowed = set(team.values_list("pk", flat=True))
+        if any(owner.pk not in allowed for owner in owners):
+            errors["owners"] = "Must be a member or manager of the account's team."
+    try:
+        stakeholder.full_clean()
+    except ValidationError as refusal:
+        errors = refusal.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
@@ -83,7 +138,6 @@ def _stakeholder_status_save(stakeholder: Stakeholder, status: str) -> Stakehold
     """Save the person's new status and bring the account's coverage flags up to date."""
     with transaction.atomic():
         status_set(stakeholder, status)
-        coverage_refresh(account_ids=[stakeholder.account_id])
-        recompute_request(account_ids=[stakeholder.account_id])
+        stakeholders_changed(account_ids=[stakeholder.account_id])
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
     return stakeholder

@@ -15,13 +15,10 @@ from core.versions import EditConflict
 from relationships.activity import catalogs
 from relationships.activity.selectors import stakeholder_activity
 from relationships.models import Scale, Stakeholder
+from relationships.people import services
 from relationships.people.forms import StakeholderForm
 from relationships.people.selectors import get_stakeholder_for_user, stakeholders_of
-from relationships.people.services import (
-    stakeholder_left_undo,
-    stakeholder_mark_left,
-    stakeholder_save,
-)
+from relationships.people.services import stakeholder_left_undo, stakeholder_mark_left
 from relationships.scoring.selectors import stakeholder_score_card
 
 
@@ -42,7 +39,11 @@ def _edit(request, account, stakeholder):
     form = _stakeholder_form(account, stakeholder, people, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = stakeholder_save(form=form, version=form.cleaned_data.get("version"))
+            saved = (
+                services.stakeholder_update(stakeholder=stakeholder, **form.cleaned_data)
+                if stakeholder.pk
+                else services.stakeholder_create(account=account, **form.cleaned_data)
+            )
         except EditConflict as conflict:
             people = list(stakeholders_of(account))
             current = get_stakeholder_for_user(request.user, stakeholder.pk)

@@ -91,7 +91,7 @@ def competitor_rating_add(request, account_pk):
     form = CompetitorRatingForm(request.POST, account=account, choices=activity_choices(account))
     if form.is_valid():
         with contextlib.suppress(AlreadySubmitted):  # a double submit: the first one counts
-            activity_record(form=form, user=request.user)
+            activity_record("rating", account=account, user=request.user, **form.cleaned_data)
         messages.success(request, "Rating saved.")
         if not request.htmx:
             return redirect(account)
