@@ -1,4 +1,4 @@
-"""Celery tasks of the relationships app: thin wrappers around relationships.scoring.recompute.
+"""Celery tasks of the relationships app: thin wrappers around the recompute and its parts.
 
 All are idempotent (recomputing writes the same rows again) and acknowledged late, so a worker
 killed mid-task loses nothing: the broker hands the task to another worker.
@@ -8,6 +8,7 @@ from celery import shared_task
 
 from core.queue import enqueue
 from relationships.gaps import mail as gap_mail
+from relationships.positioning.services import positions_refresh
 from relationships.scoring import recompute
 
 
@@ -31,6 +32,16 @@ def recompute_all() -> int:
     chunks = recompute.account_chunks()
     for chunk in chunks:
         enqueue("scores.recompute_accounts", account_ids=chunk)
+    return len(chunks)
+
+
+@shared_task(name="positions.refresh_all")
+def positions_refresh_all() -> int:
+    """Place every account again from its stored scores (the quadrant thresholds changed), a
+    chunk of accounts per transaction; scores are not recomputed."""
+    chunks = recompute.account_chunks()
+    for chunk in chunks:
+        positions_refresh(account_ids=chunk)
     return len(chunks)
 
 

@@ -9,6 +9,8 @@ temporary table and then one UPDATE ... FROM. A few rows, and SQLite, go through
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
+from decimal import Decimal
+from functools import cache
 from itertools import batched, count
 
 from django.db import connection, transaction
@@ -241,6 +243,16 @@ def adapted(model: type[Model], columns: list[str], rows: list[tuple]) -> list[t
         for i in positions:
             row[i] = adapt(row[i])
     return [tuple(row) for row in rows]
+
+
+@cache
+def _quantum(places: str) -> Decimal:
+    return Decimal(places)
+
+
+def as_decimal(value: float | None, places: str) -> Decimal | None:
+    """A computed float as a decimal column with these places ("0.01") stores it."""
+    return None if value is None else Decimal(str(value)).quantize(_quantum(places))
 
 
 def update_rows(

@@ -4,6 +4,7 @@ PostgreSQL and on SQLite (the embedded default)."""
 import datetime as dt
 
 from django.db import connection
+from django.utils import timezone
 
 from core.db.bulk import in_chunks
 
@@ -35,6 +36,13 @@ def aggregate(sql: str, account_ids: list[int], params: dict) -> dict[int, tuple
             cursor.execute(sql.replace("{accounts}", condition), {**params, **ids})
             rows.update({row[0]: row[1:] for row in cursor.fetchall()})
     return rows
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The moment the numbers of `day` are computed as of: the midnight that ends it."""
+    return dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
 
 
 def time_params(as_of: dt.datetime) -> dict:

@@ -1,25 +1,30 @@
 """Relationship gaps at accounts (the model is relationships.gaps.model).
 
-`gap_factors` reads the three factors of many accounts in three set-based queries; the score
-recompute stores them with each account snapshot and calls `gap_cases_sync`, the only code
-that opens, follows and reopens cases. People work the cases through `gap_case_move`,
-`gap_case_update` and `gap_action_toggle`; every state change is kept in the audit trail.
+`gaps_refresh`, called by the score recompute after the scores, reads the three factors of
+many accounts in a few set-based queries (`gap_factors`), stores them and the gap on each
+account and its snapshot of the day, and calls `gap_cases_sync`, the only code that opens,
+follows and reopens cases. People work the cases through `gap_case_move`, `gap_case_update`
+and `gap_action_toggle`; every state change is kept in the audit trail.
 """
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Case, F, Max, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import Account, UsageSnapshot
-from core.db.sql import age_days_sql, aggregate, time_params
+from core.db.bulk import as_decimal, update_rows
+from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.versions import edit_save, version_next
 from relationships.activity.feelings import SENTIMENT, emotion_happiness_sql, recency_weight_sql
 from relationships.activity.voice import stated_voice
+from relationships.gaps import mail as gap_mail
 from relationships.gaps import model as gaps
 from relationships.models import (
+    AccountScore,
     GapAction,
     GapCase,
     GapTransition,
@@ -28,6 +33,8 @@ from relationships.models import (
 )
 
 USAGE_LOOKBACK_DAYS = 400  # usage older than this says nothing about today
+# What an account and its snapshot of the day store of its gap (written only by gaps_refresh).
+GAP_FIELDS = ["customer_voice", "product_usage", "csm_perception", "gap_size", "gap_class"]
 
 # How inbound messages and the moments the customer named felt, and what they weigh: the
 # happiness and recency weight of relationships.activity.feelings.
@@ -51,6 +58,56 @@ GROUP BY account_id
     .replace("{weight}", recency_weight_sql("{age}", "%(half_life)s"))
     .replace("{date_weight}", recency_weight_sql("{date_age}", "%(half_life)s"))
 )
+
+
+@dataclass(frozen=True)
+class GapReadings:
+    """What the accounts' gaps were read from, by account id: the three factors, and the latest
+    pulse check (checked on, happiness 1-5)."""
+
+    factors: dict[int, gaps.Factors]
+    pulses: dict[int, tuple[dt.date, int]]
+
+
+def gaps_refresh(
+    *, account_ids: list[int], day: dt.date, config: gaps.GapConfig, now: dt.datetime
+) -> GapReadings:
+    """Read and detect the gaps of these accounts as of the end of `day`, store them on each
+    account and its snapshot of that day, and have the cases follow them (opened, followed and
+    reopened at `now`, or for an earlier day just before its end), with the emails about new
+    and reopened cases. Runs inside the recompute's transaction, which holds the accounts'
+    rows, after the day's snapshots are written."""
+    as_of = end_of(day)
+    pulses = latest_pulses(account_ids, day)
+    factors = gap_factors(account_ids=account_ids, as_of=as_of, config=config, pulses=pulses)
+    detections = {pk: gaps.detect(factors[pk], config) for pk in account_ids}
+    stored = {pk: _stored(factors[pk], detections[pk]) for pk in account_ids}
+    update_rows(Account, GAP_FIELDS, [(pk, *values) for pk, values in stored.items()])
+    snapshots = AccountScore.objects.filter(account_id__in=account_ids, day=day)
+    update_rows(
+        AccountScore,
+        GAP_FIELDS,
+        [(pk, *stored[account]) for pk, account in snapshots.values_list("pk", "account_id")],
+    )
+    opened, reopened = gap_cases_sync(
+        detections=detections,
+        today=day,
+        config=config,
+        now=min(now, as_of - dt.timedelta(microseconds=1)),
+    )
+    gap_mail.gap_emails_queue(case_ids=opened + reopened, reopened=set(reopened))
+    return GapReadings(factors, pulses)
+
+
+def _stored(factors: gaps.Factors, gap: gaps.Gap) -> tuple:
+    """The factors and the gap as GAP_FIELDS store them."""
+    return (
+        as_decimal(factors.customer_voice, "0.001"),
+        as_decimal(factors.product_usage, "0.001"),
+        as_decimal(factors.csm_perception, "0.001"),
+        as_decimal(gap.size, "0.001"),
+        gap.gap_class,
+    )
 
 
 def gap_factors(

@@ -2,15 +2,21 @@
 (seed 002). The only writer of those fields on accounts and their score snapshots, and of
 `CompetitorStanding`.
 
-Called at the end of every score recompute with the accounts just scored; reads in a fixed
-number of set-based queries and writes in bulk, so running it twice for a day changes nothing.
+Called at the end of every score recompute with the accounts just scored, and for every
+account when the quadrant thresholds change; reads in a fixed number of set-based queries and
+writes in bulk, so running it twice for a day changes nothing.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
+from django.utils import timezone
+
 from accounts.models import POSITION_FIELDS, Account
-from core.db.bulk import update_rows
+from core.db.bulk import as_decimal, update_rows
+from relationships.gaps.services import latest_pulses
 from relationships.models import (
     AccountScore,
     CompetitorDimension,
@@ -21,6 +27,7 @@ from relationships.models import (
 )
 from relationships.positioning import competition, quadrant
 from relationships.scoring import model as scoring
+from relationships.scoring.config import configs_in_use
 
 
 def thresholds() -> quadrant.Thresholds:
@@ -57,33 +64,58 @@ def _latest_ratings(account_ids: list[int], day: dt.date) -> dict[int, list]:
     return by_account
 
 
-def _decimal(value: float | None, places: str) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal(places))
+@dataclass(frozen=True)
+class PositionInputs:
+    """What places accounts, by account id: the relationship score (1-5), the customer's voice
+    (-1..+1, the gap model's) and the latest pulse check's happiness (1-5)."""
+
+    scores: dict[int, Decimal | None]
+    voices: dict[int, float | None]
+    pulses: dict[int, int]
 
 
+def _stored_inputs(account_ids: list[int], day: dt.date) -> PositionInputs:
+    """The accounts as they stand: their stored score and customer voice, and their latest
+    pulse up to `day`. Their rows are held until the transaction ends, so a recompute of the
+    same accounts waits rather than be overwritten with older inputs."""
+    rows = (
+        Account.objects.filter(pk__in=account_ids)
+        .select_for_update()
+        .values_list("pk", "relationship_score", "customer_voice")
+    )
+    scores, voices = {}, {}
+    for pk, score, voice in rows:
+        scores[pk] = score
+        voices[pk] = None if voice is None else float(voice)
+    pulses = {pk: happiness for pk, (_on, happiness) in latest_pulses(account_ids, day).items()}
+    return PositionInputs(scores, voices, pulses)
+
+
+@transaction.atomic(savepoint=False)
 def positions_refresh(
     *,
     account_ids: list[int],
-    day: dt.date,
-    config: scoring.ScoringConfig,
-    scores: dict[int, Decimal | None],
-    voices: dict[int, float | None],
-    pulses: dict[int, int],
+    day: dt.date | None = None,
+    config: scoring.ScoringConfig | None = None,
+    inputs: PositionInputs | None = None,
 ) -> None:
-    """Place these accounts for `day` from their relationship `scores` (account id -> 1-5) and
-    customer `voices` (account id -> -1..+1, the gap model's customer voice) and latest
-    `pulses` (account id -> happiness 1-5)."""
+    """Place these accounts for `day` (today) and stand them against their competitors. The
+    recompute passes the configuration and the inputs it has just computed; without them, the
+    configuration in use and the accounts as they stand (`_stored_inputs`)."""
+    day = day or timezone.localdate()
+    config = config or configs_in_use().scoring
+    inputs = inputs or _stored_inputs(account_ids, day)
     limits = thresholds()
     ratings = _latest_ratings(account_ids, day)
     dimensions = dict(CompetitorDimension.objects.values_list("slug", "pk"))
     finances = Account.objects.filter(pk__in=account_ids).values_list("pk", "arr", "cost_to_serve")
     positions, standings = {}, []
     for account_id, arr, cost in finances:
-        score = scores.get(account_id)
+        score = inputs.scores.get(account_id)
         happiness = quadrant.customer_happiness(
-            customer_voice=voices.get(account_id),
+            customer_voice=inputs.voices.get(account_id),
             relationship_score=None if score is None else float(score),
-            pulse=pulses.get(account_id),
+            pulse=inputs.pulses.get(account_id),
         )
         margin = quadrant.company_happiness(
             arr=None if arr is None else float(arr),
@@ -94,11 +126,11 @@ def positions_refresh(
             ratings.get(account_id, []), order=list(dimensions), weights=config.influence_weights
         )
         positions[account_id] = (
-            _decimal(happiness, "0.001"),
-            _decimal(margin, "0.001"),
+            as_decimal(happiness, "0.001"),
+            as_decimal(margin, "0.001"),
             placement.quadrant if placement else "",
-            _decimal(placement.strength if placement else None, "0.001"),
-            _decimal(standing.index, "0.01"),
+            as_decimal(placement.strength if placement else None, "0.001"),
+            as_decimal(standing.index, "0.01"),
             standing.weakest or "",
             ";".join(standing.leads),
         )
@@ -107,7 +139,7 @@ def positions_refresh(
                 account_id=account_id,
                 competitor_id=competitor,
                 dimension_id=dimensions[slug],
-                index=_decimal(value, "0.01"),
+                index=as_decimal(value, "0.01"),
             )
             for competitor, values in standing.by_competitor.items()
             for slug, value in values.items()

@@ -5,7 +5,8 @@ For a set of accounts it reads everything in a handful of set-based queries (int
 aggregated in SQL per stakeholder), scores with the pure model in `relationships.scoring.model`, and
 writes in bulk: snapshots are upserted (one row per subject and day), so recomputing the same
 day twice leaves identical rows. Everything is computed "as of" the end of the day, so the
-result depends only on the data and the configuration.
+result depends only on the data and the configuration. Then, in the same transaction, the
+accounts' gaps (`gaps_refresh`) and positions (`positions_refresh`) follow the new scores.
 """
 
 import datetime as dt
@@ -19,13 +20,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from core.db.bulk import update_rows, upsert_rows
-from core.db.sql import age_days_sql, aggregate, time_params
+from core.db.bulk import as_decimal, update_rows, upsert_rows
+from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.queue import enqueue_on_commit
 from relationships.activity.feelings import SENTIMENT, emotion_feeling_sql, recency_weight_sql
-from relationships.gaps import mail as gap_mail
-from relationships.gaps import model as gaps
-from relationships.gaps import services as gap_cases
+from relationships.gaps.services import gaps_refresh
 from relationships.models import (
     AccountScore,
     Alert,
@@ -36,28 +35,19 @@ from relationships.models import (
     Stakeholder,
     StakeholderScore,
 )
-from relationships.positioning.services import positions_refresh
+from relationships.positioning.services import PositionInputs, positions_refresh
 from relationships.scoring import model as scoring
 from relationships.scoring.config import configs_in_use
 
 log = logging.getLogger(__name__)
 TREND_DAYS = 30
-GAP_FIELDS = ["customer_voice", "product_usage", "csm_perception", "gap_size", "gap_class"]
 ACCOUNT_FIELDS = [
     "relationship_score",
     "relationship_label",
     "score_confidence",
     "score_trend_30d",
     "engagement_drop",
-    *GAP_FIELDS,
 ]
-
-
-def end_of(day: dt.date) -> dt.datetime:
-    """The moment scores of `day` are computed as of: the midnight that ends it."""
-    return dt.datetime.combine(
-        day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
-    )
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -244,29 +234,50 @@ def _round(value: float | None, places: int = 4) -> float | None:
     return None if value is None else round(value, places)
 
 
-_PLACES = {places: Decimal(places) for places in ("0.01", "0.001")}
-
-
-def _decimal(value: float | None, places: str = "0.01") -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(_PLACES[places])
-
-
 @transaction.atomic
 def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) -> Result:
-    """Recompute the scores of these accounts and their stakeholders for `day` (today)."""
+    """Recompute these accounts for `day` (today): the scores and alerts of their stakeholders
+    and their own, then their gaps and their positions."""
     day = day or timezone.localdate()
     as_of = end_of(day)
     started = timezone.now()
-    config, gap_config = configs_in_use()
-    labels = dict(
-        ScalePoint.objects.filter(scale__slug=Scale.RELATIONSHIP).values_list("value", "label")
-    )
+    configs = configs_in_use()
     # Holding the accounts' rows makes two recomputes of the same account take turns.
     account_ids = list(
         Account.objects.filter(pk__in=list(account_ids))
         .order_by("pk")
         .select_for_update()
         .values_list("pk", flat=True)
+    )
+    scores, stakeholders = _scores_write(account_ids, day, as_of, configs.scoring, started)
+    readings = gaps_refresh(account_ids=account_ids, day=day, config=configs.gaps, now=started)
+    RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
+    positions_refresh(
+        account_ids=account_ids,
+        day=day,
+        config=configs.scoring,
+        inputs=PositionInputs(
+            scores=scores,
+            voices={pk: readings.factors[pk].customer_voice for pk in account_ids},
+            pulses={pk: happiness for pk, (_on, happiness) in readings.pulses.items()},
+        ),
+    )
+    log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), stakeholders)
+    return Result(accounts=len(account_ids), stakeholders=stakeholders)
+
+
+def _scores_write(
+    account_ids: list[int],
+    day: dt.date,
+    as_of: dt.datetime,
+    config: scoring.ScoringConfig,
+    started: dt.datetime,
+) -> tuple[dict[int, Decimal | None], int]:
+    """Score the accounts' stakeholders and the accounts, and write their snapshots of `day`,
+    the accounts' current scores and their alerts; returns each account's score and the
+    number of stakeholders scored."""
+    labels = dict(
+        ScalePoint.objects.filter(scale__slug=Scale.RELATIONSHIP).values_list("value", "label")
     )
     people = list(
         Stakeholder.objects.filter(account_id__in=account_ids).values(
@@ -276,11 +287,6 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     )  # fmt: skip
     signals = _signals(people, account_ids, config, as_of)
     earlier = _scores_before(account_ids, day - dt.timedelta(days=TREND_DAYS))
-    pulses = gap_cases.latest_pulses(account_ids, day)
-    factors = gap_cases.gap_factors(
-        account_ids=account_ids, as_of=as_of, config=gap_config, pulses=pulses
-    )
-    detections = {}
 
     stakeholder_rows, by_account = [], defaultdict(list)
     alerts: list[Alert] = []
@@ -291,9 +297,9 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
         person_signals = signals[pk]
         result = scoring.score_stakeholder(person_signals, config)
         stakeholder_rows.append(
-            (pk, account_id, day, _decimal(result.value), scoring.label(result.value, labels),
-             _decimal(result.confidence, "0.001"), _explained(result, _inputs(person_signals)),
-             config.version, started)
+            (pk, account_id, day, as_decimal(result.value, "0.01"),
+             scoring.label(result.value, labels), as_decimal(result.confidence, "0.001"),
+             _explained(result, _inputs(person_signals)), config.version, started)
         )  # fmt: skip
         by_account[account_id].append((person, result))
         if person["status"] == active:
@@ -327,57 +333,23 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
             ],
             config,
         )
-        value = _decimal(result.value)
+        value = as_decimal(result.value, "0.01")
         label = scoring.label(result.value, labels)
-        confidence = _decimal(result.confidence, "0.001")
+        confidence = as_decimal(result.confidence, "0.001")
         before = earlier.get(account_id)
         trend = value - before if value is not None and before is not None else None
-        gap = gaps.detect(factors[account_id], gap_config)
-        detections[account_id] = gap
-        gap_fields = _gap_fields(factors[account_id], gap)
         account_rows.append(
             (account_id, day, value, label, confidence, _account_components(members, config),
-             config.version, started, _account_parts(result, members), *gap_fields.values())
+             config.version, started, _account_parts(result, members))
         )  # fmt: skip
-        current.append(
-            (account_id, value, label, confidence, trend, account_id in dropped,
-             *gap_fields.values())
-        )  # fmt: skip
+        current.append((account_id, value, label, confidence, trend, account_id in dropped))
         alerts.extend(_account_alerts(account_id, result, trend, config, started))
 
     _upsert(StakeholderScore, ["stakeholder_id", "account_id", "day"], stakeholder_rows)
     _upsert(AccountScore, ["account_id", "day"], account_rows)
     update_rows(Account, ACCOUNT_FIELDS, current)
     _replace_alerts(account_ids, alerts)
-    # a recompute of an earlier day dates what it detects that day, not today
-    detected_at = min(started, as_of - dt.timedelta(microseconds=1))
-    opened, reopened = gap_cases.gap_cases_sync(
-        detections=detections, today=day, config=gap_config, now=detected_at
-    )
-    gap_mail.gap_emails_queue(case_ids=opened + reopened, reopened=set(reopened))
-    RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
-    positions_refresh(
-        account_ids=account_ids,
-        day=day,
-        config=config,
-        scores=dict(row[:2] for row in current),
-        voices={pk: factors[pk].customer_voice for pk in account_ids},
-        pulses={pk: happiness for pk, (_on, happiness) in pulses.items()},
-    )
-    log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), len(people))
-    return Result(accounts=len(account_ids), stakeholders=len(people))
-
-
-def _gap_fields(factors: gaps.Factors, gap: gaps.Gap) -> dict:
-    """The gap's factors and class as stored on the snapshot and the account (same order as
-    GAP_FIELDS)."""
-    return {
-        "customer_voice": _decimal(factors.customer_voice, "0.001"),
-        "product_usage": _decimal(factors.product_usage, "0.001"),
-        "csm_perception": _decimal(factors.csm_perception, "0.001"),
-        "gap_size": _decimal(gap.size, "0.001"),
-        "gap_class": gap.gap_class,
-    }
+    return {row[0]: row[1] for row in current}, len(people)
 
 
 def _account_components(members, config) -> dict:
@@ -455,9 +427,9 @@ SNAPSHOT_FIELDS = ["value", "label", "confidence", "components", "config_version
 def _upsert(model, keys: list[str], rows: list[tuple]) -> None:
     """Write snapshots, one per subject and day. Each row is the `keys` columns (the subject,
     its account for a stakeholder, and the day), then SNAPSHOT_FIELDS, then for an account its
-    parts and GAP_FIELDS. A snapshot of the same subject and day is replaced: INSERT ... ON
+    parts. A snapshot of the same subject and day is replaced: INSERT ... ON
     CONFLICT DO UPDATE, on PostgreSQL through COPY for many rows (never Django's bulk_update)."""
-    fields = SNAPSHOT_FIELDS + (["parts", *GAP_FIELDS] if model is AccountScore else [])
+    fields = SNAPSHOT_FIELDS + (["parts"] if model is AccountScore else [])
     upsert_rows(model, [*keys, *fields], rows, unique=[keys[0], "day"], update=fields)
 
 

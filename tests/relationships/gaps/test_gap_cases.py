@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import UsageSnapshot
-from relationships.gaps.services import gap_action_toggle, gap_case_move
+from relationships.gaps.services import GAP_FIELDS, gap_action_toggle, gap_case_move
 from relationships.models import (
     Channel,
     GapCase,
@@ -330,7 +330,22 @@ def test_detection_opens_cases_in_a_constant_number_of_queries(org, accounts):
     # the recompute (without stakeholder and alert writes: there are none here), with the
     # cases' owners, the cases, the playbook steps, the checklists, the trail and the emails
     # to the owners (the cases, their checklists, the outbox rows in a savepoint)
-    assert len(queries) == 44
+    assert len(queries) == 51
+
+
+@pytest.mark.parametrize("days_ago", [0, 3])
+def test_the_days_snapshot_keeps_the_gap_its_recompute_found(org, days_ago):
+    account = AccountFactory(team=org.team, owner=org.csm, seats_purchased=50)
+    usage(account, 1000, 1000, 1000, 400, seats_used=5)
+    day = TODAY() - dt.timedelta(days=days_ago)
+    PulseCheckFactory(account=account, csm=org.csm, happiness=5, checked_on=day)
+    recompute.scores_recompute(account_ids=[account.pk], day=day)
+    account.refresh_from_db()
+    snapshot = account.scores.get(day=day)
+    assert snapshot.gap_class == account.gap_class == "generic"
+    assert [getattr(snapshot, name) for name in GAP_FIELDS] == [
+        getattr(account, name) for name in GAP_FIELDS
+    ]
 
 
 def test_playbook_edited_in_the_admin_shapes_new_checklists(account):

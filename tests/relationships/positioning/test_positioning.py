@@ -6,13 +6,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import POSITION_FIELDS, Account
 from relationships.models import AccountScore, CompetitorStanding, QuadrantSettings
+from relationships.positioning.services import positions_refresh
 from relationships.scoring import recompute
 from tests.factories import (
     AccountFactory,
     CompetitorFactory,
     CompetitorRatingFactory,
+    InteractionFactory,
     PulseCheckFactory,
     StakeholderFactory,
 )
@@ -100,3 +102,32 @@ def test_competitor_standing_uses_latest_rating_of_people_still_there(org):
     assert (account.competitor_index, account.weakest_dimension, account.competitor_leads) == (
         Decimal("1.00"), "service", "",
     )  # fmt: skip
+
+
+def test_placing_accounts_again_from_what_they_store_gives_the_recomputes_positions(org):
+    """The thresholds' refresh places accounts from their stored score, voice and pulse: the
+    same positions and standings as the recompute that stored them."""
+    ids = []
+    for pulse, cost, sentiment in [(4, 90_000, 1), (2, 30_000, -2)]:
+        account = placed_account(org, pulse=pulse, cost=cost)
+        people = StakeholderFactory.create_batch(2, account=account, buying_influence="high")
+        InteractionFactory.create_batch(
+            3, account=account, stakeholders=people, direction="inbound", sentiment=sentiment
+        )
+        CompetitorRatingFactory(account=account, stakeholder=people[0], their_rating=4)
+        ids.append(account.pk)
+    recompute.scores_recompute(account_ids=ids)
+    assert all(Account.objects.filter(pk__in=ids).values_list("customer_voice", flat=True))
+
+    def positions():
+        return (
+            list(Account.objects.filter(pk__in=ids).values_list(*POSITION_FIELDS)),
+            list(AccountScore.objects.filter(account__in=ids).values_list(*POSITION_FIELDS)),
+            sorted(CompetitorStanding.objects.values_list("account", "dimension", "index")),
+        )
+
+    placed = positions()
+    Account.objects.filter(pk__in=ids).update(quadrant="", customer_happiness=None)
+    CompetitorStanding.objects.all().delete()
+    positions_refresh(account_ids=ids)
+    assert positions() == placed

@@ -193,12 +193,13 @@ def test_recompute_query_count_does_not_grow_with_data(org, accounts):
         ids.append(account.pk)
     with CaptureQueriesContext(connection) as queries:
         recompute.scores_recompute(account_ids=ids)
-    # savepoint, config, scale, accounts, people, interactions, moments, survey answers, open
-    # items, earlier scores, pulses, the gap's voice, survey voice and usage, two upserts,
-    # account update, alerts read, delete and write, gap cases, requests, release; positions:
-    # settings, ratings, dimensions, finances, account update, snapshots read and update,
-    # standings delete (each update in a savepoint)
-    assert len(queries) == 35
+    # savepoint, config, accounts; scores: scale, people, interactions, moments, stated
+    # feelings, open items, earlier scores, two upserts, account update, alerts read (none to
+    # delete or write here); gaps: pulses, the voice, stated voices and usage, account update,
+    # snapshots read and update, gap cases; requests; positions: settings, ratings, dimensions,
+    # finances, account update, snapshots read and update, standings delete; release (each
+    # update in a savepoint)
+    assert len(queries) == 42
 
 
 def test_alerts_keep_their_first_seen_time_and_go_when_the_condition_ends(org):
