@@ -374,7 +374,7 @@ def score_account(people: Iterable[Person], config: ScoringConfig) -> AccountSco
 
 
 def strength(person: Person) -> float:
-    return (person.score - 1) / 4 if person.score is not None else 0.0
+    return RATING.feeling(person.score) if person.score is not None else 0.0
 
 
 # ---------------------------------------------------------------------------------------------
