@@ -5,7 +5,9 @@ from django.template.defaultfilters import pluralize
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Account, Competitor, Team, UsageSnapshot, User, WorkerHeartbeat
+from accounts.signals import account_changed
 from accounts.signin import signin_lockout_lift, signin_lockout_minutes
+from core.versions import version_next
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -88,6 +90,9 @@ class UsageInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(SimpleHistoryAdmin):
+    """An edit is saved as a profile edit in the app is: it counts a version (a profile form
+    drawn before it is refused) and sends `account_changed` (the scores are recomputed)."""
+
     list_display = ["name", "external_id", "owner", "team", "status", "renewal_date", "arr"]
     list_filter = ["team", "status", "segment", "single_threaded", "champion_left"]
     search_fields = ["name", "external_id", "domain"]
@@ -101,6 +106,16 @@ class AccountAdmin(SimpleHistoryAdmin):
         "champion_left",
     ]
     inlines = [UsageInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            version_next(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the usage rows among them
+        if change:
+            account_changed.send(sender=Account, account_ids=[form.instance.pk])
 
 
 @admin.register(WorkerHeartbeat)

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.queue import enqueue_on_commit
+from core.versions import version_next
 from relationships.models import (
     AccountScore,
     Alert,
@@ -268,6 +269,11 @@ class GapCaseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        """Count a version, as the board's edits do: a board form drawn before is refused."""
+        version_next(obj)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(CompetitorDimension)
 class CompetitorDimensionAdmin(admin.ModelAdmin):
@@ -301,7 +307,7 @@ class QuadrantSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        enqueue_on_commit("positions.refresh_all")
+        enqueue_on_commit("scores.recompute_all")
         messages.info(request, "Every account is being placed again with these thresholds.")
 
 

@@ -1,12 +1,15 @@
 """Fixes made in the admin ask for what the same change asks for in the app: the account's
-recompute for activity, and for people also their account's coverage flags and, for an edit, a
-new version of the person (so that a form drawn before it is refused)."""
+recompute for activity and profiles, for people also their account's coverage flags; and an
+edit of a row people edit in forms (a person, an account, a gap case) counts a version, so that
+a form drawn before it is refused."""
 
 import pytest
 from django.contrib import admin
 from django.forms.models import model_to_dict
 
+from accounts.models import Account
 from relationships.models import (
+    GapCase,
     Interaction,
     Moment,
     OpenItem,
@@ -17,6 +20,7 @@ from relationships.models import (
 from relationships.people.services import coverage_refresh
 from tests.factories import (
     CompetitorRatingFactory,
+    GapCaseFactory,
     InteractionFactory,
     MomentFactory,
     OpenItemFactory,
@@ -35,11 +39,14 @@ def requested() -> set[int]:
 def admin_change(client, org, row, **changes):
     """Post the admin's change form of `row` with these values changed; the admin page's
     answer."""
-    form_class = admin.site._registry[type(row)].get_form(admin_request(org.admin), row)
+    model_admin, request = admin.site._registry[type(row)], admin_request(org.admin)
     stored = model_to_dict(row)
     data = {}
-    for name, field in form_class.base_fields.items():
+    for name, field in model_admin.get_form(request, row).base_fields.items():
         data |= _typed(name, field, stored.get(name))
+    for formset, _inline in model_admin.get_formsets_with_inlines(request, row):
+        prefix = formset.get_default_prefix()
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     data |= changes
     client.force_login(org.admin)
     response = client.post(url(type(row), "change", row.pk), data)
@@ -156,3 +163,17 @@ def test_a_stakeholder_added_or_deleted_in_the_admin_refreshes_coverage(client, 
     assert client.post(url(Stakeholder, "delete", added.pk), {"post": "yes"}).status_code == 302
     assert flags(org.account) == (True, True)
     assert requested() == {org.account.pk}
+
+
+def test_an_account_edited_in_the_admin_counts_a_version_and_asks_for_the_recompute(client, org):
+    admin_change(client, org, org.account, seats_purchased="250")
+    stored = Account.objects.get(pk=org.account.pk)
+    assert (stored.seats_purchased, stored.version) == (250, org.account.version + 1)
+    assert requested() == {org.account.pk}
+
+
+def test_a_gap_case_reassigned_in_the_admin_counts_a_version(client, org):
+    case = GapCaseFactory(account=org.account)
+    admin_change(client, org, case, owner=org.teammate.pk)
+    stored = GapCase.objects.get()
+    assert (stored.owner, stored.version) == (org.teammate, case.version + 1)
