@@ -307,7 +307,7 @@ class QuadrantSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        enqueue_on_commit("scores.recompute_all")
+        enqueue_on_commit("positions.refresh_all")
         messages.info(request, "Every account is being placed again with these thresholds.")
 
 
