@@ -2,15 +2,17 @@
 
 Plain values only (no ORM). A question reaches this module as a `Spec`; each type builds its
 form fields, turns the cleaned input into the JSON value kept on the answer, says how the answer
-felt on 0..1 (if it is a happiness-like answer), and lists its `Effects` on the relationship
-model, which the response service writes. Adding a type = one class here and one entry in
-QUESTION_TYPES.
+felt on 0..1 (if it is a happiness-like answer, mapped by relationships.activity.feelings), and
+lists its `Effects` on the relationship model, which the response service writes. Adding a
+type = one class here and one entry in QUESTION_TYPES.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
+
+from relationships.activity import feelings
 
 HIGH_LOW = [("high", "High"), ("low", "Low")]
 EMOTIONS = [
@@ -103,7 +105,7 @@ class ScaleQuestion(QuestionType):
         return {spec.key: field_}
 
     def feeling(self, spec, value):
-        return scale_feeling(value, [point for point, _label in spec.choices])
+        return feelings.scale_point_feeling(value, [point for point, _label in spec.choices])
 
     def display(self, spec, value):
         return dict(spec.choices).get(value, str(value))
@@ -121,7 +123,7 @@ class NpsQuestion(QuestionType):
         return {spec.key: field_}
 
     def feeling(self, spec, value):
-        return value / 10
+        return feelings.nps_feeling(value)
 
     def options(self, spec):
         return list(range(10, -1, -1))
@@ -300,16 +302,6 @@ def answerable(questions: list[tuple[int, Spec]]) -> list[tuple[int, Spec]]:
     """The questions a stakeholder is asked: a competitor matrix only when the account has a
     leading competitor to compare with."""
     return [(pk, spec) for pk, spec in questions if spec.kind != "competitor" or spec.competitor]
-
-
-def scale_feeling(value: int, points: list[int]) -> float | None:
-    """A point of a scale on 0..1: its lowest point 0, its highest 1."""
-    if not points:
-        return None
-    low, high = min(points), max(points)
-    if high == low:
-        return 1.0
-    return min(1.0, max(0.0, (value - low) / (high - low)))
 
 
 def nps(scores: list[int]) -> int | None:

@@ -13,7 +13,7 @@ from relationships.models import StatedFeeling
 from relationships.scoring import model as scoring
 from relationships.scoring import recompute
 from surveys.models import Answer
-from surveys.questions import nps, reminder_days, scale_feeling
+from surveys.questions import QUESTION_TYPES, Spec, nps, reminder_days
 from surveys.selectors import question_specs
 from surveys.services import response_submit
 from tests.factories import InvitationFactory, StakeholderFactory
@@ -59,14 +59,15 @@ def test_answering_a_survey_moves_the_score_and_the_customer_voice_through_state
     assert sentiment_and_voice(person) == (0, None)
 
 
-@given(st.lists(st.integers(min_value=0, max_value=10), min_size=1, max_size=5), st.data())
-def test_scale_feeling_is_between_zero_and_one_and_keeps_order(points, data):
-    a = data.draw(st.sampled_from(points))
-    b = data.draw(st.sampled_from(points))
-    feeling_a, feeling_b = scale_feeling(a, points), scale_feeling(b, points)
-    assert 0.0 <= feeling_a <= 1.0
-    if a < b:
-        assert feeling_a < feeling_b
+def test_scale_and_nps_answers_feel_from_zero_at_their_lowest_to_one_at_their_highest():
+    scale = Spec(
+        key="q1", kind="scale", text="Happy?", choices=((1, "No"), (3, "So so"), (5, "Yes"))
+    )
+    nps_question = Spec(key="q2", kind="nps", text="Would you recommend us?")
+    trust = Spec(key="q3", kind="trust", text="Do you trust us?")
+    assert [QUESTION_TYPES["scale"].feeling(scale, value) for value in (1, 3, 5)] == [0, 0.5, 1]
+    assert [QUESTION_TYPES["nps"].feeling(nps_question, v) for v in (0, 7, 10)] == [0, 0.7, 1]
+    assert QUESTION_TYPES["trust"].feeling(trust, "high") is None
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10), max_size=50))
