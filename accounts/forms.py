@@ -77,6 +77,18 @@ NEW_ACCOUNT_FIELDS = [
 ]
 
 
+def account_filter_form(request) -> AccountFilterForm:
+    """The account list's filters, bound to the query string; the quadrant board shares them."""
+    segments = (
+        Account.objects.visible_to(request.user)
+        .exclude(segment="")
+        .order_by("segment")
+        .values_list("segment", flat=True)
+        .distinct()
+    )
+    return AccountFilterForm(request.GET, user=request.user, segments=list(segments))
+
+
 class AccountCreateForm(forms.Form):
     """The fields of a new account, for a manager or an admin (Account's form fields, the
     teams and owners they may choose). accounts.services.account_create checks the account as

@@ -1,12 +1,14 @@
 """The account page's panels, and which of them each write changes (docs/performance.md has the
 table).
 
-A write's response shows its own section, and carries the score card out of band when a score
-recompute follows the write. Every other panel it changes fetches itself again when it hears
-"<panel>-changed" (`hx-trigger="<panel>-changed from:body"`, drawn by the `refresh_on_change`
-tag): a panel showing what the write stored at once; a panel showing the recompute's numbers
-once the recompute has run, which the response says if it ran before the response (no broker),
-and otherwise the score card, when its poll finds the recompute done.
+The page is a shell: its heading and profile, and sections that load from their owners'
+addresses (`render_section`). A write's response shows its own section, and carries the score
+card out of band when a score recompute follows the write (or, from a section that cannot draw
+the card, has it fetch itself again). Every other panel it changes fetches itself again when it
+hears "<panel>-changed" (`hx-trigger="<panel>-changed from:body"`, drawn by the
+`refresh_on_change` tag): a panel showing what the write stored at once; a panel showing the
+recompute's numbers once the recompute has run, which the response says if it ran before the
+response (no broker), and otherwise the score card, when its poll finds the recompute done.
 """
 
 from collections.abc import Iterable
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import trigger_client_event
 
@@ -44,8 +47,8 @@ CHANGES = {
     "stakeholder_left": Changes(
         stored=("competitors", "goals"), recomputed=("competitors", "goals")
     ),
-    "profile": Changes(
-        stored=("heading", "usage", "competitors", "goals"), recomputed=("gaps", "goals")
+    "profile": Changes(  # the heading comes with the profile, out of band
+        stored=("score", "usage", "competitors", "goals"), recomputed=("gaps", "goals")
     ),
     "competitor_rating": Changes(recomputed=("competitors",)),
     "feedback": Changes(stored=("goals",)),
@@ -71,9 +74,22 @@ def refreshed_now(changes: Changes, *, recomputed: bool, shown: str | None) -> l
     return [panel for panel in dict.fromkeys(panels) if panel != shown]
 
 
+def render_section(
+    request, template: str, account, context: dict, *, partial="section", status=200, refreshed=()
+) -> HttpResponse:
+    """A section of the account page, from its owner's `template`: for htmx, the template's
+    `partial` with the events that have the `refreshed` panels fetch themselves again; otherwise
+    the whole page with the section in place (the template extends the page)."""
+    context = {"account": account, **context}
+    if not request.htmx:
+        return render(request, template, context, status=status)
+    response = render(request, f"{template}#{partial}", context, status=status)
+    return refresh(response, refreshed)
+
+
 def score_poll_url(account, waiting: Iterable[str]) -> str:
     """The score card's address while a recompute is pending: once it is done, the card has
-    the `waiting` panels fetched again."""
+    the `waiting` panels fetched again. Without any, the card loads as the page draws it."""
     query = urlencode({"refresh": list(waiting)}, doseq=True)
     return reverse("account_score", args=[account.pk]) + (f"?{query}" if query else "")
 

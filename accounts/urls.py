@@ -10,6 +10,6 @@ urlpatterns = [
     path("accounts/<int:pk>/restore/", views.account_restore_view, name="account_restore"),
     path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/history/", views.account_history, name="account_history"),
-    path("accounts/<int:pk>/score/", views.account_score, name="account_score"),
+    path("accounts/<int:pk>/usage/", views.usage_section, name="account_usage"),
     path("preferences/", views.preferences, name="preferences"),
 ]

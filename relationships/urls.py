@@ -7,6 +7,17 @@ from relationships.positioning import views as positioning_views
 from relationships.scoring import views as scoring_views
 
 urlpatterns = [
+    # the account page's sections (accounts.panels)
+    path("accounts/<int:pk>/people/", people_views.people_section, name="account_people"),
+    path("accounts/<int:pk>/activity/", activity_views.activity_section, name="account_activity"),
+    path("accounts/<int:pk>/score/", scoring_views.account_score, name="account_score"),
+    path("accounts/<int:pk>/gaps/", gap_views.gaps_section, name="account_gaps"),
+    path(
+        "accounts/<int:pk>/competitors/",
+        positioning_views.competitors_section,
+        name="account_competitors",
+    ),
+    path("accounts/<int:pk>/goals/", positioning_views.goals_section, name="account_goals"),
     path(
         "accounts/<int:account_pk>/stakeholders/new/",
         people_views.stakeholder_create,

@@ -3,6 +3,7 @@ from django.urls import path
 from surveys import views
 
 urlpatterns = [
+    path("accounts/<int:pk>/surveys/", views.surveys_section, name="account_surveys"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

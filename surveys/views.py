@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import panels
 from accounts.models import Competitor
+from accounts.selectors import get_account_for_user
 from core.idempotency import AlreadySubmitted, submission_answer, submission_claim
 from core.mail.outbox import Rendered, email_render
+from core.pagecache import cached_page
 from core.paging import page_number
 from relationships.activity.voice import feedback_acknowledge, feedback_act
 from surveys.forms import CampaignForm, FeedbackActionForm, SurveyForm
@@ -28,6 +30,7 @@ from surveys.models import InvitationToken, SurveyTemplate
 from surveys.questions import answerable
 from surveys.ratelimit import survey_rate_exceeded
 from surveys.selectors import (
+    account_surveys,
     campaign_audience_described,
     campaign_report,
     campaigns_for_list,
@@ -181,6 +184,15 @@ def survey_template_preview(request, pk):
         ),
     }
     return render(request, "surveys/survey_page.html", context)
+
+
+@require_GET
+@cached_page
+def surveys_section(request, pk):
+    """The account page's surveys section: recent invitations and the feedback loop."""
+    account = get_account_for_user(request.user, pk)
+    context = {"surveys": account_surveys(account=account)}
+    return panels.render_section(request, "surveys/account_surveys.html", account, context)
 
 
 def _feedback_done(request, item, message: str, level=messages.SUCCESS):

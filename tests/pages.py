@@ -1,17 +1,45 @@
 """Reading pages as the browser does: the account page's sections that load after it shows, and
 what a section shows."""
 
+import re
+
 from django.test.html import parse_html
+
+SECTIONS = {  # a section of the account page, and the address it loads from
+    "score": "score", "gaps": "gaps", "usage": "usage", "people": "people",
+    "activity": "activity", "competitors": "competitors", "goals": "goals",
+    "survey-section": "surveys",
+}  # fmt: skip
+
+
+def section_url(account, section: str) -> str:
+    """Where the account page loads `section` from ("usage", "survey-section", ...; a
+    quick-log tab's form: "quicklog-moment")."""
+    if section.startswith("quicklog-"):
+        return f"/accounts/{account.pk}/log/{section.removeprefix('quicklog-')}/"
+    return f"/accounts/{account.pk}/{SECTIONS[section]}/"
 
 
 def account_section(client, account, section: str) -> str:
-    """The HTML of one section the account page loads lazily ("usage", "competitors", "goals",
-    "survey-section", or a quick-log tab's form: "quicklog-moment"), as htmx asks for it."""
-    response = client.get(
-        account.get_absolute_url(), headers={"HX-Request": "true", "HX-Target": section}
-    )
+    """The HTML of one section the account page loads after it shows (see section_url), as
+    htmx asks for it."""
+    response = client.get(section_url(account, section), headers={"HX-Request": "true"})
     assert response.status_code == 200
     return response.content.decode()
+
+
+def account_page(client, account) -> str:
+    """The account page as the browser shows it once its sections have loaded in place."""
+    response = client.get(account.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    for section in SECTIONS:
+        placeholder = rf'<section id="{section}"[^>]* aria-busy="true".*?</section>'
+        drawn = re.search(placeholder, page, re.S)
+        assert drawn, f"the page does not load #{section}"
+        loaded = account_section(client, account, section)
+        page = page[: drawn.start()] + loaded + page[drawn.end() :]
+    return page
 
 
 def section_text(html: str, element_id: str) -> str:

@@ -86,7 +86,14 @@ MATRIX: dict[str, Route] = {
     ),
     "account_edit": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "account_history": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
-    "account_score": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    # the account page's sections, each from the app that owns it
+    **{
+        name: Route(TEAM_ONLY, args=lambda org: [org.account.pk])
+        for name in (
+            *("account_score", "account_gaps", "account_usage", "account_people"),
+            *("account_activity", "account_competitors", "account_goals", "account_surveys"),
+        )
+    },
     "attention": Route(SIGNED_IN),
     "stakeholder_create": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "stakeholder_detail": Route(TEAM_ONLY, args=a_stakeholder),

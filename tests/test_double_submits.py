@@ -33,8 +33,10 @@ from surveys import views as campaign_views
 from surveys.models import Campaign, Invitation
 from tests import services as real_services
 from tests.factories import CompetitorFactory, StakeholderFactory, campaign_form_data, catalog
+from tests.pages import section_url
 from tests.waiting import wait_until
 
+HTMX = {"HX-Request": "true"}
 ACTIVITY = {"HX-Request": "true", "HX-Target": "activity"}
 KEY = re.compile(r'name="(?:\w+-)?submission_key" value="([0-9a-f-]{36})"')
 
@@ -78,8 +80,7 @@ def drawn_key(response) -> str:
 
 def quick_log_form(client, account, kind: str) -> str:
     """The key of the quick-log form of `kind` as the account page's tab draws it."""
-    headers = {"HX-Request": "true", "HX-Target": f"quicklog-{kind}"}
-    return drawn_key(client.get(account.get_absolute_url(), headers=headers))
+    return drawn_key(client.get(section_url(account, f"quicklog-{kind}"), headers=HTMX))
 
 
 @pytest.mark.parametrize("kind", ["interaction", "moment", "open_item", "pulse"])
@@ -128,9 +129,7 @@ def test_a_damaged_key_is_refused_with_an_error_and_writes_nothing(client, org, 
 def test_a_competitor_rating_sent_twice_writes_one_row(client, org):
     person = StakeholderFactory(account=org.account)
     client.force_login(org.csm)
-    section = client.get(
-        org.account.get_absolute_url(), headers={"HX-Request": "true", "HX-Target": "competitors"}
-    )
+    section = client.get(section_url(org.account, "competitors"), headers=HTMX)
     data = {
         "rating-stakeholder": person.pk,
         "rating-competitor": CompetitorFactory().pk,

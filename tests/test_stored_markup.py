@@ -18,14 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.views import LAZY_SECTIONS, QUICKLOG_TARGETS
 from core.mail.models import OutboundEmail
 from core.mail.outbox import email_render
+from relationships.activity.views import QUICKLOG_FORMS
 from relationships.gaps.mail import gap_digests_send, gap_emails_queue
 from relationships.models import GapCase
 from surveys.models import Campaign
 from surveys.services import EMAIL_TEMPLATE
 from tests.factories import campaign_form_data
+from tests.pages import SECTIONS, section_url
 from tests.populated import populate
 from tests.test_access_matrix import MATRIX, OK
 from tests.test_admin import admin_request
@@ -139,13 +140,12 @@ def test_stored_markup_is_text_on_every_page_and_section(client, org, everything
             if name in everything and route.expect[role] == OK:
                 url = reverse(name, args=everything[name])
                 pages[f"{role} {url}"] = read(client, url)
-        account = org.account.get_absolute_url()
-        for section in ("profile", "people", "timeline", "score", *LAZY_SECTIONS):
-            headers = {"HX-Request": "true", "HX-Target": section}
-            pages[f"{role} {account} #{section}"] = read(client, account, headers=headers)
-        for section in QUICKLOG_TARGETS:
-            headers = {"HX-Request": "true", "HX-Target": section}
-            pages[f"{role} {account} #{section}"] = read(client, account, headers=headers)
+        quicklog_tabs = [f"quicklog-{kind}" for kind in QUICKLOG_FORMS]
+        for section in [*SECTIONS, *quicklog_tabs]:  # as the page loads them
+            url = section_url(org.account, section)
+            pages[f"{role} {url} (htmx)"] = read(client, url, headers={"HX-Request": "true"})
+        timeline = reverse("account_timeline", args=[org.account.pk])
+        pages[f"{role} {timeline} (htmx)"] = read(client, timeline, headers={"HX-Request": "true"})
     assert injected_anywhere(pages) == {}
     assert len(pages) > 60
     board = pages["csm /board/"]

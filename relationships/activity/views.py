@@ -1,5 +1,6 @@
-"""Activity on the account page: the quick-log forms, the timeline and open items; and
-the moments report. A quick log answers htmx with the activity section (forms and timeline)."""
+"""Activity on the account page (the activity section): the quick-log forms, the timeline and
+open items; and the moments report. A quick log answers htmx with the activity section (forms
+and timeline); a quick-log tab's blank form comes from a GET of the address it posts to."""
 
 import contextlib
 import datetime as dt
@@ -9,30 +10,108 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account
 from accounts.panels import CHANGES
-from accounts.selectors import get_account_for_user, get_account_page_for_user
-from accounts.views import QUICKLOG_FORMS, quicklog_form, render_account_page
+from accounts.selectors import get_account_for_user
 from core.idempotency import AlreadySubmitted
 from core.pagecache import cached_page
 from core.paging import page_number
 from relationships.activity import catalogs
 from relationships.activity import moments_report as moments_report_data
-from relationships.activity.forms import MomentsReportForm
+from relationships.activity.forms import (
+    InteractionForm,
+    MomentForm,
+    MomentsReportForm,
+    OpenItemForm,
+    PulseCheckForm,
+    TimelineFilterForm,
+)
 from relationships.activity.selectors import activity_choices
 from relationships.activity.services import activity_record, open_item_close
-from relationships.models import OpenItem
+from relationships.activity.timeline import timeline_page
+from relationships.models import OpenItem, Scale
+from relationships.sections import render_section
+
+SECTION = "relationships/account_activity.html"
+QUICKLOG_FORMS = {
+    "interaction": ("Interaction", InteractionForm),
+    "moment": ("Moment", MomentForm),
+    "open_item": ("Open item", OpenItemForm),
+    "pulse": ("Pulse check", PulseCheckForm),
+}
 
 
-@require_POST
+def quicklog_form(kind, account, choices, labels, data=None):
+    """A quick-log form of `kind` (see QUICKLOG_FORMS) for the account: blank and dated now, or
+    bound to `data`."""
+    _label, form_class = QUICKLOG_FORMS[kind]
+    now = timezone.localtime()
+    initial = {
+        "interaction": {"occurred_at": now.replace(second=0, microsecond=0)},
+        "moment": {"occurred_on": now.date()},
+        "open_item": {"opened_on": now.date()},
+        "pulse": {"checked_on": now.date()},
+    }
+    options = {"happiness_scale": labels.get(Scale.HAPPINESS, {})} if kind == "pulse" else {}
+    return form_class(data, account=account, choices=choices, initial=initial[kind], **options)
+
+
+def activity_context(request, account, bound_form=None, active_kind=None) -> dict:
+    """The quick-log forms and a page of the timeline. Only the open tab's form is drawn (the
+    bound one, with its errors, after a failed save); the others load when their tab opens."""
+    choices = activity_choices(account)
+    active = active_kind or getattr(bound_form, "prefix_name", "interaction")
+    forms = []
+    for kind, (label, _form_class) in QUICKLOG_FORMS.items():
+        if bound_form is not None and bound_form.prefix_name == kind:
+            form = bound_form
+        elif kind == active:
+            form = quicklog_form(kind, account, choices, catalogs.scales())
+        else:
+            form = None
+        forms.append((kind, label, form))
+    filters = TimelineFilterForm(request.GET, account=account, choices=choices)
+    number = page_number(request)
+    return {
+        "quicklog_forms": forms,
+        "active_kind": active,
+        "timeline_filters": filters,
+        "timeline": timeline_page(account, filters=filters.cleaned_filters(), number=number),
+        "today": timezone.localdate(),
+    }
+
+
+def render_activity(request, account, *, partial="section", status=200, changes=None, **extra):
+    """The activity section (or its timeline `partial`); `extra` is activity_context's."""
+    context = activity_context(request, account, **extra)
+    return render_section(
+        request, SECTION, account, context, partial=partial, panel="activity", status=status,
+        changes=changes,
+    )  # fmt: skip
+
+
+@require_GET
+@cached_page
+def activity_section(request, pk):
+    return render_activity(request, get_account_for_user(request.user, pk))
+
+
+@require_http_methods(["GET", "POST"])
 def activity_log(request, account_pk, kind):
-    """Save one quick-log form; the timeline shows the new entry at once."""
+    """Save one quick-log form; the timeline shows the new entry at once. GET: the form of
+    this kind, blank, for its tab (htmx), or the page with that tab open."""
     account = get_account_for_user(request.user, account_pk)
     if kind not in QUICKLOG_FORMS:
         raise Http404("No such kind of entry.")
     label = QUICKLOG_FORMS[kind][0]
+    if request.method == "GET":
+        if not request.htmx:
+            return render_activity(request, account, active_kind=kind)
+        form = quicklog_form(kind, account, activity_choices(account), catalogs.scales())
+        context = {"account": account, "kind": kind, "label": label, "form": form}
+        return render(request, f"{SECTION}#quicklog-form", context)
     form = quicklog_form(
         kind, account, activity_choices(account), catalogs.scales(), data=request.POST
     )
@@ -42,19 +121,17 @@ def activity_log(request, account_pk, kind):
         messages.success(request, f"{label} logged.")
         if not request.htmx:
             return redirect(account)
-        return render_account_page(
-            request, account, fragment="activity", active_kind=kind, changes=CHANGES[kind]
-        )
-    return render_account_page(request, account, fragment="activity", bound_form=form, status=422)
+        return render_activity(request, account, active_kind=kind, changes=CHANGES[kind])
+    return render_activity(request, account, bound_form=form, status=422)
 
 
 @require_GET
 @cached_page
 def account_timeline(request, pk):
     """The timeline with filters and paging: a fragment for htmx, the account page otherwise."""
-    account = get_account_page_for_user(request.user, pk)
-    fragment = "timeline-more" if request.GET.get("page", "1") != "1" else "timeline"
-    return render_account_page(request, account, fragment=fragment)
+    account = get_account_for_user(request.user, pk)
+    partial = "timeline-more" if request.GET.get("page", "1") != "1" else "timeline"
+    return render_activity(request, account, partial=partial)
 
 
 @require_POST
@@ -66,9 +143,7 @@ def open_item_close_view(request, pk):
     messages.success(request, f"Closed “{item.title}”.")
     if not request.htmx:
         return redirect(item.account)
-    return render_account_page(
-        request, item.account, fragment="activity", changes=CHANGES["open_item_close"]
-    )
+    return render_activity(request, item.account, changes=CHANGES["open_item_close"])
 
 
 @require_GET

@@ -1,5 +1,6 @@
-"""The gap workflow: the gap board (columns by state, cards moved in place), the case page
-(factors, playbook checklist, owner, due date, notes and the audit trail) and the moves.
+"""The account page's gap panel, and the gap workflow: the gap board (columns by state, cards
+moved in place), the case page (factors, playbook checklist, owner, due date, notes and the audit
+trail) and the moves.
 
 A move from the board answers htmx with the board again (same filters), from the case page
 with the page; a refused move changes nothing and says why.
@@ -9,11 +10,14 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import panels
 from accounts.models import Account
+from accounts.selectors import get_account_for_user
 from core.pagecache import cached_page
 from core.versions import EditConflict
 from relationships.gaps.forms import GapBoardFilterForm, GapCaseForm, GapMoveForm
 from relationships.gaps.selectors import (
+    account_gaps,
     board_moves,
     gap_board,
     gap_case_page,
@@ -26,6 +30,16 @@ from relationships.gaps.services import (
     gap_case_update,
 )
 from relationships.models import GapAction
+
+
+@require_GET
+@cached_page
+def gaps_section(request, pk):
+    """The account page's gap panel: the three factors and the open case."""
+    account = get_account_for_user(request.user, pk)
+    return panels.render_section(
+        request, "relationships/account_gaps.html", account, account_gaps(account)
+    )
 
 
 def _board(request, *, status=200):

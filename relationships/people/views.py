@@ -1,6 +1,6 @@
-"""Stakeholders on the account page (add, edit, mark as left or undo it) and the
-stakeholder page. A change answers htmx with the people section (table, maps and coverage flags
-together, since one edit can change all three); a plain request gets a redirect."""
+"""Stakeholders on the account page (the people section; add, edit, mark as left or undo it) and
+the stakeholder page. A change answers htmx with the people section (table, maps and coverage
+flags together, since one edit can change all three); a plain request gets a redirect."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -9,17 +9,50 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
-from accounts.views import render_account_page
 from core.pagecache import cached_page
 from core.versions import EditConflict
 from relationships.activity import catalogs
 from relationships.activity.selectors import stakeholder_activity
 from relationships.models import Scale, Stakeholder
-from relationships.people import services
+from relationships.people import maps, services
 from relationships.people.forms import StakeholderForm
-from relationships.people.selectors import get_stakeholder_for_user, stakeholders_of
+from relationships.people.selectors import (
+    get_stakeholder_for_user,
+    stakeholder_map,
+    stakeholders_of,
+)
 from relationships.people.services import stakeholder_left_undo, stakeholder_mark_left
 from relationships.scoring.selectors import stakeholder_score_card
+from relationships.sections import render_section
+
+SECTION = "relationships/account_people.html"
+
+
+def render_people(request, account, *, stakeholders=None, status=200, changes=None, **extra):
+    """The people section: `stakeholders` as the caller loaded them, or read now; `extra`
+    opens the stakeholder form or the confirmation of a leave in place."""
+    if stakeholders is None:
+        stakeholders = list(stakeholders_of(account))
+    scale = catalogs.scales().get(Scale.RELATIONSHIP, {})
+    context = {
+        "stakeholders": stakeholders,
+        "active_people": sum(person.is_active for person in stakeholders),
+        "map": stakeholder_map(stakeholders),
+        "strength_columns": [
+            f"{value} · {scale.get(value, '')}" if value else "Not rated"
+            for value in maps.STRENGTHS
+        ],
+        **extra,
+    }
+    return render_section(
+        request, SECTION, account, context, panel="people", status=status, changes=changes
+    )
+
+
+@require_GET
+@cached_page
+def people_section(request, pk):
+    return render_people(request, get_account_for_user(request.user, pk))
 
 
 def _stakeholder_form(account, stakeholder, people, data=None) -> StakeholderForm:
@@ -47,10 +80,9 @@ def _edit(request, account, stakeholder):
         except EditConflict as conflict:
             people = list(stakeholders_of(account))
             current = get_stakeholder_for_user(request.user, stakeholder.pk)
-            return render_account_page(
+            return render_people(
                 request,
                 account,
-                fragment="people",
                 stakeholder_form=_stakeholder_form(account, current, people),
                 stakeholders=people,
                 conflict=conflict,
@@ -59,13 +91,10 @@ def _edit(request, account, stakeholder):
         messages.success(request, f"Saved {saved.name}.")
         if not request.htmx:
             return redirect(account)
-        return render_account_page(
-            request, account, fragment="people", changes=CHANGES["stakeholder"]
-        )
-    return render_account_page(
+        return render_people(request, account, changes=CHANGES["stakeholder"])
+    return render_people(
         request,
         account,
-        fragment="people",
         stakeholder_form=form,
         stakeholders=people,
         status=422 if request.method == "POST" else 200,
@@ -90,9 +119,7 @@ def stakeholder_left(request, pk):
     marks them, and POST with `undo` puts back the status they had before."""
     stakeholder = get_stakeholder_for_user(request.user, pk)
     if request.method == "GET":
-        return render_account_page(
-            request, stakeholder.account, fragment="people", confirm_left=stakeholder.pk
-        )
+        return render_people(request, stakeholder.account, confirm_left=stakeholder.pk)
     if "undo" in request.POST:
         stakeholder_left_undo(stakeholder=stakeholder)
         message = f"{stakeholder.name} is {stakeholder.get_status_display().lower()} again."
@@ -102,9 +129,7 @@ def stakeholder_left(request, pk):
     messages.success(request, message)
     if not request.htmx:
         return redirect(stakeholder.account)
-    return render_account_page(
-        request, stakeholder.account, fragment="people", changes=CHANGES["stakeholder_left"]
-    )
+    return render_people(request, stakeholder.account, changes=CHANGES["stakeholder_left"])
 
 
 @require_GET

@@ -1,27 +1,32 @@
 """The quadrant board, the competitor view and the four goals roll-up (seeds 002 and 004), and
-entering a competitor rating on the account page. Filters are the account list's; htmx
-requests get the results fragment only."""
+the account page's competitors section (with entering a competitor rating) and four goals
+section. Filters are the account list's; htmx requests get the results fragment only."""
 
 import contextlib
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import panels
+from accounts.forms import account_filter_form
 from accounts.models import POSITION_FIELDS
 from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
-from accounts.views import filter_form, render_account_page
+from core.forms import offer
 from core.idempotency import AlreadySubmitted
 from core.pagecache import cached_page
 from core.paging import page_number
-from relationships.activity.forms import CompetitorRatingForm
+from relationships.activity.forms import ActivityChoices, CompetitorRatingForm
 from relationships.activity.selectors import activity_choices
 from relationships.activity.services import activity_record
+from relationships.models import Stakeholder
 from relationships.positioning import board
 from relationships.positioning import selectors as positions
 from relationships.positioning.services import thresholds
+from relationships.sections import render_section
 
 BOARD_FILTERS = ("team", "owner", "segment", "renewal_within")
 TABLE_ROWS = 50  # rows per page of the board's table; the chart shows every account
@@ -34,7 +39,7 @@ def _page(request, template: str, context: dict):
 
 
 def _filters(request) -> tuple:
-    form = filter_form(request)
+    form = account_filter_form(request)
     return form, form.cleaned_filters()
 
 
@@ -85,6 +90,44 @@ def goals_rollup(request):
     return _page(request, "relationships/goals.html", context)
 
 
+def render_competitors(request, account, *, rating_form=None, status=200, changes=None):
+    """The competitors section: the account's standing against competitors and the form to
+    add a rating (blank, or `rating_form` with its errors)."""
+    if rating_form is None:
+        people = Stakeholder.objects.filter(account=account, status=Stakeholder.Status.ACTIVE)
+        choices = ActivityChoices(
+            stakeholders=list(people.only("pk", "name")),
+            channels=[], touchpoints=[], moment_types=[],
+        )  # fmt: skip
+        rating_form = CompetitorRatingForm(
+            account=account, choices=choices, initial={"rated_on": timezone.localdate()}
+        )
+    competition = positions.account_competitors(account)
+    offer(rating_form.fields["dimension"], competition["dimensions"], "—")
+    context = {"competition": competition, "rating_form": rating_form}
+    return render_section(
+        request, "relationships/account_competitors.html", account, context,
+        panel="competitors", status=status, changes=changes,
+    )  # fmt: skip
+
+
+@require_GET
+@cached_page
+def competitors_section(request, pk):
+    return render_competitors(request, get_account_for_user(request.user, pk))
+
+
+@require_GET
+@cached_page
+def goals_section(request, pk):
+    """The account's four goals: longevity, footprint, advocates and the feedback loop."""
+    account = get_account_for_user(request.user, pk)
+    usage = list(account.usage.order_by("period_start"))
+    people = list(Stakeholder.objects.filter(account=account))
+    context = {"goals": positions.account_goals(account, usage=usage, stakeholders=people)}
+    return panels.render_section(request, "relationships/account_goals.html", account, context)
+
+
 @require_POST
 def competitor_rating_add(request, account_pk):
     account = get_account_for_user(request.user, account_pk)
@@ -96,7 +139,5 @@ def competitor_rating_add(request, account_pk):
         if not request.htmx:
             return redirect(account)
         account.refresh_from_db(fields=POSITION_FIELDS)  # recomputed already when run eagerly
-        return render_account_page(
-            request, account, fragment="competitors", changes=CHANGES["competitor_rating"]
-        )
-    return render_account_page(request, account, fragment="competitors", rating_form=form)
+        return render_competitors(request, account, changes=CHANGES["competitor_rating"])
+    return render_competitors(request, account, rating_form=form)

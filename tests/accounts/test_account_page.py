@@ -1,6 +1,7 @@
 """The account page: profile with inline editing, usage trend, and the change history."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.factories import (
     StakeholderFactory,
     UserFactory,
 )
-from tests.pages import account_section
+from tests.pages import SECTIONS, account_section, section_url
 
 HTMX = {"HX-Request": "true", "HX-Target": "profile"}
 
@@ -128,9 +129,7 @@ def test_usage_trend_is_drawn_from_the_snapshots(client, org):
             features_used=5, features_available=10,
         )  # fmt: skip
     client.force_login(org.csm)
-    response = client.get(
-        org.account.get_absolute_url(), headers={"HX-Request": "true", "HX-Target": "usage"}
-    )
+    response = client.get(f"/accounts/{org.account.pk}/usage/", headers={"HX-Request": "true"})
     points = response.context["usage_chart"]["points"]
     assert [p.value for p in points] == [10, 30, 20]
     assert points[1].y < points[2].y < points[0].y  # higher values are drawn higher
@@ -140,13 +139,51 @@ def test_usage_trend_is_drawn_from_the_snapshots(client, org):
 
 def test_account_page_without_usage_or_people_shows_empty_states(client, org):
     client.force_login(org.csm)
-    response = client.get(org.account.get_absolute_url())
-    assert "No stakeholders yet" in response.text
+    assert "No stakeholders yet" in account_section(client, org.account, "people")
     assert "No usage reported yet" in account_section(client, org.account, "usage")
 
 
+def test_the_page_loads_each_section_from_the_address_of_the_app_that_owns_it(client, org):
+    client.force_login(org.csm)
+    page = client.get(org.account.get_absolute_url()).text
+    for section in SECTIONS:
+        url = section_url(org.account, section)
+        assert re.search(rf'<section id="{section}"[^>]* hx-get="{url}" hx-trigger="load"', page)
+    assert page.count('hx-trigger="load"') == len(SECTIONS)
+
+
+def test_the_page_answers_htmx_with_the_page_whatever_it_targets(client, org):
+    """No section is picked by the element htmx swaps into: each has its own address."""
+    client.force_login(org.csm)
+    for target in ("people", "usage", "quicklog-moment"):
+        headers = {"HX-Request": "true", "HX-Target": target}
+        page = client.get(org.account.get_absolute_url(), headers=headers).text
+        assert page.startswith("<!doctype html>")
+        assert page.count('hx-trigger="load"') == len(SECTIONS)
+
+
+def test_a_quick_log_tab_gets_its_blank_form_from_the_address_it_posts_to(client, org):
+    client.force_login(org.csm)
+    response = client.get(
+        section_url(org.account, "quicklog-moment"), headers={"HX-Request": "true"}
+    )
+    assert response.text.lstrip().startswith('<form id="quicklog-moment"')
+    assert f'hx-post="/accounts/{org.account.pk}/log/moment/"' in response.text
+    assert 'name="moment-occurred_on"' in response.text
+    page = client.get(section_url(org.account, "quicklog-moment")).text  # without htmx
+    assert 'aria-selected="true">Log moment</button>' in page  # the page, that tab open
+
+
+@pytest.mark.parametrize("section", [*SECTIONS, "quicklog-pulse"])
+def test_outsiders_get_no_section_of_the_account(client, org, section):
+    client.force_login(org.outsider)
+    url = section_url(org.account, section)
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 404
+
+
 @pytest.mark.parametrize("people", [1, 25])
-def test_account_page_query_count_is_the_same_at_any_size(
+def test_account_page_and_its_sections_read_the_same_at_any_size(
     client, org, django_assert_num_queries, json_checked, people
 ):
     stakeholders = StakeholderFactory.create_batch(people, account=org.account)
@@ -158,15 +195,14 @@ def test_account_page_query_count_is_the_same_at_any_size(
     OpenItemFactory.create_batch(entries, account=org.account, stakeholder=stakeholders[0])
     PulseCheckFactory.create_batch(entries, account=org.account)
     client.force_login(org.csm)
-    # user, account with whether a recompute is pending, stakeholders and their owners (also
-    # the quick-log options), competitors, the timeline's page, score snapshots, alerts, open
-    # gap cases and their checklists; the first read of the catalogs (scales, channels,
-    # touchpoints, moment types, the gap thresholds) fills the cache: 5 more, once. Usage,
-    # competitors, goals and surveys load after the page shows (tests/test_query_budgets.py
-    # counts them).
-    with django_assert_num_queries(15):
-        response = client.get(org.account.get_absolute_url())
-    assert len(response.context["stakeholders"]) == people
-    timeline = response.context["timeline"].entries
+    # the user, the account, its competitors (the profile): the sections load after the page
+    # shows, from their own addresses (tests/test_query_budgets.py counts them)
+    with django_assert_num_queries(3):
+        client.get(org.account.get_absolute_url())
+    htmx = {"HX-Request": "true"}
+    people_section = client.get(section_url(org.account, "people"), headers=htmx)
+    assert len(people_section.context["stakeholders"]) == people
+    activity = client.get(section_url(org.account, "activity"), headers=htmx)
+    timeline = activity.context["timeline"].entries
     assert len(timeline) == 4 * entries
     assert {entry.kind for entry in timeline} == {"interaction", "moment", "open_item", "pulse"}

@@ -1,6 +1,6 @@
 """The account page's panels agree with the data: a write's response shows, or has fetched again,
-every panel the write changes (accounts.panels), and each section's URL opened on its own shows
-what the page shows."""
+every panel the write changes (accounts.panels), and each section's address shows the same to
+htmx and, opened on its own, in the page."""
 
 import html
 import json
@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts import panels
 from accounts.models import Account, UsageSnapshot
-from accounts.views import LAZY_SECTIONS
 from relationships.models import (
     Channel,
     CompetitorDimension,
@@ -37,23 +36,25 @@ from tests.factories import (
     StakeholderFactory,
     catalog,
 )
-from tests.pages import account_section, section_text
+from tests.pages import SECTIONS, account_page, section_text, section_url
 
-# Every panel of the page, and the address htmx fetches it from (the account page otherwise).
-PANELS = [
-    "heading", "score", "gaps", "profile", "people", "timeline",
-    "usage", "competitors", "goals", "survey-section",
-]  # fmt: skip
-PANEL_URLS = {"score": "/accounts/{pk}/score/", "timeline": "/accounts/{pk}/timeline/"}
+# Every panel of the page: its own (heading, profile) and those it loads; of the activity
+# section, the timeline (its quick-log forms are drawn blank).
+PANELS = ["heading", "profile", *(name for name in SECTIONS if name != "activity"), "timeline"]
+HTMX = {"HX-Request": "true"}
 
 
-def htmx(target: str) -> dict:
-    return {"HX-Request": "true", "HX-Target": target}
+def panel_url(account, name: str) -> str:
+    if name == "timeline":
+        return f"/accounts/{account.pk}/timeline/"
+    return section_url(account, name)
 
 
 def panel(client, account, name: str) -> str:
-    url = PANEL_URLS.get(name, "/accounts/{pk}/").format(pk=account.pk)
-    response = client.get(url, headers=htmx(name))
+    """What the panel shows: from its own address, as htmx fetches it, or from the page."""
+    if name in ("heading", "profile"):
+        return section_text(client.get(account.get_absolute_url()).text, name)
+    response = client.get(panel_url(account, name), headers=HTMX)
     assert response.status_code == 200
     assert starts_with(response, name)  # the panel alone, for htmx to swap in
     return section_text(response.text, name)
@@ -73,8 +74,15 @@ def refreshed(response) -> set[str]:
 def score_poll(response) -> str | None:
     """Where the score card in the response polls, if it does."""
     card = re.search(r'<section id="score"[^>]*>', response.text)
-    address = card and re.search(r'hx-get="([^"]*)"', card.group())
+    address = card and re.search(r'hx-get="([^"]*)" hx-trigger="every', card.group())
     return html.unescape(address.group(1)) if address else None
+
+
+def score_listener(client, account) -> str:
+    """Where the score card the page shows fetches itself again when it hears "score-changed"."""
+    card = client.get(f"/accounts/{account.pk}/score/", headers=HTMX).text
+    listener = re.search(r'id="score"[^>]* hx-get="([^"]*)" hx-trigger="score-changed', card)
+    return html.unescape(listener.group(1))
 
 
 def lived_in(org, account, people: int = 4) -> dict:
@@ -178,6 +186,8 @@ def write_request(name: str, acme: dict) -> tuple[str, dict, str]:
 
 # What each write changes, besides the section its response shows: the panels showing what it
 # stored, and those showing what the score recompute that follows it derives (none: no recompute).
+# A section that cannot draw the score card (the profile, of accounts) has the card fetch itself
+# again ("score" among what it stored), which then has the recomputed panels fetched again.
 PEOPLE = {"timeline", "competitors", "goals", "survey-section"}
 WRITES = {
     "interaction": (set(), {"gaps", "goals"}),
@@ -188,13 +198,13 @@ WRITES = {
     "stakeholder_add": (PEOPLE, {"competitors", "goals"}),
     "stakeholder_edit": (PEOPLE, {"competitors", "goals"}),
     "stakeholder_left": ({"competitors", "goals"}, {"competitors", "goals"}),
-    "profile": ({"heading", "usage", "competitors", "goals"}, {"gaps", "goals"}),
+    "profile": ({"score", "usage", "competitors", "goals"}, {"gaps", "goals"}),
     "competitor_rating": (set(), {"competitors"}),
     "feedback_acknowledge": ({"goals"}, set()),
     "feedback_act": ({"goals"}, set()),
 }
 # The panels inside a section a response shows.
-HOLDS = {"activity": {"timeline"}, "feedback": {"survey-section"}}
+HOLDS = {"activity": {"timeline"}, "feedback": {"survey-section"}, "profile": {"heading"}}
 
 
 def shown(section: str, *, score: bool) -> set[str]:
@@ -219,17 +229,27 @@ def test_with_no_broker_a_write_refreshes_every_panel_it_changes(
     account = acme["account"]
     client.force_login(org.csm)
     before = panels_of(client, account)
+    listener = score_listener(client, account)
     url, data, section = write_request(name, acme)
-    response = client.post(url, data, headers=htmx(section))
+    response = client.post(url, data, headers=HTMX)
     assert response.status_code == 200
     assert starts_with(response, section)
     stored, derived = WRITES[name]
-    assert refreshed(response) == (stored | derived) - {section}
-    assert carries_score_card(response) == bool(derived)
-    assert score_poll(response) is None  # the score is fresh
+    every = refreshed(response)
+    if "score" in stored:
+        assert every == stored - {section}
+        assert not carries_score_card(response)
+        card = client.get(listener, headers=HTMX)
+        assert score_poll(card) is None  # the score is fresh
+        assert refreshed(card) == set(panels.RECOMPUTED)
+        every |= refreshed(card)
+    else:
+        assert every == (stored | derived) - {section}
+        assert carries_score_card(response) == bool(derived)
+        assert score_poll(response) is None  # the score is fresh
     after = panels_of(client, account)
     changed = {name for name in PANELS if before[name] != after[name]}
-    unseen = changed - refreshed(response) - shown(section, score=bool(derived))
+    unseen = changed - every - shown(section, score=bool(derived))
     assert not unseen, f"{unseen} changed and were not refreshed"
 
 
@@ -241,23 +261,30 @@ def test_with_a_worker_the_score_card_refreshes_what_the_recompute_changes(clien
     account = acme["account"]
     client.force_login(org.csm)
     before = panels_of(client, account)
+    listener = score_listener(client, account)
     url, data, section = write_request(name, acme)
-    response = client.post(url, data, headers=htmx(section))
+    response = client.post(url, data, headers=HTMX)
     stored, derived = WRITES[name]
     assert refreshed(response) == stored - {section}
-    assert carries_score_card(response)
-    poll = urlsplit(score_poll(response))
+    if "score" in stored:
+        assert not carries_score_card(response)
+        poll = urlsplit(score_poll(client.get(listener, headers=HTMX)))
+        waiting = set(panels.RECOMPUTED)
+    else:
+        assert carries_score_card(response)
+        poll = urlsplit(score_poll(response))
+        waiting = derived
     assert poll.path == f"/accounts/{account.pk}/score/"
-    assert set(parse_qs(poll.query)["refresh"]) == derived
-    assert refreshed(client.get(poll.geturl(), headers=htmx("score"))) == set()  # still pending
+    assert set(parse_qs(poll.query)["refresh"]) == waiting >= derived
+    assert refreshed(client.get(poll.geturl(), headers=HTMX)) == set()  # still pending
 
     recompute.recompute_pending()  # the worker
-    card = client.get(poll.geturl(), headers=htmx("score"))
+    card = client.get(poll.geturl(), headers=HTMX)
     assert score_poll(card) is None
-    assert refreshed(card) == derived
+    assert refreshed(card) == waiting
     after = panels_of(client, account)
     changed = {name for name in PANELS if before[name] != after[name]}
-    unseen = changed - stored - derived - shown(section, score=True)
+    unseen = changed - stored - waiting - shown(section, score=True)
     assert not unseen, f"{unseen} changed and were not refreshed"
 
 
@@ -267,61 +294,61 @@ def test_a_pulse_check_brings_the_gap_panel_up_to_date(transactional_db, client,
     client.force_login(org.csm)
     before = panel(client, account, "gaps")
     url, data, section = write_request("pulse", acme)
-    assert "gaps" in refreshed(client.post(url, data, headers=htmx(section)))
+    assert "gaps" in refreshed(client.post(url, data, headers=HTMX))
     gaps = panel(client, account, "gaps")
     account.refresh_from_db()
     perception = f"CSM perception {account.csm_perception:+.2f}"
     assert perception in gaps
     assert perception not in before
     assert f"spread {account.gap_size:.2f}" in gaps
-    assert gaps == section_text(client.get(account.get_absolute_url()).text, "gaps")
+    assert gaps == section_text(account_page(client, account), "gaps")
 
 
-# The sections the page draws at once, and the addresses that serve each of them alone.
-INLINE = ["heading", "score", "gaps", "profile", "people", "timeline"]
-SECTION_URLS = {
-    "score": "/accounts/{pk}/score/",
-    "timeline": "/accounts/{pk}/timeline/",
-    "profile editor": "/accounts/{pk}/edit/",
-    "stakeholder form": "/accounts/{pk}/stakeholders/new/",
-    "stakeholder editor": "/stakeholders/{person}/edit/",
+# The addresses of the page's sections, and of the editors that open in them.
+EDITORS = {
+    "profile editor": ("profile", "/accounts/{pk}/edit/"),
+    "stakeholder form": ("people", "/accounts/{pk}/stakeholders/new/"),
+    "stakeholder editor": ("people", "/stakeholders/{person}/edit/"),
 }
-EDITS = {"profile editor": "profile", "stakeholder form": "people", "stakeholder editor": "people"}
 
 
-@pytest.mark.parametrize("address", SECTION_URLS)
-def test_a_section_url_opened_without_htmx_is_the_whole_page(client, org, acme, address):
+@pytest.mark.parametrize("section", [*SECTIONS, "timeline"])
+def test_a_section_shows_the_same_to_htmx_and_in_the_page_its_address_opens(
+    client, org, acme, section
+):
     account = acme["account"]
     client.force_login(org.csm)
-    page = client.get(account.get_absolute_url()).text
-    url = SECTION_URLS[address].format(pk=account.pk, person=acme["omar"].pk)
-    alone = client.get(url).text
-    assert "No stakeholders yet" not in alone
-    assert "Nothing logged yet" not in alone
-    for section in INLINE:
-        if section != EDITS.get(address):  # an editor shows its form in its section
-            assert section_text(alone, section) == section_text(page, section), section
+    fetched = panel(client, account, section)
+    opened = client.get(panel_url(account, section)).text  # without htmx, as a bookmark
+    assert opened.startswith("<!doctype html>")
+    assert section_text(opened, section) == fetched
+    for own in ("heading", "profile"):
+        assert section_text(opened, own) == panel(client, account, own)
 
 
-@pytest.mark.parametrize("section", INLINE)
-def test_a_section_fetched_by_htmx_shows_what_the_page_shows(client, org, acme, section):
+@pytest.mark.parametrize("editor", EDITORS)
+def test_an_editor_opened_without_htmx_is_the_page_with_the_editor_in_place(
+    client, org, acme, editor
+):
     account = acme["account"]
     client.force_login(org.csm)
-    page = client.get(account.get_absolute_url()).text
-    assert panel(client, account, section) == section_text(page, section)
+    section, address = EDITORS[editor]
+    opened = client.get(address.format(pk=account.pk, person=acme["omar"].pk)).text
+    assert opened.startswith("<!doctype html>")
+    assert re.search(
+        rf'<section id="{section}"[^>]*>(?:(?!</section>).)*<form method="post"', opened, re.S
+    )
+    assert section_text(opened, "heading") == panel(client, account, "heading")
 
 
 def test_every_panel_a_write_changes_listens_for_its_event(client, org, acme):
     account = acme["account"]
     client.force_login(org.csm)
-    page = client.get(account.get_absolute_url()).text
-    lazy = "".join(account_section(client, account, name) for name in LAZY_SECTIONS)
+    page = account_page(client, account)
     names = {name for changes in panels.CHANGES.values() for name in changes.stored}
     names |= set(panels.RECOMPUTED)
     for name in names:
-        listener = re.search(
-            rf'id="{name}"[^>]* hx-trigger="{name}-changed from:body"', page + lazy
-        )
+        listener = re.search(rf'id="{name}"[^>]* hx-trigger="{name}-changed from:body"', page)
         assert listener, f"#{name} does not listen for {name}-changed"
 
 
@@ -331,10 +358,10 @@ def test_a_page_drawn_while_a_recompute_waits_refreshes_its_numbers_once_it_is_d
     account = acme["account"]
     RecomputeRequest.objects.create(account=account, requested_at=timezone.now())
     client.force_login(org.csm)
-    poll = urlsplit(score_poll(client.get(account.get_absolute_url())))
+    poll = urlsplit(score_poll(client.get(section_url(account, "score"), headers=HTMX)))
     assert parse_qs(poll.query)["refresh"] == list(panels.RECOMPUTED)
     recompute.recompute_pending()
-    card = client.get(poll.geturl(), headers=htmx("score"))
+    card = client.get(poll.geturl(), headers=HTMX)
     assert refreshed(card) == set(panels.RECOMPUTED)
 
 
@@ -349,6 +376,6 @@ def test_a_write_answers_in_the_same_number_of_queries_at_any_size(client, org, 
     for rows in (small, large):
         url, data, section = write_request(name, rows)
         with CaptureQueriesContext(connection) as queries:
-            assert client.post(url, data, headers=htmx(section)).status_code == 200
+            assert client.post(url, data, headers=HTMX).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{name}: {counts[0]} queries, then {counts[1]}"

@@ -8,6 +8,7 @@ from django.test import Client
 from relationships.activity import catalogs
 from relationships.models import Channel
 from tests import services
+from tests.pages import section_url
 from tests.smtp import free_port
 
 
@@ -63,7 +64,7 @@ def test_pages_answer_from_the_database_while_redis_is_away(org, dead_redis_cach
     client = Client()
     client.force_login(org.csm)
     assert client.get("/").status_code == 200
-    response = client.get(org.account.get_absolute_url())
+    response = client.get(section_url(org.account, "activity"))
     assert response.status_code == 200
     assert "Email" in response.text  # the quick-log forms' channels, loaded from the database
     client.post("/logout/")

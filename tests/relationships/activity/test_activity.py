@@ -24,7 +24,7 @@ from tests.factories import (
     UserFactory,
     catalog,
 )
-from tests.pages import account_section
+from tests.pages import account_section, section_url
 
 HTMX = {"HX-Request": "true", "HX-Target": "activity"}
 
@@ -175,11 +175,12 @@ def test_pulse_check_uses_the_happiness_scale_labels(client, org):
 
 def test_the_account_page_draws_the_open_tab_s_form_and_loads_the_others_when_opened(client, org):
     client.force_login(org.csm)
-    page = client.get(org.account.get_absolute_url()).text
+    page = account_section(client, org.account, "activity")
     assert '<form id="quicklog-interaction"' in page  # the open tab
     for kind in ("moment", "open_item", "pulse"):
         assert f'<form id="quicklog-{kind}"' not in page
         assert f'<div id="quicklog-{kind}"' in page  # loads itself when its tab is shown
+        assert f'hx-get="/accounts/{org.account.pk}/log/{kind}/"' in page
     html = account_section(client, org.account, "quicklog-moment")
     assert 'name="moment-moment_type"' in html
     assert f'action="/accounts/{org.account.pk}/log/moment/"' in html
@@ -223,7 +224,7 @@ def test_timeline_is_newest_first_across_kinds(client, org):
     PulseCheckFactory(account=org.account, checked_on=(now - dt.timedelta(days=3)).date())
     OpenItemFactory(account=org.account, opened_on=(now - dt.timedelta(days=8)).date())
     client.force_login(org.csm)
-    response = client.get(org.account.get_absolute_url())
+    response = client.get(section_url(org.account, "activity"))
     kinds = [entry.kind for entry in response.context["timeline"].entries]
     assert kinds == ["moment", "pulse", "interaction", "open_item"]
 
@@ -257,7 +258,7 @@ def test_timeline_filters_by_person_channel_touchpoint_and_kind(client, org):
 def test_timeline_pages_load_more(client, org):
     InteractionFactory.create_batch(25, account=org.account)
     client.force_login(org.csm)
-    first = client.get(org.account.get_absolute_url())
+    first = client.get(section_url(org.account, "activity"))
     assert len(first.context["timeline"].entries) == 20
     assert "Load more" in first.text
     more = client.get(

@@ -19,6 +19,12 @@ from tests.relationships.people.test_stakeholder_views import stakeholder_data
 HTMX = {"HX-Request": "true"}
 
 
+def drawn_form(response, kind: str):
+    """The quick-log form of `kind` the activity section in the response drew."""
+    forms = response.context["quicklog_forms"]
+    return next(form for drawn, _label, form in forms if drawn == kind)
+
+
 def test_an_interaction_dated_1900_is_refused(client, org):
     client.force_login(org.csm)
     response = client.post(
@@ -27,7 +33,9 @@ def test_an_interaction_dated_1900_is_refused(client, org):
         headers={**HTMX, "HX-Target": "activity"},
     )
     assert response.status_code == 422
-    assert response.context["bound_form"].errors["occurred_at"] == ["Between 1 Jan 2000 and now."]
+    assert drawn_form(response, "interaction").errors["occurred_at"] == [
+        "Between 1 Jan 2000 and now."
+    ]
     assert not Interaction.objects.exists()
 
 
@@ -36,7 +44,7 @@ def test_a_100000_character_summary_is_refused_and_the_limit_is_shown(client, or
     url = f"/accounts/{org.account.pk}/log/interaction/"
     response = client.post(url, interaction_data(org, summary="x" * 100_000), headers=HTMX)
     assert response.status_code == 422
-    assert response.context["bound_form"].errors["summary"] == [
+    assert drawn_form(response, "interaction").errors["summary"] == [
         "Ensure this value has at most 5000 characters (it has 100000)."
     ]
     assert not Interaction.objects.exists()

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Account
 from relationships.models import Stakeholder
 from tests.factories import AccountFactory, StakeholderFactory
-from tests.pages import account_section
+from tests.pages import account_section, section_url
 
 HTMX = {"HX-Request": "true", "HX-Target": "people"}
 
@@ -124,7 +124,7 @@ def test_mark_as_left_without_javascript_redirects_back(client, org):
 def test_mark_as_left_asks_to_confirm_in_the_row_first(client, org):
     person = StakeholderFactory(account=org.account, name="Rita Alvarez")
     client.force_login(org.csm)
-    page = client.get(org.account.get_absolute_url()).text
+    page = client.get(section_url(org.account, "people")).text
     assert f'hx-get="/stakeholders/{person.pk}/left/"' in page
     response = client.get(f"/stakeholders/{person.pk}/left/", headers=HTMX)
     assert response.text.lstrip().startswith('<section id="people"')
@@ -187,7 +187,7 @@ def test_account_page_shows_the_three_map_views(client, org):
         respect="low",
     )  # fmt: skip
     client.force_login(org.csm)
-    response = client.get(org.account.get_absolute_url())
+    response = client.get(section_url(org.account, "people"))
     chart = [(person.name, depth) for person, depth in response.context["map"]["org_chart"]]
     assert chart == [("Cora CEO", 0), ("Dan Director", 1)]
     assert "Influence × strength" in response.text
@@ -198,7 +198,7 @@ def test_account_page_shows_the_three_map_views(client, org):
 def test_a_new_account_page_lists_stakeholders_of_that_account_only(client, org):
     StakeholderFactory(account=AccountFactory(team=org.team, owner=org.csm), name="Elsewhere")
     client.force_login(org.csm)
-    assert "Elsewhere" not in client.get(org.account.get_absolute_url()).text
+    assert "Elsewhere" not in client.get(section_url(org.account, "people")).text
 
 
 def test_edit_stakeholder_records_a_reference_and_the_four_goals_count_it(client, org):
@@ -218,7 +218,7 @@ def test_edit_stakeholder_records_a_reference_and_the_four_goals_count_it(client
 def test_account_page_people_table_says_whose_rating_it_shows(client, org):
     StakeholderFactory(account=org.account, name="Rita Alvarez", strength=4)
     client.force_login(org.csm)
-    text = client.get(org.account.get_absolute_url()).text
+    text = client.get(section_url(org.account, "people")).text
     assert '<th scope="col">CSM\'s rating</th>' in text
     assert '<th scope="col">Strength</th>' not in text
     assert "Relationship score (computed)</h2>" in text
@@ -227,10 +227,10 @@ def test_account_page_people_table_says_whose_rating_it_shows(client, org):
 
 def test_account_page_says_no_relationships_yet_until_someone_is_on_the_map(client, org):
     client.force_login(org.csm)
-    text = client.get(org.account.get_absolute_url()).text
+    text = client.get(section_url(org.account, "people")).text
     assert "No relationships yet" in text
     assert "Single-threaded" not in text
     client.post(f"/accounts/{org.account.pk}/stakeholders/new/", stakeholder_data(), headers=HTMX)
-    text = client.get(org.account.get_absolute_url()).text
+    text = client.get(section_url(org.account, "people")).text
     assert "Single-threaded" in text  # one strong relationship
     assert "No relationships yet" not in text

@@ -262,9 +262,9 @@ def test_with_no_broker_a_logged_interaction_updates_the_score_at_once(
     account = Account.objects.get(pk=org.account.pk)
     assert account.relationship_score is not None
     assert not RecomputeRequest.objects.exists()
-    page = client.get(account.get_absolute_url())
-    assert f'data-score="{account.relationship_score}"' in page.text
-    assert "Recomputing" not in page.text
+    card = client.get(f"/accounts/{org.account.pk}/score/", headers={"HX-Request": "true"})
+    assert f'data-score="{account.relationship_score}"' in card.text
+    assert "Recomputing" not in card.text
 
 
 def test_pending_recompute_makes_the_score_card_poll(client, org):
