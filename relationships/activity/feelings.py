@@ -4,10 +4,11 @@ the two scales the models read, and of the recency weight.
 - a *feeling*, from 0 (unhappy) to 1 (happy): the relationship score's sentiment component;
 - *happiness*, from -1 (unhappy) to +1 (happy): the gap model's factors and the quadrant.
 
-What is mapped: an interaction's sentiment (-2..+2), a moment's emotion, a survey answer (a
-point of an admin scale, an NPS score) and a 1-5 rating (a pulse check's happiness, the CSM's
-rating, the relationship score). The set-based recompute's SQL fragments are generated here
-from the same scales and tables, so the SQL and the Python cannot drift apart. Plain Python.
+What is mapped: an interaction's sentiment (-2..+2), a moment's emotion and how much its
+intensity weighs, a survey answer (a point of an admin scale, an NPS score) and a 1-5 rating (a
+pulse check's happiness, the CSM's rating, the relationship score). The set-based recompute's
+SQL fragments are generated here from the same scales and tables, so the SQL and the Python
+cannot drift apart. Plain Python.
 """
 
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ NPS = Scale(0, 10)  # a Net Promoter Score answer
 EMOTIONS = ("enraged", "missed", "met", "delighted")
 EMOTION_FEELING = {"enraged": 0.0, "missed": 0.25, "met": 0.6, "delighted": 1.0}
 EMOTION_HAPPINESS = {"enraged": -1.0, "missed": -0.5, "met": 0.2, "delighted": 1.0}
+INTENSITIES = (1, 2, 3)  # a moment's intensity; the middle one counts once
 
 
 def sentiment_feeling(sentiment: int) -> float:
@@ -74,6 +76,11 @@ def emotion_feeling(emotion: str) -> float:
 
 def emotion_happiness(emotion: str) -> float:
     return EMOTION_HAPPINESS[emotion]
+
+
+def intensity_weight(intensity: int) -> float:
+    """How many times a moment of this intensity counts: 0.5, 1 or 1.5."""
+    return intensity / INTENSITIES[1]
 
 
 def scale_point_feeling(value: int, points: list[int]) -> float | None:
@@ -109,6 +116,10 @@ def emotion_feeling_sql(column: str) -> str:
 
 def emotion_happiness_sql(column: str) -> str:
     return _table_sql(column, EMOTION_HAPPINESS)
+
+
+def intensity_weight_sql(column: str) -> str:
+    return f"(CAST({column} AS {DOUBLE}) / {INTENSITIES[1]})"
 
 
 def recency_weight_sql(age_days: str, half_life_days: str) -> str:

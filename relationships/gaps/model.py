@@ -23,6 +23,7 @@ from datetime import date
 from relationships.activity.feelings import (
     RATING,
     emotion_happiness,
+    intensity_weight,
     recency_weight,
     sentiment_happiness,
 )
@@ -133,7 +134,7 @@ def voice_inputs(
     total = VoiceSum()
     events = [(day, sentiment_happiness(value), 1.0) for day, value in inbound_sentiments]
     events += [
-        (day, emotion_happiness(emotion), config.moment_weight * intensity / 2)
+        (day, emotion_happiness(emotion), config.moment_weight * intensity_weight(intensity))
         for day, emotion, intensity in moments
     ]
     events += [(day, value, config.survey_weight) for day, value in survey_answers]

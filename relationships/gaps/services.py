@@ -19,7 +19,12 @@ from accounts.models import Account, UsageSnapshot
 from core.db.bulk import as_decimal, update_rows
 from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.versions import edit_save, version_next
-from relationships.activity.feelings import SENTIMENT, emotion_happiness_sql, recency_weight_sql
+from relationships.activity.feelings import (
+    SENTIMENT,
+    emotion_happiness_sql,
+    intensity_weight_sql,
+    recency_weight_sql,
+)
 from relationships.activity.voice import stated_voice
 from relationships.gaps import mail as gap_mail
 from relationships.gaps import model as gaps
@@ -47,7 +52,7 @@ FROM (
     WHERE {accounts} AND direction = 'inbound' AND occurred_at <= %(as_of)s
           AND {age} < %(voice_days)s
     UNION ALL
-    SELECT account_id, {emotion}, {date_weight} * %(moment_weight)s * intensity / 2.0
+    SELECT account_id, {emotion}, {date_weight} * %(moment_weight)s * {intensity}
     FROM relationships_moment
     WHERE {accounts} AND identified_by = 'customer' AND occurred_on <= %(today)s
           AND {date_age} < %(voice_days)s
@@ -55,6 +60,7 @@ FROM (
 GROUP BY account_id
 """.replace("{sentiment}", SENTIMENT.happiness_sql("sentiment"))
     .replace("{emotion}", emotion_happiness_sql("emotion"))
+    .replace("{intensity}", intensity_weight_sql("intensity"))
     .replace("{weight}", recency_weight_sql("{age}", "%(half_life)s"))
     .replace("{date_weight}", recency_weight_sql("{date_age}", "%(half_life)s"))
 )

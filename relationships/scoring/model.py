@@ -24,6 +24,7 @@ from datetime import date, datetime
 from relationships.activity.feelings import (
     RATING,
     emotion_feeling,
+    intensity_weight,
     recency_weight,
     sentiment_feeling,
 )
@@ -173,7 +174,7 @@ def signals_from_events(
         if age < 0:
             continue
         weight = recency_weight(age, config.half_life_days) * config.moment_weight
-        weight *= moment.intensity / 2
+        weight *= intensity_weight(moment.intensity)
         sentiment_sum += weight * emotion_feeling(moment.emotion)
         sentiment_weight += weight
         inputs += 1

@@ -23,7 +23,12 @@ from accounts.models import Account
 from core.db.bulk import as_decimal, update_rows, upsert_rows
 from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.queue import enqueue_on_commit
-from relationships.activity.feelings import SENTIMENT, emotion_feeling_sql, recency_weight_sql
+from relationships.activity.feelings import (
+    SENTIMENT,
+    emotion_feeling_sql,
+    intensity_weight_sql,
+    recency_weight_sql,
+)
 from relationships.gaps.services import gaps_refresh
 from relationships.models import (
     AccountScore,
@@ -84,16 +89,20 @@ JOIN (SELECT id, CAST(intimacy AS DOUBLE PRECISION) AS intimacy FROM relationshi
 GROUP BY link.stakeholder_id
 """.replace("{weight}", RECENCY_WEIGHT).replace("{feeling}", SENTIMENT.feeling_sql("sentiment"))
 
-MOMENTS_SQL = """
+MOMENTS_SQL = (
+    """
 SELECT stakeholder_id,
        SUM(w * {feeling}), SUM(w), COUNT(*)
 FROM (
-    SELECT stakeholder_id, emotion, {weight} * %(moment_weight)s * intensity / 2.0 AS w
+    SELECT stakeholder_id, emotion, {weight} * %(moment_weight)s * {intensity} AS w
     FROM relationships_moment
     WHERE {accounts} AND stakeholder_id IS NOT NULL AND occurred_on <= %(today)s
 ) m
 GROUP BY stakeholder_id
-""".replace("{weight}", RECENCY_WEIGHT).replace("{feeling}", emotion_feeling_sql("emotion"))
+""".replace("{weight}", RECENCY_WEIGHT)
+    .replace("{feeling}", emotion_feeling_sql("emotion"))
+    .replace("{intensity}", intensity_weight_sql("intensity"))
+)
 
 
 # What the customer said about how they feel (relationships.activity.voice: a survey's scale and

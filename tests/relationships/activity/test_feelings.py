@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relationships.activity import feelings
-from relationships.activity.feelings import EMOTIONS, NPS, RATING, SENTIMENT, Scale
+from relationships.activity.feelings import EMOTIONS, INTENSITIES, NPS, RATING, SENTIMENT, Scale
 
 SCALES = {"sentiment": SENTIMENT, "rating": RATING, "nps": NPS}
 
@@ -82,6 +82,11 @@ def test_a_better_emotion_never_maps_lower(table):
     assert -1.0 <= values[0] < values[-1] == 1.0
 
 
+def test_a_stronger_moment_weighs_more_and_the_middle_intensity_once():
+    weights = [feelings.intensity_weight(intensity) for intensity in INTENSITIES]
+    assert weights == [0.5, 1.0, 1.5]
+
+
 @given(
     st.lists(st.integers(0, 10), min_size=1, max_size=11, unique=True),
     st.integers(0, 10),
@@ -130,6 +135,13 @@ def test_the_emotions_sql_gives_the_pythons_numbers(emotion):
     assert select(feelings.emotion_happiness_sql("v"), v=emotion) == feelings.emotion_happiness(
         emotion
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("intensity", INTENSITIES)
+def test_the_intensitys_sql_gives_the_pythons_number(intensity):
+    fragment = feelings.intensity_weight_sql("v")
+    assert select(fragment, v=intensity) == feelings.intensity_weight(intensity)
 
 
 @pytest.mark.django_db
