@@ -1,6 +1,5 @@
-"""Query budgets: every page answers in at most 12 SQL queries (an editor's page, the account
-page with the editor open, in 15) and every htmx fragment in at most 6, the same number whether
-an account has one of everything or many.
+"""Query budgets: every page answers in at most 12 SQL queries and every htmx fragment in at
+most 6, the same number whether an account has one of everything or many.
 
 The routes come from the access matrix (tests/test_access_matrix.py), so a new URL is budgeted
 as soon as it has an access rule. Each GET route is read by a role allowed to see it, once as a
@@ -35,11 +34,6 @@ from tests.test_access_matrix import BACK, MATRIX, OK
 
 PAGE_BUDGET = 12
 FRAGMENT_BUDGET = 6
-# An editor's address opened without htmx is the whole account page with that editor open: the
-# page's queries, the editor's options (teams and users; the person's owners) and the account's
-# score read again (the editor's account is read without it).
-EDITOR_PAGE_BUDGET = 15
-EDITOR_PAGES = {"account_edit", "stakeholder_create", "stakeholder_edit"}
 # The htmx requests each GET route serves, by the target the templates swap them into: the
 # account page's sections come from their own addresses.
 FRAGMENTS = {
@@ -129,8 +123,6 @@ def test_query_budget(client, org, name, target):
     grow(org, 7)
     large = queries(client, url, target)
     budget = FRAGMENT_BUDGET if target else PAGE_BUDGET
-    if name in EDITOR_PAGES and not target:
-        budget = EDITOR_PAGE_BUDGET
     assert (small, large) == (small, small), f"{url} grows with the data: {small} -> {large}"
     assert small <= budget, f"{url} ({target or 'page'}) runs {small} queries, budget {budget}"
 
