@@ -7,7 +7,6 @@ import contextlib
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import panels
@@ -15,18 +14,15 @@ from accounts.forms import account_filter_form
 from accounts.models import POSITION_FIELDS
 from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
-from core.forms import offer
 from core.idempotency import AlreadySubmitted
 from core.pagecache import cached_page
 from core.paging import page_number
-from relationships.activity.forms import ActivityChoices, CompetitorRatingForm
-from relationships.activity.selectors import activity_choices
 from relationships.activity.services import activity_record
 from relationships.models import Stakeholder
 from relationships.positioning import board
 from relationships.positioning import selectors as positions
 from relationships.positioning.services import thresholds
-from relationships.sections import render_section
+from relationships.sections import competitor_rating_form, render_competitors
 
 BOARD_FILTERS = ("team", "owner", "segment", "renewal_within")
 TABLE_ROWS = 50  # rows per page of the board's table; the chart shows every account
@@ -90,27 +86,6 @@ def goals_rollup(request):
     return _page(request, "relationships/goals.html", context)
 
 
-def render_competitors(request, account, *, rating_form=None, status=200, changes=None):
-    """The competitors section: the account's standing against competitors and the form to
-    add a rating (blank, or `rating_form` with its errors)."""
-    if rating_form is None:
-        people = Stakeholder.objects.filter(account=account, status=Stakeholder.Status.ACTIVE)
-        choices = ActivityChoices(
-            stakeholders=list(people.only("pk", "name")),
-            channels=[], touchpoints=[], moment_types=[],
-        )  # fmt: skip
-        rating_form = CompetitorRatingForm(
-            account=account, choices=choices, initial={"rated_on": timezone.localdate()}
-        )
-    competition = positions.account_competitors(account)
-    offer(rating_form.fields["dimension"], competition["dimensions"], "—")
-    context = {"competition": competition, "rating_form": rating_form}
-    return render_section(
-        request, "relationships/account_competitors.html", account, context,
-        panel="competitors", status=status, changes=changes,
-    )  # fmt: skip
-
-
 @require_GET
 @cached_page
 def competitors_section(request, pk):
@@ -131,7 +106,7 @@ def goals_section(request, pk):
 @require_POST
 def competitor_rating_add(request, account_pk):
     account = get_account_for_user(request.user, account_pk)
-    form = CompetitorRatingForm(request.POST, account=account, choices=activity_choices(account))
+    form = competitor_rating_form(account, request.POST)
     if form.is_valid():
         with contextlib.suppress(AlreadySubmitted):  # a double submit: the first one counts
             activity_record("rating", account=account, user=request.user, **form.cleaned_data)
