@@ -3,7 +3,8 @@ LOGIN_FAILURES_PER_ADDRESS from one client address (REMOTE_ADDR), within LOGIN_L
 lock its sign-ins for LOGIN_LOCKOUT_MINUTES, the right password included. Emails are counted
 whether or not a user has them, so a lockout tells nothing about who has an account. Counted in
 the shared cache, so that every web process counts together; a successful sign-in clears the
-account's failures, and an admin can lift its lockout."""
+account's failures, and an admin can lift its lockout. Refused input on the sign-in and password
+pages answers 422, like every form's."""
 
 import hashlib
 import math
@@ -12,7 +13,7 @@ import time
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import pluralize
@@ -102,13 +103,22 @@ class AdminSignInForm(ThrottledSignIn, AdminAuthenticationForm):
 
 
 class SignInView(LoginView):
-    """The login page; a sign-in refused by a lockout answers 429 Too Many Requests."""
+    """The login page; a refused sign-in answers 422, or 429 Too Many Requests when a lockout
+    refused it."""
 
     form_class = SignInForm
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        if form.has_error(NON_FIELD_ERRORS, LOCKED):
-            response.status_code = 429
+        response.status_code = 429 if form.has_error(NON_FIELD_ERRORS, LOCKED) else 422
+        return response
+
+
+class PasswordChangePage(PasswordChangeView):
+    """The password change page; a refused change answers 422, the password unchanged."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
         return response

@@ -16,11 +16,12 @@ from dataio.services import csv_import, report_lines
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    """Upload CSV files; show every row error and write nothing, or the summary."""
+    """Upload CSV files; show every row error and write nothing (422), or the summary."""
     if not hook("may_import")(request.user):
         raise PermissionDenied("Only managers and admins import data.")
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "specs": file_specs(), "summary": None, "rejected": None}
+    status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             context["summary"] = summary = csv_import(files=form.contents(), user=request.user)
@@ -30,7 +31,8 @@ def import_upload(request):
         else:
             context["ignored"] = summary.ignored
             messages.success(request, "Import done.")
-    return render(request, "dataio/import_upload.html", context)
+            status = 200
+    return render(request, "dataio/import_upload.html", context, status=status)
 
 
 @require_GET

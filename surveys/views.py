@@ -57,6 +57,7 @@ Purpose = InvitationToken.Purpose
 CAMPAIGNS_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50
 SAMPLE_LINK = "(the stakeholder's personal link)"
+FEEDBACK_ITEM = "surveys/account_section.html#feedback-item"  # a feedback card, updated in place
 
 
 @require_GET
@@ -190,16 +191,21 @@ def survey_template_preview(request, pk):
 @cached_page
 def surveys_section(request, pk):
     """The account page's surveys section: recent invitations and the feedback loop."""
-    account = get_account_for_user(request.user, pk)
+    return _surveys(request, get_account_for_user(request.user, pk))
+
+
+def _surveys(request, account, *, status=200):
     context = {"surveys": account_surveys(account=account)}
-    return panels.render_section(request, "surveys/account_surveys.html", account, context)
+    return panels.render_section(
+        request, "surveys/account_surveys.html", account, context, status=status
+    )
 
 
-def _feedback_done(request, item, message: str, level=messages.SUCCESS):
+def _feedback_done(request, item, message: str):
     """htmx: the item's card, updated in place; otherwise back to the account page."""
     if request.htmx:
-        return render(request, "surveys/account_section.html#feedback-item", {"item": item})
-    messages.add_message(request, level, message)
+        return render(request, FEEDBACK_ITEM, {"item": item})
+    messages.success(request, message)
     return redirect(item.account)
 
 
@@ -218,10 +224,12 @@ def feedback_acknowledge_view(request, pk):
 def feedback_act_view(request, pk):
     item = get_feedback_for_user(request.user, pk)
     form = FeedbackActionForm(request.POST)
-    if not form.is_valid():
-        return _feedback_done(
-            request, item, "Say what was done about the feedback.", level=messages.ERROR
-        )
+    if not form.is_valid():  # 422, nothing written: htmx gets the card saying why
+        refused = "Say what was done about the feedback."
+        if request.htmx:
+            return render(request, FEEDBACK_ITEM, {"item": item, "refused": refused}, status=422)
+        messages.error(request, refused)
+        return _surveys(request, item.account, status=422)
     item = feedback_act(item=item, user=request.user, note=form.cleaned_data["note"])
     return _feedback_saved(request, item, "Recorded what was done about the feedback.")
 
@@ -298,7 +306,7 @@ def survey_answer(request, invitation):
                     invitation=invitation, questions=questions, cleaned=form.cleaned_data
                 )
             return redirect(f"{request.path}?sent=1")
-        return render(request, "surveys/survey_page.html", {**context, "form": form}, status=400)
+        return render(request, "surveys/survey_page.html", {**context, "form": form}, status=422)
     invitation_mark_opened(invitation=invitation)
     return render(request, "surveys/survey_page.html", {**context, "form": form})
 

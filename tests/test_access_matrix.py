@@ -28,6 +28,7 @@ BACK = "back to the account page"
 CASE = "back to the gap case page"
 CAMPAIGN = "back to the campaign page"
 FORBIDDEN = "403"
+REFUSED = "422: the form again, with its errors"
 PUBLIC = dict.fromkeys(ROLES, OK)
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
 TEAM_ONLY = {**SIGNED_IN, "outsider": NOT_FOUND}
@@ -124,7 +125,11 @@ MATRIX: dict[str, Route] = {
     "competitor_overview": Route(SIGNED_IN),
     "goals_rollup": Route(SIGNED_IN),
     # an empty rating: the team sees the form again with its errors
-    "competitor_rating_add": Route(TEAM_ONLY, args=lambda org: [org.account.pk], method="post"),
+    "competitor_rating_add": Route(
+        {**TEAM_ONLY, **dict.fromkeys(("csm", "manager", "admin"), REFUSED)},
+        args=lambda org: [org.account.pk],
+        method="post",
+    ),
     "campaign_list": Route(SIGNED_IN),
     "campaign_new": Route(SIGNED_IN),
     "campaign_detail": Route(TEAM_ONLY, args=a_campaign),
@@ -191,6 +196,8 @@ def assert_outcome(response, outcome, url, org):
         assert response.status_code == 404, url
     elif outcome == FORBIDDEN:
         assert response.status_code == 403, url
+    elif outcome == REFUSED:
+        assert response.status_code == 422, url
     elif outcome == LOGIN:
         assert response.status_code == 302, url
         assert response.url.startswith(("/login/", "/admin/login/")), url

@@ -3,7 +3,7 @@ moved in place), the case page (factors, playbook checklist, owner, due date, no
 trail) and the moves.
 
 A move from the board answers htmx with the board again (same filters), from the case page
-with the page; a refused move changes nothing and says why.
+with the page; a refused move changes nothing and says why (422).
 """
 
 from django.contrib import messages
@@ -92,11 +92,14 @@ def gap_move(request, pk):
             gap_case_move(case=case, by=request.user, **form.cleaned_data)
         except TransitionRefused as refusal:
             messages.error(request, f"{case}: {refusal}")
-        else:
-            messages.success(request, f"{case} is now {case.get_state_display().lower()}.")
+            if on_board:
+                return _board(request, status=422)
+            return _case_page(request, case, status=422)
+        messages.success(request, f"{case} is now {case.get_state_display().lower()}.")
     elif on_board:
         errors = " ".join(error for errors in form.errors.values() for error in errors)
         messages.error(request, f"{case}: {errors}")
+        return _board(request, status=422)
     else:
         return _case_page(request, case, move_form=form, status=422)
     if on_board and request.htmx:

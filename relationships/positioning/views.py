@@ -115,4 +115,4 @@ def competitor_rating_add(request, account_pk):
             return redirect(account)
         account.refresh_from_db(fields=POSITION_FIELDS)  # recomputed already when run eagerly
         return render_competitors(request, account, changes=CHANGES["competitor_rating"])
-    return render_competitors(request, account, rating_form=form)
+    return render_competitors(request, account, rating_form=form, status=422)

@@ -13,6 +13,7 @@ def test_login_by_email_lands_on_the_account_list(client, org):
 
 def test_login_with_wrong_password_says_so_and_stays_logged_out(client, org):
     response = client.post("/login/", {"username": "csm@example.com", "password": "nope"})
+    assert response.status_code == 422
     assert "Please enter a correct email address and password" in response.text
     assert client.get("/").status_code == 302
 
@@ -46,6 +47,18 @@ def test_password_change_takes_the_new_password(client, org):
     assert org.csm.check_password(new)
 
 
+def test_password_change_with_the_wrong_old_password_is_refused(client, org):
+    client.force_login(org.csm)
+    new = "a-much-longer-passphrase-42"
+    response = client.post(
+        "/password/", {"old_password": "nope", "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 422
+    assert "Your old password was entered incorrectly" in response.text
+    org.csm.refresh_from_db()
+    assert org.csm.check_password(PASSWORD)
+
+
 def test_htmx_request_with_expired_session_redirects_the_whole_page(client, org):
     response = client.get(org.account.get_absolute_url(), headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -61,6 +74,7 @@ def test_user_chooses_a_daily_digest_of_gap_emails(client, org):
     org.csm.refresh_from_db()
     assert org.csm.gap_emails == "daily"
     response = client.post("/preferences/", {"gap_emails": "weekly"})
+    assert response.status_code == 422
     assert "Select a valid choice" in response.text
     org.csm.refresh_from_db()
     assert org.csm.gap_emails == "daily"

@@ -48,7 +48,7 @@ def test_bad_rows_are_listed_and_nothing_is_written(client, org, database_state)
 
     response = client.post(URL, uploads(files))
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Nothing was imported: 2 errors." in response.text
     assert "<td>accounts.csv</td><td>2</td><td>team</td>" in response.text
     assert "no team is named &quot;Nowhere&quot;" in response.text
@@ -80,6 +80,7 @@ def test_the_same_file_twice_is_a_form_error(client, org):
         },
     )
 
+    assert response.status_code == 422
     assert "Pick each file once: accounts.csv is there twice." in response.text
     assert not Account.objects.filter(external_id="A-1").exists()
 
@@ -103,6 +104,7 @@ def test_activity_row_errors_are_listed_on_the_page(client, org, database_state)
 
     response = client.post(URL, uploads(files))
 
+    assert response.status_code == 422
     assert "Nothing was imported: 1 error." in response.text
     assert "<td>moments.csv</td><td>2</td><td>emotion</td>" in response.text
     assert database_state() == before
@@ -120,6 +122,7 @@ def test_files_larger_than_the_limit_are_a_field_error(client, org, settings, da
 
     response = client.post(URL, uploads(files))
 
+    assert response.status_code == 422
     assert response.context["form"].errors == {
         "files": [
             f"The files are {total_size(files) / 1e6:.1f} MB in all, more than the 1.0 MB this"

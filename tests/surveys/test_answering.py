@@ -136,7 +136,7 @@ def test_survey_missing_required_answers_show_errors_and_change_nothing(client, 
     data = answers()
     del data[f"q{trust.pk}"]
     response = client.post(f"/s/{token}/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.content.decode()
     assert "Some answers need another look" in page
     assert page.count("This field is required.") == 1
@@ -255,7 +255,7 @@ def test_survey_competitor_row_rated_on_one_side_only_is_refused(client, emailed
 
     _campaign, _ada, token, _message = emailed
     response = client.post(f"/s/{token}/", answers(**competitor_matrix(value=("3", ""))))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Rate both for value, or neither." in response.content.decode()
     assert not CompetitorRating.objects.exists()
     assert Answer.objects.count() == 0

@@ -61,8 +61,25 @@ def test_feedback_acknowledged_then_acted_on_keeps_dates_and_people(client, org)
 def test_feedback_acted_on_without_a_note_changes_nothing(client, org):
     item = FeedbackItemFactory(account=org.account)
     client.force_login(org.csm)
-    response = client.post(f"/feedback/{item.pk}/acted/", {"note": ""}, follow=True)
+    response = client.post(f"/feedback/{item.pk}/acted/", {"note": " "})
+    assert response.status_code == 422
     assert "Say what was done about the feedback." in response.content.decode()
+    assert FeedbackItem.objects.get().acted_on is None
+
+
+def test_feedback_action_without_a_note_over_htmx_keeps_the_card_and_says_why(client, org):
+    item = FeedbackItemFactory(account=org.account)
+    client.force_login(org.csm)
+    response = client.post(
+        f"/feedback/{item.pk}/acted/", {"note": " "}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    fragment = response.content.decode()
+    assert fragment.strip().startswith(
+        f'<li class="border rounded p-2 mb-2" id="feedback-{item.pk}">'
+    )
+    assert "Say what was done about the feedback." in fragment
+    assert "Mark acted on" in fragment
     assert FeedbackItem.objects.get().acted_on is None
 
 
