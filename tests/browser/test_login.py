@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -52,6 +53,7 @@ def test_after_the_session_expires_the_next_click_asks_for_the_login_again(
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Acme").click()
     page.get_by_role("heading", name="Acme").wait_for()
+    expect(page.locator("[aria-busy=true]")).to_have_count(0)  # its sections have loaded
     # the server's clock passes the session's age (the browser keeps its cookie)
     time_machine.move_to(timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))
     # an htmx request (the moment form loads when its tab opens): the whole page goes to the
