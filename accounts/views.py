@@ -51,7 +51,7 @@ def home(request):
     return render(request, template, context)
 
 
-PROFILE = "accounts/account_detail.html"
+PAGE = "accounts/account_detail.html"
 
 
 @require_GET
@@ -60,13 +60,13 @@ def account_detail(request, pk):
     """The account page: its heading and profile, and sections that load from their owners'
     addresses."""
     account = get_account_for_user(request.user, pk)
-    return render(request, PROFILE, {"account": account})
+    return render(request, PAGE, {"account": account})
 
 
 def render_profile(request, account, *, status=200, **extra):
     """The profile section; `extra` opens the editor (`profile_form`, an edit `conflict`) or
     has the heading come with it (`heading_changed`)."""
-    return panels.render_section(request, PROFILE, account, extra, partial="profile", status=status)
+    return panels.render_section(request, PAGE, account, extra, partial="profile", status=status)
 
 
 def usage_chart(usage) -> dict:

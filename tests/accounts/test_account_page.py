@@ -1,6 +1,7 @@
 """The account page: profile with inline editing, usage trend, and the change history."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -54,6 +55,19 @@ def test_profile_edit_saves_and_returns_the_profile_fragment(client, org):
     assert "Saved the profile of Acme" in response.text  # the out-of-band message
     org.account.refresh_from_db()
     assert (org.account.segment, org.account.arr) == ("Enterprise", 120000)
+
+
+def test_a_profile_edit_brings_the_heading_along_and_has_the_score_card_fetch_itself(client, org):
+    client.force_login(org.csm)
+    response = client.post(
+        f"/accounts/{org.account.pk}/edit/",
+        profile_data(org.account, name="Acme Group"),
+        headers=HTMX,
+    )
+    heading = re.search(r'<div id="heading" hx-swap-oob="true">.*?</h1>', response.text, re.S)
+    assert heading, "no heading out of band"
+    assert "Acme Group" in heading.group()
+    assert "score-changed" in json.loads(response.headers["HX-Trigger"])
 
 
 def test_profile_edit_without_javascript_redirects_to_the_page(client, org):
