@@ -47,7 +47,7 @@ def test_markup_in_names_does_not_act_in_the_admins_campaign_preview(page, org):
     email = page.locator("pre")
     expect(email).to_contain_text('Hello <p hx-post="/admin/accounts/user/')
     expect(email).to_contain_text("would like to know how working together feels for you at <p")
-    page.wait_for_timeout(500)  # the time a load trigger would take to fire
+    expect(page.locator("[hx-post^='/admin/']")).to_have_count(0)  # text, nothing to trigger
     assert sent == []
     org.csm.refresh_from_db()
     assert not org.csm.is_superuser
@@ -59,6 +59,14 @@ def test_htmx_sends_nothing_for_markup_that_is_not_the_apps_own_form(page, org):
     target = f"/accounts/{org.account.pk}/log/pulse/"
     sent = posts_to(page, target)
     page.locator("#quicklog-interaction").wait_for()
+    page.evaluate(
+        """() => {
+          window.postsTried = [];  // each POST htmx was about to send: was it cancelled?
+          document.addEventListener("htmx:configRequest", (event) => {
+            if (event.detail.verb === "post") window.postsTried.push(event.defaultPrevented);
+          });
+        }"""
+    )
     page.evaluate(
         """(target) => {
           const outside = document.createElement("p");
@@ -73,6 +81,7 @@ def test_htmx_sends_nothing_for_markup_that_is_not_the_apps_own_form(page, org):
         }""",
         target,
     )
-    page.wait_for_timeout(500)
+    page.wait_for_function("window.postsTried.length === 2")  # both load triggers fired
+    assert page.evaluate("window.postsTried") == [True, True]
     assert sent == []
     assert org.account.pulse_checks.count() == 0

@@ -14,15 +14,18 @@ from tests.factories import StakeholderFactory
 
 pytestmark = pytest.mark.browser
 # Click the button, then 50 ms later click it again and submit its form from a script; resolve
-# to whether the button was disabled by then.
+# to whether the button was disabled by then, and to whether each submit event was cancelled
+# (a cancelled submit sends nothing).
 SEND_TWICE = """(name) => {
   const button = [...document.querySelectorAll("button")].find((b) => b.textContent === name);
+  const cancelled = [];
+  document.addEventListener("submit", (event) => cancelled.push(event.defaultPrevented));
   button.click();
   return new Promise((resolve) => setTimeout(() => {
     const disabled = button.disabled;
     button.click();
     button.form.requestSubmit();
-    resolve(disabled);
+    resolve([disabled, cancelled]);
   }, 50));
 }"""
 
@@ -37,10 +40,11 @@ def test_a_second_click_on_create_campaign_while_it_is_sent_sends_nothing(page, 
     held = []  # the posts sent, held until both clicks are done
     page.route(re.compile(r"/campaigns/new/"), lambda route: held.append(route))
 
-    disabled_after_the_first = page.evaluate(SEND_TWICE, "Create campaign")
-    page.wait_for_timeout(300)
+    with page.expect_request(re.compile(r"/campaigns/new/")):
+        disabled_after_the_first, cancelled = page.evaluate(SEND_TWICE, "Create campaign")
 
     assert disabled_after_the_first
+    assert cancelled == [False, True]  # the first submit is sent, the second goes nowhere
     assert len(held) == 1
     assert "action=create" in held[0].request.post_data  # the clicked button went with it
     held[0].continue_()
