@@ -4,25 +4,18 @@ move is the same row after it, invitations still point at it, and so do admin lo
 import uuid
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("core", "0001_initial"), ("surveys", "0005_campaign_audience_tokens_purpose")]
 AFTER = [("core", "0002_outboundemail"), ("surveys", "0006_outbox_moves_to_core")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.fixture
 def before_the_move(transactional_db):
     apps = migrate(BEFORE)
     yield apps
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 def test_a_message_queued_before_the_move_is_the_same_row_after_it(before_the_move):

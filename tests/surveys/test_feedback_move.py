@@ -5,11 +5,10 @@ entries follow its content type."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from surveys.models import Answer, FeedbackSource, Question, Response
 from tests.factories import InvitationFactory
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [
     ("relationships", "0014_stated_feelings"),
@@ -17,13 +16,6 @@ BEFORE = [
 ]
 AFTER = [("surveys", "0008_feedback_items_move_to_relationships")]
 DAY = dt.date(2026, 3, 2)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.fixture
@@ -38,9 +30,8 @@ def text_answer_before_the_move(transactional_db):
         kind="text",
         value="Keep the calls.",
     )
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
     yield answer, migrate(BEFORE)
-    migrate(leaves)
+    migrate_to_latest()
 
 
 def test_a_feedback_item_written_before_the_move_is_the_same_row_after_it(

@@ -4,11 +4,10 @@ migration that brings them, so the scores and gaps they fed stay the same."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from surveys.models import Answer, Question, Response
 from tests.factories import InvitationFactory, StakeholderFactory
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [
     ("relationships", "0013_date_ranges_text_limits_one_email_per_account"),
@@ -16,13 +15,6 @@ BEFORE = [
 ]
 AFTER = [("surveys", "0007_stated_feelings_from_answers")]
 DAY = dt.date(2026, 3, 2)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def answer(person, kind, value, feeling):
@@ -45,7 +37,7 @@ def answers_before_stated_feelings(transactional_db):
     answer(person, "trust", "high", None)
     migrate(BEFORE)
     yield person
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 def test_answers_given_before_become_stated_feelings(answers_before_stated_feelings):
