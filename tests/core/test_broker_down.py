@@ -1,5 +1,5 @@
-"""With the broker down, a change is saved at once (one refused connection, no retries) and its
-recompute waits in the database."""
+"""With the broker down, a change is saved at once (no publish retries against the dead broker)
+and its recompute waits in the database."""
 
 import socket
 from unittest import mock
