@@ -5,6 +5,7 @@ hooks it owns with `@provides(name)`; its `exports` module, if any, registers wh
 write. dataio imports those modules on first use (`discover`) and calls `hook(name)`.
 """
 
+import functools
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,6 +40,7 @@ def provides(name: str) -> Callable[[Callable], Callable]:
     return register
 
 
+@functools.cache
 def discover() -> None:
     """Import every app's `imports` and `exports` modules (once): they register themselves."""
     autodiscover_modules("imports", "exports")

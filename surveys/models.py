@@ -1,5 +1,5 @@
 """Relationship surveys: templates and their questions, campaigns, invitations with single-use
-links, responses and answers, the feedback loop and opt-outs."""
+links, responses and answers (and the feedback item each text answer became), and opt-outs."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -1,5 +1,6 @@
 """Survey operations: campaigns and their audience, sending and reminding through the outbox,
-answering (which feeds the relationship model), opting out, and the feedback loop."""
+answering (what it says reaches relationships through relationships.activity.voice) and
+opting out."""
 
 import datetime as dt
 import uuid

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 State = OutboundEmail.State
 MESSAGE_ID_HEADER = "X-Rapport-Message-ID"
 SWEEP_BATCH = 200
+SEND_TASK = "outbox.send_email"
 SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 
 
@@ -135,7 +136,7 @@ def _row(draft: Draft) -> OutboundEmail:
 
 def _enqueue(ids: list[int]) -> None:
     for pk in ids:
-        if not enqueue("outbox.send_email", email_id=pk):
+        if not enqueue(SEND_TASK, email_id=pk):
             return  # the broker is down: the sweep sends them
 
 
@@ -219,7 +220,7 @@ def _cleared(email: OutboundEmail) -> dict:
 
 def _retry_later(email_id: int, delay: dt.timedelta) -> None:
     """Send the message again after `delay`; if the broker is away the sweep picks it up."""
-    enqueue("outbox.send_email", countdown=delay.total_seconds(), email_id=email_id)
+    enqueue(SEND_TASK, countdown=delay.total_seconds(), email_id=email_id)
 
 
 def outbox_due(*, limit: int = SWEEP_BATCH) -> list[int]:

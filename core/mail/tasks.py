@@ -4,9 +4,8 @@ before it is sent, so a task delivered twice sends nothing the second time)."""
 from celery import shared_task
 
 from core.mail import outbox
+from core.mail.outbox import SEND_TASK
 from core.queue import enqueue
-
-SEND_TASK = "outbox.send_email"
 
 
 @shared_task(name=SEND_TASK)

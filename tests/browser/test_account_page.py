@@ -180,3 +180,16 @@ def test_a_pulse_check_updates_the_gap_panel_without_a_reload(page, org):
     assert perception.inner_text() != before
     expect(gaps).to_contain_text(f"spread {account.gap_size:.2f}")
     assert page.url == url  # no reload
+
+
+def test_cancelling_a_profile_edit_puts_the_profile_back_in_place(page, org):
+    log_in(page)
+    page.goto(f"/accounts/{org.account.pk}/")
+    profile = page.locator("#profile")
+    profile.get_by_role("link", name="Edit").click()
+    profile.get_by_label("Segment").fill("Changed my mind")
+    profile.get_by_role("link", name="Cancel").click()
+    expect(profile.get_by_role("link", name="Edit")).to_be_visible()
+    expect(page.locator("#profile")).to_have_count(1)  # the profile alone, not a page inside it
+    expect(page.get_by_role("heading", name="Acme")).to_have_count(1)
+    assert "Changed my mind" not in profile.inner_text()
