@@ -49,6 +49,10 @@ DEFAULT_WEIGHTS = {
     "tenure": 0.05,
     "csm_rating": 0.05,
 }
+# What was logged or captured (interactions, moments, survey answers, open items) and what the
+# CSM reports (their read of trust, respect and strength, how long the relationship has lasted).
+OBSERVED = ("sentiment", "channels", "engagement", "responsiveness", "open_items")
+REPORTED = ("trust_respect", "tenure", "csm_rating")
 KEY_ROLES = frozenset({"decision_maker", "economic_buyer", "executive_sponsor"})
 
 
@@ -301,6 +305,15 @@ def combine(values: Mapping[str, float | None], weights: Mapping[str, float]) ->
         components=dict(values),
         weights={n: weights.get(n, 0.0) for n in values},
     )
+
+
+def part_value(
+    values: Mapping[str, float | None], weights: Mapping[str, float], names: Iterable[str]
+) -> float | None:
+    """1 + 4 x the weighted mean of the named components that are known (None if none is)."""
+    known = [(weights.get(n, 0.0), values.get(n)) for n in names if values.get(n) is not None]
+    total = sum(weight for weight, _ in known)
+    return 1 + 4 * sum(weight * value for weight, value in known) / total if total else None
 
 
 def score_stakeholder(signals: Signals, config: ScoringConfig) -> Score:
