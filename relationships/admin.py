@@ -1,4 +1,15 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.queue import enqueue_on_commit
@@ -23,10 +34,12 @@ from relationships.models import (
     Scale,
     ScalePoint,
     ScoringConfiguration,
+    ScoringEvaluation,
     Stakeholder,
     Touchpoint,
 )
 from relationships.people.services import stakeholder_update, stakeholders_changed
+from relationships.scoring.evaluation import configuration_adopt
 from relationships.scoring.model import COMPONENTS
 from relationships.scoring.recompute import recompute_request
 
@@ -149,14 +162,30 @@ class PulseCheckAdmin(AccountActivityAdmin):
     autocomplete_fields = ["account", "csm"]
 
 
+def _latest_evaluation(field: str) -> Subquery:
+    return Subquery(
+        ScoringEvaluation.objects.filter(configuration=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values(field)[:1]
+    )
+
+
 @admin.register(ScoringConfiguration)
 class ScoringConfigurationAdmin(admin.ModelAdmin):
-    """Versions are never edited in place: saving writes a new version and recomputes."""
+    """Versions are never edited in place: saving writes a new version, in use at once, and
+    recomputes. A version that fit_scoring proposed waits until an admin adopts it (the Adopt
+    button on its page, or the action on the list). The latest evaluation of each version
+    (evaluate_scores, fit_scoring) is shown read-only."""
 
-    list_display = ["__str__", "created_at", "created_by"]
-    readonly_fields = ["created_at", "created_by"]
+    list_display = [
+        "__str__", "state", "created_at", "adopted_at", "accuracy", "roc_auc", "created_by",
+    ]  # fmt: skip
+    readonly_fields = ["state", "created_at", "adopted_at", "created_by", "latest_evaluation"]
+    actions = ["adopt"]
+    change_form_template = "admin/relationships/scoringconfiguration/change_form.html"
     fieldsets = [
-        (None, {"fields": ["note", "created_at", "created_by"]}),
+        (None, {"fields": ["note", "state", "created_at", "adopted_at", "created_by"]}),
+        ("Latest evaluation", {"fields": ["latest_evaluation"]}),
         ("Component weights", {"fields": [f"weight_{name}" for name in COMPONENTS]}),
         (
             "Windows and targets",
@@ -188,15 +217,108 @@ class ScoringConfigurationAdmin(admin.ModelAdmin):
         ),
     ]  # fmt: skip
 
+    def get_queryset(self, request):
+        in_use = (
+            ScoringConfiguration.objects.filter(adopted_at__isnull=False)
+            .order_by("-adopted_at", "-pk")
+            .values("pk")[:1]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("created_by")
+            .annotate(
+                in_use_pk=Subquery(in_use),
+                latest_accuracy=_latest_evaluation("accuracy"),
+                latest_roc_auc=_latest_evaluation("roc_auc"),
+            )
+        )
+
+    @admin.display(description="State")
+    def state(self, obj):
+        if obj.pk is None:
+            return "-"
+        if obj.adopted_at is None:
+            return "Proposed"
+        return "In use" if obj.pk == getattr(obj, "in_use_pk", None) else "Adopted before"
+
+    @admin.display(description="Accuracy", ordering="latest_accuracy")
+    def accuracy(self, obj):
+        value = getattr(obj, "latest_accuracy", None)
+        return "-" if value is None else f"{value:.1%}"
+
+    @admin.display(description="ROC AUC", ordering="latest_roc_auc")
+    def roc_auc(self, obj):
+        value = getattr(obj, "latest_roc_auc", None)
+        return "-" if value is None else f"{value:.3f}"
+
+    @admin.display(description="Latest evaluation")
+    def latest_evaluation(self, obj):
+        latest = obj.evaluations.first() if obj.pk else None
+        if latest is None:
+            return "None yet: run python manage.py evaluate_scores (or fit_scoring)."
+        bands = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    band["band"],
+                    band["people"],
+                    "-" if band["strong_share"] is None else f"{band['strong_share']:.0%}",
+                )
+                for band in latest.calibration
+            ),
+        )
+        return format_html(
+            "<p>{} on {}: {}-fold accuracy {}, ROC AUC {}, against {} strong and {} weak "
+            "labels.</p><table><thead><tr><th>Score band</th><th>People</th>"
+            "<th>Labelled strong</th></tr></thead><tbody>{}</tbody></table>",
+            latest.get_kind_display(),
+            date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT"),
+            latest.folds,
+            f"{latest.accuracy:.1%}",
+            f"{latest.roc_auc:.3f}",
+            latest.strong_labels,
+            latest.weak_labels,
+            bands,
+        )
+
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
         obj.pk = None  # a new version, never an edit of an old one
         obj.created_by = request.user
+        obj.adopted_at = timezone.now()  # saved in the admin: in use at once
         obj.save()
         enqueue_on_commit("scores.recompute_all")
         messages.info(request, f"{obj} is now in use; every score is being recomputed.")
+
+    def _adopt(self, request, configuration):
+        configuration_adopt(configuration=configuration)
+        messages.info(request, f"{configuration} is now in use; every score is being recomputed.")
+
+    @admin.action(description="Adopt the selected version (put it in use)")
+    def adopt(self, request, queryset):
+        if queryset.count() != 1:
+            messages.error(request, "Select exactly one version to adopt.")
+        else:
+            self._adopt(request, queryset.get())
+
+    def get_urls(self):
+        adopt = self.admin_site.admin_view(self.adopt_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_adopt"
+        return [path("<path:object_id>/adopt/", adopt, name=name), *super().get_urls()]
+
+    @method_decorator(require_POST)
+    def adopt_view(self, request, object_id):
+        configuration = self.get_object(request, unquote(object_id))
+        if configuration is None:
+            raise Http404
+        if not self.has_change_permission(request, configuration):
+            raise PermissionDenied
+        self._adopt(request, configuration)
+        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
 
 @admin.register(AccountScore)

@@ -15,6 +15,7 @@ LAYERS = ["config", "api", "capture", "surveys", "relationships", "accounts", "d
 # Modules that compute from plain values: no Django, no database, only each other and stdlib.
 PURE = {
     "relationships.scoring.model",
+    "relationships.scoring.fitting",
     "relationships.gaps.model",
     "relationships.activity.feelings",
     "relationships.positioning.quadrant",

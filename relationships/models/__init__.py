@@ -32,6 +32,7 @@ from relationships.models.scoring import (
     Alert,
     RecomputeRequest,
     ScoringConfiguration,
+    ScoringEvaluation,
     Snapshot,
     StakeholderScore,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "Scale",
     "ScalePoint",
     "ScoringConfiguration",
+    "ScoringEvaluation",
     "Snapshot",
     "Stakeholder",
     "StakeholderScore",

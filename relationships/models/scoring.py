@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from accounts.models import Account
 from relationships.models.people import Stakeholder
@@ -27,9 +28,20 @@ class ScoringConfiguration(models.Model):
 
     Versions are never edited: saving in the admin writes a new version, which becomes the one
     in use, and a full recompute follows. Every score says which version produced it.
+
+    A version is in use once adopted (`adopted_at`); the newest adopted one is the one in use.
+    A version is adopted when it is written, except one that `fit_scoring` proposes (written
+    with `adopted_at=None`), which waits for an admin to adopt it in the admin.
     """
 
     created_at = models.DateTimeField(auto_now_add=True)
+    adopted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        default=timezone.now,
+        help_text="When it was put in use; empty while it is only proposed.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -149,6 +161,40 @@ class ScoringConfiguration(models.Model):
     @property
     def version(self) -> int:
         return self.pk or 0
+
+    @property
+    def proposed(self) -> bool:
+        return self.adopted_at is None
+
+
+class ScoringEvaluation(models.Model):
+    """How well a configuration version's score told strong from weak relationships, against
+    the labels the organisation had then (`relationships.scoring.evaluation` writes it)."""
+
+    class Kind(models.TextChoices):
+        CURRENT = "current", "Weights as configured"
+        FITTED = "fitted", "Weights fitted to the labels"
+
+    configuration = models.ForeignKey(
+        ScoringConfiguration, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    folds = models.PositiveSmallIntegerField()
+    strong_labels = models.PositiveIntegerField()
+    weak_labels = models.PositiveIntegerField()
+    accuracy = models.FloatField(help_text="Share told apart right at the best cut, k-fold.")
+    roc_auc = models.FloatField(help_text="Chance a strong person scores above a weak one.")
+    calibration = models.JSONField(
+        default=list, help_text="Per score band: labelled people and the share of strong ones."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.configuration}: {self.accuracy:.1%}"
 
 
 class Snapshot(models.Model):

@@ -11,6 +11,18 @@ from relationships.gaps.model import GapConfig
 from relationships.models import ScoringConfiguration
 from relationships.scoring.model import ScoringConfig
 
+# Each component's weight and the version's field that holds it.
+WEIGHT_FIELDS = {
+    "sentiment": "weight_sentiment",
+    "channels": "weight_channels",
+    "engagement": "weight_engagement",
+    "responsiveness": "weight_responsiveness",
+    "open_items": "weight_open_items",
+    "trust_respect": "weight_trust_respect",
+    "tenure": "weight_tenure",
+    "csm_rating": "weight_csm_rating",
+}
+
 
 class Configs(NamedTuple):
     scoring: ScoringConfig
@@ -20,16 +32,7 @@ class Configs(NamedTuple):
 def scoring_config(row: ScoringConfiguration) -> ScoringConfig:
     return ScoringConfig(
         version=row.pk,
-        weights={
-            "sentiment": float(row.weight_sentiment),
-            "channels": float(row.weight_channels),
-            "engagement": float(row.weight_engagement),
-            "responsiveness": float(row.weight_responsiveness),
-            "open_items": float(row.weight_open_items),
-            "trust_respect": float(row.weight_trust_respect),
-            "tenure": float(row.weight_tenure),
-            "csm_rating": float(row.weight_csm_rating),
-        },
+        weights={name: float(getattr(row, field)) for name, field in WEIGHT_FIELDS.items()},
         half_life_days=row.half_life_days,
         recent_days=row.recent_days,
         baseline_days=row.baseline_days,
@@ -69,6 +72,16 @@ def as_configs(row: ScoringConfiguration | None) -> Configs:
     return Configs(scoring_config(row), gap_config(row))
 
 
+def version_in_use() -> ScoringConfiguration | None:
+    """The newest adopted version (by when it was adopted, then by number); proposed versions
+    are not in use until an admin adopts them."""
+    return (
+        ScoringConfiguration.objects.filter(adopted_at__isnull=False)
+        .order_by("-adopted_at", "-pk")
+        .first()
+    )
+
+
 def configs_in_use() -> Configs:
-    """The configuration in use: the newest version (the built-in defaults if there is none)."""
-    return as_configs(ScoringConfiguration.objects.order_by("-pk").first())
+    """The configuration in use: the newest adopted version (the built-in defaults if none)."""
+    return as_configs(version_in_use())

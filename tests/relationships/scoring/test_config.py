@@ -11,7 +11,7 @@ from relationships.scoring.config import as_configs, configs_in_use
 from relationships.scoring.model import COMPONENTS, ScoringConfig
 
 # What a version says about itself, not numbers the models use.
-NOT_NUMBERS = {"id", "created_at", "created_by", "note"}
+NOT_NUMBERS = {"id", "created_at", "adopted_at", "created_by", "note"}
 
 
 def bumped(value):
