@@ -15,7 +15,7 @@ help:
 	@echo "make up     production-like stack: gunicorn, Celery worker and beat (needs DATABASE_URL, CELERY_BROKER_URL, CACHE_URL)"
 	@echo "make faults the fault suite: worker kills, broker outage, SMTP refusing, database kills (needs DATABASE_URL=postgres://..., redis-server)"
 	@echo "make load   gunicorn with the production settings under wrk: the main pages against hello world (needs DATABASE_URL=postgres://..., wrk, redis-server)"
-	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, and the score recompute (needs DATABASE_URL=postgres://...)"
+	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, the score recompute, and fit_scoring and evaluate_scores on 20,000 stakeholders (under a minute each; needs DATABASE_URL=postgres://...)"
 
 $(PY):
 	@python=$$(scripts/find_python.sh) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -61,6 +61,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/import_stakeholders.py
 	$(PY) bench/import_interactions.py
 	$(PY) bench/recompute_scores.py
+	$(PY) bench/fit_scoring.py
 
 load: $(VENV)/.dev
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make load runs on PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db (it creates and drops the database rapport_load on that server)."; exit 1;; esac

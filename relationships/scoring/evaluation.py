@@ -63,6 +63,11 @@ class Labels:
     def weak_count(self) -> int:
         return len(self.strong) - self.strong_count
 
+    @property
+    def majority_share(self) -> float:
+        """How often always naming the larger class is right: the accuracy to beat."""
+        return max(self.strong_count, self.weak_count) / len(self.strong) if self.strong else 0.0
+
     def summary(self) -> str:
         parts = [
             f"{source}: {self.by_source[source, True]} strong, {self.by_source[source, False]} weak"

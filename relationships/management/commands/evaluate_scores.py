@@ -26,6 +26,10 @@ class Command(BaseCommand):
         except evaluation.TooFewLabels as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Labels: {result.labels.summary()}.")
+        self.stdout.write(
+            f"Naming every person the larger class would be right for "
+            f"{result.labels.majority_share:.1%}: the accuracy to beat."
+        )
         self.stdout.write(f"{folds}-fold cross-validation of the configuration in use:")
         self.stdout.write(metrics_line("current weights", result.current))
         self.stdout.write("Calibration (observed part of the score):")

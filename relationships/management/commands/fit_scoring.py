@@ -27,6 +27,10 @@ class Command(BaseCommand):
         except (evaluation.TooFewLabels, ValidationError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Labels: {fit.labels.summary()}.")
+        self.stdout.write(
+            f"Naming every person the larger class would be right for "
+            f"{fit.labels.majority_share:.1%}: the accuracy to beat."
+        )
         self.stdout.write(f"{folds}-fold cross-validation, the same folds for both:")
         self.stdout.write(metrics_line("current weights", fit.current))
         self.stdout.write(metrics_line("fitted weights", fit.fitted))

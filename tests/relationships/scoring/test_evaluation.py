@@ -234,6 +234,7 @@ def test_evaluate_scores_prints_and_stores_accuracy_auc_and_calibration(client, 
     people(org.other_account, [4] * 6 + [2] * 6)
     output = evaluate(folds=3)
     assert "Labels: 12 strong and 12 weak" in output
+    assert "the larger class would be right for 50.0%: the accuracy to beat" in output
     assert "3-fold cross-validation of the configuration in use" in output
     assert "ROC AUC" in output
     assert "accuracy" in output
