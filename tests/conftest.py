@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from accounts.models import Account, Team, User
 from tests import services
@@ -19,6 +20,15 @@ from tests.smtp import smtp, smtp_port  # noqa: F401  (fixtures: a real SMTP ser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# Property tests run RAPPORT_PROPERTY_EXAMPLES examples each (CI: 1,000; a laptop: 100). Tests
+# that touch the database set their own, smaller number.
+settings.register_profile(
+    "rapport",
+    max_examples=int(os.environ.get("RAPPORT_PROPERTY_EXAMPLES", "100")),
+    deadline=None,
+)
+settings.load_profile("rapport")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,8 +1,10 @@
 """How the customer felt, as numbers: the one source of every mapping from what was logged to
 the two scales the models read, and of the recency weight.
 
-- a *feeling*, from 0 (unhappy) to 1 (happy): the relationship score's sentiment component;
-- *happiness*, from -1 (unhappy) to +1 (happy): the gap model's factors and the quadrant.
+- a *feeling*, from 0 (unhappy) to 1 (happy): a survey answer, a rating;
+- *happiness*, from -1 (unhappy) to +1 (happy): the evidence the relationship score's sentiment
+  and the gap model's customer voice add up, and the quadrant;
+- a contact's *credit*: what an interaction counts for engagement, negative when it went badly.
 
 What is mapped: an interaction's sentiment (-2..+2), a moment's emotion and how much its
 intensity weighs, a survey answer (a point of an admin scale, an NPS score) and a 1-5 rating (a
@@ -70,6 +72,13 @@ def sentiment_happiness(sentiment: int) -> float:
     return SENTIMENT.happiness(sentiment)
 
 
+def contact_credit(sentiment: int) -> float:
+    """What a contact counts for engagement: its feeling (0.5 neutral to 1 very positive) when
+    it went well or neutrally, its happiness (-0.5, -1) when it went badly, so contact never
+    earns credit against its own feeling."""
+    return sentiment_feeling(sentiment) if sentiment >= 0 else sentiment_happiness(sentiment)
+
+
 def emotion_feeling(emotion: str) -> float:
     return EMOTION_FEELING[emotion]
 
@@ -110,12 +119,23 @@ def _table_sql(column: str, table: dict[str, float]) -> str:
     return f"CAST(CASE {column} {cases} END AS {DOUBLE})"
 
 
+def contact_credit_sql(column: str) -> str:
+    return (
+        f"CASE WHEN {column} < 0 THEN {SENTIMENT.happiness_sql(column)}"
+        f" ELSE {SENTIMENT.feeling_sql(column)} END"
+    )
+
+
 def emotion_feeling_sql(column: str) -> str:
     return _table_sql(column, EMOTION_FEELING)
 
 
 def emotion_happiness_sql(column: str) -> str:
     return _table_sql(column, EMOTION_HAPPINESS)
+
+
+def feeling_happiness_sql(column: str) -> str:
+    return f"(2 * CAST({column} AS {DOUBLE}) - 1)"
 
 
 def intensity_weight_sql(column: str) -> str:

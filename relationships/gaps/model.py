@@ -3,7 +3,7 @@
 Three factors, each on one happiness scale from -1 (unhappy) to +1 (happy), or unknown (None):
 
 - customer voice: what the customer says (survey answers, moments they identified, how their
-  own messages to us feel);
+  own messages to us feel), added up as evidence, so a complaint never makes it happier;
 - product usage: usage against the account's own baseline, and how much of what they bought
   they use (seats, features);
 - CSM perception: the CSM's latest pulse check, fading towards neutral as it ages.
@@ -65,6 +65,7 @@ class GapConfig:
     side: float = 0.2  # a factor at or above +side is happy, at or below -side unhappy
     voice_days: int = 180  # what the customer said counts for this long
     voice_half_life_days: float = 60.0
+    voice_half_marks: float = 1.0  # net happiness evidence at which the voice is +-0.5
     moment_weight: float = 2.0  # a moment they identified counts as much as 2 messages
     survey_weight: float = 3.0
     usage_baseline_periods: int = 3
@@ -108,16 +109,13 @@ def clamp(value: float, low: float = -1.0, high: float = 1.0) -> float:
 
 @dataclass(frozen=True)
 class VoiceSum:
-    """Recency-weighted sums of what the customer said: sum of weight x happiness, of weight."""
+    """What the customer said, added up: the sum of weight x happiness, and how many inputs."""
 
     weighted: float = 0.0
-    weight: float = 0.0
     inputs: int = 0
 
     def __add__(self, other: "VoiceSum") -> "VoiceSum":
-        return VoiceSum(
-            self.weighted + other.weighted, self.weight + other.weight, self.inputs + other.inputs
-        )
+        return VoiceSum(self.weighted + other.weighted, self.inputs + other.inputs)
 
 
 def voice_inputs(
@@ -142,12 +140,16 @@ def voice_inputs(
         age = (today - day).days
         if 0 <= age < config.voice_days:
             weight *= recency_weight(age, config.voice_half_life_days)
-            total += VoiceSum(weight * value, weight, 1)
+            total += VoiceSum(weight * value, 1)
     return total
 
 
-def customer_voice(voice: VoiceSum) -> float | None:
-    return clamp(voice.weighted / voice.weight) if voice.weight > 0 else None
+def customer_voice(voice: VoiceSum, config: GapConfig) -> float | None:
+    """Net happiness in what they said, as evidence on -1..+1: each input moves it in the
+    direction of its own feeling (w / (|w| + half marks)); unknown when they said nothing."""
+    if not voice.inputs:
+        return None
+    return voice.weighted / (abs(voice.weighted) + config.voice_half_marks)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ GAP_FIELDS = ["customer_voice", "product_usage", "csm_perception", "gap_size", "
 # happiness and recency weight of relationships.activity.feelings.
 VOICE_SQL = (
     """
-SELECT account_id, SUM(w * v), SUM(w), COUNT(*)
+SELECT account_id, SUM(w * v), COUNT(*)
 FROM (
     SELECT account_id, {sentiment} AS v, {weight} AS w
     FROM relationships_interaction
@@ -76,15 +76,22 @@ class GapReadings:
 
 
 def gaps_refresh(
-    *, account_ids: list[int], day: dt.date, config: gaps.GapConfig, now: dt.datetime
+    *,
+    account_ids: list[int],
+    day: dt.date,
+    config: gaps.GapConfig,
+    now: dt.datetime,
+    pulses: dict[int, tuple[dt.date, int]] | None = None,
 ) -> GapReadings:
     """Read and detect the gaps of these accounts as of the end of `day`, store them on each
     account and its snapshot of that day, and have the cases follow them (opened, followed and
     reopened at `now`, or for an earlier day just before its end), with the emails about new
     and reopened cases. Runs inside the recompute's transaction, which holds the accounts'
-    rows, after the day's snapshots are written."""
+    rows, after the day's snapshots are written. `pulses` are the accounts' `latest_pulses`
+    when the caller has read them already."""
     as_of = end_of(day)
-    pulses = latest_pulses(account_ids, day)
+    if pulses is None:
+        pulses = latest_pulses(account_ids, day)
     factors = gap_factors(account_ids=account_ids, as_of=as_of, config=config, pulses=pulses)
     detections = {pk: gaps.detect(factors[pk], config) for pk in account_ids}
     stored = {pk: _stored(factors[pk], detections[pk]) for pk in account_ids}
@@ -143,14 +150,14 @@ def gap_factors(
     usage = _usage(account_ids, today, config)
     factors = {}
     for account_id in account_ids:
-        weighted, weight, count = voice.get(account_id, (0.0, 0.0, 0))
-        said = gaps.VoiceSum(float(weighted or 0), float(weight or 0), int(count))
+        weighted, count = voice.get(account_id, (0.0, 0))
+        said = gaps.VoiceSum(float(weighted or 0), int(count))
         said += gaps.voice_inputs(
             today=today, config=config, survey_answers=stated.get(account_id, [])
         )
         seats, points = usage.get(account_id, (None, []))
         factors[account_id] = gaps.Factors(
-            customer_voice=gaps.customer_voice(said),
+            customer_voice=gaps.customer_voice(said, config),
             product_usage=gaps.product_usage(points, seats_purchased=seats, config=config),
             csm_perception=gaps.csm_perception(pulses.get(account_id), today=today, config=config),
         )

@@ -1,19 +1,22 @@
 """The relationship score: plain functions on plain values (no ORM), documented in docs/scoring.md.
 
-A stakeholder's score is built from components, each 0..1 or unknown (None):
+A stakeholder's score has two parts. The *observed* part is built from what was logged or
+captured, as evidence that accumulates from nothing (1, "no relationship"): each event adds in
+the direction of its own feeling, so a cold email or an enraged moment never raises a score and
+a warm one never lowers it.
 
-- sentiment: recency-weighted mean of how interactions, moments and survey answers felt;
-- channels: recency-weighted intimacy of the channels actually used;
-- engagement: recent interaction rate against the person's own baseline, and reciprocity;
-- responsiveness: how quickly they reply;
-- open_items: a penalty growing with the number of open items and how overdue they are;
-- trust_respect: both high = 1, one = 0.5, none = 0 (seed 001);
+- sentiment: net feeling of interactions, moments and survey answers, recent ones counting more;
+- engagement: recent contact, warm contact counting more and cold contact against;
+- channels: the same contact over a longer horizon, weighted by each channel's intimacy;
+- responsiveness: contact they start, replies counting by how quickly they came;
 - tenure: how long the relationship has lasted;
-- csm_rating: the CSM's own 1-5 read of the relationship.
+- open_items: open items, and how overdue they are, take away part of the observed part.
 
-Unknown components drop out and the remaining weights are renormalised; confidence is the share
-of the total weight that had data; score = 1 + 4 x weighted mean. An account combines its
-active stakeholders weighted by buying influence (see `score_account`).
+The *reported* part is the CSM's read: trust and respect (seed 001) and their 1-5 rating. It
+can move the score by at most `reported_cap` (half of it either way), so one edit of a form
+cannot outweigh what was observed. score = 1 + 4 x observed + adjustment. An account
+combines its active stakeholders' observed parts weighted by buying influence (see
+`score_account`), and the reported part of its people and its latest pulse check the same way.
 """
 
 import math
@@ -23,10 +26,12 @@ from datetime import date, datetime
 
 from relationships.activity.feelings import (
     RATING,
-    emotion_feeling,
+    contact_credit,
+    emotion_happiness,
     intensity_weight,
     recency_weight,
     sentiment_feeling,
+    sentiment_happiness,
 )
 
 COMPONENTS = (
@@ -49,23 +54,22 @@ DEFAULT_WEIGHTS = {
     "tenure": 0.05,
     "csm_rating": 0.05,
 }
-# What was logged or captured (interactions, moments, survey answers, open items) and what the
-# CSM reports (their read of trust, respect and strength, how long the relationship has lasted).
-OBSERVED = ("sentiment", "channels", "engagement", "responsiveness", "open_items")
-REPORTED = ("trust_respect", "tenure", "csm_rating")
+# What was logged or captured (interactions, moments, survey answers, open items, and how long
+# the relationship has lasted) and what the CSM reports (their read of trust, respect, strength).
+OBSERVED = ("sentiment", "channels", "engagement", "responsiveness", "tenure", "open_items")
+REPORTED = ("trust_respect", "csm_rating")
 KEY_ROLES = frozenset({"decision_maker", "economic_buyer", "executive_sponsor"})
 
 
 @dataclass(frozen=True)
 class ScoringConfig:
-    """Every number the model uses; admins edit them as a versioned configuration."""
+    """Every number the model uses; admins edit most of them as a versioned configuration."""
 
     version: int = 0
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     half_life_days: float = 90.0
     recent_days: int = 30
     baseline_days: int = 180
-    expected_recent_interactions: float = 2.0
     response_target_hours: float = 24.0
     open_item_grace_days: int = 14
     tenure_full_years: float = 3.0
@@ -78,6 +82,15 @@ class ScoringConfig:
     champion_left_penalty: float = 0.3
     moment_weight: float = 2.0
     survey_weight: float = 3.0
+    engagement_half_life_days: float = 60.0  # engagement looks at recent contact
+    # How much evidence earns half marks in each observed component (value = e / (e + this)).
+    sentiment_half_marks: float = 1.5
+    engagement_half_marks: float = 0.75
+    channels_half_marks: float = 1.0
+    responsiveness_half_marks: float = 1.0
+    reported_cap: float = 0.25  # the most the CSM's read can move a score (half either way)
+    pulse_share: float = 0.5  # of an account's reported part, when a pulse check is recent
+    disagreement_at: float = 1.5  # points between the reported and the observed score
     engagement_drop_ratio: float = 0.5
     engagement_drop_min_usual: float = 2.0  # interactions usually seen in a recent window
     sentiment_drop: float = 0.25
@@ -86,24 +99,24 @@ class ScoringConfig:
 
 
 # ---------------------------------------------------------------------------------------------
-# Signals: the aggregates a stakeholder's components are computed from. The recompute service
-# gets them from SQL aggregates; `signals_from_events` is the same arithmetic on raw events.
+# Signals: the sums a stakeholder's components are computed from. The recompute service gets
+# them from SQL aggregates; `signals_from_events` is the same arithmetic on raw events. Every
+# evidence sum adds each event's weight (recency, and for moments and answers how much they
+# count) times a number with the sign of the event's own feeling.
 
 
 @dataclass(frozen=True)
 class Signals:
-    sentiment_sum: float = 0.0  # sum of weight x feeling (0..1)
-    sentiment_weight: float = 0.0
-    sentiment_inputs: int = 0
-    intimacy_sum: float = 0.0
-    intimacy_weight: float = 0.0
+    feeling: float = 0.0  # net feeling: sum of weight x happiness (-1..+1)
+    feeling_inputs: int = 0
+    contact: float = 0.0  # sum of recent weight (engagement's half-life) x contact credit
+    closeness: float = 0.0  # sum of weight x channel intimacy x contact credit
+    outreach: float = 0.0  # over contact they started: sum of weight x promptness x credit
+    replies: int = 0  # interactions they started (inbound)
     recent_interactions: int = 0
     baseline_interactions: int = 0
-    recent_inbound: int = 0
     recent_sentiment: float | None = None  # plain mean of interaction feeling, recent window
     baseline_sentiment: float | None = None  # and in the baseline window before it
-    response_hours: float | None = None  # mean reply time of their replies
-    replies: int = 0
     open_items: int = 0
     overdue_days: float = 0.0  # summed over open items, past their due date (or grace)
     trust: str = ""
@@ -135,6 +148,14 @@ class OpenItemEvent:
     due_on: date | None = None
 
 
+def promptness(response_hours: float | None, config: ScoringConfig) -> float:
+    """How much contact they started counts: 1 when they reached out, target / (target + h)
+    for a reply that took h hours (a day: 0.5)."""
+    if response_hours is None:
+        return 1.0
+    return config.response_target_hours / (config.response_target_hours + response_hours)
+
+
 def signals_from_events(
     *,
     as_of: datetime,
@@ -150,60 +171,55 @@ def signals_from_events(
 ) -> Signals:
     """The signals of one stakeholder from their raw events, as of a moment in time."""
     today = as_of.date()
-    sentiment_sum = sentiment_weight = intimacy_sum = intimacy_weight = 0.0
-    inputs = recent = baseline = inbound = total = 0
-    recent_feelings, baseline_feelings, reply_hours = [], [], []
+    feeling = contact = closeness = outreach = 0.0
+    inputs = recent = baseline = replies = total = 0
+    recent_feelings, baseline_feelings = [], []
     for event in interactions:
         age = (as_of - event.occurred_at).total_seconds() / 86400
         if age < 0:
             continue
         total += 1
         weight = recency_weight(age, config.half_life_days)
-        sentiment_sum += weight * sentiment_feeling(event.sentiment)
-        sentiment_weight += weight
-        intimacy_sum += weight * event.intimacy
-        intimacy_weight += weight
+        credit = contact_credit(event.sentiment)
+        feeling += weight * sentiment_happiness(event.sentiment)
+        contact += recency_weight(age, config.engagement_half_life_days) * credit
+        closeness += weight * event.intimacy * credit
         inputs += 1
+        if event.inbound:
+            replies += 1
+            outreach += weight * promptness(event.response_hours, config) * credit
         if age < config.recent_days:
             recent += 1
-            inbound += event.inbound
             recent_feelings.append(sentiment_feeling(event.sentiment))
         elif age < config.recent_days + config.baseline_days:
             baseline += 1
             baseline_feelings.append(sentiment_feeling(event.sentiment))
-        if event.inbound and event.response_hours is not None:
-            reply_hours.append(event.response_hours)
     for moment in moments:
         age = (today - moment.occurred_on).days
         if age < 0:
             continue
         weight = recency_weight(age, config.half_life_days) * config.moment_weight
-        weight *= intensity_weight(moment.intensity)
-        sentiment_sum += weight * emotion_feeling(moment.emotion)
-        sentiment_weight += weight
+        feeling += weight * intensity_weight(moment.intensity) * emotion_happiness(moment.emotion)
         inputs += 1
     for answered_on, happiness in survey_happiness:
         age = (today - answered_on).days
         if age < 0:
             continue
         weight = recency_weight(age, config.half_life_days) * config.survey_weight
-        sentiment_sum += weight * RATING.feeling(happiness)
-        sentiment_weight += weight
+        feeling += weight * RATING.happiness(happiness)
         inputs += 1
     items = [item for item in open_items if item.opened_on <= today]
     return Signals(
-        sentiment_sum=sentiment_sum,
-        sentiment_weight=sentiment_weight,
-        sentiment_inputs=inputs,
-        intimacy_sum=intimacy_sum,
-        intimacy_weight=intimacy_weight,
+        feeling=feeling,
+        feeling_inputs=inputs,
+        contact=contact,
+        closeness=closeness,
+        outreach=outreach,
+        replies=replies,
         recent_interactions=recent,
         baseline_interactions=baseline,
-        recent_inbound=inbound,
         recent_sentiment=_mean(recent_feelings),
         baseline_sentiment=_mean(baseline_feelings),
-        response_hours=_mean(reply_hours),
-        replies=len(reply_hours),
         open_items=len(items),
         overdue_days=sum(overdue_days(item, today, config) for item in items),
         trust=trust,
@@ -227,17 +243,24 @@ def _mean(values: list[float]) -> float | None:
 # Components and the stakeholder score
 
 
+def evidence(amount: float, half_marks: float) -> float:
+    """Accumulated evidence on 0..1: nothing (or a net negative) 0, `half_marks` 0.5."""
+    return amount / (amount + half_marks) if amount > 0 else 0.0
+
+
 def components(signals: Signals, config: ScoringConfig) -> dict[str, float | None]:
     """Each component's value, 0..1, or None when there is no data for it."""
     s = signals
     return {
-        "sentiment": s.sentiment_sum / s.sentiment_weight if s.sentiment_weight > 0 else None,
-        "channels": s.intimacy_sum / s.intimacy_weight if s.intimacy_weight > 0 else None,
-        "engagement": engagement(s, config),
+        "sentiment": (
+            evidence(s.feeling, config.sentiment_half_marks) if s.feeling_inputs else None
+        ),
+        "channels": (evidence(s.closeness, config.channels_half_marks) if s.interactions else None),
+        "engagement": (
+            evidence(s.contact, config.engagement_half_marks) if s.interactions else None
+        ),
         "responsiveness": (
-            config.response_target_hours / (config.response_target_hours + s.response_hours)
-            if s.response_hours is not None
-            else None
+            evidence(s.outreach, config.responsiveness_half_marks) if s.replies else None
         ),
         "open_items": (
             1 / (1 + 0.5 * s.open_items + s.overdue_days / 30)
@@ -258,53 +281,23 @@ def components(signals: Signals, config: ScoringConfig) -> dict[str, float | Non
     }
 
 
-def engagement(s: Signals, config: ScoringConfig) -> float | None:
-    """Recent interaction rate against the person's own baseline (70 %) and how much of it
-    they start themselves (30 %). Unknown with no interactions in either window."""
-    if not s.recent_interactions and not s.baseline_interactions:
+SCALED = OBSERVED[:-1]  # the observed components open items scale
+
+
+def observed_part(values: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
+    """What was observed, on 0..1 (None when nothing was): the weighted mean of sentiment,
+    channels, engagement, responsiveness and tenure (a component without data counts 0, no
+    evidence), times what open items leave of their own weight's share."""
+    if all(values.get(name) is None for name in OBSERVED):
         return None
-    if s.baseline_interactions:
-        recent_rate = s.recent_interactions / config.recent_days
-        baseline_rate = s.baseline_interactions / config.baseline_days
-        level = min(1.0, recent_rate / baseline_rate)
-    else:
-        level = min(1.0, s.recent_interactions / config.expected_recent_interactions)
-    reciprocity = (
-        min(1.0, 2 * s.recent_inbound / s.recent_interactions) if s.recent_interactions else 0.0
-    )
-    return 0.7 * level + 0.3 * reciprocity
-
-
-@dataclass(frozen=True)
-class Score:
-    """A score with its explanation: every component's value and weight, and the confidence."""
-
-    value: float | None
-    confidence: float
-    components: dict[str, float | None]
-    weights: dict[str, float]
-
-    def contribution(self, name: str) -> float:
-        """What the component adds to the 0..1 weighted mean (value x renormalised weight)."""
-        value = self.components.get(name)
-        known = sum(self.weights[c] for c, v in self.components.items() if v is not None)
-        return 0.0 if value is None or not known else value * self.weights[name] / known
-
-
-def combine(values: Mapping[str, float | None], weights: Mapping[str, float]) -> Score:
-    """score = 1 + 4 x the weighted mean of the known components; confidence = known weight."""
-    total = sum(weights.get(name, 0.0) for name in values)
-    known = {name: v for name, v in values.items() if v is not None and weights.get(name, 0) > 0}
-    known_weight = sum(weights[name] for name in known)
-    if not known_weight or not total:
-        return Score(None, 0.0, dict(values), {n: weights.get(n, 0.0) for n in values})
-    mean = sum(weights[name] * v for name, v in known.items()) / known_weight
-    return Score(
-        value=clamp(1 + 4 * mean),
-        confidence=known_weight / total,
-        components=dict(values),
-        weights={n: weights.get(n, 0.0) for n in values},
-    )
+    total = sum(weights.get(name, 0.0) for name in OBSERVED)
+    open_weight = weights.get("open_items", 0.0)
+    if total <= open_weight:
+        return 0.0
+    scaled = sum(weights.get(name, 0.0) * (values.get(name) or 0.0) for name in SCALED)
+    items = values.get("open_items")
+    kept = 1.0 if items is None else items
+    return scaled / (total - open_weight) * (1 - open_weight * (1 - kept) / total)
 
 
 def part_value(
@@ -316,8 +309,62 @@ def part_value(
     return 1 + 4 * sum(weight * value for weight, value in known) / total if total else None
 
 
+def reported_part(values: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
+    """The CSM's read, on 0..1: the weighted mean of the reported components that are known."""
+    known = [(weights.get(n, 0.0), values[n]) for n in REPORTED if values.get(n) is not None]
+    total = sum(weight for weight, _ in known)
+    return sum(weight * value for weight, value in known) / total if total else None
+
+
+def adjustment(reported: float | None, config: ScoringConfig) -> float:
+    """What the reported part adds to the score: from -cap/2 (all low) to +cap/2 (all high)."""
+    return 0.0 if reported is None else config.reported_cap * (reported - 0.5)
+
+
+def disagreement(observed: float | None, reported: float | None, config: ScoringConfig) -> str:
+    """Whether the CSM's read and the behaviour disagree: "csm_high" when the reported part,
+    as a 1-5 score, is at least `disagreement_at` above the observed score (1-5), "csm_low"
+    when below; "" otherwise or without both."""
+    if observed is None or reported is None:
+        return ""
+    difference = 1 + 4 * reported - observed
+    if difference >= config.disagreement_at:
+        return "csm_high"
+    return "csm_low" if -difference >= config.disagreement_at else ""
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score with its explanation: every component's value and weight, the confidence, and
+    the observed and reported parts (0..1) it was made of."""
+
+    value: float | None
+    confidence: float
+    components: dict[str, float | None]
+    weights: dict[str, float]
+    observed: float | None = None
+    reported: float | None = None
+
+    @property
+    def observed_score(self) -> float | None:
+        """The observed part alone as a 1-5 score (None when nothing was observed)."""
+        return None if self.observed is None else 1 + 4 * self.observed
+
+
 def score_stakeholder(signals: Signals, config: ScoringConfig) -> Score:
-    return combine(components(signals, config), config.weights)
+    """score = 1 + 4 x observed + adjustment(reported), kept within 1..5; confidence is the
+    share of the weight whose component had data. Nothing observed: no score (what the CSM
+    reports only adjusts what was observed)."""
+    values = components(signals, config)
+    weights = {name: config.weights.get(name, 0.0) for name in COMPONENTS}
+    observed = observed_part(values, weights)
+    reported = reported_part(values, weights)
+    total = sum(weights.values())
+    known = sum(weights[name] for name, value in values.items() if value is not None)
+    if observed is None or not total:
+        return Score(None, 0.0, values, weights, None, reported)
+    value = clamp(1 + 4 * (observed or 0.0) + adjustment(reported, config))
+    return Score(value, known / total, values, weights, observed, reported)
 
 
 def clamp(value: float, low: float = 1.0, high: float = 5.0) -> float:
@@ -330,11 +377,20 @@ def clamp(value: float, low: float = 1.0, high: float = 5.0) -> float:
 
 @dataclass(frozen=True)
 class Person:
+    """A stakeholder as the account sees them: `score` is their observed score (1-5, None
+    when nothing was observed), `reported` their reported part (0..1, None if unknown)."""
+
     role: str
     influence: str
     score: float | None
     confidence: float = 1.0
     active: bool = True
+    reported: float | None = None
+
+    @classmethod
+    def scored(cls, role: str, influence: str, score: Score, *, active: bool = True) -> "Person":
+        """A stakeholder with their own `Score`, as the account counts them."""
+        return cls(role, influence, score.observed_score, score.confidence, active, score.reported)
 
 
 @dataclass(frozen=True)
@@ -347,22 +403,33 @@ class AccountScore:
     single_threaded: bool
     champion_left: bool
     penalty: float
+    observed: float | None = None  # the score before the reported adjustment, 1..5
+    reported: float | None = None  # the people's read and the pulse check, 0..1
+    adjustment: float = 0.0
+    disagreement: str = ""
 
 
-def score_account(people: Iterable[Person], config: ScoringConfig) -> AccountScore:
-    """Combine the stakeholders' scores, weighted by buying influence.
+def score_account(
+    people: Iterable[Person], config: ScoringConfig, *, perception: float | None = None
+) -> AccountScore:
+    """Combine the stakeholders' observed scores, weighted by buying influence, then adjust
+    by what the CSM reports.
 
     breadth = 1 - product over active people of (1 - influence x strength), where strength is
-    the score on 0..1: each relationship adds, high-influence people most, and no one subtracts;
-    key coverage = the strongest relationship with a decision maker, economic buyer or executive
-    sponsor. base = share x key coverage + (1 - share) x breadth; score = 1 + 4 x base minus the
-    single-threaded and champion-left penalties, kept within 1..5.
+    the observed score on 0..1: each relationship adds, high-influence people most, and no one
+    subtracts; key coverage = the strongest relationship with a decision maker, economic buyer
+    or executive sponsor. base = share x key coverage + (1 - share) x breadth; observed = 1 +
+    4 x base minus the single-threaded and champion-left penalties, kept within 1..5.
+    The reported part is the people's reported parts averaged by influence, and the CSM's
+    perception from a recent pulse check (-1..+1, the gap model's factor) takes `pulse_share`
+    of it; score = observed + adjustment(reported), kept within 1..5.
     """
     people = list(people)
     active = [p for p in people if p.active and p.score is not None]
     champion_left = any(p.role == "champion" and not p.active for p in people)
+    reported = _account_reported([p for p in people if p.active], perception, config)
     if not active:
-        return AccountScore(None, 0.0, 0.0, 0.0, 0, True, champion_left, 0.0)
+        return AccountScore(None, 0.0, 0.0, 0.0, 0, True, champion_left, 0.0, reported=reported)
     remaining = 1.0
     for person in active:
         remaining *= 1 - config.influence_weights.get(person.influence, 0) * strength(person)
@@ -373,10 +440,12 @@ def score_account(people: Iterable[Person], config: ScoringConfig) -> AccountSco
     single_threaded = strong <= 1
     penalty = single_threaded * config.single_threaded_penalty
     penalty += champion_left * config.champion_left_penalty
+    observed = clamp(1 + 4 * base - penalty)
     influence = [config.influence_weights.get(p.influence, 0) for p in active]
     confidence = sum(w * p.confidence for w, p in zip(influence, active, strict=True))
+    shift = adjustment(reported, config)
     return AccountScore(
-        value=clamp(1 + 4 * base - penalty),
+        value=clamp(observed + shift),
         confidence=confidence / sum(influence) if sum(influence) else 0.0,
         breadth=breadth,
         key_coverage=key_coverage,
@@ -384,7 +453,28 @@ def score_account(people: Iterable[Person], config: ScoringConfig) -> AccountSco
         single_threaded=single_threaded,
         champion_left=champion_left,
         penalty=penalty,
+        observed=observed,
+        reported=reported,
+        adjustment=shift,
+        disagreement=disagreement(observed, reported, config),
     )
+
+
+def _account_reported(
+    active: list[Person], perception: float | None, config: ScoringConfig
+) -> float | None:
+    """The active people's reported parts averaged by influence, and the pulse's share."""
+    known = [
+        (config.influence_weights.get(p.influence, 0), p.reported)
+        for p in active
+        if p.reported is not None
+    ]
+    total = sum(weight for weight, _ in known)
+    people = sum(weight * value for weight, value in known) / total if total else None
+    pulse = None if perception is None else (perception + 1) / 2
+    if people is None or pulse is None:
+        return pulse if people is None else people
+    return (1 - config.pulse_share) * people + config.pulse_share * pulse
 
 
 def strength(person: Person) -> float:

@@ -25,11 +25,14 @@ from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.queue import enqueue_on_commit
 from relationships.activity.feelings import (
     SENTIMENT,
-    emotion_feeling_sql,
+    contact_credit_sql,
+    emotion_happiness_sql,
+    feeling_happiness_sql,
     intensity_weight_sql,
     recency_weight_sql,
 )
-from relationships.gaps.services import gaps_refresh
+from relationships.gaps import model as gaps
+from relationships.gaps.services import gaps_refresh, latest_pulses
 from relationships.models import (
     AccountScore,
     Alert,
@@ -66,19 +69,23 @@ ACCOUNT_FIELDS = [
 # the stakeholders of the accounts), through their index, rather than scanned whole for each
 # chunk of accounts. What an event weighs and how it felt come from relationships.activity.feelings.
 RECENCY_WEIGHT = recency_weight_sql("{age}", "%(half_life)s")
-INTERACTIONS_SQL = """
+INTERACTIONS_SQL = (
+    """
 SELECT link.stakeholder_id,
-       SUM(i.w * i.feeling), SUM(i.w), COUNT(*), SUM(i.w * channel.intimacy),
+       SUM(i.w * i.happiness), COUNT(*), SUM(i.w_recent * i.credit),
+       SUM(i.w * channel.intimacy * i.credit),
+       SUM(i.w * i.promptness * i.credit) FILTER (WHERE i.direction = 'inbound'),
+       COUNT(*) FILTER (WHERE i.direction = 'inbound'),
        COUNT(*) FILTER (WHERE i.age < %(recent)s),
        COUNT(*) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s),
-       COUNT(*) FILTER (WHERE i.age < %(recent)s AND i.direction = 'inbound'),
        SUM(i.feeling) FILTER (WHERE i.age < %(recent)s),
-       SUM(i.feeling) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s),
-       SUM(i.response_hours) FILTER (WHERE i.direction = 'inbound'),
-       COUNT(i.response_hours) FILTER (WHERE i.direction = 'inbound')
+       SUM(i.feeling) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s)
 FROM (
-    SELECT id, direction, channel_id, {age} AS age, {weight} AS w, {feeling} AS feeling,
-           CAST(response_hours AS DOUBLE PRECISION) AS response_hours
+    SELECT id, direction, channel_id, {age} AS age, {weight} AS w, {recent_weight} AS w_recent,
+           {happiness} AS happiness, {feeling} AS feeling, {credit} AS credit,
+           CASE WHEN response_hours IS NULL THEN 1.0
+                ELSE %(target)s / (%(target)s + CAST(response_hours AS DOUBLE PRECISION))
+           END AS promptness
     FROM relationships_interaction
     WHERE {accounts} AND occurred_at <= %(as_of)s {fence}
 ) i
@@ -87,12 +94,16 @@ JOIN (SELECT id, CAST(intimacy AS DOUBLE PRECISION) AS intimacy FROM relationshi
     ON channel.id = i.channel_id
 {people}
 GROUP BY link.stakeholder_id
-""".replace("{weight}", RECENCY_WEIGHT).replace("{feeling}", SENTIMENT.feeling_sql("sentiment"))
+""".replace("{weight}", RECENCY_WEIGHT)
+    .replace("{recent_weight}", recency_weight_sql("{age}", "%(recent_half_life)s"))
+    .replace("{happiness}", SENTIMENT.happiness_sql("sentiment"))
+    .replace("{feeling}", SENTIMENT.feeling_sql("sentiment"))
+    .replace("{credit}", contact_credit_sql("sentiment"))
+)
 
 MOMENTS_SQL = (
     """
-SELECT stakeholder_id,
-       SUM(w * {feeling}), SUM(w), COUNT(*)
+SELECT stakeholder_id, SUM(w * {happiness}), COUNT(*)
 FROM (
     SELECT stakeholder_id, emotion, {weight} * %(moment_weight)s * {intensity} AS w
     FROM relationships_moment
@@ -100,22 +111,23 @@ FROM (
 ) m
 GROUP BY stakeholder_id
 """.replace("{weight}", RECENCY_WEIGHT)
-    .replace("{feeling}", emotion_feeling_sql("emotion"))
+    .replace("{happiness}", emotion_happiness_sql("emotion"))
     .replace("{intensity}", intensity_weight_sql("intensity"))
 )
 
 
 # What the customer said about how they feel (relationships.activity.voice: a survey's scale and
-# NPS answers), on 0..1: it counts in sentiment with `survey_weight` times an interaction's weight.
+# NPS answers), a feeling on 0..1 counted as happiness, with `survey_weight` times an
+# interaction's weight.
 STATED_FEELINGS_SQL = """
-SELECT stakeholder_id, SUM(w * feeling), SUM(w), COUNT(*)
+SELECT stakeholder_id, SUM(w * {happiness}), COUNT(*)
 FROM (
     SELECT stakeholder_id, feeling, {weight} * %(survey_weight)s AS w
     FROM relationships_statedfeeling
     WHERE {accounts} AND stated_on <= %(today)s
 ) a
 GROUP BY stakeholder_id
-""".replace("{weight}", RECENCY_WEIGHT)
+""".replace("{weight}", RECENCY_WEIGHT).replace("{happiness}", feeling_happiness_sql("feeling"))
 
 
 def _signals(
@@ -128,6 +140,8 @@ def _signals(
         "recent": config.recent_days,
         "horizon": config.recent_days + config.baseline_days,
         "half_life": float(config.half_life_days),
+        "recent_half_life": float(config.engagement_half_life_days),
+        "target": float(config.response_target_hours),
         "moment_weight": config.moment_weight,
         "survey_weight": config.survey_weight,
     }
@@ -163,8 +177,8 @@ def _signals(
     return {person["pk"]: _person_signals(person, *aggregates, today, config) for person in people}
 
 
-NO_INTERACTIONS = (0.0, 0.0, 0, 0.0, 0, 0, 0, None, None, None, 0)
-NO_FEELINGS = (0.0, 0.0, 0)
+NO_INTERACTIONS = (0.0, 0, 0.0, 0.0, 0.0, 0, 0, 0, None, None)
+NO_FEELINGS = (0.0, 0)
 
 
 def _person_signals(
@@ -179,25 +193,23 @@ def _person_signals(
     items = open_items.get(pk, [])
     since = person["relationship_since"]
     return scoring.Signals(
-        sentiment_sum=float(i[0] or 0) + float(m[0] or 0) + float(a[0] or 0),
-        sentiment_weight=float(i[1] or 0) + float(m[1] or 0) + float(a[1] or 0),
-        sentiment_inputs=int(i[2]) + int(m[2]) + int(a[2]),
-        intimacy_sum=float(i[3] or 0),
-        intimacy_weight=float(i[1] or 0),
-        recent_interactions=int(i[4] or 0),
-        baseline_interactions=int(i[5] or 0),
-        recent_inbound=int(i[6] or 0),
-        recent_sentiment=_mean(i[7], i[4]),
-        baseline_sentiment=_mean(i[8], i[5]),
-        response_hours=_mean(i[9], i[10]),
-        replies=int(i[10] or 0),
+        feeling=float(i[0] or 0) + float(m[0] or 0) + float(a[0] or 0),
+        feeling_inputs=int(i[1]) + int(m[1]) + int(a[1]),
+        contact=float(i[2] or 0),
+        closeness=float(i[3] or 0),
+        outreach=float(i[4] or 0),
+        replies=int(i[5] or 0),
+        recent_interactions=int(i[6] or 0),
+        baseline_interactions=int(i[7] or 0),
+        recent_sentiment=_mean(i[8], i[6]),
+        baseline_sentiment=_mean(i[9], i[7]),
         open_items=len(items),
         overdue_days=sum(scoring.overdue_days(item, today, config) for item in items),
         trust=person["trust"],
         respect=person["respect"],
         tenure_days=(today - since).days if since else None,
         csm_rating=person["strength"],
-        interactions=int(i[2]),
+        interactions=int(i[1]),
     )
 
 
@@ -216,7 +228,7 @@ class Result:
 
 def _inputs(signals: scoring.Signals) -> dict[str, int]:
     return {
-        "sentiment": signals.sentiment_inputs,
+        "sentiment": signals.feeling_inputs,
         "channels": signals.interactions,
         "engagement": signals.recent_interactions + signals.baseline_interactions,
         "responsiveness": signals.replies,
@@ -258,8 +270,17 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
         .select_for_update()
         .values_list("pk", flat=True)
     )
-    scores, stakeholders = _scores_write(account_ids, day, as_of, configs.scoring, started)
-    readings = gaps_refresh(account_ids=account_ids, day=day, config=configs.gaps, now=started)
+    pulses = latest_pulses(account_ids, day)
+    perceptions = {
+        pk: gaps.csm_perception(pulse, today=day, config=configs.gaps)
+        for pk, pulse in pulses.items()
+    }
+    scores, stakeholders = _scores_write(
+        account_ids, day, as_of, configs.scoring, started, perceptions
+    )
+    readings = gaps_refresh(
+        account_ids=account_ids, day=day, config=configs.gaps, now=started, pulses=pulses
+    )
     RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
     positions_refresh(
         account_ids=account_ids,
@@ -281,10 +302,11 @@ def _scores_write(
     as_of: dt.datetime,
     config: scoring.ScoringConfig,
     started: dt.datetime,
+    perceptions: dict[int, float | None],
 ) -> tuple[dict[int, Decimal | None], int]:
-    """Score the accounts' stakeholders and the accounts, and write their snapshots of `day`,
-    the accounts' current scores and their alerts; returns each account's score and the
-    number of stakeholders scored."""
+    """Score the accounts' stakeholders and the accounts (with the CSM's perception from each
+    account's pulse check), and write their snapshots of `day`, the accounts' current scores
+    and their alerts; returns each account's score and the number of stakeholders scored."""
     labels = dict(
         ScalePoint.objects.filter(scale__slug=Scale.RELATIONSHIP).values_list("value", "label")
     )
@@ -331,16 +353,13 @@ def _scores_write(
         members = by_account.get(account_id, [])
         result = scoring.score_account(
             [
-                scoring.Person(
-                    role=p["role"],
-                    influence=p["buying_influence"],
-                    score=s.value,
-                    confidence=s.confidence,
-                    active=p["status"] == active,
+                scoring.Person.scored(
+                    p["role"], p["buying_influence"], s, active=p["status"] == active
                 )
                 for p, s in members
             ],
             config,
+            perception=perceptions.get(account_id),
         )
         value = as_decimal(result.value, "0.01")
         label = scoring.label(result.value, labels)
@@ -349,7 +368,8 @@ def _scores_write(
         trend = value - before if value is not None and before is not None else None
         account_rows.append(
             (account_id, day, value, label, confidence, _account_components(members, config),
-             config.version, started, _account_parts(result, members))
+             config.version, started,
+             _account_parts(result, members, perceptions.get(account_id)))
         )  # fmt: skip
         current.append((account_id, value, label, confidence, trend, account_id in dropped))
         alerts.extend(_account_alerts(account_id, result, trend, config, started))
@@ -381,8 +401,13 @@ def _account_components(members, config) -> dict:
     return averaged
 
 
-def _account_parts(result: scoring.AccountScore, members) -> dict:
+def _account_parts(result: scoring.AccountScore, members, perception: float | None) -> dict:
     return {
+        "observed": _round(result.observed, 2),
+        "reported": _round(None if result.reported is None else 1 + 4 * result.reported, 2),
+        "adjustment": _round(result.adjustment, 3),
+        "perception": _round(perception, 3),
+        "disagreement": result.disagreement,
         "breadth": _round(result.breadth),
         "key_coverage": _round(result.key_coverage),
         "penalty": _round(result.penalty),

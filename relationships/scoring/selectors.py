@@ -30,6 +30,10 @@ COMPONENT_LABELS = {
 
 
 TREND_WINDOW_DAYS = 90
+DISAGREEMENTS = {
+    "csm_high": "CSM rates high, behaviour says low",
+    "csm_low": "CSM rates low, behaviour says high",
+}
 
 
 SCORE_FIELDS = ["relationship_score", "relationship_label", "score_confidence", "score_trend_30d"]
@@ -118,6 +122,8 @@ def account_score_card(account: Account) -> dict:
     snapshots = list(AccountScore.objects.filter(account=account, day__gte=since).order_by("day"))
     card = score_card(snapshots, pending=pending)
     card["alerts"] = list(account.alerts.select_related("stakeholder"))
+    if card["snapshot"] is not None:
+        card["disagreement"] = DISAGREEMENTS.get(card["snapshot"].parts.get("disagreement", ""))
     if card.get("previous"):
         day = card["previous"].day
         card["new_interactions"] = list(
@@ -134,5 +140,17 @@ def account_score_card(account: Account) -> dict:
 
 
 def stakeholder_score_card(person: Stakeholder) -> dict:
+    """A person's score card, with the observed and reported parts of their latest score."""
     since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
-    return score_card(list(person.scores.filter(day__gte=since).order_by("day")))
+    card = score_card(list(person.scores.filter(day__gte=since).order_by("day")))
+    if card["snapshot"] is not None:
+        values = _values(card["snapshot"])
+        weights = {name: part.get("weight", 0) for name, part in card["snapshot"].components.items()}
+        observed = scoring.observed_part(values, weights)
+        reported = scoring.reported_part(values, weights)
+        card["observed"] = None if observed is None else 1 + 4 * observed
+        card["reported"] = None if reported is None else 1 + 4 * reported
+        card["disagreement"] = DISAGREEMENTS.get(
+            scoring.disagreement(card["observed"], reported, scoring.ScoringConfig())
+        )
+    return card

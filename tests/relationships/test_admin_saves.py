@@ -66,7 +66,10 @@ def test_an_interaction_s_sentiment_changed_in_the_admin_asks_for_the_recompute(
 def test_with_the_recompute_run_at_once_an_admin_fix_changes_the_score(
     client, org, django_capture_on_commit_callbacks
 ):
-    person = StakeholderFactory(account=org.account, strength=3)
+    person = StakeholderFactory(
+        account=org.account, strength=3, role="decision_maker", buying_influence="high"
+    )
+    InteractionFactory.create_batch(4, account=org.account, sentiment=2, stakeholders=[person])
     interaction = InteractionFactory(account=org.account, sentiment=2, stakeholders=[person])
     with django_capture_on_commit_callbacks(execute=True):
         admin_change(client, org, interaction, sentiment="2", summary="first run")

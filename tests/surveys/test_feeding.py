@@ -41,7 +41,7 @@ def sentiment_and_voice(person) -> tuple[int, float | None]:
     factors = gap_factors(
         account_ids=[person.account_id], as_of=as_of, config=gaps.GapConfig(), pulses={}
     )
-    return signals.sentiment_inputs, factors[person.account_id].customer_voice
+    return signals.feeling_inputs, factors[person.account_id].customer_voice
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from relationships.models import MomentType
@@ -120,6 +121,7 @@ def test_moments_report_query_count_is_the_same_at_any_size(
 
 
 def test_stakeholder_page_explains_the_score(client, org):
+    from relationships.scoring.model import ScoringConfig
     from relationships.scoring.recompute import scores_recompute
 
     rita = StakeholderFactory(account=org.account, trust="high", respect="high", strength=5)
@@ -129,9 +131,11 @@ def test_stakeholder_page_explains_the_score(client, org):
     response = client.get(f"/stakeholders/{rita.pk}/")
     bars = {bar.name: bar.value for bar in response.context["score"]["bars"]}
     assert bars["trust_respect"] == 1.0
-    assert bars["sentiment"] == 1.0
+    half_marks = ScoringConfig().sentiment_half_marks
+    assert bars["sentiment"] == pytest.approx(1 / (1 + half_marks), abs=0.01)  # one +2, recent
     assert "Trust and respect" in response.text
-    assert str(response.context["score"]["snapshot"].value)[:3] in response.text
+    shown = floatformat(response.context["score"]["snapshot"].value, 1)
+    assert f'<span class="display-6 fw-semibold">{shown}</span>' in response.text
 
 
 def test_stakeholder_page_tells_the_csms_rating_from_the_computed_score(client, org):
@@ -148,5 +152,6 @@ def test_stakeholder_page_tells_the_csms_rating_from_the_computed_score(client, 
     ) in text
     assert "the CSM's own read, 1 to 5" in text
     assert "Relationship score (computed)</h2>" in text
-    assert "Computed from what was logged, the CSM's rating being one input of eight" in text
+    assert "Computed from what was logged; the CSM's rating only adjusts it" in text
+    assert "Observed <span" in text and "Reported <span" in text
     assert ">Relationship</div>" not in text

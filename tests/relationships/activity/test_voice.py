@@ -42,9 +42,8 @@ def test_stated_feelings_count_in_sentiment_as_the_pure_model_says():
             (TODAY - dt.timedelta(days=40), 1 + 4 * 0.2),
         ],
     )
-    assert signals.sentiment_inputs == 2
-    assert signals.sentiment_sum == pytest.approx(expected.sentiment_sum)
-    assert signals.sentiment_weight == pytest.approx(expected.sentiment_weight)
+    assert signals.feeling_inputs == 2
+    assert signals.feeling == pytest.approx(expected.feeling)
 
 
 @pytest.mark.django_db

@@ -115,7 +115,7 @@ def test_scenario_1_says_happy_usage_down_opens_a_case_with_its_playbook(account
     assert steps[0].startswith("Look at the usage trend")
     assert len(steps) == 3
     account.refresh_from_db()
-    assert account.customer_voice == Decimal("1.000")
+    assert account.customer_voice >= Decimal("0.5")  # happy
     assert account.product_usage < Decimal("-0.2")
     assert account.gap_class == "says_happy_usage_down"
 
@@ -376,5 +376,5 @@ def test_customer_identified_moments_speak_for_the_customer(account, logged_in):
         },
     )
     account.refresh_from_db()
-    assert account.customer_voice == Decimal("-1.000")
+    assert account.customer_voice <= Decimal("-0.5")  # unhappy: the outage outweighs "we love it"
     assert open_case(account).gap_class == "csm_fine_customer_not"

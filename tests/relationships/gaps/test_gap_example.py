@@ -20,7 +20,8 @@ def voice() -> float:
             config=CONFIG,
             inbound_sentiments=[(TODAY, 2), (SIXTY_DAYS_AGO, 1)],
             moments=[(SIXTY_DAYS_AGO, "delighted", 3)],
-        )
+        ),
+        CONFIG,
     )
 
 
@@ -36,31 +37,31 @@ def test_worked_example_in_the_docs():
     csm = gaps.csm_perception((SIXTY_DAYS_AGO, 4), today=TODAY, config=CONFIG)
     gap = gaps.detect(gaps.Factors(voice(), usage(600), csm), CONFIG)
 
-    assert f"{voice():+.3f}" == "+0.917"
+    assert f"{voice():+.3f}" == "+0.733"
     assert f"{usage(600):+.3f}" == "-0.400"
     assert f"{csm:+.3f}" == "+0.250"
-    assert f"{gap.size:.3f}" == "1.317"
+    assert f"{gap.size:.3f}" == "1.133"
     assert gap.gap_class == gaps.SAYS_HAPPY_USAGE_DOWN
-    for figure in ("**+0.917**", "**−0.400**", "**+0.250**", "**1.317**"):
+    for figure in ("**+0.733**", "**−0.400**", "**+0.250**", "**1.133**"):
         assert figure in DOC
 
 
 def test_worked_example_of_the_margin_between_a_gap_and_agreement():
     case = gaps.CaseView(1, gaps.SAYS_HAPPY_USAGE_DOWN, gaps.INVESTIGATING)
     old_pulse = gaps.csm_perception((SIXTY_DAYS_AGO, 4), today=TODAY, config=CONFIG)
-    between = gaps.detect(gaps.Factors(voice(), usage(1200), old_pulse), CONFIG)
+    between = gaps.detect(gaps.Factors(voice(), usage(1100), old_pulse), CONFIG)
     pulse_today = gaps.csm_perception((TODAY, 4), today=TODAY, config=CONFIG)
-    agree = gaps.detect(gaps.Factors(voice(), usage(1400), pulse_today), CONFIG)
+    agree = gaps.detect(gaps.Factors(voice(), usage(1300), pulse_today), CONFIG)
 
-    assert (f"{usage(1200):+.3f}", f"{between.size:.3f}") == ("+0.200", "0.717")
+    assert (f"{usage(1100):+.3f}", f"{between.size:.3f}") == ("+0.100", "0.633")
     assert gaps.standing(between.size, CONFIG) == gaps.BETWEEN
     assert gaps.case_plan(between, [], today=TODAY, config=CONFIG) == gaps.CasePlan()
     assert gaps.case_plan(between, [case], today=TODAY, config=CONFIG) == gaps.CasePlan()
-    assert (f"{usage(1400):+.3f}", f"{pulse_today:+.3f}") == ("+0.400", "+0.500")
-    assert f"{agree.size:.3f}" == "0.517"
+    assert (f"{usage(1300):+.3f}", f"{pulse_today:+.3f}") == ("+0.300", "+0.500")
+    assert f"{agree.size:.3f}" == "0.433"
     plan = gaps.case_plan(agree, [case], today=TODAY, config=CONFIG)
     assert plan == gaps.CasePlan(converged=[1])
-    for figure in ("**+0.200**", "**0.717**", "**+0.400**", "**+0.500**", "**0.517**"):
+    for figure in ("**+0.100**", "**0.633**", "**+0.300**", "**+0.500**", "**0.433**"):
         assert figure in DOC
 
 

@@ -103,14 +103,16 @@ def test_customer_voice_weights_recent_words_and_their_own_moments():
         moments=[(TODAY, "enraged", 2)],
     )
     # weights: 1 (today), 0.5 (one half-life ago), 2 (a moment of intensity 2, today)
-    assert voice.weight == pytest.approx(3.5)
-    assert gaps.customer_voice(voice) == pytest.approx((1 - 0.5 - 2) / 3.5)
+    assert voice.weighted == pytest.approx(1 - 0.5 - 2)
+    assert gaps.customer_voice(voice, CONFIG) == pytest.approx(
+        -1.5 / (1.5 + CONFIG.voice_half_marks)
+    )
 
 
 def test_customer_voice_forgets_what_is_older_than_its_window():
     old = TODAY - timedelta(days=CONFIG.voice_days)
     voice = gaps.voice_inputs(today=TODAY, config=CONFIG, inbound_sentiments=[(old, -2)])
-    assert gaps.customer_voice(voice) is None
+    assert gaps.customer_voice(voice, CONFIG) is None
 
 
 @given(
@@ -124,7 +126,7 @@ def test_customer_voice_stays_on_the_happiness_scale(said, answers):
         inbound_sentiments=[(TODAY - timedelta(days=age), value) for age, value in said],
         survey_answers=[(TODAY - timedelta(days=age), value) for age, value in answers],
     )
-    value = gaps.customer_voice(voice)
+    value = gaps.customer_voice(voice, CONFIG)
     assert (value is None) == (voice.inputs == 0)
     assert value is None or -1 <= value <= 1
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from relationships.gaps import model as gaps
 from relationships.scoring.model import (
     InteractionEvent,
     MomentEvent,
@@ -48,9 +49,16 @@ def maria():
 
 @pytest.fixture
 def tom():
-    return score_stakeholder(
-        signals_from_events(as_of=AS_OF, config=CONFIG, trust="low", csm_rating=2), CONFIG
+    email = InteractionEvent(utc(2026, 5, 22), -1, 0.3, False)
+    signals = signals_from_events(
+        as_of=AS_OF, config=CONFIG, interactions=[email], trust="low", csm_rating=2
     )
+    return score_stakeholder(signals, CONFIG)
+
+
+@pytest.fixture
+def account(maria, tom):
+    return [Person.scored("decision_maker", "high", maria), Person.scored("user", "low", tom)]
 
 
 def bold_numbers():
@@ -62,41 +70,50 @@ def bold_numbers():
 def test_maria_components_and_score_match_the_document(maria):
     components = {name: f"{value:.3f}" for name, value in maria.components.items()}
     assert components == {
-        "sentiment": "0.841",
-        "channels": "0.585",
-        "engagement": "1.000",
-        "responsiveness": "0.667",
+        "sentiment": "0.610",
+        "channels": "0.476",
+        "engagement": "0.609",
+        "responsiveness": "0.448",
         "open_items": "0.492",
         "trust_respect": "1.000",
         "tenure": "0.333",
         "csm_rating": "0.750",
     }
-    assert f"{maria.value:.2f}" == "4.16"
-    assert f"{maria.confidence:.2f}" == "1.00"
+    assert (f"{maria.observed:.3f}", f"{maria.reported:.3f}") == ("0.513", "0.938")
+    assert (f"{maria.value:.2f}", f"{maria.confidence:.2f}") == ("3.16", "1.00")
 
 
-def test_tom_with_little_known_has_low_confidence(tom):
-    assert (f"{tom.value:.2f}", f"{tom.confidence:.2f}") == ("1.25", "0.20")
+def test_toms_cold_email_earns_nothing_and_his_low_rating_cannot_go_below_1(tom):
+    assert f"{tom.observed:.3f}" == "0.000"
+    assert (f"{tom.value:.2f}", f"{tom.confidence:.2f}") == ("1.00", "0.85")
 
 
-def test_account_score_matches_the_document(maria, tom):
-    account = score_account(
-        [
-            Person("decision_maker", "high", maria.value, maria.confidence),
-            Person("user", "low", tom.value, tom.confidence),
-        ],
-        CONFIG,
-    )
-    assert f"{account.breadth:.3f}" == "0.478"
-    assert f"{account.key_coverage:.3f}" == "0.789"
-    assert account.single_threaded
-    assert f"{account.value:.2f}" == "2.91"
-    assert f"{account.confidence:.2f}" == "0.84"
+def test_account_score_matches_the_document(account):
+    result = score_account(account, CONFIG)
+    assert f"{result.breadth:.3f}" == "0.308"
+    assert f"{result.key_coverage:.3f}" == "0.513"
+    assert result.single_threaded
+    assert f"{result.observed:.2f}" == "2.06"
+    assert f"{result.reported:.3f}" == "0.763"
+    assert (f"{result.value:.2f}", f"{result.confidence:.2f}") == ("2.12", "0.97")
+    assert result.disagreement == "csm_high"
+    assert "**CSM rates high, behaviour says low**" in DOC.read_text()
+
+
+def test_a_pulse_check_of_2_takes_half_the_reported_part(account):
+    perception = gaps.csm_perception(
+        (AS_OF.date() - dt.timedelta(days=1), 2), today=AS_OF.date() - dt.timedelta(days=1),
+        config=gaps.GapConfig(),
+    )  # fmt: skip
+    result = score_account(account, CONFIG, perception=perception)
+    assert f"{result.reported:.3f}" == "0.506"
+    assert f"{result.value:.2f}" == "2.06"
+    assert result.disagreement == ""
 
 
 def test_every_bold_number_of_the_example_is_checked_here():
     checked = {
-        "0.841", "0.585", "1.000", "0.667", "0.492", "0.333", "0.750", "1.00", "4.16", "1.25",
-        "0.478", "0.789", "2.91", "0.84",
+        "0.610", "0.476", "0.609", "0.448", "0.333", "0.492", "1.000", "0.750", "0.513", "0.938",
+        "1.00", "3.16", "0.000", "0.85", "0.308", "2.06", "0.763", "2.12", "0.97", "0.506",
     }  # fmt: skip
     assert set(bold_numbers()) == checked
