@@ -144,8 +144,9 @@ def stakeholder_score_card(person: Stakeholder) -> dict:
     since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
     card = score_card(list(person.scores.filter(day__gte=since).order_by("day")))
     if card["snapshot"] is not None:
+        components = card["snapshot"].components
         values = _values(card["snapshot"])
-        weights = {name: part.get("weight", 0) for name, part in card["snapshot"].components.items()}
+        weights = {name: part.get("weight", 0) for name, part in components.items()}
         observed = scoring.observed_part(values, weights)
         reported = scoring.reported_part(values, weights)
         card["observed"] = None if observed is None else 1 + 4 * observed

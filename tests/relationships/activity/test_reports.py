@@ -153,5 +153,6 @@ def test_stakeholder_page_tells_the_csms_rating_from_the_computed_score(client, 
     assert "the CSM's own read, 1 to 5" in text
     assert "Relationship score (computed)</h2>" in text
     assert "Computed from what was logged; the CSM's rating only adjusts it" in text
-    assert "Observed <span" in text and "Reported <span" in text
+    assert "Observed <span" in text
+    assert "Reported <span" in text
     assert ">Relationship</div>" not in text
