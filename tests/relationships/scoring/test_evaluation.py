@@ -283,3 +283,11 @@ def test_the_changelist_tells_proposed_from_in_use(client, org):
     assert response.status_code == 200
     assert page.count("Proposed") == 1
     assert page.count("In use") == 1
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_labels_are_read_in_the_same_few_queries_at_any_size(org, size, django_assert_num_queries):
+    people(org.account, [5, 1] * size)
+    with django_assert_num_queries(3):
+        labels = evaluation.labels_read()
+    assert len(labels.strong) == 2 * size
