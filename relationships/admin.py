@@ -202,6 +202,7 @@ class ScoringConfigurationAdmin(admin.ModelAdmin):
                 "fields": [
                     "influence_high", "influence_medium", "influence_low", "key_coverage_share",
                     "strong_at", "single_threaded_penalty", "champion_left_penalty",
+                    "reported_cap",
                 ]
             },
         ),

@@ -46,16 +46,16 @@ class ScoringConfiguration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     note = models.CharField(max_length=200, blank=True, help_text="What changed, and why.")
-    weight_sentiment = _weight("0.25", "How interactions, moments and answers felt.")
-    weight_channels = _weight("0.10", "Intimacy of the channels used (set per channel).")
-    weight_engagement = _weight("0.20", "Recent contact against the person's own baseline.")
-    weight_responsiveness = _weight("0.10", "How quickly they reply.")
-    weight_open_items = _weight("0.10", "Open items, and how overdue they are.")
-    weight_trust_respect = _weight("0.15", "Both high = 1, one = 0.5, none = 0.")
-    weight_tenure = _weight("0.05", "How long the relationship has lasted.")
-    weight_csm_rating = _weight("0.05", "The CSM's own 1-5 read.")
+    weight_sentiment = _weight("0.15", "Observed: how interactions, moments and answers felt.")
+    weight_channels = _weight("0.15", "Observed: contact weighted by its channel's intimacy.")
+    weight_engagement = _weight("0.15", "Observed: recent contact, warm counts more, cold against.")
+    weight_responsiveness = _weight("0.20", "Observed: contact they start, replies by speed.")
+    weight_open_items = _weight("0.10", "Observed: open items take away up to this share.")
+    weight_trust_respect = _weight("0.15", "Reported: both high = 1, one = 0.5, none = 0.")
+    weight_tenure = _weight("0.05", "Observed: how long the relationship has lasted.")
+    weight_csm_rating = _weight("0.05", "Reported: the CSM's own 1-5 read.")
     half_life_days = models.PositiveIntegerField(
-        default=90,
+        default=180,
         validators=[MinValueValidator(1)],
         help_text="Age at which an event counts half.",
     )
@@ -94,6 +94,11 @@ class ScoringConfiguration(models.Model):
     )
     champion_left_penalty = models.DecimalField(
         max_digits=3, decimal_places=2, default=Decimal("0.30"), validators=[MinValueValidator(0)]
+    )
+    reported_cap = _weight(
+        "0.25",
+        "The most the CSM's read (trust, respect, rating, pulse checks) can move a score, "
+        "half of it either way.",
     )
     engagement_drop_ratio = _weight(
         "0.50", "Alert when recent contact falls below this share of the person's usual rate."

@@ -48,6 +48,7 @@ def scoring_config(row: ScoringConfiguration) -> ScoringConfig:
         strong_at=float(row.strong_at),
         single_threaded_penalty=float(row.single_threaded_penalty),
         champion_left_penalty=float(row.champion_left_penalty),
+        reported_cap=float(row.reported_cap),
         engagement_drop_ratio=float(row.engagement_drop_ratio),
         sentiment_drop=float(row.sentiment_drop),
         score_drop=float(row.score_drop),

@@ -45,10 +45,10 @@ COMPONENTS = (
     "csm_rating",
 )
 DEFAULT_WEIGHTS = {
-    "sentiment": 0.25,
-    "channels": 0.10,
-    "engagement": 0.20,
-    "responsiveness": 0.10,
+    "sentiment": 0.15,
+    "channels": 0.15,
+    "engagement": 0.15,
+    "responsiveness": 0.20,
     "open_items": 0.10,
     "trust_respect": 0.15,
     "tenure": 0.05,
@@ -67,7 +67,7 @@ class ScoringConfig:
 
     version: int = 0
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    half_life_days: float = 90.0
+    half_life_days: float = 180.0
     recent_days: int = 30
     baseline_days: int = 180
     response_target_hours: float = 24.0
