@@ -51,7 +51,7 @@ HEALTHY = [
     ("economic_buyer", "VP Finance", "high", 4, "high", "high", "active", 0),
     ("decision_maker", "Director of Operations", "high", 4, "high", "low", "active", 0),
     ("champion", "Operations Manager", "medium", 5, "high", "high", "active", 2),
-    ("user", "Analyst", "low", 3, "", "", "active", 3),
+    ("user", "Analyst", "low", 2, "", "", "active", 3),
     ("influencer", "IT Architect", "medium", 3, "low", "high", "active", 2),
 ]
 SINGLE_THREADED = [
@@ -145,6 +145,15 @@ SUMMARIES = {
         "Shared a customer story from a similar company.",
     ],
 }
+# How a relationship of each strength behaves: how often the person is the one we talk to, how
+# often they start the conversation, how their words lean, and how quickly they reply (hours).
+BEHAVIOUR_BY_STRENGTH = {
+    1: (1, 0.2, -1, [24, 48, 72]),
+    2: (2, 0.3, -1, [8, 24, 48]),
+    3: (3, 0.4, 0, [4, 8, 24]),
+    4: (5, 0.5, 0, [2, 4, 8]),
+    5: (7, 0.6, 1, [1, 2, 4]),
+}
 # Account moods, by account number: how their year felt, which shapes sentiment and moments.
 MOODS = ["content", "tense", "warm", "mixed", "content", "warm"]
 MOOD_SENTIMENT = {"warm": (0, 2), "content": (-1, 2), "mixed": (-2, 1), "tense": (-2, 1)}
@@ -173,12 +182,14 @@ def seed_activity(rng: random.Random, today: dt.date) -> None:
         number = int(account.external_id.removeprefix("ACC-"))
         mood = MOODS[number % len(MOODS)]
         people = [p for p in account.stakeholders.all() if p.is_active]
+        often = [BEHAVIOUR_BY_STRENGTH[p.strength or 2][0] for p in people]
         for day in range(365, 0, -rng.randint(4, 9)):
-            person = rng.choice(people)
+            person = rng.choices(people, weights=often)[0]
             quiet_champion = number % 7 == 3 and person.role == "champion" and day < 90
             if quiet_champion:
                 continue  # the champion has gone quiet in the last three months
-            direction = rng.choice(["inbound", "outbound"])
+            _often, starts, lean, replies = BEHAVIOUR_BY_STRENGTH[person.strength or 2]
+            direction = "inbound" if rng.random() < starts else "outbound"
             low, high = MOOD_SENTIMENT[mood]
             interaction = Interaction(
                 account=account,
@@ -187,11 +198,9 @@ def seed_activity(rng: random.Random, today: dt.date) -> None:
                 channel=channels[rng.choice(CHANNELS_BY_STRENGTH[person.strength or 2])],
                 touchpoint=touchpoints[rng.choice(["service", "service", "sales", "delivery"])],
                 direction=direction,
-                sentiment=rng.randint(low, high),
+                sentiment=max(-2, min(2, rng.randint(low, high) + lean)),
                 verbosity=rng.choice(["short", "normal", "normal", "long"]),
-                response_hours=Decimal(rng.choice([1, 2, 4, 8, 24, 48]))
-                if direction == "inbound"
-                else None,
+                response_hours=Decimal(rng.choice(replies)) if direction == "inbound" else None,
                 summary=rng.choice(SUMMARIES[direction]),
             )
             interactions.append(interaction)

@@ -10,11 +10,12 @@ L-BFGS-B with bounds on the mean logistic loss (plus a small L2 penalty that kee
 finite when the labels are separable). scikit-learn's `LogisticRegression` has no positive=
 option and clipping its coefficients afterwards would no longer be the fitted model, so the
 loss is minimised directly. The coefficients, normalised to a given total, are the weights:
-with every component known, ranking people by the weighted mean of their components is ranking
-them by the fitted model's probability, so the score keeps its shape and stays explainable.
+the score keeps its shape and stays explainable. A component without data counts as the model
+counts it (`NO_EVIDENCE`: no evidence, nothing open).
 
-Every score here is the score's own observed part (`part_value` over `OBSERVED`, 1..5), and
-both the current weights and the fitted ones are judged the same way on the same folds: the
+Every score here is the score's own observed part as the model computes it (`observed_part`,
+as 1..5), so the fitted weights are judged as they would score once adopted; both the current
+weights and the fitted ones are judged the same way on the same folds: the
 accuracy at the cut that is best on the training folds, applied to the test fold, and the ROC
 AUC on the test fold (each the mean over the folds).
 """
@@ -29,10 +30,8 @@ from scipy.optimize import minimize
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from relationships.scoring.model import OBSERVED, part_value
+from relationships.scoring.model import NO_EVIDENCE, OBSERVED, observed_part
 
-MISSING = 0.5  # a component with no value counts as neither good nor bad in the fit
-NEUTRAL_SCORE = 3.0  # the score of someone with no observed component at all
 PENALTY = 1e-3  # L2 on the coefficients, per example
 STRONG_FEELING, WEAK_FEELING = 0.75, 0.6  # an NPS of 6 is 0.6: a detractor
 STRONG_RATING, WEAK_RATING = 4, 2
@@ -71,20 +70,18 @@ def label(
 
 
 def features(rows: Sequence[Mapping[str, float | None]], names=OBSERVED) -> np.ndarray:
-    """One row per example, one column per component; a missing value counts as 0.5."""
+    """One row per example, one column per component; a missing value counts as the model
+    counts it."""
     return np.array(
-        [[MISSING if row.get(n) is None else float(row[n]) for n in names] for row in rows],
+        [[NO_EVIDENCE[n] if row.get(n) is None else float(row[n]) for n in names] for row in rows],
         dtype=float,
     ).reshape(len(rows), len(names))
 
 
-def scores(
-    rows: Sequence[Mapping[str, float | None]], weights: Mapping[str, float], names=OBSERVED
-) -> np.ndarray:
-    """The observed part of the score (1..5) of each example under these weights; 3 (the
-    middle) for someone with no observed component known."""
-    values = [part_value(row, weights, names) for row in rows]
-    return np.array([NEUTRAL_SCORE if v is None else v for v in values], dtype=float)
+def scores(rows: Sequence[Mapping[str, float | None]], weights: Mapping[str, float]) -> np.ndarray:
+    """The observed part of the score as 1..5 (1 + 4 x `observed_part`) of each example under
+    these weights; 1, no relationship, for someone with nothing observed."""
+    return np.array([1 + 4 * (observed_part(row, weights) or 0.0) for row in rows], dtype=float)
 
 
 def _loss(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:

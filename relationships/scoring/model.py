@@ -282,6 +282,8 @@ def components(signals: Signals, config: ScoringConfig) -> dict[str, float | Non
 
 
 SCALED = OBSERVED[:-1]  # the observed components open items scale
+# What an observed component without data counts: no evidence, and nothing open.
+NO_EVIDENCE = {**dict.fromkeys(SCALED, 0.0), "open_items": 1.0}
 
 
 def observed_part(values: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
@@ -294,19 +296,11 @@ def observed_part(values: Mapping[str, float | None], weights: Mapping[str, floa
     open_weight = weights.get("open_items", 0.0)
     if total <= open_weight:
         return 0.0
-    scaled = sum(weights.get(name, 0.0) * (values.get(name) or 0.0) for name in SCALED)
-    items = values.get("open_items")
-    kept = 1.0 if items is None else items
-    return scaled / (total - open_weight) * (1 - open_weight * (1 - kept) / total)
-
-
-def part_value(
-    values: Mapping[str, float | None], weights: Mapping[str, float], names: Iterable[str]
-) -> float | None:
-    """1 + 4 x the weighted mean of the named components that are known (None if none is)."""
-    known = [(weights.get(n, 0.0), values.get(n)) for n in names if values.get(n) is not None]
-    total = sum(weight for weight, _ in known)
-    return 1 + 4 * sum(weight * value for weight, value in known) / total if total else None
+    known = {
+        name: NO_EVIDENCE[name] if values.get(name) is None else values[name] for name in OBSERVED
+    }
+    scaled = sum(weights.get(name, 0.0) * known[name] for name in SCALED)
+    return scaled / (total - open_weight) * (1 - open_weight * (1 - known["open_items"]) / total)
 
 
 def reported_part(values: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
