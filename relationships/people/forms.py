@@ -19,7 +19,7 @@ class StakeholderForm(VersionedModelForm):
         required=False,
         label="Relationship strength (the CSM's rating)",
         help_text="Your own read, 1 to 5. The relationship score is computed apart, from what "
-        "is logged; this rating is one of its inputs.",
+        "is logged; with trust and respect, this rating only adjusts it, a little.",
     )
 
     class Meta:
