@@ -6,31 +6,22 @@ until an admin adopts it (Admin > Scoring configurations > the version > Adopt).
 """
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from relationships.management.commands._folds import FoldsCommand
 from relationships.scoring import evaluation
 from relationships.scoring.fitting import calibration_lines, metrics_line
 
 
-class Command(BaseCommand):
+class Command(FoldsCommand):
     help = "Fit the observed components' weights to the labels; save them as a proposed version."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--folds", type=int, default=5, help="Folds of the cross-validation.")
-        parser.add_argument("--seed", type=int, default=0, help="Seed of the folds' shuffle.")
-
     def handle(self, *args, folds, seed, **options):
-        if folds < 2:
-            raise CommandError("--folds must be 2 or more.")
         try:
             fit = evaluation.scoring_fit(folds=folds, seed=seed)
         except (evaluation.TooFewLabels, ValidationError) as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Labels: {fit.labels.summary()}.")
-        self.stdout.write(
-            f"Naming every person the larger class would be right for "
-            f"{fit.labels.majority_share:.1%}: the accuracy to beat."
-        )
+        self.write_labels(fit.labels)
         self.stdout.write(f"{folds}-fold cross-validation, the same folds for both:")
         self.stdout.write(metrics_line("current weights", fit.current))
         self.stdout.write(metrics_line("fitted weights", fit.fitted))

@@ -4,7 +4,6 @@ version in the admin."""
 import datetime as dt
 from decimal import Decimal
 from io import StringIO
-from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from relationships.models import (
+    AccountScore,
     ScoringConfiguration,
     ScoringEvaluation,
     Stakeholder,
@@ -152,6 +152,15 @@ def test_fit_scoring_saves_a_proposed_version_that_is_not_in_use(org):
     assert "proposed and not in use" in output
 
 
+def recomputed_with() -> set[int]:
+    """The configuration versions of today's account scores: which version the recompute used."""
+    return set(
+        AccountScore.objects.filter(day=timezone.localdate()).values_list(
+            "config_version", flat=True
+        )
+    )
+
+
 def test_adopting_a_proposed_version_in_the_admin_puts_it_in_use_and_recomputes(
     client, org, django_capture_on_commit_callbacks
 ):
@@ -165,14 +174,11 @@ def test_adopting_a_proposed_version_in_the_admin_puts_it_in_use_and_recomputes(
     )
     assert "Adopt this version" in change.content.decode()
     url = reverse("admin:relationships_scoringconfiguration_adopt", args=[proposed.pk])
-    with (
-        mock.patch("core.queue.enqueue") as queued,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
     assert response.status_code == 302
-    assert [call.args[0] for call in queued.call_args_list] == ["scores.recompute_all"]
     assert configs_in_use().scoring.version == proposed.pk
+    assert recomputed_with() == {proposed.pk}
     proposed.refresh_from_db()
     assert proposed.adopted_at is not None
     changelist = client.get(reverse("admin:relationships_scoringconfiguration_changelist"))
@@ -196,17 +202,14 @@ def test_the_adopt_action_on_the_list_puts_the_selected_version_in_use(
 ):
     proposed = ScoringConfiguration.objects.create(note="proposed", adopted_at=None)
     client.force_login(org.admin)
-    with (
-        mock.patch("core.queue.enqueue") as queued,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:relationships_scoringconfiguration_changelist"),
             {"action": "adopt", "_selected_action": [proposed.pk]},
         )
     assert response.status_code == 302
-    assert [call.args[0] for call in queued.call_args_list] == ["scores.recompute_all"]
     assert configs_in_use().scoring.version == proposed.pk
+    assert recomputed_with() == {proposed.pk}
 
 
 def test_a_version_saved_in_the_admin_is_adopted_at_once(client, org):
@@ -219,8 +222,7 @@ def test_a_version_saved_in_the_admin_is_adopted_at_once(client, org):
         for field in ScoringConfiguration._meta.concrete_fields
         if field.editable and field.name not in {"id", "created_by"}
     }
-    with mock.patch("core.queue.enqueue"):
-        response = client.post(url, data | {"note": "saved", "weight_tenure": "0.07"})
+    response = client.post(url, data | {"note": "saved", "weight_tenure": "0.07"})
     assert response.status_code == 302
     saved = ScoringConfiguration.objects.order_by("pk").last()
     assert saved.pk != proposed.pk
@@ -291,3 +293,9 @@ def test_labels_are_read_in_the_same_few_queries_at_any_size(org, size, django_a
     with django_assert_num_queries(3):
         labels = evaluation.labels_read()
     assert len(labels.strong) == 2 * size
+
+
+@pytest.mark.parametrize("command", ["evaluate_scores", "fit_scoring"])
+def test_fewer_than_two_folds_are_refused_in_words(command):
+    with pytest.raises(CommandError, match="--folds must be 2 or more"):
+        call_command(command, folds=1)
