@@ -88,6 +88,21 @@ def create_users_and_teams():
     return admin
 
 
+def create_accounts(count: int) -> None:
+    """CSMs csm0..csm19@bench.example, Team 0..3 and `count` accounts A-<n> ("Customer <n>")
+    spread over them, through the ORM (every field at its default)."""
+    from accounts.models import Account, Team, User
+
+    users = User.objects.bulk_create(
+        User(email=f"csm{n}@bench.example", full_name=f"CSM {n}") for n in range(20)
+    )
+    teams = Team.objects.bulk_create(Team(name=f"Team {n}") for n in range(4))
+    Account.objects.bulk_create(
+        Account(external_id=f"A-{n}", name=f"Customer {n}", owner=users[n % 20], team=teams[n % 4])
+        for n in range(count)
+    )
+
+
 def account_row(a: int) -> list[str]:
     """A row of accounts.csv for account number `a` (A-<a>)."""
     return [

@@ -75,16 +75,7 @@ def say(line: str) -> None:
 def load() -> None:
     from django.db import connection
 
-    from accounts.models import Account, Team, User
-
-    users = User.objects.bulk_create(
-        User(email=f"csm{n}@bench.example", full_name=f"CSM {n}") for n in range(20)
-    )
-    teams = Team.objects.bulk_create(Team(name=f"Team {n}") for n in range(4))
-    Account.objects.bulk_create(
-        Account(external_id=f"A-{n}", name=f"Customer {n}", owner=users[n % 20], team=teams[n % 4])
-        for n in range(ACCOUNTS)
-    )
+    benchlib.create_accounts(ACCOUNTS)
     params = {"people": PEOPLE_PER_ACCOUNT, "days": DAYS}
     with connection.cursor() as cursor:
         for statement in LOAD_SQL:

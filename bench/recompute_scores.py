@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import benchlib
 import psycopg
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))  # e.g. 0.1 for a quick run at a tenth
@@ -122,16 +123,7 @@ def load() -> None:
     their interactions and the links with set-based SQL."""
     from django.db import connection
 
-    from accounts.models import Account, Team, User
-
-    users = User.objects.bulk_create(
-        User(email=f"csm{n}@bench.example", full_name=f"CSM {n}") for n in range(20)
-    )
-    teams = Team.objects.bulk_create(Team(name=f"Team {n}") for n in range(4))
-    Account.objects.bulk_create(
-        Account(external_id=f"A-{n}", name=f"Customer {n}", owner=users[n % 20], team=teams[n % 4])
-        for n in range(ACCOUNTS)
-    )
+    benchlib.create_accounts(ACCOUNTS)
     params = {
         "accounts": ACCOUNTS,
         "people": PEOPLE_PER_ACCOUNT,
