@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.models import Account
 from relationships.models import Channel, Stakeholder, StakeholderScore, Touchpoint
 from relationships.scoring.model import ScoringConfig
 from tests.factories import InteractionFactory, StakeholderFactory, catalog
@@ -131,3 +132,22 @@ def test_a_pulse_check_of_2_lowers_the_account_and_shows_in_its_explanation(csm,
     card = client.get(f"/accounts/{sponsor.account_id}/score/", headers={"HX-Request": "true"})
     assert "Pulse check" in card.text
     assert card.context["score"]["snapshot"].parts["perception"] == -0.5
+
+
+@pytest.mark.parametrize("sentiment", [-2, -1])
+def test_a_cold_message_logged_in_the_quick_log_never_makes_the_customer_voice_happier(
+    csm, org, sentiment
+):
+    sponsor = sponsor_with(org, [(3, -2), (10, -1), (30, 2)])
+    email(csm, sponsor, -2)
+    before = Account.objects.get(pk=org.account.pk).customer_voice
+    email(csm, sponsor, sentiment)
+    assert Account.objects.get(pk=org.account.pk).customer_voice < before
+
+
+def test_a_warm_message_logged_in_the_quick_log_makes_the_customer_voice_happier(csm, org):
+    sponsor = sponsor_with(org, [(3, 2), (10, 1), (30, -2)])
+    email(csm, sponsor, 2)
+    before = Account.objects.get(pk=org.account.pk).customer_voice
+    email(csm, sponsor, 1)
+    assert Account.objects.get(pk=org.account.pk).customer_voice > before
