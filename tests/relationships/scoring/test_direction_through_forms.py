@@ -138,7 +138,7 @@ def test_a_pulse_check_of_2_lowers_the_account_and_shows_in_its_explanation(csm,
 def test_a_cold_message_logged_in_the_quick_log_never_makes_the_customer_voice_happier(
     csm, org, sentiment
 ):
-    sponsor = sponsor_with(org, [(3, -2), (10, -1), (30, 2)])
+    sponsor = sponsor_with(org, [(3, -2), (10, -2), (30, -2)])  # an average could only rise
     email(csm, sponsor, -2)
     before = Account.objects.get(pk=org.account.pk).customer_voice
     email(csm, sponsor, sentiment)
