@@ -225,7 +225,7 @@ def scenario_broker_outage(broker: benchlib.Redis, csm_session: str, account_id:
         "csrfmiddlewaretoken": csrf,
     }
     before = Interaction.objects.filter(account_id=account_id).count()
-    latencies, failures, logged = [], 0, 0
+    latencies, failures, logged, refusals = [], 0, 0, []
     started = time.monotonic()
     stopped = restarted = False
     try:
@@ -242,8 +242,11 @@ def scenario_broker_outage(broker: benchlib.Redis, csm_session: str, account_id:
             try:
                 with fetch(f"/accounts/{account_id}/log/interaction/", cookies, form) as response:
                     ok = response.status == 200 and "/log/" not in response.url
-            except urllib.error.HTTPError:
+                    if not ok:
+                        refusals.append(f"{response.status} at {response.url}")
+            except urllib.error.HTTPError as error:
                 ok = False
+                refusals.append(f"{error.code}: {error.read()[-300:]!r}")
             latencies.append(time.monotonic() - sent)
             logged += ok
             failures += not ok
@@ -261,6 +264,8 @@ def scenario_broker_outage(broker: benchlib.Redis, csm_session: str, account_id:
         f"  {logged} interactions logged, {failures} failed; slowest answer "
         f"{max(latencies):.2f} s, median {sorted(latencies)[len(latencies) // 2]:.3f} s"
     )
+    for refusal in refusals:
+        print(f"  failed: {refusal}")
     check("every request answered within 2 s", max(latencies) < 2 and failures == 0)
     check("every logged interaction was saved", saved == logged)
     check("the waiting recompute ran once the broker was back", caught_up)
