@@ -22,6 +22,9 @@ PURE = {
     "relationships.positioning.competition",
     "relationships.positioning.goals",
     "relationships.people.orgchart",
+    "capture.messages",
+    "capture.sentiment",
+    "capture.mailboxes",
 }
 RELATIONSHIPS_PACKAGES = {"people", "activity", "scoring", "gaps", "positioning"}
 

@@ -1,0 +1,1 @@
+"""Capture: what the team's mailboxes and calendars say, turned into activity by themselves."""

@@ -1,0 +1,100 @@
+"""How a captured message sounds (capture.sentiment): VADER's compound score on the interaction
+scale -2..+2, with a few customer-success words it lacks."""
+
+import socket
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from capture import sentiment as module
+from capture.sentiment import DOMAIN_LEXICON, analyzer, sentiment
+
+NEGATIVE = "We are considering termination of the contract."
+SENTENCES = [
+    "Please find the agenda for Tuesday attached.",
+    "The meeting is at ten in the second floor room.",
+    "Our team reviewed the quarterly numbers.",
+    "Thanks, the new dashboard is really great!",
+    "We love how quickly your team answered.",
+    "The export failed again and we are frustrated.",
+    "This is the third time we ask for the same fix.",
+    "Can you send the invoice to our finance team?",
+]
+
+
+def test_sentiment_of_empty_text_is_zero():
+    assert sentiment("") == 0
+    assert sentiment(" \n\t ") == 0
+
+
+def test_sentiment_considering_termination_is_negative():
+    assert sentiment(NEGATIVE) == -1
+    assert sentiment("considering termination") == -1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will terminate the contract at the end of the term.",
+        "We need to discuss the cancellation of our plan.",
+        "Several teams could churn next quarter.",
+        "The outage stopped our warehouse for a day.",
+        "The downtime last week cost us orders.",
+        "We need to escalate this to your management.",
+        "This is an escalation.",
+        "We are frustrated.",
+        "Our renewal is at risk.",
+    ],
+)
+def test_sentiment_customer_success_trouble_is_negative(text):
+    assert sentiment(text) < 0
+
+
+def test_sentiment_domain_words_are_in_the_lexicon():
+    lexicon = analyzer().lexicon
+
+    assert all(lexicon[word] == valence for word, valence in DOMAIN_LEXICON.items())
+
+
+def test_sentiment_politeness_is_neutral():
+    assert sentiment("Please find the agenda attached.") == 0
+
+
+def test_sentiment_warm_thanks_is_positive():
+    assert sentiment("Thanks so much, the new dashboard is really great!") == 2
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [(-1.0, -2), (-0.6, -2), (-0.59, -1), (-0.2, -1), (-0.19, 0), (0.0, 0), (0.19, 0),
+     (0.2, 1), (0.59, 1), (0.6, 2), (1.0, 2)],
+)  # fmt: skip
+def test_sentiment_thresholds(monkeypatch, score, expected):
+    monkeypatch.setattr(module, "compound", lambda text: score)
+
+    assert sentiment("anything") == expected
+
+
+@given(st.lists(st.sampled_from(SENTENCES), max_size=6))
+def test_sentiment_a_negative_sentence_never_raises_it(sentences):
+    text = " ".join(sentences)
+
+    assert sentiment(f"{text} {NEGATIVE}") <= sentiment(text)
+
+
+def test_analyzer_is_built_once():
+    assert analyzer() is analyzer()
+
+
+def test_analyzer_needs_no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+    scores = SentimentIntensityAnalyzer().polarity_scores("The export is broken again.")
+
+    assert scores["compound"] < 0
