@@ -266,7 +266,7 @@ def _part_text(part: EmailMessage) -> str:
         payload = None
     if payload is None:
         raw = part.get_payload()
-        payload = raw.encode("ascii", "surrogateescape") if isinstance(raw, str) else b""
+        payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
     try:
         charset = part.get_content_charset()
     except Exception:
@@ -275,7 +275,7 @@ def _part_text(part: EmailMessage) -> str:
 
 
 def _body_text(email: EmailMessage) -> str:
-    """The plain-text part if there is one, else the HTML part as text, else ""."""
+    """The plain-text part if it says anything, else the HTML part as text, else ""."""
     plain = html = None
     for kind, part in _leaves(email):
         if _is_attachment(part):
@@ -284,36 +284,15 @@ def _body_text(email: EmailMessage) -> str:
             plain = part
         elif kind == "text/html" and html is None:
             html = part
-    if plain is not None:
-        return _part_text(plain)
-    if html is not None:
+    text = _part_text(plain) if plain is not None else ""
+    if not text.strip() and html is not None:
         return html_to_text(_part_text(html))
-    return ""
+    return text
 
 
 class _HTMLText(HTMLParser):
-    BLOCKS = {
-        "p",
-        "div",
-        "br",
-        "li",
-        "tr",
-        "table",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "pre",
-        "section",
-        "article",
-        "header",
-        "footer",
-    }
+    BLOCKS = {"p", "div", "br", "li", "tr", "table", "ul", "ol", "hr", "pre", "section", "article",
+              "h1", "h2", "h3", "h4", "h5", "h6"}  # fmt: skip
     HIDDEN = {"script", "style", "head", "title", "blockquote", "template"}
 
     def __init__(self):

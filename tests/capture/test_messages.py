@@ -153,11 +153,32 @@ def test_parse_html_only_message_gives_its_visible_text():
     assert parsed.text == "Hi Sam,\n\nThe export fails again & we are frustrated."
 
 
+def test_parse_outlook_html_reply_keeps_only_the_new_words():
+    mail = message()
+    mail.set_content(
+        "<html><body><div>Thanks Sam, the fix works.</div><div><br></div>"
+        "<div>Kind regards,<br>Jane</div><hr><div id='divRplyFwdMsg'><font face='Calibri'>"
+        "<b>From:</b> Sam Csm &lt;sam@rapport.example&gt;<br><b>Sent:</b> Monday, November 30,"
+        " 2026 4:12 PM<br><b>To:</b> Jane Doe<br><b>Subject:</b> fix</font></div>"
+        "<div>Here is the fix.</div></body></html>",
+        subtype="html",
+    )
+
+    assert parse(mail.as_bytes()).text == "Thanks Sam, the fix works."
+
+
 def test_parse_plain_part_is_preferred_to_html():
     mail = message("The plain words.")
     mail.add_alternative("<p>The HTML words.</p>", subtype="html")
 
     assert parse(mail.as_bytes()).text == "The plain words."
+
+
+def test_parse_empty_plain_part_falls_back_to_html():
+    mail = message("\n")
+    mail.add_alternative("<p>The HTML words.</p>", subtype="html")
+
+    assert parse(mail.as_bytes()).text == "The HTML words."
 
 
 def test_parse_latin1_message():
