@@ -288,12 +288,18 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
         config=configs.scoring,
         inputs=PositionInputs(
             scores=scores,
-            voices={pk: readings.factors[pk].customer_voice for pk in account_ids},
+            # as stored, so that placing again from what accounts store gives the same places
+            voices={pk: _as_stored(readings.factors[pk].customer_voice) for pk in account_ids},
             pulses={pk: happiness for pk, (_on, happiness) in readings.pulses.items()},
         ),
     )
     log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), stakeholders)
     return Result(accounts=len(account_ids), stakeholders=stakeholders)
+
+
+def _as_stored(voice: float | None) -> float | None:
+    """A customer voice as the account stores it (three decimals)."""
+    return None if voice is None else float(as_decimal(voice, "0.001"))
 
 
 def _scores_write(
