@@ -290,10 +290,8 @@ class ScoringConfigurationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.pk = None  # a new version, never an edit of an old one
         obj.created_by = request.user
-        obj.adopted_at = timezone.now()  # saved in the admin: in use at once
         obj.save()
-        enqueue_on_commit("scores.recompute_all")
-        messages.info(request, f"{obj} is now in use; every score is being recomputed.")
+        self._adopt(request, obj)  # saved in the admin: in use at once
 
     def _adopt(self, request, configuration):
         configuration_adopt(configuration=configuration)
