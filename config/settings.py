@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "accounts",
     "relationships",
     "surveys",
+    "capture",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,22 @@ LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 # The import page refuses uploads larger than this, all files together (import_csv takes any).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
 
+# Mail and calendar capture (docs/capture.md). The team's own mail domains (the users' addresses
+# count as ours too); how often mailboxes and calendar feeds are read, and how far back a first
+# read reaches; whether message bodies are kept (by default only a 280-character snippet);
+# after how many unanswered messages a person who used to answer is "going dark".
+CAPTURE_INTERNAL_DOMAINS = [domain.lower() for domain in env_list("CAPTURE_INTERNAL_DOMAINS")]
+CAPTURE_INTERVAL_MINUTES = env_int("CAPTURE_INTERVAL_MINUTES", 15)
+CAPTURE_BACKFILL_DAYS = env_int("CAPTURE_BACKFILL_DAYS", 180)
+CAPTURE_STORE_BODIES = env_bool("CAPTURE_STORE_BODIES", False)
+CAPTURE_GOING_DARK_AFTER = env_int("CAPTURE_GOING_DARK_AFTER", 3)
+# The touchpoint of a captured message or meeting whose subject has none of the admin's keywords.
+CAPTURE_DEFAULT_TOUCHPOINT = env_str("CAPTURE_DEFAULT_TOUCHPOINT", "service")
+# The key that encrypts mailbox passwords, tokens and calendar feed addresses at rest (a Fernet
+# key: `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# Without one, a key is derived from SECRET_KEY; changing either makes stored secrets unreadable.
+ENCRYPTION_KEY = env_str("ENCRYPTION_KEY")
+
 # Celery: eager in-process without a broker, real workers with one.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -299,6 +316,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gaps.daily_digest",
         "schedule": crontab(hour=env_int("GAP_DIGEST_HOUR", 7), minute=0),
     },
+    # Mailboxes and calendar feeds are read every CAPTURE_INTERVAL_MINUTES.
+    "capture-sync": {"task": "capture.sync_all", "schedule": 60.0 * CAPTURE_INTERVAL_MINUTES},
     # Forms' one-time submission keys are kept a day.
     "submission-keys-forget": {"task": "core.submission_keys_forget", "schedule": 3600.0},
 }

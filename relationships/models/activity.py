@@ -85,6 +85,11 @@ class Interaction(ImportKeyed):
         NORMAL = "normal", "Normal"
         LONG = "long", "Long"
 
+    class Source(models.TextChoices):
+        LOGGED = "", "Logged"
+        EMAIL = "email", "Captured from email"
+        MEETING = "meeting", "Captured from a calendar"
+
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
     occurred_at = models.DateTimeField(validators=[DayRange("now")])
     stakeholders = models.ManyToManyField(Stakeholder, related_name="interactions")
@@ -114,6 +119,15 @@ class Interaction(ImportKeyed):
         help_text="For a reply: hours it took.",
     )
     summary = bounded_text()
+    source = models.CharField(
+        max_length=7,
+        choices=Source.choices,
+        blank=True,
+        default=Source.LOGGED,
+        db_default=Source.LOGGED,
+        editable=False,
+        help_text="Logged by a person, or captured from mail or a calendar (capture app).",
+    )
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -141,6 +155,7 @@ class OpenItem(ImportKeyed):
         TICKET = "ticket", "Ticket"
         FEATURE_REQUEST = "feature_request", "Feature request"
         PROMISE = "promise", "Promise"
+        REPEATED_REQUEST = "repeated_request", "Repeated request"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="open_items")
     stakeholder = models.ForeignKey(
