@@ -56,6 +56,7 @@ class Message:
     words: int  # words in text
     automated: bool  # a newsletter, an auto-reply, a bounce, a no-reply sender
     left_signal: str  # why an auto-reply or bounce says the person has left, or ""
+    left_address: str  # whom left_signal is about: an auto-reply's sender, a bounce's recipient
 
 
 def parse(raw: bytes) -> Message:
@@ -73,6 +74,7 @@ def parse(raw: bytes) -> Message:
     ids = _ids(headers.first("message-id"))
     text = own_words(_body_text(email))
     bounce, auto_reply = _bounce(email, sender), _auto_reply(headers)
+    left = _left_signal(email, headers, text, bounce=bounce, auto_reply=auto_reply)
     return Message(
         message_id=ids[0] if ids else _synthetic_id(headers),
         in_reply_to=tuple(_ids(headers.first("in-reply-to"))),
@@ -87,7 +89,10 @@ def parse(raw: bytes) -> Message:
         snippet=" ".join(text.split())[:SNIPPET_LENGTH],
         words=len(text.split()),
         automated=bounce or auto_reply or _bulk(headers, sender),
-        left_signal=_left_signal(email, headers, text, bounce=bounce, auto_reply=auto_reply),
+        left_signal=left,
+        left_address=(_bounced_address(email, text, sender) if bounce else sender.address)
+        if left
+        else "",
     )
 
 
@@ -490,6 +495,21 @@ def _delivery_report(email: EmailMessage) -> str:
                 else:
                     found.append(str(block)[:10_000])
     return "\n".join(found)
+
+
+_RECIPIENT = re.compile(r"^(final|original)-recipient:\s*rfc822\s*;\s*(\S+@\S+)", re.I | re.M)
+
+
+def _bounced_address(email: EmailMessage, text: str, sender: Address) -> str:
+    """The address a bounce could not deliver to: the delivery report's recipient, else the
+    first address in its text that is not the mail system's."""
+    found = _RECIPIENT.search(_delivery_report(email))
+    if found:
+        return found.group(2).strip("<>").lower()
+    for address in _ADDRESS.findall(text):
+        if address.lower() != sender.address:
+            return address.strip(".").lower()
+    return ""
 
 
 def _left_signal(

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Account
-from relationships.models import Interaction, OpenItem, Stakeholder, Touchpoint
+from relationships.models import Channel, Interaction, OpenItem, Stakeholder, Touchpoint
 
 
 class Health(models.TextChoices):
@@ -178,6 +178,8 @@ class CapturedMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     direction = models.CharField(max_length=8, choices=Interaction.Direction.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, related_name="+")
     sender = models.CharField(max_length=254)
     outside = models.TextField(help_text="The outside addresses, one per line.")
     subject = models.CharField(max_length=255, blank=True)
@@ -188,6 +190,7 @@ class CapturedMessage(models.Model):
     in_reply_to = models.CharField(max_length=255, blank=True)
     words = models.PositiveIntegerField(default=0)
     sentiment = models.SmallIntegerField(default=0, help_text="As read from the words.")
+    corrected = models.BooleanField(default=False, help_text="A CSM corrected the sentiment.")
     response_hours = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     hidden = models.BooleanField(default=False, help_text="Text removed; only the counts kept.")
     captured_at = models.DateTimeField(default=timezone.now, editable=False)

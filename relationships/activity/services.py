@@ -59,6 +59,45 @@ def interaction_create(
     return interaction
 
 
+# Foreign keys a bulk writer's caller read from the database: not looked up again per row.
+_READ_ALREADY = ["account", "channel", "touchpoint", "our_person"]
+
+
+def interactions_bulk_create(rows: Iterable[dict]) -> list[Interaction]:
+    """Log many interactions at once (mail and calendar capture): each row holds
+    interaction_create's keyword arguments. Each row is checked as interaction_create checks it,
+    but without a query per row (its foreign keys come from the database already); a refused
+    row refuses them all (ValidationError by field, saying which row) and nothing is written.
+    One recompute request per account."""
+    interactions, people = [], []
+    for number, row in enumerate(rows, start=1):
+        row = dict(row)
+        stakeholders = list(row.pop("stakeholders"))
+        interaction = Interaction(**row)
+        errors = {} if stakeholders else {"stakeholders": ["Name at least one person."]}
+        if any(person.account_id != interaction.account_id for person in stakeholders):
+            errors["stakeholders"] = [OTHER_ACCOUNT]
+        try:
+            interaction.clean_fields(exclude=_READ_ALREADY + list(errors))
+            interaction.clean()
+        except ValidationError as refusal:
+            errors = refusal.update_error_dict(errors)
+        if errors:
+            raise ValidationError({f"row {number}: {name}": e for name, e in errors.items()})
+        interactions.append(interaction)
+        people.append(stakeholders)
+    through = Interaction.stakeholders.through
+    with transaction.atomic():
+        Interaction.objects.bulk_create(interactions)
+        through.objects.bulk_create(
+            through(interaction_id=interaction.pk, stakeholder_id=person.pk)
+            for interaction, named in zip(interactions, people, strict=True)
+            for person in named
+        )
+        recompute_request(account_ids={interaction.account_id for interaction in interactions})
+    return interactions
+
+
 def moment_create(*, account, moment_type, occurred_on, emotion: str, **optional) -> Moment:
     """Log a moment of the account. `optional`: stakeholder, intensity (1-3), value_impact,
     value_amount (which needs value_impact), identified_by, note."""

@@ -258,6 +258,7 @@ def test_parse_auto_reply_saying_the_person_left_gives_a_signal():
 
     assert parsed.automated
     assert parsed.left_signal == "no longer with the company"
+    assert parsed.left_address == "jane.doe@acme.example"  # the auto-reply's sender
 
 
 @pytest.mark.parametrize(
@@ -323,6 +324,7 @@ def test_parse_delivery_report_5_1_1_gives_a_signal():
 
     assert parsed.automated
     assert parsed.left_signal == "address unknown (5.1.1)"
+    assert parsed.left_address == "jane.doe@acme.example"  # the recipient, not the mail system
 
 
 def test_parse_auto_reply_naming_a_status_code_is_not_a_bounce():
@@ -332,7 +334,9 @@ def test_parse_auto_reply_naming_a_status_code_is_not_a_bounce():
 
 
 def test_parse_delivery_report_for_a_full_mailbox_gives_no_signal():
-    assert parse(delivery_status_notification("4.2.2")).left_signal == ""
+    parsed = parse(delivery_status_notification("4.2.2"))
+
+    assert (parsed.left_signal, parsed.left_address) == ("", "")
 
 
 def test_parse_person_saying_someone_left_is_not_a_signal():

@@ -1,0 +1,613 @@
+"""The one path every source takes (docs/capture.md, "The pipeline"): messages and meetings
+become captured rows for the accounts they concern, interactions through the activity
+services, suggested stakeholders, and signals about people.
+
+Sources call `capture_mail(raws, origin=...)` or `capture_meetings(meetings, origin=...)`. Each
+batch is written in one transaction, so a run that stops half-way keeps whole batches only, and
+a message is stored once per account by its Message-ID (a meeting by its UID and start), so
+running a source again changes nothing.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from itertools import batched
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Account
+from capture.directory import Directory
+from capture.messages import Address, Message, ParseError, parse
+from capture.models import (
+    CapturedMessage,
+    Decision,
+    Mailbox,
+    PersonSignal,
+    RepeatedRequest,
+    SuggestedStakeholder,
+    TouchpointKeyword,
+)
+from capture.sentiment import sentiment
+from capture.threads import asks_again, verbosity
+from core.limits import DayRange
+from relationships.activity.services import interactions_bulk_create, open_item_create
+from relationships.models import Channel, Interaction, OpenItem, Stakeholder, Touchpoint
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+INBOUND, OUTBOUND = Interaction.Direction.INBOUND, Interaction.Direction.OUTBOUND
+MOST_HOURS = Decimal("99999.99")  # what Interaction.response_hours holds
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where what is captured comes from: its kind, whose mail or calendar it is (None for the
+    team's BCC-to-log mailbox), and the addresses and domains never to capture."""
+
+    kind: str  # CapturedMessage.Origin
+    owner: object = None  # a User
+    mailbox: Mailbox | None = None
+    excluded: frozenset[str] = frozenset()
+
+    @classmethod
+    def of_mailbox(cls, mailbox: Mailbox) -> "Origin":
+        kind = CapturedMessage.Origin.BCC if mailbox.is_bcc_log else CapturedMessage.Origin.MAILBOX
+        return cls(kind, mailbox.owner, mailbox, mailbox.excluded_set())
+
+    @classmethod
+    def of_feed(cls, feed) -> "Origin":
+        return cls(CapturedMessage.Origin.CALENDAR, feed.owner)
+
+    def excludes(self, address: str) -> bool:
+        return address in self.excluded or address.rpartition("@")[2] in self.excluded
+
+
+@dataclass
+class CaptureResult:
+    """What a run did, in counts: messages read; rows captured (one per account a message
+    concerns); already captured; not about a customer (not stored); sent by a machine (not
+    stored); unreadable or undated (not stored)."""
+
+    read: int = 0
+    captured: int = 0
+    duplicates: int = 0
+    ignored: int = 0
+    skipped: int = 0
+    unreadable: int = 0
+    accounts: set[int] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.read} read: {self.captured} captured, {self.duplicates} already captured, "
+            f"{self.ignored} not about a customer, {self.skipped} sent by a machine, "
+            f"{self.unreadable} unreadable or undated; {len(self.accounts)} accounts"
+        )
+
+
+@dataclass(frozen=True)
+class Item:
+    """A message or a meeting, as the pipeline decides about it."""
+
+    key: str
+    kind: str  # CapturedMessage.Kind
+    sent_at: datetime | None
+    sender: Address
+    others: tuple[Address, ...]
+    subject: str
+    text: str  # the author's own words ("" for a meeting)
+    snippet: str
+    words: int
+    thread: str
+    in_reply_to: str
+    channel: str  # a Channel slug
+    automated: bool = False
+    left_signal: str = ""
+    left_address: str = ""
+
+
+def item_from_message(message: Message) -> Item:
+    thread = (message.references or message.in_reply_to or (message.message_id,))[0]
+    return Item(
+        key=message.message_id,
+        kind=CapturedMessage.Kind.EMAIL,
+        sent_at=message.sent_at,
+        sender=message.sender,
+        others=message.to + message.cc + message.bcc,
+        subject=message.subject,
+        text=message.text,
+        snippet=message.snippet,
+        words=message.words,
+        thread=thread[:255],
+        in_reply_to=message.in_reply_to[0][:255] if message.in_reply_to else "",
+        channel="email",
+        automated=message.automated,
+        left_signal=message.left_signal,
+        left_address=message.left_address,
+    )
+
+
+def item_from_meeting(meeting) -> Item:
+    """A meeting of capture.calendars: its organiser "sends" it to its attendees."""
+    return Item(
+        key=meeting.key[:255],
+        kind=CapturedMessage.Kind.MEETING,
+        sent_at=meeting.start,
+        sender=meeting.organizer,
+        others=tuple(meeting.attendees),
+        subject=meeting.summary,
+        text="",
+        snippet="",
+        words=0,
+        thread=meeting.key[:255],
+        in_reply_to="",
+        channel=meeting.channel(),
+    )
+
+
+def capture_mail(
+    raws: Iterable[bytes], *, origin: Origin, progress: Callable[[int], None] | None = None
+) -> CaptureResult:
+    """Capture raw messages (as a mailbox holds them) from `origin`, a batch at a time;
+    `progress` hears how many have been read after each batch."""
+    result = CaptureResult()
+
+    def items():
+        for raw in raws:
+            result.read += 1
+            try:
+                yield item_from_message(parse(raw))
+            except ParseError:
+                result.unreadable += 1
+
+    return _run(items(), origin, result, progress)
+
+
+def capture_meetings(meetings: Iterable, *, origin: Origin) -> CaptureResult:
+    """Capture meetings (capture.calendars.Meeting) from `origin`."""
+    result = CaptureResult()
+
+    def items():
+        for meeting in meetings:
+            result.read += 1
+            yield item_from_meeting(meeting)
+
+    return _run(items(), origin, result, None)
+
+
+def _run(items: Iterable[Item], origin: Origin, result: CaptureResult, progress) -> CaptureResult:
+    context = Context.load(origin)
+    for batch in batched(items, BATCH):
+        _capture_batch(batch, context, result)
+        if progress is not None:
+            progress(result.read)
+    going_dark_refresh(account_ids=result.accounts)
+    return result
+
+
+@dataclass
+class Context:
+    """What a run reads once: who is who, the channels, the touchpoint keywords."""
+
+    origin: Origin
+    directory: Directory
+    channels: dict[str, Channel]
+    keywords: list[tuple[str, Touchpoint]]
+    default_touchpoint: Touchpoint
+
+    @classmethod
+    def load(cls, origin: Origin) -> "Context":
+        touchpoints = {touchpoint.slug: touchpoint for touchpoint in Touchpoint.objects.all()}
+        default = touchpoints.get(settings.CAPTURE_DEFAULT_TOUCHPOINT)
+        if default is None:
+            raise LookupError(
+                f"There is no touchpoint {settings.CAPTURE_DEFAULT_TOUCHPOINT!r} for captured "
+                "mail (CAPTURE_DEFAULT_TOUCHPOINT): add it in the admin or change the setting."
+            )
+        keywords = TouchpointKeyword.objects.select_related("touchpoint")
+        return cls(
+            origin=origin,
+            directory=Directory.load(),
+            channels={channel.slug: channel for channel in Channel.objects.all()},
+            keywords=[(keyword.keyword.lower(), keyword.touchpoint) for keyword in keywords],
+            default_touchpoint=default,
+        )
+
+    def touchpoint(self, subject: str) -> Touchpoint:
+        words = subject.lower()
+        for keyword, touchpoint in self.keywords:
+            if keyword in words:
+                return touchpoint
+        return self.default_touchpoint
+
+    def channel(self, slug: str) -> Channel:
+        if slug not in self.channels:
+            raise LookupError(
+                f"There is no channel {slug!r} for captured activity: add it in the admin."
+            )
+        return self.channels[slug]
+
+
+@dataclass
+class Plan:
+    """One item to store for one account."""
+
+    item: Item
+    account_id: int
+    direction: str
+    our_person_id: int | None
+    people: list[int]  # the account's stakeholders taking part
+    outside: list[str]
+    sentiment: int
+    response_hours: Decimal | None = None
+
+
+def _capture_batch(batch: tuple[Item, ...], context: Context, result: CaptureResult) -> None:
+    plans, departures = _plans(batch, context, result)
+    plans = _new_only(plans, result)
+    if not plans and not departures:
+        return
+    _response_times(plans)
+    with transaction.atomic():
+        _write(plans, context)
+        _suggest(plans, context.directory)
+        _repeated_requests(plans)
+        _departures(departures, context.directory)
+    result.captured += len(plans)
+    result.accounts.update(plan.account_id for plan in plans)
+
+
+def _in_range(moment: datetime | None) -> bool:
+    return moment is not None and DayRange("now").allows(moment, timezone.now())
+
+
+def _plans(batch, context: Context, result: CaptureResult) -> tuple[list[Plan], list[Item]]:
+    """What to store of each item, for each account it concerns; and the machine answers
+    saying a person has left."""
+    directory, origin = context.directory, context.origin
+    plans, departures = [], []
+    for item in batch:
+        if item.automated:
+            result.skipped += 1
+            if item.left_signal and item.left_address:
+                departures.append(item)
+            continue
+        if not _in_range(item.sent_at):
+            result.unreadable += 1
+            continue
+        addresses = [a.address for a in (item.sender, *item.others) if a.address]
+        addresses = list(dict.fromkeys(addresses))
+        outside = [a for a in addresses if not directory.is_internal(a)]
+        accounts = set().union(*(directory.accounts_of(a) for a in outside))
+        if not accounts or any(origin.excludes(a) for a in addresses):
+            result.ignored += 1
+            continue
+        outbound = directory.is_internal(item.sender.address)
+        ours = [directory.users[a] for a in addresses if a in directory.users]
+        if outbound:
+            our_person = directory.users.get(item.sender.address)
+        else:
+            our_person = ours[0] if origin.owner is None else origin.owner.pk
+        if our_person is None and origin.owner is not None:
+            our_person = origin.owner.pk
+        said = 0 if outbound or item.kind == CapturedMessage.Kind.MEETING else sentiment(item.text)
+        for account_id in sorted(accounts):
+            people = [
+                person.pk
+                for a in outside
+                if (person := directory.stakeholder(a, account_id)) is not None
+            ]
+            plans.append(
+                Plan(
+                    item=item,
+                    account_id=account_id,
+                    direction=OUTBOUND if outbound else INBOUND,
+                    our_person_id=our_person,
+                    people=people,
+                    outside=outside,
+                    sentiment=said,
+                )
+            )
+    return plans, departures
+
+
+def _new_only(plans: list[Plan], result: CaptureResult) -> list[Plan]:
+    """The plans not stored before (nor earlier in the batch)."""
+    stored = set(
+        CapturedMessage.objects.filter(
+            account_id__in={plan.account_id for plan in plans},
+            message_id__in={plan.item.key for plan in plans},
+        ).values_list("account_id", "message_id")
+    )
+    new = []
+    for plan in plans:
+        key = (plan.account_id, plan.item.key)
+        if key in stored:
+            result.duplicates += 1
+            continue
+        stored.add(key)
+        new.append(plan)
+    return new
+
+
+def _response_times(plans: list[Plan]) -> None:
+    """A reply's response time: how long after the message it answers, when that came from the
+    other side (the customer answering us, or we them)."""
+    replies = [plan for plan in plans if plan.item.in_reply_to]
+    if not replies:
+        return
+    answered = {
+        (account_id, message_id): (direction, sent_at)
+        for account_id, message_id, direction, sent_at in CapturedMessage.objects.filter(
+            account_id__in={plan.account_id for plan in replies},
+            message_id__in={plan.item.in_reply_to for plan in replies},
+        ).values_list("account_id", "message_id", "direction", "sent_at")
+    }
+    answered.update(
+        ((plan.account_id, plan.item.key), (plan.direction, plan.item.sent_at)) for plan in plans
+    )
+    for plan in replies:
+        direction, sent_at = answered.get((plan.account_id, plan.item.in_reply_to), (None, None))
+        if direction is not None and direction != plan.direction and sent_at <= plan.item.sent_at:
+            hours = Decimal((plan.item.sent_at - sent_at).total_seconds() / 3600)
+            plan.response_hours = min(hours.quantize(Decimal("0.01")), MOST_HOURS)
+
+
+def _interaction_row(message: CapturedMessage, people: list[Stakeholder]) -> dict:
+    """interaction_create's arguments for a captured message with these people."""
+    email = message.kind == CapturedMessage.Kind.EMAIL
+    return {
+        "account_id": message.account_id,
+        "occurred_at": message.sent_at,
+        "stakeholders": people,
+        "channel_id": message.channel_id,
+        "touchpoint_id": message.touchpoint_id,
+        "direction": message.direction,
+        "sentiment": message.sentiment,
+        "verbosity": verbosity(message.words) if email else Interaction.Verbosity.NORMAL,
+        "response_hours": message.response_hours,
+        "our_person_id": message.our_person_id,
+        "summary": message.subject,
+        "source": Interaction.Source.EMAIL if email else Interaction.Source.MEETING,
+    }
+
+
+def _write(plans: list[Plan], context: Context) -> None:
+    """The captured rows, and the interactions of those naming a stakeholder."""
+    keep_bodies = settings.CAPTURE_STORE_BODIES
+    messages = []
+    for plan in plans:
+        item = plan.item
+        messages.append(
+            CapturedMessage(
+                account_id=plan.account_id,
+                message_id=item.key,
+                kind=item.kind,
+                origin=context.origin.kind,
+                mailbox=context.origin.mailbox,
+                our_person_id=plan.our_person_id,
+                direction=plan.direction,
+                channel=context.channel(item.channel),
+                touchpoint=context.touchpoint(item.subject),
+                sender=item.sender.address[:254],
+                outside="\n".join(plan.outside),
+                subject=item.subject[:255],
+                snippet=item.snippet,
+                body=item.text if keep_bodies else "",
+                sent_at=item.sent_at,
+                thread=item.thread,
+                in_reply_to=item.in_reply_to,
+                words=item.words,
+                sentiment=plan.sentiment,
+                response_hours=plan.response_hours,
+            )
+        )
+    logged = [(plan, message) for plan, message in zip(plans, messages, strict=True) if plan.people]
+    interactions = interactions_bulk_create(
+        _interaction_row(
+            message, [Stakeholder(pk=pk, account_id=plan.account_id) for pk in plan.people]
+        )
+        for plan, message in logged
+    )
+    for (_, message), interaction in zip(logged, interactions, strict=True):
+        message.interaction = interaction
+    CapturedMessage.objects.bulk_create(messages)
+
+
+def log_waiting(*, account_id: int, address: str) -> int:
+    """Log as interactions the captured messages of the account that were waiting for this
+    person to become a stakeholder; how many."""
+    person = Stakeholder.objects.filter(account_id=account_id, email__iexact=address).first()
+    waiting = [
+        message
+        for message in CapturedMessage.objects.filter(
+            account_id=account_id, interaction__isnull=True, outside__contains=address
+        )
+        if address in message.outside_addresses()
+    ]
+    if person is None or not waiting:
+        return 0
+    with transaction.atomic():
+        interactions = interactions_bulk_create(
+            _interaction_row(message, [person]) for message in waiting
+        )
+        for message, interaction in zip(waiting, interactions, strict=True):
+            message.interaction = interaction
+        CapturedMessage.objects.bulk_update(waiting, ["interaction"])
+    return len(waiting)
+
+
+def _suggest(plans: list[Plan], directory: Directory) -> None:
+    """Everyone at an account's domain who is not its stakeholder yet: suggested (or counted
+    again), unless a CSM dismissed or accepted them already."""
+    seen: dict[tuple[int, str], list] = {}
+    for plan in plans:
+        names = {a.address: a.name for a in (plan.item.sender, *plan.item.others)}
+        for address in plan.outside:
+            if directory.stakeholder(address, plan.account_id) is None and directory.at_domain_of(
+                address, plan.account_id
+            ):
+                entry = seen.setdefault((plan.account_id, address), [names.get(address, ""), []])
+                entry[1].append(plan.item.sent_at)
+    if not seen:
+        return
+    existing = {
+        (suggestion.account_id, suggestion.email.lower()): suggestion
+        for suggestion in SuggestedStakeholder.objects.filter(
+            account_id__in={account_id for account_id, _ in seen},
+            email__in={address for _, address in seen},
+        )
+    }
+    new, changed = [], []
+    for (account_id, address), (name, moments) in seen.items():
+        suggestion = existing.get((account_id, address))
+        if suggestion is None:
+            new.append(
+                SuggestedStakeholder(
+                    account_id=account_id,
+                    email=address,
+                    name=name[:200],
+                    messages=len(moments),
+                    first_seen=min(moments),
+                    last_seen=max(moments),
+                )
+            )
+        elif suggestion.state == Decision.OPEN:
+            suggestion.messages += len(moments)
+            suggestion.first_seen = min(suggestion.first_seen, *moments)
+            suggestion.last_seen = max(suggestion.last_seen, *moments)
+            suggestion.name = suggestion.name or name[:200]
+            changed.append(suggestion)
+    SuggestedStakeholder.objects.bulk_create(new)
+    SuggestedStakeholder.objects.bulk_update(
+        changed, ["messages", "first_seen", "last_seen", "name"]
+    )
+
+
+def _repeated_requests(plans: list[Plan]) -> None:
+    """A customer asking again in a thread opens an open item, once per thread."""
+    inbound = [plan for plan in plans if plan.direction == INBOUND and plan.item.text]
+    if not inbound:
+        return
+    threads = {(plan.account_id, plan.item.thread) for plan in inbound}
+    done = set(
+        RepeatedRequest.objects.filter(
+            account_id__in={a for a, _ in threads}, thread__in={t for _, t in threads}
+        ).values_list("account_id", "thread")
+    )
+    earlier = defaultdict(list)  # (account, thread) -> [(sent_at, words)]
+    for account_id, thread, sent_at, snippet in CapturedMessage.objects.filter(
+        account_id__in={a for a, _ in threads},
+        thread__in={t for _, t in threads},
+        direction=INBOUND,
+    ).values_list("account_id", "thread", "sent_at", "snippet"):
+        earlier[account_id, thread].append((sent_at, snippet))
+    for plan in sorted(inbound, key=lambda plan: plan.item.sent_at):
+        key = (plan.account_id, plan.item.thread)
+        before = [words for sent_at, words in sorted(earlier[key]) if sent_at < plan.item.sent_at]
+        if key not in done and asks_again(plan.item.text, before):
+            item = open_item_create(
+                account=Account(pk=plan.account_id),
+                kind=OpenItem.Kind.REPEATED_REQUEST,
+                title=f"Asked again: {plan.item.subject or '(no subject)'}"[:200],
+                opened_on=timezone.localdate(plan.item.sent_at),
+                stakeholder_id=plan.people[0] if plan.people else None,
+            )
+            RepeatedRequest.objects.create(
+                account_id=plan.account_id, thread=plan.item.thread, open_item=item
+            )
+            done.add(key)
+        earlier[key].append((plan.item.sent_at, plan.item.snippet))
+
+
+def _departures(items: list[Item], directory: Directory) -> None:
+    """An auto-reply or bounce saying someone has left: a may-have-left signal on each active
+    stakeholder with that address, unless one is open already."""
+    reasons = {}
+    for item in items:
+        for person in directory.stakeholders.get(item.left_address, ()):
+            if person.active:
+                reasons[person] = item.left_signal
+    if not reasons:
+        return
+    kind = PersonSignal.Kind.MAY_HAVE_LEFT
+    open_now = set(
+        PersonSignal.objects.filter(
+            stakeholder_id__in={person.pk for person in reasons},
+            kind=kind,
+            state=PersonSignal.State.OPEN,
+        ).values_list("stakeholder_id", flat=True)
+    )
+    PersonSignal.objects.bulk_create(
+        PersonSignal(
+            account_id=person.account_id,
+            stakeholder_id=person.pk,
+            kind=kind,
+            reason=f"An automatic answer said: {reason}."[:200],
+        )
+        for person, reason in reasons.items()
+        if person.pk not in open_now
+    )
+
+
+def going_dark_refresh(*, account_ids: Iterable[int]) -> None:
+    """Open a going-dark signal for each stakeholder of these accounts who has written to us
+    before and has not answered our last CAPTURE_GOING_DARK_AFTER messages to them; clear the
+    signals of those who answered since."""
+    account_ids = set(account_ids)
+    if not account_ids:
+        return
+    addresses = {
+        (account_id, email.lower()): pk
+        for pk, account_id, email in Stakeholder.objects.filter(
+            account_id__in=account_ids, status=Stakeholder.Status.ACTIVE
+        )
+        .exclude(email="")
+        .values_list("pk", "account_id", "email")
+    }
+    answered, unanswered = set(), defaultdict(int)
+    rows = (
+        CapturedMessage.objects.filter(account_id__in=account_ids, kind=CapturedMessage.Kind.EMAIL)
+        .order_by("sent_at", "pk")
+        .values_list("account_id", "direction", "sender", "outside")
+    )
+    for account_id, direction, sender, outside in rows.iterator(5000):
+        if direction == INBOUND:
+            key = (account_id, sender)
+            answered.add(key)
+            unanswered[key] = 0
+        else:
+            for address in outside.split():
+                unanswered[account_id, address] += 1
+    after = settings.CAPTURE_GOING_DARK_AFTER
+    dark = {
+        pk: unanswered[key]
+        for key, pk in addresses.items()
+        if key in answered and unanswered[key] >= after
+    }
+    signals = PersonSignal.objects.filter(
+        account_id__in=account_ids, kind=PersonSignal.Kind.GOING_DARK, state=PersonSignal.State.OPEN
+    )
+    with transaction.atomic():
+        signals.filter(~Q(stakeholder_id__in=dark)).update(
+            state=PersonSignal.State.CLEARED, decided_at=timezone.now()
+        )
+        already = set(signals.values_list("stakeholder_id", flat=True))
+        people = dict(
+            Stakeholder.objects.filter(pk__in=set(dark) - already).values_list("pk", "account_id")
+        )
+        PersonSignal.objects.bulk_create(
+            PersonSignal(
+                account_id=account_id,
+                stakeholder_id=pk,
+                kind=PersonSignal.Kind.GOING_DARK,
+                reason=f"Has not answered our last {dark[pk]} messages.",
+            )
+            for pk, account_id in people.items()
+        )
