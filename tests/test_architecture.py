@@ -25,6 +25,7 @@ PURE = {
     "capture.messages",
     "capture.sentiment",
     "capture.mailboxes",
+    "capture.threads",
     "capture.calendars",
 }
 RELATIONSHIPS_PACKAGES = {"people", "activity", "scoring", "gaps", "positioning"}

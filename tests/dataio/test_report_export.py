@@ -43,6 +43,11 @@ HEADER = [
     "competitor_index",
     "weakest_dimension",
     "competitor_leads",
+    "interactions_90d",
+    "last_inbound",
+    "suggested_stakeholders",
+    "may_have_left",
+    "going_dark",
 ]
 
 
@@ -61,6 +66,7 @@ def test_report_columns_are_the_contract():
 
 
 EMPTY_12 = "," * 12  # the gap and position columns: nothing computed yet
+NO_MAIL = ",0,,0,0,0"  # capture's columns: no interaction, nothing found in mail
 
 
 def test_export_writes_one_row_per_account_by_name_with_booleans_and_empty_cells(org):
@@ -70,11 +76,16 @@ def test_export_writes_one_row_per_account_by_name_with_booleans_and_empty_cells
 
     assert lines == [
         ",".join(HEADER),
-        ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false" + EMPTY_12,
+        ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false" + EMPTY_12 + NO_MAIL,
         "A-1,Acme Corp,csm@example.com,Team A,120000.50,active,4,2,false,false,false,,,,,false"
-        + EMPTY_12,
-        ",Globex,outsider@example.com,Team B,,active,0,0,true,true,false,,,,,false" + EMPTY_12,
-        "A-2,Initech,teammate@example.com,Team A,,at_risk,0,0,true,true,true,,,,,false" + EMPTY_12,
+        + EMPTY_12
+        + NO_MAIL,
+        ",Globex,outsider@example.com,Team B,,active,0,0,true,true,false,,,,,false"
+        + EMPTY_12
+        + NO_MAIL,
+        "A-2,Initech,teammate@example.com,Team A,,at_risk,0,0,true,true,true,,,,,false"
+        + EMPTY_12
+        + NO_MAIL,
     ]
 
 
@@ -105,7 +116,10 @@ def test_export_writes_the_file_however_its_path_is_given(org, tmp_path, way):
 
     header, acme, *_ = target.read_text().splitlines()
     assert header == ",".join(HEADER)
-    assert acme == ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false" + EMPTY_12
+    assert (
+        acme
+        == ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false" + EMPTY_12 + NO_MAIL
+    )
 
 
 def test_download_holds_only_the_accounts_the_user_sees(client, org):
