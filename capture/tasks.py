@@ -1,0 +1,38 @@
+"""Capture's Celery tasks: thin and idempotent. Beat runs "capture.sync_all" every
+CAPTURE_INTERVAL_MINUTES; it queues one read per source that is not paused, and each read claims
+its source before it starts, so a source already being read elsewhere is left alone."""
+
+from celery import shared_task
+
+from capture.models import Mailbox
+from capture.sync import mailbox_sync
+from core.queue import enqueue
+
+SYNC_TIME_LIMIT = 30 * 60  # seconds; a stopped read carries on from its last stored message
+
+# Each kind of source: its model, the task that reads one, and the keyword that task takes.
+SOURCES = [
+    (Mailbox, "capture.sync_mailbox", "mailbox_id"),
+]
+
+
+@shared_task(name="capture.sync_all")
+def sync_all() -> int:
+    """Queue a read of every source that is not paused; returns how many were queued."""
+    queued = 0
+    for model, task, keyword in SOURCES:
+        for pk in model.objects.filter(paused=False).values_list("pk", flat=True):
+            enqueue(task, **{keyword: pk})
+            queued += 1
+    return queued
+
+
+@shared_task(name="capture.sync_mailbox", soft_time_limit=SYNC_TIME_LIMIT)
+def sync_mailbox(*, mailbox_id: int) -> str:
+    mailbox = Mailbox.objects.filter(pk=mailbox_id).first()
+    if mailbox is None:
+        return "gone"
+    result = mailbox_sync(mailbox)
+    if not result.ran:
+        return "skipped"
+    return result.error or str(result.capture)
