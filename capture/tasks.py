@@ -4,7 +4,8 @@ its source before it starts, so a source already being read elsewhere is left al
 
 from celery import shared_task
 
-from capture.models import Mailbox
+from capture.feeds import calendar_feed_sync
+from capture.models import CalendarFeed, Mailbox
 from capture.sync import mailbox_sync
 from core.queue import enqueue
 
@@ -13,6 +14,7 @@ SYNC_TIME_LIMIT = 30 * 60  # seconds; a stopped read carries on from its last st
 # Each kind of source: its model, the task that reads one, and the keyword that task takes.
 SOURCES = [
     (Mailbox, "capture.sync_mailbox", "mailbox_id"),
+    (CalendarFeed, "capture.sync_calendar", "feed_id"),
 ]
 
 
@@ -33,6 +35,17 @@ def sync_mailbox(*, mailbox_id: int) -> str:
     if mailbox is None:
         return "gone"
     result = mailbox_sync(mailbox)
+    if not result.ran:
+        return "skipped"
+    return result.error or str(result.capture)
+
+
+@shared_task(name="capture.sync_calendar", soft_time_limit=SYNC_TIME_LIMIT)
+def sync_calendar(*, feed_id: int) -> str:
+    feed = CalendarFeed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return "gone"
+    result = calendar_feed_sync(feed)
     if not result.ran:
         return "skipped"
     return result.error or str(result.capture)

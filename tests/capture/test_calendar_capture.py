@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from capture.feeds import FeedError, calendar_feed_sync, feed_fetch
 from capture.models import CalendarFeed, CapturedMessage, Health, TouchpointKeyword
+from core.queue import enqueue
 from core.secrets import encrypt
 from relationships.models import Interaction, Touchpoint
 from tests.capture.calendar import event, ics
@@ -279,3 +280,24 @@ def test_calendar_feed_sync_leaves_a_paused_feed_alone(org, acme, server):
     CalendarFeed.objects.filter(pk=feed.pk).update(paused=True)
     assert calendar_feed_sync(feed).ran is False
     assert CapturedMessage.objects.count() == 0
+
+
+def test_calendar_feeds_are_read_on_the_capture_schedule(org, acme, server):
+    account, _ = acme
+    base, routes = server
+    routes["/feed.ics"] = (200, calendar(), 0.0)
+    reading = feed_for(org.csm, f"{base}/feed.ics")
+    gone = feed_for(org.teammate, f"{base}/gone.ics")
+    paused = feed_for(org.manager, f"{base}/feed.ics")
+    CalendarFeed.objects.filter(pk=paused.pk).update(paused=True)
+
+    enqueue("capture.sync_all")  # tasks run in place in the tests
+
+    states = dict(CalendarFeed.objects.values_list("pk", "health"))
+    assert states == {reading.pk: Health.OK, gone.pk: Health.FAILED, paused.pk: Health.NEW}
+    assert captured(account) == expected()
+
+
+def test_calendar_sync_task_for_a_deleted_feed_does_nothing(db):
+    enqueue("capture.sync_calendar", feed_id=987654)
+    assert not CapturedMessage.objects.exists()
