@@ -1,8 +1,8 @@
-"""Calendars, read: the meetings in an iCalendar file (an .ics export or a published feed), one
-occurrence at a time (docs/capture.md, "What a meeting becomes").
+"""Calendars, read: the meetings in an iCalendar file (an .ics export or a published feed), a
+`Meeting` per occurrence (docs/capture.md, "Calendars").
 
-`read_calendar(data, since=..., until=...)` yields a `Meeting` for every occurrence that starts
-in [since, until): recurring series are expanded (RRULE, RDATE, moved instances), and what was
+`read_calendar(data, since=..., until=...)` gives, in the order they start, the occurrences that
+start in [since, until): recurring series are expanded (RRULE, RDATE, moved instances), and what was
 called off is left out (STATUS:CANCELLED events, cancelled instances, EXDATE). All-day events
 are not meetings (holidays, out-of-office days, birthdays) and are left out too, as are
 occurrences of series that repeat more often than hourly.
@@ -60,8 +60,7 @@ class Meeting:
     start: datetime  # aware, UTC
     end: datetime | None  # aware, UTC
     organizer: Address  # Address("", "") when the event names none (the owner's own event)
-    attendees: tuple[Address, ...]  # as invited, the organizer too when listed; no rooms,
-    # no one who declined
+    attendees: tuple[Address, ...]  # as listed (the organizer too, if so); no rooms, no decliners
     summary: str
     location: str
     conference: bool  # a conference link or a conference tool's property
@@ -91,6 +90,7 @@ class CalendarReading:
         return iter(self._meetings)
 
     def _read(self) -> Iterator["Meeting"]:
+        seen: set[str] = set()
         for calendar in self._calendars:
             try:
                 default_zone = _default_zone(calendar)
@@ -106,7 +106,10 @@ class CalendarReading:
                 except Exception:  # noqa: BLE001 - a broken series of any kind is skipped
                     self.unreadable += 1
                     continue
-                yield from found
+                for meeting in found:  # the same meeting twice (two copies in one file): once
+                    if meeting.key not in seen:
+                        seen.add(meeting.key)
+                        yield meeting
 
     def _series_meetings(self, events, timezones, default_zone) -> Iterator["Meeting"]:
         if any(_unreadable(event) for event in events):
@@ -117,7 +120,6 @@ class CalendarReading:
         for part in (*timezones, *events):
             single.add_component(part)
         query = recurring_ical_events.of(single)
-        seen = set()
         # A day's margin each side: times without a zone are placed only in _meeting.
         margin = timedelta(days=1)
         for series in query.series:
@@ -125,12 +127,7 @@ class CalendarReading:
             for occurrence in itertools.islice(occurrences, MAX_OCCURRENCES):
                 event = occurrence.as_component(False)
                 meeting = _meeting(event, default_zone)
-                if (
-                    meeting is not None
-                    and self._since <= meeting.start < self._until
-                    and meeting.key not in seen
-                ):
-                    seen.add(meeting.key)
+                if meeting is not None and self._since <= meeting.start < self._until:
                     yield meeting
 
 
@@ -210,11 +207,22 @@ def _words(error: Exception) -> str:
 
 def _series(calendar) -> list[list]:
     """The calendar's events grouped by UID (a series and its moved or cancelled instances), in
-    the order they first appear; an event without a UID is a series of its own."""
+    the order they first appear; an event without a UID is a series of its own. Two events with
+    one UID, neither an instance of the other, are two meetings when they are the same version
+    (programs that export a meeting per day under one UID); of different versions (SEQUENCE),
+    the later one is the meeting."""
     groups: dict[str, list] = {}
     for index, event in enumerate(calendar.walk("VEVENT")):
         uid = _text(event.get("UID")) or f"#{index}"
-        groups.setdefault(uid, []).append(event)
+        group = groups.setdefault(uid, [])
+        if "RECURRENCE-ID" not in event and any(
+            "RECURRENCE-ID" not in other
+            and _text(other.get("SEQUENCE")) == _text(event.get("SEQUENCE"))
+            for other in group
+        ):
+            groups[f"{uid}#{index}"] = [event]
+        else:
+            group.append(event)
     return list(groups.values())
 
 

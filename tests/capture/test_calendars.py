@@ -188,6 +188,24 @@ def test_calendar_long_uid_is_hashed_to_fit_a_message_id():
     assert len(meeting.key) <= 255
 
 
+def test_calendar_events_sharing_a_uid_are_each_a_meeting():
+    first = event("same", "DTSTART:20261102T100000Z", end=None)
+    second = event("same", "DTSTART:20261103T100000Z", end=None)
+    assert starts(read(ics(first, second))) == ["11-02 10:00", "11-03 10:00"]
+
+
+def test_calendar_later_version_of_an_event_replaces_the_earlier():
+    old = event("same", "DTSTART:20261102T100000Z", "SEQUENCE:1", end=None)
+    new = event("same", "DTSTART:20261104T100000Z", "SEQUENCE:2", end=None)
+    assert starts(read(ics(old, new))) == ["11-04 10:00"]
+    assert starts(read(ics(new, old))) == ["11-04 10:00"]
+
+
+def test_calendar_same_meeting_twice_in_a_file_is_read_once():
+    assert len(read(ics(event("same"), event("same")))) == 1
+    assert len(read(ics(event("same")) + ics(event("same")))) == 1
+
+
 def test_calendar_with_several_calendars_reads_them_all():
     data = ics(event("a")) + ics(event("b"))
     assert [meeting.key.split("/")[0] for meeting in read(data)] == ["ics:a", "ics:b"]
