@@ -61,6 +61,12 @@ service imap-login {{
     port = 0
   }}
 }}
+# No growing delay after refused logins from the tests (Dovecot's auth penalty).
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users
