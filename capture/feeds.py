@@ -14,12 +14,13 @@ kept once per account by its UID and start.
 
 import dataclasses
 import http.client
+import ipaddress
 import logging
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -132,15 +133,57 @@ def _finish(feed: CalendarFeed, result: FeedSyncResult) -> None:
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     """Follow redirects to http and https addresses only (urllib would also follow ftp)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+    def http_error_302(self, req, fp, code, msg, headers):
+        location = headers.get("location") or headers.get("uri") or ""
+        if urlsplit(urljoin(req.full_url, location)).scheme.lower() not in ("http", "https"):
+            fp.close()
             raise FeedError(
                 "The calendar address redirects to an address that is not http or https."
             )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-_opener = urllib.request.build_opener(_HttpOnlyRedirects)
+def _public(connection: http.client.HTTPConnection) -> None:
+    """Refuse a connection to an address inside the network (loopback, private, link-local such
+    as a cloud's metadata service) unless CAPTURE_FEED_PRIVATE_ADDRESSES: a feed address is
+    typed by a user and must not reach what only the server can. Checked on the address
+    connected to, after any DNS answer and redirect, before the request is sent."""
+    if settings.CAPTURE_FEED_PRIVATE_ADDRESSES:
+        return
+    peer = connection.sock.getpeername()[0]
+    if not ipaddress.ip_address(peer.split("%")[0]).is_global:
+        connection.close()
+        raise FeedError(
+            "The calendar address is inside the network, which calendar feeds may not reach "
+            "(an administrator allows it with CAPTURE_FEED_PRIVATE_ADDRESSES)."
+        )
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def connect(self):
+        super().connect()
+        _public(self)
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self):
+        super().connect()
+        _public(self)
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+
+
+_opener = urllib.request.build_opener(_HttpOnlyRedirects, _PublicHTTPHandler, _PublicHTTPSHandler)
 
 
 def feed_fetch(url: str, *, timeout: float | None = None, limit: int | None = None) -> bytes:

@@ -275,6 +275,9 @@ CAPTURE_STORE_BODIES = env_bool("CAPTURE_STORE_BODIES", False)
 CAPTURE_GOING_DARK_AFTER = env_int("CAPTURE_GOING_DARK_AFTER", 3)
 # The touchpoint of a captured message or meeting whose subject has none of the admin's keywords.
 CAPTURE_DEFAULT_TOUCHPOINT = env_str("CAPTURE_DEFAULT_TOUCHPOINT", "service")
+# Whether calendar feed addresses may reach addresses inside the network (loopback, private,
+# link-local): off, so that an address a user types cannot reach what only the server can.
+CAPTURE_FEED_PRIVATE_ADDRESSES = env_bool("CAPTURE_FEED_PRIVATE_ADDRESSES", False)
 # The key that encrypts mailbox passwords, tokens and calendar feed addresses at rest (a Fernet
 # key: `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
 # Without one, a key is derived from SECRET_KEY; changing either makes stored secrets unreadable.

@@ -166,6 +166,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(delay)
         try:
             self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", body.decode())
             self.send_header("Content-Type", "text/calendar")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -178,8 +180,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server():
-    """An HTTP server on 127.0.0.1 in a thread; `routes` maps a path to (status, body, delay)."""
+def server(settings):
+    """An HTTP server on 127.0.0.1 in a thread; `routes` maps a path to (status, body, delay).
+    Feeds may reach it: loopback is inside the network."""
+    settings.CAPTURE_FEED_PRIVATE_ADDRESSES = True
     routes: dict[str, tuple[int, bytes, float]] = {}
     handler = type("Routes", (Handler,), {"routes": routes})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -267,10 +271,36 @@ def test_calendar_feed_fetch_refuses_a_calendar_larger_than_the_limit(server):
         feed_fetch(f"{base}/big.ics", limit=100)
 
 
+def test_calendar_feed_fetch_follows_redirects_to_http_addresses_only(server):
+    base, routes = server
+    routes["/moved.ics"] = (302, f"{base}/feed.ics".encode(), 0.0)
+    routes["/feed.ics"] = (200, calendar(), 0.0)
+    routes["/file.ics"] = (302, b"file:///etc/passwd", 0.0)
+    routes["/ftp.ics"] = (302, b"ftp://example.com/c.ics", 0.0)
+    assert feed_fetch(f"{base}/moved.ics") == calendar()
+    for path in ("/file.ics", "/ftp.ics"):
+        with pytest.raises(FeedError, match="redirects to an address that is not http or https"):
+            feed_fetch(f"{base}{path}")
+
+
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/c.ics", "c.ics"])
 def test_calendar_feed_fetch_reads_only_http_addresses(url):
     with pytest.raises(FeedError, match="must start with https://"):
         feed_fetch(url)
+
+
+def test_calendar_feed_sync_refuses_an_address_inside_the_network(org, acme, server, settings):
+    base, routes = server
+    routes["/feed.ics"] = (200, calendar(), 0.0)
+    settings.CAPTURE_FEED_PRIVATE_ADDRESSES = False
+    feed = feed_for(org.csm, f"{base}/feed.ics")
+    calendar_feed_sync(feed)
+    assert (feed.health, feed.last_error) == (
+        Health.FAILED,
+        "The calendar address is inside the network, which calendar feeds may not reach "
+        "(an administrator allows it with CAPTURE_FEED_PRIVATE_ADDRESSES).",
+    )
+    assert CapturedMessage.objects.count() == 0
 
 
 def test_calendar_feed_sync_leaves_a_paused_feed_alone(org, acme, server):
