@@ -82,20 +82,21 @@ class FeedSyncResult:
         return self.ran and not self.error
 
 
-def calendar_feed_claim(*, feed_id: int) -> bool:
+def calendar_feed_claim(*, feed_id: int, take_over: bool = False) -> bool:
     """Mark the feed as being read, unless it is paused or another worker reads it already (a
-    conditional update: of two workers, one claims it)."""
-    return bool(
-        CalendarFeed.objects.filter(pk=feed_id, paused=False)
-        .exclude(health=Health.SYNCING)
-        .update(health=Health.SYNCING)
-    )
+    conditional update: of two workers, one claims it). `take_over` claims it although it says
+    "Reading": for the read that the worker which was reading it has handed back."""
+    rows = CalendarFeed.objects.filter(pk=feed_id, paused=False)
+    if not take_over:
+        rows = rows.exclude(health=Health.SYNCING)
+    return bool(rows.update(health=Health.SYNCING))
 
 
-def calendar_feed_sync(feed: CalendarFeed) -> FeedSyncResult:
-    """Read the feed's calendar into capture; see the module's description."""
+def calendar_feed_sync(feed: CalendarFeed, *, take_over: bool = False) -> FeedSyncResult:
+    """Read the feed's calendar into capture; see the module's description. `take_over`: see
+    `calendar_feed_claim`."""
     result = FeedSyncResult()
-    if not calendar_feed_claim(feed_id=feed.pk):
+    if not calendar_feed_claim(feed_id=feed.pk, take_over=take_over):
         return result
     result.ran = True
     try:

@@ -331,3 +331,14 @@ def test_calendar_feeds_are_read_on_the_capture_schedule(org, acme, server):
 def test_calendar_sync_task_for_a_deleted_feed_does_nothing(db):
     enqueue("capture.sync_calendar", feed_id=987654)
     assert not CapturedMessage.objects.exists()
+
+
+def test_calendar_feed_being_read_is_left_alone_unless_taken_over(org, acme, server):
+    base, routes = server
+    routes["/feed.ics"] = (200, calendar(), 0.0)
+    feed = feed_for(org.csm, f"{base}/feed.ics")
+    CalendarFeed.objects.filter(pk=feed.pk).update(health=Health.SYNCING)
+    assert calendar_feed_sync(feed).ran is False
+    assert CapturedMessage.objects.count() == 0
+    assert calendar_feed_sync(feed, take_over=True).capture.captured == 4
+    assert feed.health == Health.OK
