@@ -62,6 +62,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/import_interactions.py
 	$(PY) bench/recompute_scores.py
 	$(PY) bench/fit_scoring.py
+	$(PY) bench/capture_mailbox.py
 	@test -x /usr/sbin/dovecot || { echo "bench/imap_sync.py needs Dovecot: apt-get install dovecot-imapd"; exit 1; }
 	$(PY) bench/imap_sync.py
 

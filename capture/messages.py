@@ -64,7 +64,9 @@ def parse(raw: bytes) -> Message:
     when the input is not an email at all."""
     if not raw or not bytes(raw).strip():
         raise ParseError("The message is empty.")
-    email = BytesParser(policy=policy.default).parsebytes(bytes(raw))
+    # compat32: headers are read raw here anyway (_Headers), and its header access costs a
+    # fraction of the default policy's header registry (a third of the whole capture's time).
+    email = BytesParser(policy=policy.compat32).parsebytes(bytes(raw))
     headers = _Headers(email)
     if not headers.names:
         raise ParseError("The input has no mail headers, so it is not an email.")

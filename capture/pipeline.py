@@ -21,7 +21,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Account
 from capture.directory import Directory
 from capture.messages import Address, Message, ParseError, parse
 from capture.models import (
@@ -35,8 +34,9 @@ from capture.models import (
 )
 from capture.sentiment import sentiment
 from capture.threads import asks_again, verbosity
+from core.db.bulk import insert_objects
 from core.limits import DayRange
-from relationships.activity.services import interactions_bulk_create, open_item_create
+from relationships.activity.services import interactions_bulk_create, open_items_bulk_create
 from relationships.models import Channel, Interaction, OpenItem, Stakeholder, Touchpoint
 
 log = logging.getLogger(__name__)
@@ -417,7 +417,7 @@ def _write(plans: list[Plan], context: Context) -> None:
     )
     for (_, message), interaction in zip(logged, interactions, strict=True):
         message.interaction = interaction
-    CapturedMessage.objects.bulk_create(messages)
+    insert_objects(messages)
 
 
 def log_waiting(*, account_id: int, address: str) -> int:
@@ -508,22 +508,28 @@ def _repeated_requests(plans: list[Plan]) -> None:
         direction=INBOUND,
     ).values_list("account_id", "thread", "sent_at", "snippet"):
         earlier[account_id, thread].append((sent_at, snippet))
+    asked_again = []
     for plan in sorted(inbound, key=lambda plan: plan.item.sent_at):
         key = (plan.account_id, plan.item.thread)
         before = [words for sent_at, words in sorted(earlier[key]) if sent_at < plan.item.sent_at]
         if key not in done and asks_again(plan.item.text, before):
-            item = open_item_create(
-                account=Account(pk=plan.account_id),
-                kind=OpenItem.Kind.REPEATED_REQUEST,
-                title=f"Asked again: {plan.item.subject or '(no subject)'}"[:200],
-                opened_on=timezone.localdate(plan.item.sent_at),
-                stakeholder_id=plan.people[0] if plan.people else None,
-            )
-            RepeatedRequest.objects.create(
-                account_id=plan.account_id, thread=plan.item.thread, open_item=item
-            )
+            asked_again.append(plan)
             done.add(key)
         earlier[key].append((plan.item.sent_at, plan.item.snippet))
+    items = open_items_bulk_create(
+        {
+            "account_id": plan.account_id,
+            "kind": OpenItem.Kind.REPEATED_REQUEST,
+            "title": f"Asked again: {plan.item.subject or '(no subject)'}"[:200],
+            "opened_on": timezone.localdate(plan.item.sent_at),
+            "stakeholder_id": plan.people[0] if plan.people else None,
+        }
+        for plan in asked_again
+    )
+    RepeatedRequest.objects.bulk_create(
+        RepeatedRequest(account_id=plan.account_id, thread=plan.item.thread, open_item=item)
+        for plan, item in zip(asked_again, items, strict=True)
+    )
 
 
 def _departures(items: list[Item], directory: Directory) -> None:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.db.bulk import insert_objects
 from core.idempotency import submission_claim
 from relationships.models import (
     CompetitorRating,
@@ -60,7 +61,7 @@ def interaction_create(
 
 
 # Foreign keys a bulk writer's caller read from the database: not looked up again per row.
-_READ_ALREADY = ["account", "channel", "touchpoint", "our_person"]
+_READ_ALREADY = ["account", "channel", "touchpoint", "our_person", "stakeholder"]
 
 
 def interactions_bulk_create(rows: Iterable[dict]) -> list[Interaction]:
@@ -77,25 +78,48 @@ def interactions_bulk_create(rows: Iterable[dict]) -> list[Interaction]:
         errors = {} if stakeholders else {"stakeholders": ["Name at least one person."]}
         if any(person.account_id != interaction.account_id for person in stakeholders):
             errors["stakeholders"] = [OTHER_ACCOUNT]
-        try:
-            interaction.clean_fields(exclude=_READ_ALREADY + list(errors))
-            interaction.clean()
-        except ValidationError as refusal:
-            errors = refusal.update_error_dict(errors)
-        if errors:
-            raise ValidationError({f"row {number}: {name}": e for name, e in errors.items()})
+        _bulk_check(interaction, number, errors)
         interactions.append(interaction)
         people.append(stakeholders)
     through = Interaction.stakeholders.through
     with transaction.atomic():
-        Interaction.objects.bulk_create(interactions)
-        through.objects.bulk_create(
-            through(interaction_id=interaction.pk, stakeholder_id=person.pk)
-            for interaction, named in zip(interactions, people, strict=True)
-            for person in named
+        insert_objects(interactions)
+        insert_objects(
+            [
+                through(interaction_id=interaction.pk, stakeholder_id=person.pk)
+                for interaction, named in zip(interactions, people, strict=True)
+                for person in named
+            ]
         )
         recompute_request(account_ids={interaction.account_id for interaction in interactions})
     return interactions
+
+
+def open_items_bulk_create(rows: Iterable[dict]) -> list[OpenItem]:
+    """Open many items at once (capture's repeated requests), each row open_item_create's
+    keyword arguments (a stakeholder of the same account given as `stakeholder_id`, checked by
+    the caller), checked without a query per row as interactions_bulk_create does."""
+    items = []
+    for number, row in enumerate(rows, start=1):
+        item = OpenItem(**row)
+        _bulk_check(item, number, {})
+        items.append(item)
+    with transaction.atomic():
+        OpenItem.objects.bulk_create(items)
+        recompute_request(account_ids={item.account_id for item in items})
+    return items
+
+
+def _bulk_check(item: models.Model, number: int, errors: dict) -> None:
+    """Refuse row `number` of a bulk write (ValidationError naming the row and its fields) for
+    `errors` found already or what its model's rules say, its foreign keys excepted."""
+    try:
+        item.clean_fields(exclude=_READ_ALREADY + list(errors))
+        item.clean()
+    except ValidationError as refusal:
+        errors = refusal.update_error_dict(errors)
+    if errors:
+        raise ValidationError({f"row {number}: {name}": e for name, e in errors.items()})
 
 
 def moment_create(*, account, moment_type, occurred_on, emotion: str, **optional) -> Moment:

@@ -402,3 +402,19 @@ def test_what_the_customer_writes_moves_the_score_its_way(org, acme, words, dire
     felt = score_after(words)
 
     assert (felt - neutral) * direction > 0
+
+
+def test_a_large_batch_is_written_whole_with_every_link(org, acme):
+    """More messages than the bulk writer sends row by row (COPY on PostgreSQL)."""
+    account, jane = acme
+    raws = [inbound(message_id=f"<{n}@acme.example>", hours_ago=n + 1) for n in range(150)]
+
+    result = capture(org, *raws)
+
+    assert result.captured == 150
+    captured = CapturedMessage.objects.select_related("interaction")
+    assert {message.interaction.account_id for message in captured} == {account.pk}
+    assert Interaction.stakeholders.through.objects.filter(stakeholder=jane).count() == 150
+    assert set(captured.values_list("message_id", flat=True)) == {
+        f"{n}@acme.example" for n in range(150)
+    }
