@@ -52,6 +52,13 @@ CHANGES = {
     ),
     "competitor_rating": Changes(recomputed=("competitors",)),
     "feedback": Changes(stored=("goals",)),
+    "suggestion_accept": Changes(  # a stakeholder added, with the mail that waited for them
+        stored=("people", "timeline", "competitors", "goals", "survey-section"),
+        recomputed=("gaps", "competitors", "goals"),
+    ),
+    "signal_confirm": Changes(  # marked as having left
+        stored=("people", "competitors", "goals"), recomputed=("competitors", "goals")
+    ),
 }
 
 

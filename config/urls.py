@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("relationships.urls")),
     path("", include("surveys.urls")),
+    path("", include("capture.urls")),
     path("data/", include("dataio.urls")),
     path("healthz", healthz, name="healthz"),
     path("login/", SignInView.as_view(), name="login"),

@@ -4,10 +4,19 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import WorkerHeartbeat
+from capture.models import PersonSignal, RepeatedRequest, TouchpointKeyword
 from relationships.gaps.mail import gap_emails_queue
-from relationships.models import Alert
+from relationships.models import Alert, Touchpoint
 from relationships.scoring.recompute import scores_recompute
 from surveys.models import SurveyTemplate
+from tests.capture.factories import (
+    CalendarFeedFactory,
+    CapturedMessageFactory,
+    MailboxFactory,
+    PersonSignalFactory,
+    SuggestedStakeholderFactory,
+    captured_interaction,
+)
 from tests.factories import (
     CompetitorRatingFactory,
     FeedbackItemFactory,
@@ -18,13 +27,16 @@ from tests.factories import (
     OpenItemFactory,
     PulseCheckFactory,
     StakeholderFactory,
+    catalog,
     invitation_token,
 )
 
 
 def populate(org) -> None:
     """People (one reporting to the other), each kind of activity, a competitor rating, a gap
-    case, a campaign with an invitation and its link, feedback, an email, and the scores."""
+    case, a campaign with an invitation and its link, feedback, an email, the scores, and what
+    capture keeps: the CSM's mailbox and calendar, the team's BCC mailbox, captured messages (the
+    newest waiting for a stakeholder), a suggestion, signals and a repeated request."""
     people = [StakeholderFactory(account=org.account, email=f"p{n}@acme.example") for n in (1, 2)]
     people[1].reports_to = people[0]
     people[1].save()
@@ -51,5 +63,26 @@ def populate(org) -> None:
         reason="The champion has left.",
         first_seen=timezone.now(),
     )
+    populate_capture(org, people)
     WorkerHeartbeat.objects.create(worker="celery@web-1", seen_at=timezone.now())
     Group.objects.create(name="Readers")
+
+
+def populate_capture(org, people) -> None:
+    mailbox = MailboxFactory(owner=org.csm, username="csm@example.com")
+    MailboxFactory(owner=None, is_bcc_log=True, name="Team log", username="log@example.com")
+    mailbox.folders.create(name="INBOX", uidvalidity=7, last_uid=120)
+    CalendarFeedFactory(owner=org.csm)
+    TouchpointKeyword.objects.create(keyword="renewal", touchpoint=catalog(Touchpoint, "service"))
+    logged = captured_interaction(org.account, person=people[0], mailbox=mailbox)
+    CapturedMessageFactory(account=org.account, interaction=None, mailbox=mailbox)
+    SuggestedStakeholderFactory(account=org.account)
+    PersonSignalFactory(stakeholder=people[1])
+    PersonSignalFactory(
+        stakeholder=people[0],
+        kind=PersonSignal.Kind.GOING_DARK,
+        reason="Has not answered our last 3 messages.",
+    )
+    RepeatedRequest.objects.create(
+        account=org.account, thread=logged.thread, open_item=OpenItemFactory(account=org.account)
+    )

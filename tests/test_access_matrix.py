@@ -12,6 +12,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from surveys.models import SurveyTemplate
+from tests.capture.factories import (
+    CalendarFeedFactory,
+    MailboxFactory,
+    PersonSignalFactory,
+    SuggestedStakeholderFactory,
+    captured_interaction,
+)
 from tests.factories import (
     FeedbackItemFactory,
     GapCaseFactory,
@@ -38,6 +45,15 @@ STAFF_ONLY = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "anonymous": LOGIN, "admin": 
 MANAGERS_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "manager": OK, "admin": OK}
 TEAM_MANAGERS_ONLY = {**TEAM_ONLY, "csm": FORBIDDEN}
 TEAM_MANAGERS_ONLY_CHANGE = {**TEAM_ONLY_CHANGE, "csm": FORBIDDEN}
+SOURCES = "back to the Mail and calendar page"
+CAPTURED = "back to the captured message page"
+# A user's own mailboxes and calendars (the csm's here): no one else's, whatever their role.
+OWNER_ONLY = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "csm": OK}
+OWNER_ONLY_CHANGE = {**OWNER_ONLY, "csm": SOURCES}
+TEAM_ONLY_CAPTURED_CHANGE = {
+    **TEAM_ONLY_CHANGE,
+    **dict.fromkeys(("csm", "manager", "admin"), CAPTURED),
+}
 
 
 @dataclass
@@ -74,6 +90,38 @@ def a_survey_link(org):
 
 def a_feedback_item(org):
     return [FeedbackItemFactory(account=org.account).pk]
+
+
+def a_mailbox(org):
+    return [MailboxFactory(owner=org.csm).pk]
+
+
+def a_calendar_feed(org):
+    return [CalendarFeedFactory(owner=org.csm).pk]
+
+
+def a_suggestion(org):
+    return [SuggestedStakeholderFactory(account=org.account).pk]
+
+
+def a_departure(org):
+    return [PersonSignalFactory(stakeholder__account=org.account).pk]
+
+
+def a_captured_interaction(org):
+    return [captured_interaction(org.account).interaction_id]
+
+
+def source_routes(kind: str, source) -> dict[str, "Route"]:
+    """A source's row (polled while it is read) and its actions, as its owner alone uses them."""
+    return {
+        f"{kind}_edit": Route(OWNER_ONLY, args=source),
+        f"{kind}_status": Route(OWNER_ONLY, args=source),
+        **{
+            f"{kind}_{action}": Route(OWNER_ONLY_CHANGE, args=source, method="post")
+            for action in ("pause", "resume", "read", "remove")
+        },
+    }
 
 
 MATRIX: dict[str, Route] = {
@@ -156,6 +204,25 @@ MATRIX: dict[str, Route] = {
     "password_change_done": Route(SIGNED_IN),
     "import_upload": Route(MANAGERS_ONLY),
     "report_export": Route(SIGNED_IN),
+    # mail and calendar capture: a user's own sources; an account's findings, for its team
+    "capture_sources": Route(SIGNED_IN),
+    "mailbox_new": Route(SIGNED_IN),
+    "feed_new": Route(SIGNED_IN),
+    **source_routes("mailbox", a_mailbox),
+    **source_routes("feed", a_calendar_feed),
+    "account_captured": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "suggestion_accept": Route(TEAM_ONLY_CHANGE, args=a_suggestion, method="post"),
+    "suggestion_dismiss": Route(TEAM_ONLY_CHANGE, args=a_suggestion, method="post"),
+    "signal_confirm": Route(TEAM_ONLY_CHANGE, args=a_departure, method="post"),
+    "signal_dismiss": Route(TEAM_ONLY_CHANGE, args=a_departure, method="post"),
+    "captured_message": Route(TEAM_ONLY, args=a_captured_interaction),
+    "captured_sentiment": Route(
+        TEAM_ONLY_CAPTURED_CHANGE,
+        args=a_captured_interaction,
+        method="post",
+        data={"sentiment": "1"},
+    ),
+    "captured_hide": Route(TEAM_ONLY_CAPTURED_CHANGE, args=a_captured_interaction, method="post"),
 }
 # The configuration admin: one entry for the whole namespace, checked on these pages.
 ADMIN_SAMPLES = [
@@ -213,6 +280,12 @@ def assert_outcome(response, outcome, url, org):
     elif outcome == CAMPAIGN:
         assert response.status_code == 302, url
         assert response.url.startswith("/campaigns/"), url
+    elif outcome == SOURCES:
+        assert response.status_code == 302, url
+        assert response.url == "/capture/", url
+    elif outcome == CAPTURED:
+        assert response.status_code == 302, url
+        assert response.url.startswith("/capture/interactions/"), url
     elif outcome == HOME:
         assert response.status_code == 302, url
         assert response.url == "/", url

@@ -88,6 +88,7 @@ def test_admin_add_form_saves_a_new_row(client, org, rows, model):
 
 
 STRONG_PASSWORD = "Blue-harbour-lantern-2026"
+SECRET_URL = "https://calendar.example/private-copy/basic.ics"
 
 
 def form_data(form_class, source) -> dict:
@@ -99,6 +100,9 @@ def form_data(form_class, source) -> dict:
     for name, field in form_class.base_fields.items():
         if name.startswith("password"):
             data[name] = STRONG_PASSWORD
+            continue
+        if isinstance(field.widget, forms.PasswordInput):  # a secret, never shown: typed anew
+            data[name] = SECRET_URL if isinstance(field, forms.URLField) else STRONG_PASSWORD
             continue
         value = initial.get(name, field.initial)
         if callable(value):
@@ -151,8 +155,9 @@ def _typed(name: str, field: forms.Field, value) -> dict:
     return {name: getattr(value, "pk", value)}
 
 
-# One row per account and gap class, one playbook per gap class: their lists stay short.
-ONE_PER_CHOICE = {"relationships.GapCase", "relationships.Playbook"}
+# One row per account and gap class, one playbook per gap class, one open signal per person and
+# kind: their lists stay short.
+ONE_PER_CHOICE = {"relationships.GapCase", "relationships.Playbook", "capture.PersonSignal"}
 
 
 def grow(model, copies: int) -> bool:

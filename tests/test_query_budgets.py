@@ -18,6 +18,13 @@ from django.utils import timezone
 
 from accounts.models import UsageSnapshot
 from relationships.scoring.recompute import scores_recompute
+from tests.capture.factories import (
+    CalendarFeedFactory,
+    MailboxFactory,
+    PersonSignalFactory,
+    SuggestedStakeholderFactory,
+    captured_interaction,
+)
 from tests.factories import (
     AccountFactory,
     CompetitorRatingFactory,
@@ -55,6 +62,13 @@ FRAGMENTS = {
     "quadrant_board": ["results"],
     "competitor_overview": ["results"],
     "goals_rollup": ["results"],
+    "account_captured": ["captured"],
+    "mailbox_new": ["mailboxes"],
+    "mailbox_edit": ["mailboxes"],
+    "mailbox_status": ["mailbox-row"],
+    "feed_new": ["feeds"],
+    "feed_edit": ["feeds"],
+    "feed_status": ["feed-row"],
 }
 MONTH = dt.timedelta(days=31)
 
@@ -80,6 +94,12 @@ def grow(org, count: int) -> None:
             account=account, period_start=(start + n * MONTH).replace(day=1), active_users=n
         )
         GapCaseFactory(account=AccountFactory(team=org.team, owner=org.csm))
+        # what capture keeps: the CSM's sources, and findings and messages on the account
+        MailboxFactory(owner=org.csm)
+        CalendarFeedFactory(owner=org.csm)
+        SuggestedStakeholderFactory(account=account)
+        PersonSignalFactory(stakeholder=person)
+        captured_interaction(account, person=person)
     # two snapshots a week apart: the score card explains what moved between them
     scores_recompute(account_ids=[account.pk], day=today - dt.timedelta(days=7))
     scores_recompute(account_ids=[account.pk])

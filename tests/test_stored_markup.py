@@ -40,7 +40,7 @@ PAYLOADS = [
     f"<{PROBE}>",
 ]
 ID_DIGITS = 12
-APPS = {"accounts", "relationships", "surveys", "core"}
+APPS = {"accounts", "relationships", "surveys", "core", "capture"}
 # Text that no person writes: hashes, and codes the recompute writes from fixed lists.
 NOT_TYPED = {
     "accounts.User.password": "a password hash, never shown",
@@ -58,6 +58,8 @@ NOT_TYPED = {
     "surveys.Answer.kind": "a question type code",
     "surveys.Campaign.reminder_days": "digits and commas, validated by every form",
     "surveys.OutboundEmail.body_html": "HTML the email templates write: checked below",
+    "capture.Mailbox.secret": "encrypted, never shown",
+    "capture.CalendarFeed.url": "encrypted, never shown",
 }
 
 

@@ -94,10 +94,17 @@ class InteractionRow(Row):
     summary: str
     stakeholder_names: str
     our_person: str
+    source: str
 
     @property
     def get_direction_display(self) -> str:
         return _label(Interaction, "direction", self.direction)
+
+    @property
+    def captured(self) -> bool:
+        """Whether capture wrote it (from mail or a calendar): it has a captured message's
+        page."""
+        return self.source in (Interaction.Source.EMAIL, Interaction.Source.MEETING)
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,7 @@ def _payloads() -> dict[str, dict]:
             "summary": F("summary"),
             "stakeholder_names": _interaction_people(),
             "our_person": _user_name("our_person"),
+            "source": F("source"),
         },
         "moment": {
             "occurred_on": F("occurred_on"),
