@@ -1,5 +1,5 @@
-"""The demo organisation, for `seed_demo`: each app's demo data in order (surveys sit on top,
-so the whole demo is put together here), and surveys' own, a campaign sent three weeks ago to
+"""The demo organisation below capture, for `seed_demo` (capture.demo adds the captured mail):
+each app's demo data in order, and surveys' own, a campaign sent three weeks ago to
 the people of five Enterprise accounts, most of whom answered, so the campaign page, the
 feedback loop and the scores have a story. The campaign is made once (it is its own marker).
 """

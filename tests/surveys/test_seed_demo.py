@@ -48,8 +48,8 @@ def test_seed_demo_has_a_login_for_every_role(db):
     assert roles == {"csm", "manager", "admin"}
 
 
-def test_seed_demo_is_the_surveys_command_and_says_the_password_and_every_login(db):
-    assert get_commands()["seed_demo"] == "surveys"  # the top app puts the demo together
+def test_seed_demo_is_the_top_apps_command_and_says_the_password_and_every_login(db):
+    assert get_commands()["seed_demo"] == "capture"  # the top app puts the demo together
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert out.getvalue().splitlines() == [

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
-from surveys import demo
+from capture import demo
 
 
 class Command(BaseCommand):
