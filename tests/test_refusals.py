@@ -8,6 +8,13 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from relationships.activity.views import QUICKLOG_FORMS
+from tests.capture.factories import (
+    CalendarFeedFactory,
+    MailboxFactory,
+    PersonSignalFactory,
+    SuggestedStakeholderFactory,
+    captured_interaction,
+)
 from tests.factories import (
     CampaignFactory,
     FeedbackItemFactory,
@@ -18,7 +25,7 @@ from tests.factories import (
     invitation_token,
 )
 
-PROJECT_APPS = ("accounts", "core", "dataio", "relationships", "surveys")
+PROJECT_APPS = ("accounts", "capture", "core", "dataio", "relationships", "surveys")
 ACTIONS = {
     "account_archive": "archives the account",
     "account_restore": "restores the account",
@@ -29,6 +36,21 @@ ACTIONS = {
     "feedback_acknowledge": "acknowledges the feedback",
     "survey_opt_out": "opts the person out (one-click unsubscribe)",
     "logout": "signs out",
+    **{
+        f"{kind}_{action}": f"{done} the {what}"
+        for kind, what in (("mailbox", "mailbox"), ("feed", "calendar"))
+        for action, done in (
+            ("pause", "pauses"),
+            ("resume", "resumes"),
+            ("read", "queues a read of"),
+            ("remove", "removes"),
+        )
+    },  # fmt: skip
+    "suggestion_accept": "adds the suggested person as a stakeholder",
+    "suggestion_dismiss": "dismisses the suggestion",
+    "signal_confirm": "marks the person as having left",
+    "signal_dismiss": "says the person has not left",
+    "captured_hide": "removes the captured message's text",
 }
 SIGNED_OUT = {"login"}
 
@@ -70,6 +92,11 @@ def addresses(org):
         "campaigns": CampaignFactory().pk,
         "survey-templates": invitation.campaign.template.pk,
         "feedback": FeedbackItemFactory(account=org.account).pk,
+        "capture/mailboxes": MailboxFactory(owner=org.admin).pk,
+        "capture/calendars": CalendarFeedFactory(owner=org.admin).pk,
+        "capture/suggestions": SuggestedStakeholderFactory(account=org.account).pk,
+        "capture/signals": PersonSignalFactory(stakeholder=person).pk,
+        "capture/interactions": captured_interaction(org.account, person=person).interaction_id,
     }
 
     def urls(name: str) -> list[str]:
