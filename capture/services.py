@@ -122,6 +122,7 @@ def mailbox_update(
     date when the server or the user name changed."""
     old = {field: getattr(mailbox, field) for field in CONNECTION}
     changed = Mailbox(pk=mailbox.pk, owner_id=mailbox.owner_id, is_bcc_log=mailbox.is_bcc_log)
+    changed._state.adding = False  # the row as it would be saved: its own id is no clash
     changed.name, changed.host, changed.port = name.strip(), host.strip().lower(), port
     changed.use_tls, changed.username, changed.auth = use_tls, username.strip(), auth
     changed.excluded = excluded_normalize(excluded)
@@ -193,6 +194,7 @@ def calendar_feed_update(*, feed: CalendarFeed, name: str, url: str = "") -> Cal
         except ValidationError as refusal:
             errors = refusal.update_error_dict(errors)
     changed = CalendarFeed(pk=feed.pk, owner_id=feed.owner_id, name=name.strip())
+    changed._state.adding = False
     try:
         changed.full_clean(exclude=["url", *errors])
     except ValidationError as refusal:
