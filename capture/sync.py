@@ -43,20 +43,21 @@ class MailboxSyncResult:
         return self.ran and not self.error
 
 
-def mailbox_claim(*, mailbox_id: int) -> bool:
+def mailbox_claim(*, mailbox_id: int, take_over: bool = False) -> bool:
     """Mark the mailbox as being read, unless it is paused or another worker reads it already
-    (a conditional update: of two workers, one claims it)."""
-    return bool(
-        Mailbox.objects.filter(pk=mailbox_id, paused=False)
-        .exclude(health=Health.SYNCING)
-        .update(health=Health.SYNCING, progress_done=0, progress_total=0)
-    )
+    (a conditional update: of two workers, one claims it). `take_over` claims it although it
+    says "Reading": for the read that the worker which was reading it has handed back."""
+    rows = Mailbox.objects.filter(pk=mailbox_id, paused=False)
+    if not take_over:
+        rows = rows.exclude(health=Health.SYNCING)
+    return bool(rows.update(health=Health.SYNCING, progress_done=0, progress_total=0))
 
 
-def mailbox_sync(mailbox: Mailbox) -> MailboxSyncResult:
-    """Read the mailbox's new mail into capture; see the module's description."""
+def mailbox_sync(mailbox: Mailbox, *, take_over: bool = False) -> MailboxSyncResult:
+    """Read the mailbox's new mail into capture; see the module's description. `take_over`:
+    see `mailbox_claim`."""
     result = MailboxSyncResult()
-    if not mailbox_claim(mailbox_id=mailbox.pk):
+    if not mailbox_claim(mailbox_id=mailbox.pk, take_over=take_over):
         return result
     result.ran = True
     try:
@@ -120,7 +121,7 @@ def _read_folder(session, mailbox, folder, plan, origin, result) -> int:
                 uids.append(uid)
                 yield raw
 
-    def committed(read: int) -> None:  # the pipeline's first `read` messages are stored
+    def committed(read: int) -> None:  # the pipeline has committed its first `read` messages
         nonlocal stored
         if read > stored:
             _advance(mailbox, folder, plan, uids[read - 1], done=read - stored)

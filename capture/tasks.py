@@ -29,12 +29,17 @@ def sync_all() -> int:
     return queued
 
 
-@shared_task(name="capture.sync_mailbox", soft_time_limit=SYNC_TIME_LIMIT)
-def sync_mailbox(*, mailbox_id: int) -> str:
+@shared_task(name="capture.sync_mailbox", bind=True, soft_time_limit=SYNC_TIME_LIMIT)
+def sync_mailbox(self, *, mailbox_id: int) -> str:
     mailbox = Mailbox.objects.filter(pk=mailbox_id).first()
     if mailbox is None:
         return "gone"
-    result = mailbox_sync(mailbox)
+    # A read comes back from the broker (redelivered) when the worker running it was lost: the
+    # mailbox still says "Reading" from it, and nobody reads it any more, so this one takes over
+    # (it carries on from the last message stored). A read still running is never redelivered:
+    # it ends within SYNC_TIME_LIMIT, well inside the broker's visibility timeout.
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    result = mailbox_sync(mailbox, take_over=redelivered)
     if not result.ran:
         return "skipped"
     return result.error or str(result.capture)

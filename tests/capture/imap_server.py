@@ -229,11 +229,13 @@ def mail(
 
 class CuttingProxy:
     """Forwards 127.0.0.1:<port> to the server; while `cut_after` is a number, a connection is
-    closed once the server has sent that many bytes through it."""
+    closed once the server has sent that many bytes through it. With `delay`, what the server
+    sends comes 16 KB at a time, `delay` seconds apart (a slow line)."""
 
-    def __init__(self, target_port: int, cut_after: int | None = None):
+    def __init__(self, target_port: int, cut_after: int | None = None, delay: float = 0):
         self.target_port = target_port
         self.cut_after = cut_after
+        self.delay = delay
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.cuts = 0
@@ -249,16 +251,19 @@ class CuttingProxy:
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             limit = self.cut_after
             threading.Thread(
-                target=self._pump, args=(upstream, downstream, limit), daemon=True
+                target=self._pump, args=(upstream, downstream, limit, self.delay), daemon=True
             ).start()
             threading.Thread(
-                target=self._pump, args=(downstream, upstream, None), daemon=True
+                target=self._pump, args=(downstream, upstream, None, 0), daemon=True
             ).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket, limit: int | None) -> None:
+    def _pump(
+        self, source: socket.socket, sink: socket.socket, limit: int | None, delay: float
+    ) -> None:
         sent = 0
         try:
-            while chunk := source.recv(65536):
+            while chunk := source.recv(16384 if delay else 65536):
+                time.sleep(delay)
                 if limit is not None and sent + len(chunk) >= limit:
                     sink.sendall(chunk[: max(0, limit - sent)])
                     self.cuts += 1
