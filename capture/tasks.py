@@ -45,12 +45,14 @@ def sync_mailbox(self, *, mailbox_id: int) -> str:
     return result.error or str(result.capture)
 
 
-@shared_task(name="capture.sync_calendar", soft_time_limit=SYNC_TIME_LIMIT)
-def sync_calendar(*, feed_id: int) -> str:
+@shared_task(name="capture.sync_calendar", bind=True, soft_time_limit=SYNC_TIME_LIMIT)
+def sync_calendar(self, *, feed_id: int) -> str:
     feed = CalendarFeed.objects.filter(pk=feed_id).first()
     if feed is None:
         return "gone"
-    result = calendar_feed_sync(feed)
+    # As for a mailbox: a read redelivered after its worker was lost takes the feed over.
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    result = calendar_feed_sync(feed, take_over=redelivered)
     if not result.ran:
         return "skipped"
     return result.error or str(result.capture)
