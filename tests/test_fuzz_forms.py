@@ -209,3 +209,78 @@ def test_survey_post_never_fails_and_refusals_write_nothing(client, org, setting
         post_judged(client, url, data, state)
 
     check()
+
+
+@pytest.fixture
+def logins_work(monkeypatch):
+    """Every login the mailbox form tries works (no network in these tests)."""
+    from capture import services
+
+    monkeypatch.setattr(services, "mailbox_connect_check", lambda **connection: "")
+
+
+def test_mailbox_forms_never_fail_and_refusals_write_nothing(signed_in, org, logins_work):
+    from capture.models import Mailbox
+    from tests.capture.factories import MailboxFactory
+
+    names = ["name", "host", "port", "use_tls", "username", "auth", "secret", "excluded",
+             "is_bcc_log"]  # fmt: skip
+    known = {"name": "Work", "host": "imap.example.com", "port": "993", "auth": "password",
+             "secret": "app-password"}  # fmt: skip
+    mailbox = MailboxFactory(owner=org.csm)
+
+    def row():
+        return Mailbox.objects.filter(pk=mailbox.pk).values().get(), Mailbox.objects.count()
+
+    stored = row()[0]
+
+    @FUZZ
+    @given(data=fields(names), keep=st.sets(st.sampled_from(sorted(known))))
+    def check(data, keep):
+        data = {**{name: known[name] for name in keep}, **data}
+        Mailbox.objects.filter(pk=mailbox.pk).update(**stored)  # an edit changes it
+        post_judged(signed_in, "/capture/mailboxes/new/", data, counts(Mailbox))
+        post_judged(signed_in, f"/capture/mailboxes/{mailbox.pk}/edit/", data, row)
+
+    check()
+
+
+def test_calendar_forms_never_fail_and_refusals_write_nothing(signed_in, org):
+    from capture.models import CalendarFeed
+    from tests.capture.factories import CalendarFeedFactory
+
+    feed = CalendarFeedFactory(owner=org.csm)
+    url = st.one_of(
+        VALUE, st.sampled_from(["https://calendar.example/a.ics", "webcal://x.example/b"])
+    )
+
+    def row():
+        return CalendarFeed.objects.filter(pk=feed.pk).values().get(), CalendarFeed.objects.count()
+
+    @FUZZ
+    @given(data=st.fixed_dictionaries({}, optional={"name": VALUE, "url": url}))
+    def check(data):
+        CalendarFeed.objects.filter(pk=feed.pk).update(name="As it was")  # an edit changes it
+        post_judged(signed_in, "/capture/calendars/new/", data, counts(CalendarFeed))
+        post_judged(signed_in, f"/capture/calendars/{feed.pk}/edit/", data, row)
+
+    check()
+
+
+def test_sentiment_correction_never_fails_and_refusals_change_nothing(signed_in, org):
+    from capture.models import CapturedMessage
+    from tests.capture.factories import captured_interaction
+
+    message = captured_interaction(org.account)
+
+    def row():
+        return CapturedMessage.objects.filter(pk=message.pk).values().get()
+
+    @FUZZ
+    @given(data=fields(["sentiment"]))
+    def check(data):
+        CapturedMessage.objects.filter(pk=message.pk).update(sentiment=0, corrected=False)
+        url = f"/capture/interactions/{message.interaction_id}/sentiment/"
+        post_judged(signed_in, url, data, row)
+
+    check()
