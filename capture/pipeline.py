@@ -11,10 +11,12 @@ running a source again changes nothing.
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from itertools import batched
+from multiprocessing import get_context
 
 from django.conf import settings
 from django.db import transaction
@@ -110,6 +112,7 @@ class Item:
     automated: bool = False
     left_signal: str = ""
     left_address: str = ""
+    feeling: int | None = None  # the sentiment of a customer's words (read with the message)
 
 
 def item_from_message(message: Message) -> Item:
@@ -152,21 +155,64 @@ def item_from_meeting(meeting) -> Item:
 
 
 def capture_mail(
-    raws: Iterable[bytes], *, origin: Origin, progress: Callable[[int], None] | None = None
+    raws: Iterable[bytes],
+    *,
+    origin: Origin,
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> CaptureResult:
     """Capture raw messages (as a mailbox holds them) from `origin`, a batch at a time;
-    `progress` hears how many have been read after each batch."""
+    `progress` hears how many have been read after each batch. With `workers` > 1, messages
+    are read and graded in that many forked processes while this one decides and writes (for
+    a command's backfill: a Celery worker's processes cannot fork their own)."""
     result = CaptureResult()
+    context = Context.load(origin)
 
-    def items():
+    def counted():
         for raw in raws:
             result.read += 1
-            try:
-                yield item_from_message(parse(raw))
-            except ParseError:
-                result.unreadable += 1
+            yield raw
 
-    return _run(items(), origin, result, progress)
+    def items(read: Iterable[Item | None]):
+        for item in read:
+            if item is None:
+                result.unreadable += 1
+            else:
+                yield item
+
+    if workers <= 1:
+        read = map(partial(_read_with, context.directory), counted())
+        return _run(items(read), context, result, progress)
+    forked = get_context("fork").Pool(workers, _reading_starts, (context.directory,))
+    with forked as pool:
+        read = pool.imap(_read, counted(), chunksize=64)
+        return _run(items(read), context, result, progress)
+
+
+# The run's directory in a reading process forked by capture_mail (set as it starts).
+_directory: Directory | None = None
+
+
+def _reading_starts(directory: Directory) -> None:
+    global _directory
+    _directory = directory
+
+
+def _read(raw: bytes) -> Item | None:
+    """_read_with the directory a forked reading process started with."""
+    return _read_with(_directory, raw)
+
+
+def _read_with(directory: Directory, raw: bytes) -> Item | None:
+    """A raw message as an item, its words graded when a customer wrote it; None when it is
+    not an email at all."""
+    try:
+        item = item_from_message(parse(raw))
+    except ParseError:
+        return None
+    if item.automated or directory.is_internal(item.sender.address):
+        return item
+    return replace(item, feeling=sentiment(item.text))
 
 
 def capture_meetings(meetings: Iterable, *, origin: Origin) -> CaptureResult:
@@ -178,11 +224,12 @@ def capture_meetings(meetings: Iterable, *, origin: Origin) -> CaptureResult:
             result.read += 1
             yield item_from_meeting(meeting)
 
-    return _run(items(), origin, result, None)
+    return _run(items(), Context.load(origin), result, None)
 
 
-def _run(items: Iterable[Item], origin: Origin, result: CaptureResult, progress) -> CaptureResult:
-    context = Context.load(origin)
+def _run(
+    items: Iterable[Item], context: "Context", result: CaptureResult, progress
+) -> CaptureResult:
     for batch in batched(items, BATCH):
         _capture_batch(batch, context, result)
         if progress is not None:
@@ -296,7 +343,7 @@ def _plans(batch, context: Context, result: CaptureResult) -> tuple[list[Plan], 
             our_person = ours[0] if origin.owner is None else origin.owner.pk
         if our_person is None and origin.owner is not None:
             our_person = origin.owner.pk
-        said = 0 if outbound or item.kind == CapturedMessage.Kind.MEETING else sentiment(item.text)
+        said = 0 if outbound or item.feeling is None else item.feeling
         for account_id in sorted(accounts):
             people = [
                 person.pk
@@ -359,13 +406,13 @@ def _response_times(plans: list[Plan]) -> None:
             plan.response_hours = min(hours.quantize(Decimal("0.01")), MOST_HOURS)
 
 
-def _interaction_row(message: CapturedMessage, people: list[Stakeholder]) -> dict:
+def _interaction_row(message: CapturedMessage, people: list[int]) -> dict:
     """interaction_create's arguments for a captured message with these people."""
     email = message.kind == CapturedMessage.Kind.EMAIL
     return {
         "account_id": message.account_id,
         "occurred_at": message.sent_at,
-        "stakeholders": people,
+        "stakeholder_ids": people,
         "channel_id": message.channel_id,
         "touchpoint_id": message.touchpoint_id,
         "direction": message.direction,
@@ -410,10 +457,7 @@ def _write(plans: list[Plan], context: Context) -> None:
         )
     logged = [(plan, message) for plan, message in zip(plans, messages, strict=True) if plan.people]
     interactions = interactions_bulk_create(
-        _interaction_row(
-            message, [Stakeholder(pk=pk, account_id=plan.account_id) for pk in plan.people]
-        )
-        for plan, message in logged
+        _interaction_row(message, plan.people) for plan, message in logged
     )
     for (_, message), interaction in zip(logged, interactions, strict=True):
         message.interaction = interaction
@@ -435,7 +479,7 @@ def log_waiting(*, account_id: int, address: str) -> int:
         return 0
     with transaction.atomic():
         interactions = interactions_bulk_create(
-            _interaction_row(message, [person]) for message in waiting
+            _interaction_row(message, [person.pk]) for message in waiting
         )
         for message, interaction in zip(waiting, interactions, strict=True):
             message.interaction = interaction

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.db.bulk import insert_objects
+from core.db.bulk import insert_objects, insert_rows
 from core.idempotency import submission_claim
 from relationships.models import (
     CompetitorRating,
@@ -66,30 +66,36 @@ _READ_ALREADY = ["account", "channel", "touchpoint", "our_person", "stakeholder"
 
 def interactions_bulk_create(rows: Iterable[dict]) -> list[Interaction]:
     """Log many interactions at once (mail and calendar capture): each row holds
-    interaction_create's keyword arguments. Each row is checked as interaction_create checks it,
-    but without a query per row (its foreign keys come from the database already); a refused
-    row refuses them all (ValidationError by field, saying which row) and nothing is written.
-    One recompute request per account."""
-    interactions, people = [], []
-    for number, row in enumerate(rows, start=1):
-        row = dict(row)
-        stakeholders = list(row.pop("stakeholders"))
+    interaction_create's keyword arguments, its people as `stakeholder_ids`. Each row is
+    checked as interaction_create checks it, but without a query per row (its foreign keys come
+    from the database already; the people's accounts are read in one query); a refused row
+    refuses them all (ValidationError by field, saying which row) and nothing is written. One
+    recompute request per account."""
+    rows = [dict(row) for row in rows]
+    people = [row.pop("stakeholder_ids") for row in rows]
+    accounts = dict(
+        Stakeholder.objects.filter(pk__in={pk for ids in people for pk in ids}).values_list(
+            "pk", "account_id"
+        )
+    )
+    interactions = []
+    for number, (row, ids) in enumerate(zip(rows, people, strict=True), start=1):
         interaction = Interaction(**row)
-        errors = {} if stakeholders else {"stakeholders": ["Name at least one person."]}
-        if any(person.account_id != interaction.account_id for person in stakeholders):
+        errors = {} if ids else {"stakeholders": ["Name at least one person."]}
+        if any(accounts.get(pk) != interaction.account_id for pk in ids):
             errors["stakeholders"] = [OTHER_ACCOUNT]
         _bulk_check(interaction, number, errors)
         interactions.append(interaction)
-        people.append(stakeholders)
-    through = Interaction.stakeholders.through
     with transaction.atomic():
         insert_objects(interactions)
-        insert_objects(
+        insert_rows(
+            Interaction.stakeholders.through,
+            ["interaction_id", "stakeholder_id"],
             [
-                through(interaction_id=interaction.pk, stakeholder_id=person.pk)
-                for interaction, named in zip(interactions, people, strict=True)
-                for person in named
-            ]
+                (interaction.pk, pk)
+                for interaction, ids in zip(interactions, people, strict=True)
+                for pk in ids
+            ],
         )
         recompute_request(account_ids={interaction.account_id for interaction in interactions})
     return interactions

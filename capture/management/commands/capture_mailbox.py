@@ -3,6 +3,8 @@ or a Maildir folder, told apart by themselves) as the mail of the Rapport user E
 same pipeline as the IMAP sync. Running it again changes nothing; it is also how a team backfills
 years of mail."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
@@ -17,8 +19,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="An mbox file or a Maildir folder.")
         parser.add_argument("--user", required=True, help="The Rapport user whose mail it is.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes reading messages while one writes (default: one per core).",
+        )
 
-    def handle(self, *args, path, user, **options):
+    def handle(self, *args, path, user, workers, **options):
         owner = User.objects.filter(email__iexact=user.strip()).first()
         if owner is None:
             raise CommandError(f"There is no Rapport user with the email {user!r}.")
@@ -28,7 +36,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         origin = Origin(CapturedMessage.Origin.FILE, owner)
         try:
-            result = capture_mail(raws, origin=origin, progress=self.progress)
+            result = capture_mail(
+                raws, origin=origin, progress=self.progress, workers=max(1, workers)
+            )
         except (LookupError, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"{path}: {result}."))

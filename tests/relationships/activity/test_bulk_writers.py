@@ -1,0 +1,73 @@
+"""The bulk doors of the activity services (mail and calendar capture use them): the same rules
+as the one-row writers, all or nothing, one recompute request per account."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from relationships.activity.services import interactions_bulk_create, open_items_bulk_create
+from relationships.models import Channel, Interaction, OpenItem, RecomputeRequest, Touchpoint
+from tests.factories import StakeholderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def row(account, people, **changes) -> dict:
+    values = {
+        "account_id": account.pk,
+        "occurred_at": timezone.now() - dt.timedelta(hours=1),
+        "stakeholder_ids": [person.pk for person in people],
+        "channel_id": Channel.objects.get(slug="email").pk,
+        "touchpoint_id": Touchpoint.objects.get(slug="service").pk,
+        "direction": Interaction.Direction.INBOUND,
+        "sentiment": 1,
+    }
+    return values | changes
+
+
+def test_many_interactions_are_logged_with_their_people_and_one_request_per_account(org):
+    jane, lee = StakeholderFactory.create_batch(2, account=org.account)
+
+    logged = interactions_bulk_create([row(org.account, [jane, lee]), row(org.account, [lee])])
+
+    assert [set(i.stakeholders.all()) for i in logged] == [{jane, lee}, {lee}]
+    assert list(RecomputeRequest.objects.values_list("account_id", flat=True)) == [org.account.pk]
+
+
+@pytest.mark.parametrize(
+    ("people", "changes", "field"),
+    [
+        ("outsider", {}, "row 2: stakeholders"),
+        ("nobody", {}, "row 2: stakeholders"),
+        ("jane", {"sentiment": 3}, "row 2: sentiment"),
+        ("jane", {"occurred_at": timezone.now() + dt.timedelta(days=2)}, "row 2: occurred_at"),
+    ],
+)
+def test_one_bad_row_refuses_them_all_and_names_it(org, people, changes, field):
+    jane = StakeholderFactory(account=org.account)
+    named = {
+        "outsider": [StakeholderFactory(account=org.other_account)],
+        "nobody": [],
+        "jane": [jane],
+    }[people]
+
+    with pytest.raises(ValidationError) as refusal:
+        interactions_bulk_create([row(org.account, [jane]), row(org.account, named, **changes)])
+
+    assert field in refusal.value.message_dict
+    assert not Interaction.objects.exists()
+    assert not RecomputeRequest.objects.exists()
+
+
+def test_open_items_in_bulk_follow_the_open_item_rules(org):
+    today = timezone.localdate()
+    good = {"account_id": org.account.pk, "kind": "repeated_request", "title": "Asked again"}
+
+    with pytest.raises(ValidationError):
+        open_items_bulk_create([good | {"opened_on": today + dt.timedelta(days=3)}])
+    items = open_items_bulk_create([good | {"opened_on": today}])
+
+    assert [item.title for item in OpenItem.objects.all()] == ["Asked again"]
+    assert items[0].pk is not None
