@@ -328,3 +328,13 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_tls_against_a_plain_port_fails_in_words(imap, sam):
+    mailbox = mailbox_for(imap, sam, use_tls=True)
+
+    result = mailbox_sync(mailbox)
+
+    assert result.error.startswith(f"The TLS connection to 127.0.0.1:{imap.port} failed (")
+    assert result.error.endswith("check the port and whether the server expects TLS.")
+    assert mailbox.health == Health.FAILED
