@@ -57,6 +57,7 @@ class Message:
     automated: bool  # a newsletter, an auto-reply, a bounce, a no-reply sender
     left_signal: str  # why an auto-reply or bounce says the person has left, or ""
     left_address: str  # whom left_signal is about: an auto-reply's sender, a bounce's recipient
+    title: str = ""  # the sender's title, from the line under their name in the signature
 
 
 def parse(raw: bytes) -> Message:
@@ -74,7 +75,8 @@ def parse(raw: bytes) -> Message:
     senders = _addresses(headers.all("from")) or _addresses(headers.all("sender"))
     sender = senders[0] if senders else Address("", "")
     ids = _ids(headers.first("message-id"))
-    text = own_words(_body_text(email))
+    body = _body_text(email)
+    text = own_words(body)
     bounce, auto_reply = _bounce(email, sender), _auto_reply(headers)
     left = _left_signal(email, headers, text, bounce=bounce, auto_reply=auto_reply)
     return Message(
@@ -95,6 +97,7 @@ def parse(raw: bytes) -> Message:
         left_address=(_bounced_address(email, text, sender) if bounce else sender.address)
         if left
         else "",
+        title=signature_title(body, sender.name),
     )
 
 
@@ -425,6 +428,27 @@ def own_words(text: str) -> str:
         kept.append(line.rstrip())
     kept = _without_sign_off(kept)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+_CONTACT = re.compile(r"@|https?://|www\.|\d[\d\s().+-]{6,}|\|")
+
+
+def signature_title(text: str, name: str) -> str:
+    """The line under the author's name in their signature ("Jane Doe" / "Head of Operations"),
+    when it reads as a title (short, no address, link or phone number); "" otherwise."""
+    wanted = " ".join(name.lower().split())
+    if not wanted:
+        return ""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ends = next((i for i in range(len(lines)) if _history_starts(lines, i)), len(lines))
+    own = [line.strip() for line in lines[:ends] if line.strip() not in ("", "--")]
+    for index in range(len(own) - 2, max(-1, len(own) - NAME_BLOCK_LINES - 3), -1):
+        if " ".join(own[index].lower().split()) == wanted:
+            title = own[index + 1]
+            if _named(title) and not _CONTACT.search(title) and not title.endswith("."):
+                return title
+            return ""
+    return ""
 
 
 # What kind of message ---------------------------------------------------------------------

@@ -113,6 +113,7 @@ class Item:
     left_signal: str = ""
     left_address: str = ""
     feeling: int | None = None  # the sentiment of a customer's words (read with the message)
+    title: str = ""  # the sender's title, from their signature
 
 
 def item_from_message(message: Message) -> Item:
@@ -133,6 +134,7 @@ def item_from_message(message: Message) -> Item:
         automated=message.automated,
         left_signal=message.left_signal,
         left_address=message.left_address,
+        title=message.title,
     )
 
 
@@ -489,16 +491,25 @@ def log_waiting(*, account_id: int, address: str) -> int:
 
 def _suggest(plans: list[Plan], directory: Directory) -> None:
     """Everyone at an account's domain who is not its stakeholder yet: suggested (or counted
-    again), unless a CSM dismissed or accepted them already."""
-    seen: dict[tuple[int, str], list] = {}
+    again, their name and title filled in if still unknown), unless a CSM dismissed or
+    accepted them already."""
+    seen: dict[tuple[int, str], dict] = {}
     for plan in plans:
-        names = {a.address: a.name for a in (plan.item.sender, *plan.item.others)}
+        item = plan.item
         for address in plan.outside:
-            if directory.stakeholder(address, plan.account_id) is None and directory.at_domain_of(
-                address, plan.account_id
-            ):
-                entry = seen.setdefault((plan.account_id, address), [names.get(address, ""), []])
-                entry[1].append(plan.item.sent_at)
+            if directory.stakeholder(address, plan.account_id) is not None:
+                continue
+            if not directory.at_domain_of(address, plan.account_id):
+                continue
+            entry = seen.setdefault(
+                (plan.account_id, address), {"name": "", "title": "", "moments": []}
+            )
+            entry["moments"].append(item.sent_at)
+            entry["name"] = entry["name"] or next(
+                (a.name for a in (item.sender, *item.others) if a.address == address), ""
+            )
+            if address == item.sender.address:
+                entry["title"] = entry["title"] or item.title
     if not seen:
         return
     existing = {
@@ -509,14 +520,16 @@ def _suggest(plans: list[Plan], directory: Directory) -> None:
         )
     }
     new, changed = [], []
-    for (account_id, address), (name, moments) in seen.items():
+    for (account_id, address), found in seen.items():
+        moments, name, title = found["moments"], found["name"][:200], found["title"][:200]
         suggestion = existing.get((account_id, address))
         if suggestion is None:
             new.append(
                 SuggestedStakeholder(
                     account_id=account_id,
                     email=address,
-                    name=name[:200],
+                    name=name,
+                    title=title,
                     messages=len(moments),
                     first_seen=min(moments),
                     last_seen=max(moments),
@@ -526,11 +539,12 @@ def _suggest(plans: list[Plan], directory: Directory) -> None:
             suggestion.messages += len(moments)
             suggestion.first_seen = min(suggestion.first_seen, *moments)
             suggestion.last_seen = max(suggestion.last_seen, *moments)
-            suggestion.name = suggestion.name or name[:200]
+            suggestion.name = suggestion.name or name
+            suggestion.title = suggestion.title or title
             changed.append(suggestion)
     SuggestedStakeholder.objects.bulk_create(new)
     SuggestedStakeholder.objects.bulk_update(
-        changed, ["messages", "first_seen", "last_seen", "name"]
+        changed, ["messages", "first_seen", "last_seen", "name", "title"]
     )
 
 

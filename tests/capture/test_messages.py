@@ -394,3 +394,27 @@ def test_parse_snippet_is_280_characters_of_collapsed_text():
 def test_parse_input_that_is_not_an_email_raises_parse_error(raw):
     with pytest.raises(ParseError, match=r"[a-z]+ "):
         parse(raw)
+
+
+def test_parse_reads_the_senders_title_under_their_name_in_the_signature():
+    mail = message(
+        "Can we meet on Friday?\n\nBest regards,\nJane Doe\nHead of Operations\nAcme Corp.\n"
+        "+1 555 0100 200\n\nOn Mon, 2 Nov 2026, Sam wrote:\n> Jane Doe\n> Not this one",
+    )
+
+    assert parse(mail.as_bytes()).title == "Head of Operations"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "Jane Doe\n+1 555 0100 200",  # a phone number is no title
+        "Jane Doe\njane.doe@acme.example",
+        "Jane Doe",  # nothing under the name
+        "Janet Doe\nChief of Staff",  # someone else's name
+    ],
+)
+def test_parse_finds_no_title_where_there_is_none(signature):
+    mail = message(f"Can we meet on Friday?\n\nThanks,\n{signature}\n")
+
+    assert parse(mail.as_bytes()).title == ""

@@ -229,23 +229,24 @@ def test_a_mailboxs_exclusion_list_keeps_those_addresses_and_domains_out(org, ac
 def test_someone_new_at_the_customers_domain_is_suggested_and_accepting_logs_their_mail(org, acme):
     account, _ = acme
     raws = [
-        inbound(f"Question {n}", sender="Omar Petrov <omar@acme.example>", hours_ago=n + 1,
-                message_id=f"<omar{n}@acme.example>")
+        inbound(f"Question {n}\n\nThanks,\nOmar Petrov\nVP Finance\n", hours_ago=n + 1,
+                sender="Omar Petrov <omar@acme.example>", message_id=f"<omar{n}@acme.example>")
         for n in range(2)
     ]  # fmt: skip
     capture(org, *raws)
 
     suggestion = SuggestedStakeholder.objects.get()
-    assert (suggestion.email, suggestion.name, suggestion.messages) == (
+    assert (suggestion.email, suggestion.name, suggestion.title, suggestion.messages) == (
         "omar@acme.example",
         "Omar Petrov",
+        "VP Finance",
         2,
     )
     assert not Interaction.objects.exists()  # nobody known yet: the messages wait
 
     person = decisions.suggestion_accept(suggestion=suggestion)
 
-    assert (person.account, person.name, person.email) == (account, "Omar Petrov", suggestion.email)
+    assert (person.account, person.name, person.title) == (account, "Omar Petrov", "VP Finance")
     assert Interaction.objects.filter(stakeholders=person).count() == 2
     assert not CapturedMessage.objects.filter(interaction__isnull=True).exists()
 
