@@ -128,6 +128,8 @@ def _read_folder(session, mailbox, folder, plan, origin, result) -> int:
             stored = read
 
     if plan.uids:
+        # In one process (workers=1, as a Celery worker must), the pipeline pulls each message
+        # only when it reads it, so `read` counts exactly the messages handed over so far.
         part = capture_mail(raws(), origin=origin, progress=committed)
         _add(result.capture, part)
     # Every planned message is stored: the folder is read up to its highest UID (after a
