@@ -1,6 +1,12 @@
 """Real-looking messages for the capture tests, built with the standard library."""
 
+import datetime as dt
 from email.message import EmailMessage
+from email.utils import format_datetime
+
+from django.utils import timezone
+
+NOW = timezone.now().replace(microsecond=0)
 
 
 def message(
@@ -25,3 +31,28 @@ def message(
         mail[name.replace("_", "-")] = value
     mail.set_content(body)
     return mail
+
+
+def when(hours_ago: float) -> str:
+    """A Date header this many hours ago."""
+    return format_datetime(NOW - dt.timedelta(hours=hours_ago))
+
+
+def mail(body="Hello, see you on Tuesday.", *, hours_ago=2.0, **headers) -> bytes:
+    """A message's bytes, sent `hours_ago`."""
+    headers.setdefault("date", when(hours_ago))
+    return message(body, **headers).as_bytes()
+
+
+def inbound(body="Hello, see you on Tuesday.", **headers) -> bytes:
+    """From Jane Doe at Acme (the `acme` fixture) to the CSM."""
+    headers.setdefault("sender", "Jane Doe <jane.doe@acme.example>")
+    headers.setdefault("to", "Casey <csm@example.com>")
+    return mail(body, **headers)
+
+
+def outbound(body="Here is the plan for Tuesday.", **headers) -> bytes:
+    """From the CSM to Jane Doe at Acme."""
+    headers.setdefault("sender", "Casey <csm@example.com>")
+    headers.setdefault("to", "Jane Doe <jane.doe@acme.example>")
+    return mail(body, **headers)

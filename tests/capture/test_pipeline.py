@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from capture import decisions
 from capture.models import (
@@ -28,45 +27,10 @@ from relationships.models import (
     Touchpoint,
 )
 from relationships.scoring.recompute import scores_recompute
-from tests.capture.mail import message
+from tests.capture.mail import NOW, inbound, mail, outbound
 from tests.factories import AccountFactory, InteractionFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
-
-NOW = timezone.now().replace(microsecond=0)
-
-
-def when(hours_ago: float) -> str:
-    """A Date header this many hours ago."""
-    from email.utils import format_datetime
-
-    return format_datetime(NOW - dt.timedelta(hours=hours_ago))
-
-
-@pytest.fixture
-def acme(org, settings):
-    settings.CAPTURE_INTERNAL_DOMAINS = ["example.com"]
-    org.account.domain = "https://www.acme.example/"
-    org.account.save(update_fields=["domain"])
-    jane = StakeholderFactory(account=org.account, name="Jane Doe", email="Jane.Doe@acme.example")
-    return org.account, jane
-
-
-def mail(body="Hello, see you on Tuesday.", *, hours_ago=2.0, **headers) -> bytes:
-    headers.setdefault("date", when(hours_ago))
-    return message(body, **headers).as_bytes()
-
-
-def inbound(body="Hello, see you on Tuesday.", **headers) -> bytes:
-    headers.setdefault("sender", "Jane Doe <jane.doe@acme.example>")
-    headers.setdefault("to", "Casey <csm@example.com>")
-    return mail(body, **headers)
-
-
-def outbound(body="Here is the plan for Tuesday.", **headers) -> bytes:
-    headers.setdefault("sender", "Casey <csm@example.com>")
-    headers.setdefault("to", "Jane Doe <jane.doe@acme.example>")
-    return mail(body, **headers)
 
 
 def capture(org, *raws, kind=CapturedMessage.Origin.FILE, owner=None, **origin):

@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from capture.models import PersonSignal
-from tests.capture.test_pipeline import NOW, acme, capture, inbound, outbound  # noqa: F401
+from tests.capture.mail import NOW, inbound, outbound
+from tests.capture.test_pipeline import capture
 from tests.dataio.test_report_export import exported, rows_of
 from tests.factories import InteractionFactory
 
@@ -17,7 +18,7 @@ def acme_row() -> dict:
     return next(row for row in rows_of(exported()) if row["name"] == "Acme")
 
 
-def test_capture_columns_count_what_the_mail_found(org, acme, settings):  # noqa: F811
+def test_capture_columns_count_what_the_mail_found(org, acme, settings):
     settings.CAPTURE_GOING_DARK_AFTER = 2
     account, jane = acme
     InteractionFactory(account=account, occurred_at=NOW - dt.timedelta(days=100))  # too old
