@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from capture.models import CalendarFeed, Mailbox
+from core.idempotency import SubmissionKeyForm
 
 
 def _model_field(model, name: str, **options) -> forms.Field:
@@ -19,7 +20,7 @@ class SecretInput(forms.PasswordInput):
         super().__init__(attrs={"autocomplete": "new-password", **(attrs or {})})
 
 
-class MailboxForm(forms.Form):
+class MailboxForm(SubmissionKeyForm):
     """Connect a mailbox, or change one (`editing`: a blank secret keeps the stored one).
     Admins may make a new mailbox the team's BCC-to-log mailbox (`bcc_allowed`)."""
 
@@ -48,14 +49,15 @@ class MailboxForm(forms.Form):
     def __init__(self, *args, editing: bool = False, bcc_allowed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
-        if editing:
+        if editing:  # an edit is the same whenever it is sent again: no one-time key
+            del self.fields["submission_key"]
             self.fields["secret"].required = False
             self.fields["secret"].help_text = "Leave blank to keep the stored one."
         if editing or not bcc_allowed:
             del self.fields["is_bcc_log"]
 
 
-class CalendarFeedForm(forms.Form):
+class CalendarFeedForm(SubmissionKeyForm):
     """Add a calendar published as an ICS address, or change one (`editing`: a blank address
     keeps the stored one)."""
 
@@ -71,6 +73,7 @@ class CalendarFeedForm(forms.Form):
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
+            del self.fields["submission_key"]
             self.fields["url"].required = False
             self.fields["url"].help_text = "Leave blank to keep the stored address."
 

@@ -7,12 +7,14 @@ Secrets (a mailbox's app password or token, a calendar's address) are stored enc
 (core.secrets) and never given back: an edit with a blank secret keeps the stored one."""
 
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from capture.models import CalendarFeed, Health, Mailbox
 from capture.sync import mailbox_connect_check
+from core.idempotency import submission_claim
 from core.queue import enqueue_on_commit
 from core.secrets import SecretUnreadable, decrypt, encrypt
 
@@ -21,6 +23,7 @@ READ_FEED = "capture.sync_calendar"
 FEED_SCHEMES = ("https", "http", "webcal", "webcals")
 LOGIN_REFUSED = "The server refused the user name or password."
 REQUIRED = "This field is required."
+TAKEN = "This mailbox is connected already."
 # What changes how a mailbox is reached: changing any of them tries the login again.
 CONNECTION = ("host", "port", "use_tls", "username", "auth")
 
@@ -49,7 +52,7 @@ def _mailbox_validate(mailbox: Mailbox, errors: dict) -> None:
         host__iexact=mailbox.host, username__iexact=mailbox.username
     ).exclude(pk=mailbox.pk)
     if "username" not in errors and "host" not in errors and taken.exists():
-        errors["username"] = ["This mailbox is connected already."]
+        errors["username"] = [TAKEN]
     if errors:
         raise ValidationError(errors)
 
@@ -67,10 +70,13 @@ def mailbox_connect(
     excluded: str = "",
     is_bcc_log: bool = False,
     check: bool = True,
+    user=None,
+    submission_key: UUID | None = None,
 ) -> Mailbox:
     """Connect a mailbox for `owner` (None with `is_bcc_log`: the team's BCC-to-log mailbox).
     With `check`, the login is tried first and a refusal says why, in words; the first read is
-    queued once the mailbox is saved."""
+    queued once the mailbox is saved. A form's `submission_key` (sent by `user`) connects once:
+    AlreadySubmitted the second time."""
     mailbox = Mailbox(
         owner=None if is_bcc_log else owner,
         name=name.strip(),
@@ -86,10 +92,15 @@ def mailbox_connect(
     _mailbox_validate(mailbox, errors)
     if check and (error := _connect_check(mailbox, secret)):
         raise _login_refusal(error)
-    with transaction.atomic():
-        mailbox.secret = encrypt(secret)
-        mailbox.save()
-        enqueue_on_commit(READ_MAILBOX, mailbox_id=mailbox.pk)
+    try:
+        with transaction.atomic():
+            if submission_key is not None:
+                submission_claim(key=submission_key, user=user)
+            mailbox.secret = encrypt(secret)
+            mailbox.save()
+            enqueue_on_commit(READ_MAILBOX, mailbox_id=mailbox.pk)
+    except IntegrityError:  # connected at the same moment by another request
+        raise ValidationError({"username": TAKEN}) from None
     return mailbox
 
 
@@ -162,9 +173,12 @@ def _feed_url_clean(url: str) -> str:
     return url
 
 
-def calendar_feed_add(*, owner, url: str, name: str = "Calendar") -> CalendarFeed:
+def calendar_feed_add(
+    *, owner, url: str, name: str = "Calendar", submission_key: UUID | None = None
+) -> CalendarFeed:
     """Add `owner`'s calendar, published at `url` (secret: stored encrypted); its first read is
-    queued once it is saved."""
+    queued once it is saved. A form's `submission_key` adds it once: AlreadySubmitted the
+    second time."""
     errors = {}
     try:
         url = _feed_url_clean(url)
@@ -178,6 +192,8 @@ def calendar_feed_add(*, owner, url: str, name: str = "Calendar") -> CalendarFee
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if submission_key is not None:
+            submission_claim(key=submission_key, user=owner)
         feed.url = encrypt(url)
         feed.save()
         enqueue_on_commit(READ_FEED, feed_id=feed.pk)

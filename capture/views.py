@@ -30,6 +30,7 @@ from capture.selectors import (
     may_manage_bcc,
     sources_of,
 )
+from core.idempotency import AlreadySubmitted, submission_answer
 from core.pagecache import cached_page
 from relationships.sections import render_section
 
@@ -72,14 +73,20 @@ def mailbox_new(request):
     bcc_allowed = may_manage_bcc(request.user)
     form = MailboxForm(request.POST or None, bcc_allowed=bcc_allowed)
     if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data.get("submission_key")
+        if submission_answer(key=key, user=request.user) is not None:
+            return _done(request, "mailboxes")  # sent again: the first one connected it
         try:
             mailbox = services.mailbox_connect(
                 owner=request.user,
+                user=request.user,
                 is_bcc_log=form.cleaned_data.get("is_bcc_log", False),
                 **_mailbox_fields(form),
             )
         except ValidationError as refusal:
             refusal_add(form, refusal)
+        except AlreadySubmitted:  # a double submit: the first one connected it
+            return _done(request, "mailboxes")
         else:
             messages.success(request, f"Connected {mailbox.name}: it is being read.")
             return _done(request, "mailboxes")
@@ -115,6 +122,8 @@ def feed_new(request):
             feed = services.calendar_feed_add(owner=request.user, **form.cleaned_data)
         except ValidationError as refusal:
             refusal_add(form, refusal)
+        except AlreadySubmitted:  # a double submit: the first one added it
+            return _done(request, "feeds")
         else:
             messages.success(request, f"Added the calendar {feed.name}: it is being read.")
             return _done(request, "feeds")

@@ -2,6 +2,8 @@
 calendars, pauses, resumes, reads now and removes them, and sees how each read goes in words.
 Secrets are stored encrypted and never come back in any response."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -462,3 +464,25 @@ def test_the_page_and_a_rows_action_cost_the_same_queries_whatever_the_number_of
     few = counts()
     factory.create_batch(8, owner=org.csm)
     assert counts() == few
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "model"),
+    [
+        ("/capture/mailboxes/new/", mailbox_data(), Mailbox),
+        ("/capture/calendars/new/", {"name": "Work", "url": FEED_URL}, CalendarFeed),
+    ],
+)
+def test_a_form_sent_twice_connects_once_and_answers_as_the_first_time(
+    client, org, logins, queued, url, data, model
+):
+    client.force_login(org.csm)
+    form = client.get(url, headers=HTMX).text
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', form).group(1)
+
+    first = client.post(url, {**data, "submission_key": key}, headers=HTMX)
+    second = client.post(url, {**data, "submission_key": key}, headers=HTMX)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert model.objects.count() == 1
+    assert "Connect a mailbox" in second.text or "Add a calendar" in second.text
