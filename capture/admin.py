@@ -18,6 +18,7 @@ from capture.models import (
     SuggestedStakeholder,
     TouchpointKeyword,
 )
+from core.queue import enqueue_on_commit
 from core.secrets import encrypt
 
 SOURCE_STATE = ["health", "last_synced_at", "last_error", "progress_done", "progress_total"]
@@ -113,6 +114,12 @@ class MailboxAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("secret")
 
+    def save_model(self, request, obj, form, change):
+        """A new mailbox, or a new secret, is read once saved."""
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("new_secret") and not obj.paused:
+            enqueue_on_commit("capture.sync_mailbox", mailbox_id=obj.pk)
+
 
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
@@ -125,6 +132,11 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("url")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("new_secret") and not obj.paused:
+            enqueue_on_commit("capture.sync_calendar", feed_id=obj.pk)
 
 
 @admin.register(TouchpointKeyword)

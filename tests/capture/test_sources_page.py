@@ -421,7 +421,28 @@ def test_no_secret_appears_in_any_response(client, org, logins, queued):
     ] == []
 
 
-def test_the_admin_replaces_a_secret_encrypted_and_keeps_it_when_left_blank(client, org):
+def test_the_admin_lists_each_mailboxs_health_and_last_error_in_words(client, org):
+    MailboxFactory(
+        owner=org.csm,
+        name="Work mail",
+        health=Health.FAILED,
+        last_error="imap.example.com:993 did not answer within 30 seconds (connecting).",
+    )
+    MailboxFactory(owner=None, is_bcc_log=True, name="Team log", health=Health.OK)
+    client.force_login(org.admin)
+
+    page = " ".join(client.get("/admin/capture/mailbox/").text.split())
+
+    assert "Work mail" in page
+    assert "Failed" in page
+    assert "imap.example.com:993 did not answer within 30 seconds (connecting)." in page
+    assert "Team log" in page
+    assert "Up to date" in page
+
+
+def test_the_admin_replaces_a_secret_encrypted_and_keeps_it_when_left_blank(
+    client, org, queued, django_capture_on_commit_callbacks
+):
     mailbox = MailboxFactory(owner=org.csm, username="csm@example.com")
     client.force_login(org.admin)
     url = f"/admin/capture/mailbox/{mailbox.pk}/change/"
@@ -431,12 +452,15 @@ def test_the_admin_replaces_a_secret_encrypted_and_keeps_it_when_left_blank(clie
         "folders-TOTAL_FORMS": "0", "folders-INITIAL_FORMS": "0",
     }  # fmt: skip
 
-    client.post(url, {**data, "new_secret": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "new_secret": ""})
     kept = Mailbox.objects.get().secret
-    client.post(url, {**data, "new_secret": "replaced-secret"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "new_secret": "replaced-secret"})
 
     assert decrypt(kept) == MAILBOX_SECRET
     assert decrypt(Mailbox.objects.get().secret) == "replaced-secret"
+    assert queued == [("capture.sync_mailbox", {"mailbox_id": mailbox.pk})]  # the new one
 
 
 @pytest.mark.parametrize("kind", ["mailbox", "feed"])
