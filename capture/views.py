@@ -213,9 +213,7 @@ def source_remove(request, kind, pk):
     services.source_remove(source=source)
     what = "mailbox" if isinstance(source, Mailbox) else "calendar"
     messages.success(request, f"Removed the {what} {name}; what it captured stays.")
-    if not request.htmx:
-        return redirect("capture_sources")
-    return render(request, f"{PAGE}#removed", {})
+    return _done(request, "mailboxes" if what == "mailbox" else "feeds")
 
 
 # --- the account page's section ----------------------------------------------------------------

@@ -334,6 +334,7 @@ def test_removing_a_mailbox_keeps_what_it_captured(client, org):
     assert response.status_code == 200
     assert "Removed the mailbox Old mail; what it captured stays." in response.text
     assert f"mailbox-{mailbox.pk}" not in response.text
+    assert "No mailbox connected" in section_text(response.text, "mailboxes")
     assert not Mailbox.objects.exists()
     message.refresh_from_db()
     assert message.mailbox is None
