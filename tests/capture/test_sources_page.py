@@ -465,23 +465,31 @@ def test_the_admin_replaces_a_secret_encrypted_and_keeps_it_when_left_blank(
 
 
 @pytest.mark.parametrize("kind", ["mailbox", "feed"])
-def test_the_page_and_a_rows_action_cost_the_same_queries_whatever_the_number_of_sources(
-    client, org, kind
+def test_the_page_and_its_writes_cost_the_same_queries_whatever_the_number_of_sources(
+    client, org, kind, logins, queued
 ):
     client.force_login(org.csm)
     factory = MailboxFactory if kind == "mailbox" else CalendarFeedFactory
     prefix = "mailboxes" if kind == "mailbox" else "calendars"
     source = factory(owner=org.csm)
 
+    refused = mailbox_data(port="0") if kind == "mailbox" else {"name": "Work", "url": "x"}
+    added = {"mailbox": mailbox_data, "feed": lambda **_: {"name": "Work", "url": FEED_URL}}[kind]
+    made = iter(range(1000))
+
     def counts():
         measured = []
-        for method, url in (
-            ("get", "/capture/"),
-            ("post", f"/capture/{prefix}/{source.pk}/pause/"),
-            ("post", f"/capture/{prefix}/{source.pk}/resume/"),
+        for method, url, data, status in (
+            ("get", "/capture/", {}, 200),
+            ("post", f"/capture/{prefix}/{source.pk}/pause/", {}, 200),
+            ("post", f"/capture/{prefix}/{source.pk}/resume/", {}, 200),
+            ("post", f"/capture/{prefix}/{source.pk}/edit/", {**refused, "secret": ""}, 422),
+            ("post", f"/capture/{prefix}/new/", refused, 422),
+            ("post", f"/capture/{prefix}/new/", added(username=f"u{next(made)}@x.example"), 200),
         ):
             with CaptureQueriesContext(connection) as captured:
-                assert getattr(client, method)(url, headers=HTMX).status_code == 200
+                response = getattr(client, method)(url, data, headers=HTMX)
+            assert response.status_code == status, url
             measured.append(len(captured))
         return measured
 
