@@ -1,14 +1,17 @@
 """In real Chromium: a CSM connects a mailbox whose server does not exist and reads why, in
-words, in place; and adds someone capture suggested from the account page, which then shows
-them among the stakeholders without a page load."""
+words, in place; pauses, resumes, reads, changes and removes their sources in place; and adds
+someone capture suggested from the account page, which then shows them among the stakeholders
+without a page load."""
 
 import pytest
 from playwright.sync_api import expect
 
-from capture.models import Decision, Mailbox
+from capture import services
+from capture.models import CalendarFeed, Decision, Mailbox
+from core import queue
 from relationships.models import Stakeholder
 from tests.browser.test_account_page import log_in
-from tests.capture.factories import SuggestedStakeholderFactory
+from tests.capture.factories import MailboxFactory, SuggestedStakeholderFactory
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +38,44 @@ def test_a_mailbox_on_a_server_that_does_not_exist_is_refused_in_words(page, org
     expect(mailboxes.get_by_label("App password or token")).to_have_value("")
     assert page.url == url  # in place, without a page load
     assert not Mailbox.objects.exists()
+
+
+def test_a_csm_pauses_resumes_reads_changes_and_removes_sources_in_place(page, org, monkeypatch):
+    monkeypatch.setattr(services, "mailbox_connect_check", lambda **connection: "")
+    queued = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, **kwargs: queued.append(name))
+    mailbox = MailboxFactory(owner=org.csm, name="Work mail")
+    log_in(page)
+    page.goto("/capture/")
+    url = page.url
+    mailboxes, feeds = page.locator("#mailboxes"), page.locator("#feeds")
+    row = page.locator(f"#mailbox-{mailbox.pk}")
+
+    row.get_by_role("button", name="Pause").click()
+    expect(row.get_by_text("Paused")).to_be_visible()
+    row.get_by_role("button", name="Resume").click()
+    expect(row.get_by_text("Waiting for the read to start")).to_be_visible()
+    row.get_by_role("button", name="Read now").click()
+    expect(page.locator("#messages")).to_contain_text("Work mail is being read now.")
+
+    row.get_by_role("link", name="Change").click()
+    mailboxes.get_by_role("textbox", name="Name*", exact=True).fill("Renamed mail")
+    mailboxes.get_by_role("button", name="Save").click()
+    expect(mailboxes.locator("strong", has_text="Renamed mail")).to_be_visible()
+
+    feeds.get_by_role("link", name="Add a calendar").click()
+    feeds.get_by_label("Name").fill("Work calendar")
+    feeds.get_by_label("Calendar address (ICS)").fill("webcal://calendar.example/private.ics")
+    feeds.get_by_role("button", name="Add").click()
+    expect(feeds.locator("strong", has_text="Work calendar")).to_be_visible()
+
+    page.on("dialog", lambda dialog: dialog.accept())  # "Remove Renamed mail?"
+    page.locator(f"#mailbox-{mailbox.pk}").get_by_role("button", name="Remove").click()
+    expect(mailboxes.get_by_text("No mailbox connected")).to_be_visible()
+    assert page.url == url
+    assert not Mailbox.objects.exists()
+    assert CalendarFeed.objects.get().name == "Work calendar"
+    assert queued == ["capture.sync_mailbox", "capture.sync_mailbox", "capture.sync_calendar"]
 
 
 def test_adding_a_suggested_stakeholder_from_the_account_page(page, org):
