@@ -246,14 +246,21 @@ def source_pause(*, source: Mailbox | CalendarFeed) -> Mailbox | CalendarFeed:
     return source
 
 
+def _read_queue(source) -> None:
+    """Queue a read of the source once the write commits. The last read's error is forgotten:
+    until the new read says how it went, there is none (the page waits for it)."""
+    source.last_error = ""
+    source.save(update_fields=["paused", "last_error"])
+    task, arguments = _task(source)
+    enqueue_on_commit(task, **arguments)
+
+
 def source_resume(*, source: Mailbox | CalendarFeed) -> Mailbox | CalendarFeed:
     """Read the source again, starting now."""
     if source.paused:
         with transaction.atomic():
             source.paused = False
-            source.save(update_fields=["paused"])
-            task, arguments = _task(source)
-            enqueue_on_commit(task, **arguments)
+            _read_queue(source)
     return source
 
 
@@ -262,8 +269,8 @@ def source_read_now(*, source: Mailbox | CalendarFeed) -> Mailbox | CalendarFeed
     if source.paused:
         raise ValidationError("This source is paused: resume it to read it.")
     if source.health != Health.SYNCING:
-        task, arguments = _task(source)
-        enqueue_on_commit(task, **arguments)
+        with transaction.atomic():
+            _read_queue(source)
     return source
 
 

@@ -156,6 +156,8 @@ def _done(request, card: str):
 
 # Each source's row: its state, the progress of a read, and its actions.
 
+STATE = ["paused", "health", "last_synced_at", "last_error", "progress_done", "progress_total"]
+
 KINDS = {
     "mailbox": (get_mailbox_for_user, "mailbox-row"),
     "feed": (get_calendar_feed_for_user, "feed-row"),
@@ -172,9 +174,10 @@ def _row(request, kind: str, source, *, queued_since=None, status=200):
     source is being read, or while a read it asked for waits to start (for up to a minute)."""
     if not request.htmx:  # a browser without htmx: the page (after a write, again by GET)
         return render_sources(request) if request.method == "GET" else redirect("capture_sources")
-    waiting = (
+    waiting = (  # neither being read, nor read since, nor failed since (services._read_queue)
         queued_since is not None
         and source.health != Health.SYNCING
+        and not source.last_error
         and timezone.now() - queued_since < QUEUED_FOR
         and (source.last_synced_at is None or source.last_synced_at < queued_since)
     )
@@ -196,13 +199,15 @@ def source_status(request, kind, pk):
 def source_action(request, kind, pk, action):
     source = KINDS[kind][0](request.user, pk)
     act, said = ACTIONS[action]
+    queued = timezone.now() if action in ("read", "resume") else None
     try:
         act(source=source)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
         return _row(request, kind, source, status=422)
     messages.success(request, said.format(source.name))
-    queued = timezone.now() if action in ("read", "resume") else None
+    if queued:  # without a broker the read has run already: show how it went
+        source.refresh_from_db(fields=STATE)
     return _row(request, kind, source, queued_since=queued)
 
 

@@ -519,3 +519,50 @@ def test_a_form_sent_twice_connects_once_and_answers_as_the_first_time(
     assert (first.status_code, second.status_code) == (200, 200)
     assert model.objects.count() == 1
     assert "Connect a mailbox" in second.text or "Add a calendar" in second.text
+
+
+@pytest.mark.parametrize(
+    ("outcome", "shown"),
+    [
+        ({"health": Health.FAILED, "last_error": NOT_FOUND}, f"The last read failed: {NOT_FOUND}"),
+        ({"health": Health.OK, "last_synced_at": "now"}, "Up to date"),
+    ],
+)
+def test_a_read_asked_for_says_how_it_went_and_stops_waiting(
+    transactional_db, client, org, monkeypatch, outcome, shown
+):
+    """Without a broker the read runs as the write commits, before the answer: the row shows
+    how it went at once."""
+    mailbox = MailboxFactory(owner=org.csm, health=Health.FAILED, last_error="An older error.")
+
+    def read(name, **kwargs):  # the task, run in place: it fails or succeeds
+        done = {**outcome, "last_synced_at": timezone.now()} if "last_synced_at" in outcome else {}
+        Mailbox.objects.filter(pk=kwargs["mailbox_id"]).update(**{**outcome, **done})
+
+    monkeypatch.setattr(queue, "enqueue", read)
+    client.force_login(org.csm)
+
+    response = client.post(f"/capture/mailboxes/{mailbox.pk}/read/", headers=HTMX)
+
+    row = section_text(response.text, f"mailbox-{mailbox.pk}")
+    assert shown in row
+    assert "An older error." not in row
+    assert "Waiting for the read to start" not in row
+    assert "every 2s" not in response.text
+
+
+def test_a_queued_read_is_waited_for_until_a_worker_takes_it(client, org, queued):
+    mailbox = MailboxFactory(owner=org.csm, health=Health.FAILED, last_error="An older error.")
+    client.force_login(org.csm)
+
+    response = client.post(f"/capture/mailboxes/{mailbox.pk}/read/", headers=HTMX)
+    poll = re.search(r'hx-get="([^"]+)" hx-trigger="every 2s"', response.text).group(1)
+    still = client.get(poll.replace("&amp;", "&"), headers=HTMX)
+    Mailbox.objects.filter(pk=mailbox.pk).update(health=Health.SYNCING)
+    taken = client.get(poll.replace("&amp;", "&"), headers=HTMX)
+
+    assert "Waiting for the read to start" in section_text(response.text, f"mailbox-{mailbox.pk}")
+    assert "Waiting for the read to start" in still.text
+    assert "Reading" in section_text(taken.text, f"mailbox-{mailbox.pk}")
+    assert "Waiting" not in taken.text
+    assert f'hx-get="/capture/mailboxes/{mailbox.pk}/" hx-trigger="every 2s"' in taken.text
