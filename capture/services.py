@@ -132,6 +132,7 @@ def mailbox_update(
     way of signing in or secret) is tried first, and reading starts again from the backfill
     date when the server or the user name changed."""
     old = {field: getattr(mailbox, field) for field in CONNECTION}
+    old["host"] = old["host"].lower()  # as it is typed, a server's name has no case
     changed = Mailbox(pk=mailbox.pk, owner_id=mailbox.owner_id, is_bcc_log=mailbox.is_bcc_log)
     changed._state.adding = False  # the row as it would be saved: its own id is no clash
     changed.name, changed.host, changed.port = name.strip(), host.strip().lower(), port
