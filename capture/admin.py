@@ -121,6 +121,23 @@ class MailboxAdmin(admin.ModelAdmin):
             enqueue_on_commit("capture.sync_mailbox", mailbox_id=obj.pk)
 
 
+@admin.register(MailboxFolder)
+class MailboxFolderAdmin(admin.ModelAdmin):
+    """Where reading each folder stopped. Clearing its UIDVALIDITY has the folder read again
+    from the backfill date (nothing is stored twice)."""
+
+    list_display = ["name", "mailbox", "uidvalidity", "last_uid"]
+    list_select_related = ["mailbox"]
+    readonly_fields = ["mailbox", "name"]
+    fields = ["mailbox", "name", "uidvalidity", "last_uid"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("mailbox__secret")
+
+
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
     form = CalendarFeedForm
