@@ -189,7 +189,10 @@ def _row(request, kind: str, source, *, queued_since=None, status=200):
 def source_status(request, kind, pk):
     """A row again, for its poll while a read is under way or waiting to start."""
     source = KINDS[kind][0](request.user, pk)
-    since = parse_datetime(request.GET.get("queued", ""))
+    try:
+        since = parse_datetime(request.GET.get("queued", ""))
+    except ValueError:  # well formed, but no such moment
+        since = None
     if since is not None and timezone.is_naive(since):
         since = None
     return _row(request, kind, source, queued_since=since)

@@ -566,3 +566,15 @@ def test_a_queued_read_is_waited_for_until_a_worker_takes_it(client, org, queued
     assert "Reading" in section_text(taken.text, f"mailbox-{mailbox.pk}")
     assert "Waiting" not in taken.text
     assert f'hx-get="/capture/mailboxes/{mailbox.pk}/" hx-trigger="every 2s"' in taken.text
+
+
+@pytest.mark.parametrize("queued", ["2026-13-45T99:00:00+00:00", "yesterday", "2026-01-01T10:00"])
+def test_a_poll_with_a_damaged_time_answers_the_row_without_waiting(client, org, queued):
+    mailbox = MailboxFactory(owner=org.csm)
+    client.force_login(org.csm)
+
+    response = client.get(f"/capture/mailboxes/{mailbox.pk}/", {"queued": queued}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert "Not read yet" in section_text(response.text, f"mailbox-{mailbox.pk}")
+    assert "every 2s" not in response.text
