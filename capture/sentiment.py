@@ -36,6 +36,21 @@ DOMAIN_LEXICON = {
     "escalation": -1.2,
     "escalating": -1.2,
     "please": 0.0,
+    # Words of the trade that VADER reads as warm: a customer asking for support or help, or
+    # about security, says nothing about how they feel ("Please help, the export is broken").
+    "support": 0.0,
+    "help": 0.0,
+    "helping": 0.0,
+    "security": 0.0,
+    "secure": 0.0,
+    "share": 0.0,
+    "free": 0.0,
+    # Trouble VADER does not know.
+    "bug": -1.2,
+    "bugs": -1.2,
+    "crashes": -1.7,
+    "crashing": -1.7,
+    "slow": -0.8,
 }
 THRESHOLDS = ((-0.6, -2), (-0.2, -1))  # compound at or below -> sentiment
 POSITIVE = ((0.6, 2), (0.2, 1))  # compound at or above -> sentiment

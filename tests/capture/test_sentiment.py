@@ -46,6 +46,9 @@ def test_sentiment_considering_termination_is_negative():
         "This is an escalation.",
         "We are frustrated.",
         "Our renewal is at risk.",
+        "Please help, the export is broken again.",
+        "The bug in the export is still there after a week.",
+        "The dashboard keeps crashing and is very slow.",
     ],
 )
 def test_sentiment_customer_success_trouble_is_negative(text):
@@ -56,6 +59,18 @@ def test_sentiment_domain_words_are_in_the_lexicon():
     lexicon = analyzer().lexicon
 
     assert all(lexicon[word] == valence for word, valence in DOMAIN_LEXICON.items())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you send us the SSO certificate for the security review?",
+        "We opened a support ticket about the export.",
+        "Please share the agenda, and feel free to add topics.",
+    ],
+)
+def test_sentiment_asking_for_support_or_help_is_not_warm(text):
+    assert sentiment(text) == 0
 
 
 def test_sentiment_politeness_is_neutral():
