@@ -4,20 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('relationships', '0017_scoring_defaults_observed_and_reported'),
+        ("relationships", "0017_scoring_defaults_observed_and_reported"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='interaction',
-            name='source',
-            field=models.CharField(blank=True, choices=[('', 'Logged'), ('email', 'Captured from email'), ('meeting', 'Captured from a calendar')], db_default='', default='', editable=False, help_text='Logged by a person, or captured from mail or a calendar (capture app).', max_length=7),
+            model_name="interaction",
+            name="source",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Logged"),
+                    ("email", "Captured from email"),
+                    ("meeting", "Captured from a calendar"),
+                ],
+                db_default="",
+                default="",
+                editable=False,
+                help_text="Logged by a person, or captured from mail or a calendar (capture app).",
+                max_length=7,
+            ),
         ),
         migrations.AlterField(
-            model_name='openitem',
-            name='kind',
-            field=models.CharField(choices=[('unanswered_email', 'Unanswered email'), ('ticket', 'Ticket'), ('feature_request', 'Feature request'), ('promise', 'Promise'), ('repeated_request', 'Repeated request')], max_length=16),
+            model_name="openitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("unanswered_email", "Unanswered email"),
+                    ("ticket", "Ticket"),
+                    ("feature_request", "Feature request"),
+                    ("promise", "Promise"),
+                    ("repeated_request", "Repeated request"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
