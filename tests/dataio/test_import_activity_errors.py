@@ -261,7 +261,7 @@ BAD_ROWS = {
     "unknown kind": (
         [open_item(kind="todo")],
         "open_items.csv line 2, column kind: must be one of unanswered_email, ticket,"
-        ' feature_request, promise, got "todo"',
+        ' feature_request, promise, repeated_request, got "todo"',
     ),
     "title too long": (
         [open_item(title="x" * 201)],
