@@ -338,13 +338,12 @@ def _plans(batch, context: Context, result: CaptureResult) -> tuple[list[Plan], 
             result.ignored += 1
             continue
         outbound = directory.is_internal(item.sender.address)
-        ours = [directory.users[a] for a in addresses if a in directory.users]
-        if outbound:
-            our_person = directory.users.get(item.sender.address)
-        else:
-            our_person = ours[0] if origin.owner is None else origin.owner.pk
-        if our_person is None and origin.owner is not None:
-            our_person = origin.owner.pk
+        # Who of us: the sender of what we sent, else the mailbox's owner; for the BCC-to-log
+        # mailbox (no owner), the first user among the people on the message, if any.
+        ours = (directory.users[a] for a in addresses if a in directory.users)
+        our_person = directory.users.get(item.sender.address) if outbound else None
+        if our_person is None:
+            our_person = next(ours, None) if origin.owner is None else origin.owner.pk
         said = 0 if outbound or item.feeling is None else item.feeling
         for account_id in sorted(accounts):
             people = [

@@ -33,8 +33,11 @@ from tests.factories import AccountFactory, InteractionFactory, StakeholderFacto
 pytestmark = pytest.mark.django_db
 
 
-def capture(org, *raws, kind=CapturedMessage.Origin.FILE, owner=None, **origin):
-    return capture_mail(list(raws), origin=Origin(kind, owner or org.csm, **origin))
+def capture(org, *raws, kind=CapturedMessage.Origin.FILE, owner="csm", **origin):
+    """Capture `raws` as the mail of `owner` (the org's CSM unless told; None for the BCC-to-log
+    mailbox)."""
+    owner = org.csm if owner == "csm" else owner
+    return capture_mail(list(raws), origin=Origin(kind, owner, **origin))
 
 
 def test_a_customers_message_becomes_an_inbound_email_interaction_with_the_stakeholder(org, acme):
@@ -96,6 +99,19 @@ def test_a_message_read_through_three_mailboxes_is_stored_once(org, acme):
     stored = CapturedMessage.objects.get()
     assert stored.origin == CapturedMessage.Origin.BCC  # where it came from first
     assert stored.interaction.our_person == org.csm  # the BCC address logs it for its sender
+
+
+def test_the_bcc_mailbox_logs_a_customers_message_without_a_user_on_it_for_no_one(org, acme):
+    bcc = Mailbox.objects.create(
+        name="Log", host="imap.example.com", username="log", secret=encrypt("x"), is_bcc_log=True
+    )
+    to_the_team = inbound(to="Support <support@example.com>", message_id="<t@acme.example>")
+    to_casey = inbound(message_id="<c@acme.example>")
+
+    capture(org, to_the_team, to_casey, kind=CapturedMessage.Origin.BCC, owner=None, mailbox=bcc)
+
+    ours = dict(Interaction.objects.values_list("captured_from__message_id", "our_person"))
+    assert ours == {"t@acme.example": None, "c@acme.example": org.csm.pk}
 
 
 def test_replies_carry_the_response_time_of_whoever_answered(org, acme):
