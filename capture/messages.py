@@ -74,15 +74,15 @@ def parse(raw: bytes) -> Message:
 
     senders = _addresses(headers.all("from")) or _addresses(headers.all("sender"))
     sender = senders[0] if senders else Address("", "")
-    ids = _ids(headers.first("message-id"))
+    ids = _ids(_decoded(headers.first("message-id")))
     body = _body_text(email)
     text = own_words(body)
     bounce, auto_reply = _bounce(email, sender), _auto_reply(headers)
     left = _left_signal(email, headers, text, bounce=bounce, auto_reply=auto_reply)
     return Message(
         message_id=ids[0] if ids else _synthetic_id(headers),
-        in_reply_to=tuple(_ids(headers.first("in-reply-to"))),
-        references=tuple(_ids(" ".join(headers.all("references")))),
+        in_reply_to=tuple(_ids(_decoded(headers.first("in-reply-to")))),
+        references=tuple(_ids(_decoded(" ".join(headers.all("references"))))),
         sender=sender,
         to=tuple(_addresses(headers.all("to"))),
         cc=tuple(_addresses(headers.all("cc"))),

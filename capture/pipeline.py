@@ -8,6 +8,7 @@ a message is stored once per account by its Message-ID (a meeting by its UID and
 running a source again changes nothing.
 """
 
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -116,10 +117,18 @@ class Item:
     title: str = ""  # the sender's title, from their signature
 
 
+def stored_id(value: str) -> str:
+    """A message or thread id as stored (255 characters at most): a longer one as its hash,
+    the same wherever it is read."""
+    if len(value) <= 255:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()
+
+
 def item_from_message(message: Message) -> Item:
     thread = (message.references or message.in_reply_to or (message.message_id,))[0]
     return Item(
-        key=message.message_id,
+        key=stored_id(message.message_id),
         kind=CapturedMessage.Kind.EMAIL,
         sent_at=message.sent_at,
         sender=message.sender,
@@ -128,8 +137,8 @@ def item_from_message(message: Message) -> Item:
         text=message.text,
         snippet=message.snippet,
         words=message.words,
-        thread=thread[:255],
-        in_reply_to=message.in_reply_to[0][:255] if message.in_reply_to else "",
+        thread=stored_id(thread),
+        in_reply_to=stored_id(message.in_reply_to[0]) if message.in_reply_to else "",
         channel="email",
         automated=message.automated,
         left_signal=message.left_signal,
@@ -141,7 +150,7 @@ def item_from_message(message: Message) -> Item:
 def item_from_meeting(meeting) -> Item:
     """A meeting of capture.calendars: its organiser "sends" it to its attendees."""
     return Item(
-        key=meeting.key[:255],
+        key=stored_id(meeting.key),
         kind=CapturedMessage.Kind.MEETING,
         sent_at=meeting.start,
         sender=meeting.organizer,
@@ -150,7 +159,7 @@ def item_from_meeting(meeting) -> Item:
         text="",
         snippet="",
         words=0,
-        thread=meeting.key[:255],
+        thread=stored_id(meeting.key),
         in_reply_to="",
         channel=meeting.channel(),
     )
@@ -498,8 +507,8 @@ def _suggest(plans: list[Plan], directory: Directory) -> None:
         for address in plan.outside:
             if directory.stakeholder(address, plan.account_id) is not None:
                 continue
-            if not directory.at_domain_of(address, plan.account_id):
-                continue
+            if len(address) > 254 or not directory.at_domain_of(address, plan.account_id):
+                continue  # not at the customer's domain, or longer than an address can be
             entry = seen.setdefault(
                 (plan.account_id, address), {"name": "", "title": "", "moments": []}
             )

@@ -418,3 +418,14 @@ def test_parse_finds_no_title_where_there_is_none(signature):
     mail = message(f"Can we meet on Friday?\n\nThanks,\n{signature}\n")
 
     assert parse(mail.as_bytes()).title == ""
+
+
+def test_parse_reads_thread_ids_a_mail_program_wrote_as_encoded_words():
+    """Python's own email package encodes an id header too long to fold (RFC 2047)."""
+    long_id = "x" * 300 + "@acme.example"
+    mail = message(In_Reply_To=f"<{long_id}>", References=f"<{long_id}>")
+
+    parsed = parse(mail.as_bytes())
+
+    assert b"=?utf-8?q?" in mail.as_bytes()
+    assert parsed.in_reply_to == parsed.references == (long_id,)

@@ -399,3 +399,19 @@ def test_a_large_batch_is_written_whole_with_every_link(org, acme):
     assert set(captured.values_list("message_id", flat=True)) == {
         f"{n}@acme.example" for n in range(150)
     }
+
+
+def test_ids_and_addresses_longer_than_their_columns_are_stored_without_failing(org, acme):
+    long_id = "<" + "x" * 300 + "@acme.example>"
+    long_address = "y" * 260 + "@acme.example"
+    first = inbound(message_id=long_id, cc=long_address, hours_ago=5)
+    reply = outbound(message_id="<r@example.com>", In_Reply_To=long_id, hours_ago=3)
+
+    capture(org, first, reply)
+    capture(org, first)  # again: the same id
+
+    stored = CapturedMessage.objects.get(message_id__startswith="sha256:")
+    assert CapturedMessage.objects.count() == 2
+    assert CapturedMessage.objects.get(message_id="r@example.com").in_reply_to == stored.message_id
+    assert Interaction.objects.get(direction="outbound").response_hours == Decimal("2.00")
+    assert not SuggestedStakeholder.objects.exists()
