@@ -159,12 +159,17 @@ class CapturedMessage(models.Model):
         FILE = "file", "Mailbox file"
         CALENDAR = "calendar", "Calendar"
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="captured")
+    # Indexes cost every captured row: the account is the first column of the composite
+    # indexes below, and nothing looks captured rows up by mailbox, user, channel or
+    # touchpoint (removing one of those, a rare admin act, scans the table once).
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="captured", db_index=False
+    )
     message_id = models.CharField(max_length=255)
     kind = models.CharField(max_length=7, choices=Kind.choices, default=Kind.EMAIL)
     origin = models.CharField(max_length=8, choices=Origin.choices)
     mailbox = models.ForeignKey(
-        Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     interaction = models.OneToOneField(
         Interaction,
@@ -175,11 +180,18 @@ class CapturedMessage(models.Model):
         help_text="Empty while none of the people is a stakeholder yet.",
     )
     our_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     direction = models.CharField(max_length=8, choices=Interaction.Direction.choices)
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
-    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+", db_index=False)
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     sender = models.CharField(max_length=254)
     outside = models.TextField(help_text="The outside addresses, one per line.")
     subject = models.CharField(max_length=255, blank=True)

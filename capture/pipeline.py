@@ -37,7 +37,7 @@ from capture.models import (
 )
 from capture.sentiment import sentiment
 from capture.threads import asks_again, verbosity
-from core.db.bulk import insert_objects
+from core.db.bulk import insert_rows
 from core.limits import DayRange
 from relationships.activity.services import interactions_bulk_create, open_items_bulk_create
 from relationships.models import Channel, Interaction, OpenItem, Stakeholder, Touchpoint
@@ -416,62 +416,75 @@ def _response_times(plans: list[Plan]) -> None:
             plan.response_hours = min(hours.quantize(Decimal("0.01")), MOST_HOURS)
 
 
-def _interaction_row(message: CapturedMessage, people: list[int]) -> dict:
-    """interaction_create's arguments for a captured message with these people."""
-    email = message.kind == CapturedMessage.Kind.EMAIL
+def _interaction_row(message: dict, people: list[int]) -> dict:
+    """interaction_create's arguments for a captured message (its column values) with these
+    people."""
+    email = message["kind"] == CapturedMessage.Kind.EMAIL
     return {
-        "account_id": message.account_id,
-        "occurred_at": message.sent_at,
+        "account_id": message["account_id"],
+        "occurred_at": message["sent_at"],
         "stakeholder_ids": people,
-        "channel_id": message.channel_id,
-        "touchpoint_id": message.touchpoint_id,
-        "direction": message.direction,
-        "sentiment": message.sentiment,
-        "verbosity": verbosity(message.words) if email else Interaction.Verbosity.NORMAL,
-        "response_hours": message.response_hours,
-        "our_person_id": message.our_person_id,
-        "summary": message.subject,
+        "channel_id": message["channel_id"],
+        "touchpoint_id": message["touchpoint_id"],
+        "direction": message["direction"],
+        "sentiment": message["sentiment"],
+        "verbosity": verbosity(message["words"]) if email else Interaction.Verbosity.NORMAL,
+        "response_hours": message["response_hours"],
+        "our_person_id": message["our_person_id"],
+        "summary": message["subject"],
         "source": Interaction.Source.EMAIL if email else Interaction.Source.MEETING,
     }
 
 
 def _write(plans: list[Plan], context: Context) -> None:
-    """The captured rows, and the interactions of those naming a stakeholder."""
+    """The captured rows, and the interactions of those naming a stakeholder. The rows go in
+    as column values, not model instances: a backfill writes hundreds of thousands."""
+    if not plans:
+        return
     keep_bodies = settings.CAPTURE_STORE_BODIES
-    messages = []
+    mailbox = context.origin.mailbox.pk if context.origin.mailbox else None
+    rows = []
     for plan in plans:
         item = plan.item
-        messages.append(
-            CapturedMessage(
-                account_id=plan.account_id,
-                message_id=item.key,
-                kind=item.kind,
-                origin=context.origin.kind,
-                mailbox=context.origin.mailbox,
-                our_person_id=plan.our_person_id,
-                direction=plan.direction,
-                channel=context.channel(item.channel),
-                touchpoint=context.touchpoint(item.subject),
-                sender=item.sender.address[:254],
-                outside="\n".join(plan.outside),
-                subject=item.subject[:255],
-                snippet=item.snippet,
-                body=item.text if keep_bodies else "",
-                sent_at=item.sent_at,
-                thread=item.thread,
-                in_reply_to=item.in_reply_to,
-                words=item.words,
-                sentiment=plan.sentiment,
-                response_hours=plan.response_hours,
-            )
+        rows.append(
+            {
+                "account_id": plan.account_id,
+                "message_id": item.key,
+                "kind": item.kind,
+                "origin": context.origin.kind,
+                "mailbox_id": mailbox,
+                "interaction_id": None,
+                "our_person_id": plan.our_person_id,
+                "direction": plan.direction,
+                "channel_id": context.channel(item.channel).pk,
+                "touchpoint_id": context.touchpoint(item.subject).pk,
+                "sender": item.sender.address[:254],
+                "outside": "\n".join(plan.outside),
+                "subject": item.subject[:255],
+                "snippet": item.snippet,
+                "body": item.text if keep_bodies else "",
+                "sent_at": item.sent_at,
+                "thread": item.thread,
+                "in_reply_to": item.in_reply_to,
+                "words": item.words,
+                "sentiment": plan.sentiment,
+                "response_hours": plan.response_hours,
+            }
         )
-    logged = [(plan, message) for plan, message in zip(plans, messages, strict=True) if plan.people]
+    logged = [(plan, row) for plan, row in zip(plans, rows, strict=True) if plan.people]
     interactions = interactions_bulk_create(
-        _interaction_row(message, plan.people) for plan, message in logged
+        _interaction_row(row, plan.people) for plan, row in logged
     )
-    for (_, message), interaction in zip(logged, interactions, strict=True):
-        message.interaction = interaction
-    insert_objects(messages)
+    for (_, row), interaction in zip(logged, interactions, strict=True):
+        row["interaction_id"] = interaction.pk
+    insert_rows(CapturedMessage, list(rows[0]), [tuple(row.values()) for row in rows])
+
+
+def _values(message: CapturedMessage) -> dict:
+    """A stored captured message's column values, as _write builds them."""
+    return {
+        field.attname: getattr(message, field.attname) for field in message._meta.concrete_fields
+    }
 
 
 def log_waiting(*, account_id: int, address: str) -> int:
@@ -489,7 +502,7 @@ def log_waiting(*, account_id: int, address: str) -> int:
         return 0
     with transaction.atomic():
         interactions = interactions_bulk_create(
-            _interaction_row(message, [person.pk]) for message in waiting
+            _interaction_row(_values(message), [person.pk]) for message in waiting
         )
         for message, interaction in zip(waiting, interactions, strict=True):
             message.interaction = interaction
