@@ -66,5 +66,5 @@ CAPTURE_COLUMNS = [
 
 @provides("report_columns")
 def report_columns() -> list[ReportColumn]:
-    """relationships' columns, then capture's."""
+    """relationships' columns, then capture's: the one provider of the hook."""
     return REPORT_COLUMNS + CAPTURE_COLUMNS

@@ -1,9 +1,10 @@
 """The account report: one CSV row per account, its columns in one ordered list.
 
-The app that owns the report provides its columns (the `report_columns` hook; today
-relationships/exports.py). Later releases append columns (a column never changes its name or
-place). A column says how to read its value from an account and, when it needs one, how to
-prepare the query (select_related, an annotation), so the whole report stays a single query.
+The top app that adds columns provides them all (the `report_columns` hook; today
+capture/exports.py, after relationships/exports.py's). Later releases append columns (a
+column never changes its name or place). A column says how to read its value from an account
+and, when it needs one, how to prepare the query (select_related, an annotation), so the whole
+report stays a single query.
 """
 
 import csv

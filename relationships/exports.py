@@ -13,7 +13,6 @@ from django.db.models.functions import Cast
 from accounts.models import Competitor, User
 from dataio.cells import Catalog, IdList, Lookup, ValueImpact
 from dataio.exporting import ReportColumn, stored
-from dataio.hooks import provides
 from dataio.snapshot import CHUNK, FileExport, Snapshot, cell, exported
 from relationships.imports import (
     CompetitorRatingsFile,
@@ -33,7 +32,7 @@ GAP_STATE = Subquery(
 )
 
 # The account report (docs/import-export.md): a column never changes its name or place; new
-# columns go at the end.
+# columns go at the end. The top app that adds columns (capture.exports) provides the hook.
 REPORT_COLUMNS: list[ReportColumn] = [
     stored("external_id"),
     stored("name"),
@@ -73,11 +72,6 @@ REPORT_COLUMNS: list[ReportColumn] = [
     stored("weakest_dimension"),
     stored("competitor_leads"),  # slugs separated by ";"
 ]
-
-
-@provides("report_columns")
-def report_columns() -> list[ReportColumn]:
-    return REPORT_COLUMNS
 
 
 class People:
