@@ -3,11 +3,12 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Account, Team, User
+from accounts.models import Account, Team, UsageSnapshot, User
 from accounts.signals import account_changed
-from core.versions import edit_save, status_before, status_set
+from core.versions import edit_save, status_before, status_set, version_claim
 
 
 def account_create(
@@ -23,10 +24,13 @@ def account_create(
     cost_to_serve: Decimal | None = None,
     seats_purchased: int | None = None,
     status: str = Account.Status.ACTIVE,
+    external_id: str = "",
 ) -> Account:
     """Create an account that meets the rules of Account (the owner in the team, dates and
-    amounts in range): ValidationError by field otherwise, and nothing is written."""
+    amounts in range, an external id no other account has): ValidationError by field
+    otherwise, and nothing is written."""
     account = Account(
+        external_id=external_id,
         name=name,
         team=team,
         owner=owner,
@@ -54,6 +58,61 @@ def account_update(*, form, version: int) -> Account:
         account = edit_save(form, seen=version)
         account_changed.send(sender=Account, account_ids=[account.pk])
     return account
+
+
+def account_change(*, account: Account, version: int, **fields) -> Account:
+    """Change these profile fields of the account (no form: the API), edited from `version`:
+    EditConflict if someone saved the account since, ValidationError by field if the result
+    breaks the rules of Account, and nothing is written then. Only these fields and the version
+    are written; `account_changed` is sent in the transaction, as account_update does."""
+    for name, value in fields.items():
+        setattr(account, name, value)
+    account.full_clean(exclude=[f.name for f in Account._meta.fields if f.name not in fields])
+    with transaction.atomic():
+        version_claim(account, seen=version)
+        account.save(update_fields=[*fields, "version"])
+        account_changed.send(sender=Account, account_ids=[account.pk])
+    return account
+
+
+USAGE_FIELDS = ["active_users", "usage_value", "features_used", "features_available"]
+
+
+def usage_periods_upsert(*, account: Account, periods: list[dict]) -> list[UsageSnapshot]:
+    """Write the account's usage for these periods (each `period_start` and USAGE_FIELDS), as
+    usage.csv does: a period already stored is replaced, others are added. A period that breaks
+    the rules of UsageSnapshot, or comes twice, refuses them all (ValidationError naming the
+    period) and nothing is written. The scores are recomputed once it commits."""
+    errors, rows, seen = {}, [], set()
+    for period in periods:
+        row = UsageSnapshot(account=account, **period)
+        day = period.get("period_start")
+        try:
+            if day in seen:
+                raise ValidationError({"period_start": "This period comes twice."})
+            row.full_clean(exclude=["account"], validate_constraints=False)
+            if None not in (row.features_used, row.features_available) and (
+                row.features_used > row.features_available
+            ):
+                raise ValidationError({"features_used": "At most the features available."})
+        except ValidationError as refusal:
+            for name, messages in refusal.message_dict.items():
+                errors[f"{day}: {name}"] = messages
+        seen.add(day)
+        rows.append(row)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        stored = [
+            UsageSnapshot.objects.update_or_create(
+                account=account,
+                period_start=row.period_start,
+                defaults={name: getattr(row, name) for name in USAGE_FIELDS},
+            )[0]
+            for row in rows
+        ]
+        account_changed.send(sender=Account, account_ids=[account.pk])
+    return stored
 
 
 def account_archive(*, account: Account) -> Account:

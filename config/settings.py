@@ -136,6 +136,8 @@ INSTALLED_APPS = [
     "relationships",
     "surveys",
     "capture",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +257,8 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # Public survey pages: requests per minute per client address and per link.
 SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60)
 SURVEY_RATE_PER_TOKEN = env_int("SURVEY_RATE_PER_TOKEN", 20)
+# The JSON API (docs/api.md): requests per minute per personal token (429 beyond).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
 # Sign-in throttle: this many failed sign-ins for one email, or from one address, within
 # LOGIN_LOCKOUT_MINUTES lock its sign-ins for LOGIN_LOCKOUT_MINUTES (an admin can lift an
 # account's lockout).

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.signin import AdminSignInForm, PasswordChangePage, SignInView
+from api.api import api
 from config.views import healthz
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("surveys.urls")),
     path("", include("capture.urls")),
+    path("", include("api.urls")),
+    path("api/v1/", api.urls),
     path("data/", include("dataio.urls")),
     path("healthz", healthz, name="healthz"),
     path("login/", SignInView.as_view(), name="login"),

@@ -46,6 +46,7 @@ MANAGERS_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "manager
 TEAM_MANAGERS_ONLY = {**TEAM_ONLY, "csm": FORBIDDEN}
 TEAM_MANAGERS_ONLY_CHANGE = {**TEAM_ONLY_CHANGE, "csm": FORBIDDEN}
 SOURCES = "back to the Mail and calendar page"
+TOKENS = "back to the API tokens"
 CAPTURED = "back to the captured message page"
 # A user's own mailboxes and calendars (the csm's here): no one else's, whatever their role.
 OWNER_ONLY = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "csm": OK}
@@ -110,6 +111,12 @@ def a_departure(org):
 
 def a_captured_interaction(org):
     return [captured_interaction(org.account).interaction_id]
+
+
+def an_api_token(org):
+    from api.services import api_token_create
+
+    return [api_token_create(user=org.csm, name="CRM sync")[0].pk]
 
 
 def source_routes(kind: str, source) -> dict[str, "Route"]:
@@ -223,6 +230,9 @@ MATRIX: dict[str, Route] = {
         data={"sentiment": "1"},
     ),
     "captured_hide": Route(TEAM_ONLY_CAPTURED_CHANGE, args=a_captured_interaction, method="post"),
+    # personal API tokens: a user's own (the JSON API's routes are in tests/api/test_access.py)
+    "api_tokens": Route(SIGNED_IN),
+    "api_token_revoke": Route({**OWNER_ONLY, "csm": TOKENS}, args=an_api_token, method="post"),
 }
 # The configuration admin: one entry for the whole namespace, checked on these pages.
 ADMIN_SAMPLES = [
@@ -247,7 +257,9 @@ def url_names(patterns=None, namespace=""):
 
 def test_every_url_pattern_has_an_access_rule():
     missing = sorted(
-        name for name in set(url_names()) if name not in MATRIX and not name.startswith("admin:")
+        name
+        for name in set(url_names())
+        if name not in MATRIX and not name.startswith(("admin:", "api:"))
     )
     assert missing == [], f"add these URL names to MATRIX in {__file__}"
 
@@ -283,6 +295,9 @@ def assert_outcome(response, outcome, url, org):
     elif outcome == SOURCES:
         assert response.status_code == 302, url
         assert response.url == "/capture/", url
+    elif outcome == TOKENS:
+        assert response.status_code == 302, url
+        assert response.url == "/preferences/tokens/", url
     elif outcome == CAPTURED:
         assert response.status_code == 302, url
         assert response.url.startswith("/capture/interactions/"), url
