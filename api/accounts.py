@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import Account, UsageSnapshot
 from accounts.selectors import (
@@ -25,10 +25,11 @@ from accounts.services import (
     usage_periods_upsert,
 )
 from api.paging import Since, page
+from api.schemas import answers
 
 router = Router(tags=["accounts"])
 
-Status = Literal[tuple(Account.Status.values)]
+AccountStatus = Literal[tuple(Account.Status.values)]
 OpenStatus = Literal[tuple(s for s in Account.Status.values if s != Account.Status.ARCHIVED)]
 Money = Decimal | None
 
@@ -72,7 +73,7 @@ class AccountFilters(Since):
     team: int | None = None
     owner: int | None = None
     segment: str | None = Field(None, max_length=50)
-    status: Status | None = None
+    status: AccountStatus | None = None
     renewal_within: int | None = Field(None, ge=0, le=3650, description="Days from today.")
     flag: Literal[tuple(FLAGS)] | None = None
     external_id: str | None = Field(None, max_length=64)
@@ -101,7 +102,7 @@ class AccountPatch(Schema):
     external_id: str | None = Field(None, max_length=64)
     domain: str | None = Field(None, max_length=200)
     segment: str | None = Field(None, max_length=50)
-    status: Status | None = None
+    status: AccountStatus | None = None
     team: int | None = None
     owner: int | None = None
     customer_since: dt.date | None = None
@@ -163,7 +164,7 @@ def _manager_required(user) -> None:
         raise PermissionDenied("Only managers and admins create and archive accounts.")
 
 
-@router.get("", response=AccountPage, summary="List accounts")
+@router.get("", response=answers(AccountPage), summary="List accounts")
 def account_list(request, filters: Query[AccountFilters]):
     wanted = filters.dict(exclude={"cursor", "limit", "updated_since", "external_id"})
     accounts = accounts_filtered(user=request.auth, filters=wanted)
@@ -174,20 +175,24 @@ def account_list(request, filters: Query[AccountFilters]):
     return page(request, accounts, filters)
 
 
-@router.get("/{int:account_id}", response=AccountOut, summary="Read an account")
+@router.get("/{int:account_id}", response=answers(AccountOut), summary="Read an account")
 def account_read(request, account_id: int):
     return get_account_for_user(request.auth, account_id)
 
 
-@router.post("", response={201: AccountOut}, summary="Create an account (managers and admins)")
+@router.post(
+    "",
+    response=answers(AccountOut, 201),
+    summary="Create an account (managers and admins)",
+)
 def account_new(request, body: AccountIn):
     _manager_required(request.auth)
     fields = body.dict()
     fields.update(_team_and_owner(request.auth, fields.pop("team"), fields.pop("owner")))
-    return 201, account_create(**fields)
+    return Status(201, account_create(**fields))
 
 
-@router.patch("/{int:account_id}", response=AccountOut, summary="Change an account")
+@router.patch("/{int:account_id}", response=answers(AccountOut), summary="Change an account")
 def account_edit(request, account_id: int, body: AccountPatch):
     account = get_account_for_user(request.auth, account_id)
     fields = body.dict(exclude_unset=True)
@@ -202,20 +207,24 @@ def account_edit(request, account_id: int, body: AccountPatch):
     return account_change(account=account, version=version, **fields)
 
 
-@router.post("/{int:account_id}/archive", response=AccountOut, summary="Archive an account")
+@router.post(
+    "/{int:account_id}/archive", response=answers(AccountOut), summary="Archive an account"
+)
 def account_archive_op(request, account_id: int):
     account = get_account_for_user(request.auth, account_id)
     _manager_required(request.auth)
     return account_archive(account=account)
 
 
-@router.get("/{int:account_id}/usage", response=list[UsageOut], summary="Usage by period")
+@router.get("/{int:account_id}/usage", response=answers(list[UsageOut]), summary="Usage by period")
 def usage_list(request, account_id: int):
     account = get_account_for_user(request.auth, account_id)
     return list(UsageSnapshot.objects.filter(account=account).order_by("period_start"))
 
 
-@router.put("/{int:account_id}/usage", response=list[UsageOut], summary="Write usage by period")
+@router.put(
+    "/{int:account_id}/usage", response=answers(list[UsageOut]), summary="Write usage by period"
+)
 def usage_upsert(request, account_id: int, body: UsageUpsert):
     """Each period given replaces the one stored for the same `period_start`, or is added;
     periods not given stay as they are."""

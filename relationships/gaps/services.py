@@ -11,14 +11,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Max, Q, Value, When
 from django.utils import timezone
 
-from accounts.models import Account, UsageSnapshot
+from accounts.models import Account, Team, UsageSnapshot
+from accounts.selectors import users_of_teams
 from core.db.bulk import as_decimal, update_rows
 from core.db.sql import age_days_sql, aggregate, end_of, time_params
-from core.versions import edit_save, version_next
+from core.versions import edit_save, version_claim, version_next
 from relationships.activity.feelings import (
     SENTIMENT,
     emotion_happiness_sql,
@@ -372,3 +374,28 @@ def gap_action_toggle(*, action: GapAction, by) -> GapAction:
     action.done_by = by if done else None
     action.save(update_fields=["done_at", "done_by"])
     return action
+
+
+def gap_case_change(*, case: GapCase, version: int, **fields) -> GapCase:
+    """Change the case's owner, due date or notes without a form (the API), edited from
+    `version`: EditConflict if someone saved the case since. The owner is a member or manager
+    of the account's team (or the case's owner already), the due date meets GapCase.clean;
+    otherwise ValidationError by field, and nothing is written."""
+    errors = {}
+    owner = fields.get("owner")
+    if owner is not None and owner.pk != case.owner_id:
+        team = Team.objects.filter(pk=case.account.team_id)
+        if not users_of_teams(team).filter(pk=owner.pk).exists():
+            errors["owner"] = "Must be a member or manager of the account's team."
+    for name, value in fields.items():
+        setattr(case, name, value)
+    try:
+        case.full_clean(exclude=[f.name for f in GapCase._meta.fields if f.name not in fields])
+    except ValidationError as refusal:
+        errors = refusal.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        version_claim(case, seen=version)
+        case.save(update_fields=[*fields, "version"])
+    return case
