@@ -43,6 +43,7 @@ def account_create(
         seats_purchased=seats_purchased,
         status=status,
     )
+    _external_id_free(account)
     account.full_clean()
     with transaction.atomic():  # the account and its history row
         account.save()
@@ -60,6 +61,14 @@ def account_update(*, form, version: int) -> Account:
     return account
 
 
+def _external_id_free(account: Account) -> None:
+    """Refuse, on the field, an external id another account has (the database's constraint
+    would say so only for the account as a whole)."""
+    taken = Account.objects.filter(external_id=account.external_id).exclude(pk=account.pk)
+    if account.external_id and taken.exists():
+        raise ValidationError({"external_id": "Another account has this external id."})
+
+
 def account_change(*, account: Account, version: int, **fields) -> Account:
     """Change these profile fields of the account (no form: the API), edited from `version`:
     EditConflict if someone saved the account since, ValidationError by field if the result
@@ -67,6 +76,8 @@ def account_change(*, account: Account, version: int, **fields) -> Account:
     are written; `account_changed` is sent in the transaction, as account_update does."""
     for name, value in fields.items():
         setattr(account, name, value)
+    if "external_id" in fields:
+        _external_id_free(account)
     account.full_clean(exclude=[f.name for f in Account._meta.fields if f.name not in fields])
     with transaction.atomic():
         version_claim(account, seen=version)

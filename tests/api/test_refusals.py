@@ -1,0 +1,146 @@
+"""Input the API refuses: 422 with `{"detail": [{loc, msg, type}]}` naming the field, and
+nothing written, whether the request's schema or the write service refused it."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Account, UsageSnapshot
+from relationships.models import GapCase, GapTransition, Interaction, Stakeholder
+from tests.factories import GapCaseFactory, StakeholderFactory
+
+
+def call(client, method, url, body):
+    return client.generic(method, url, json.dumps(body), content_type="application/json")
+
+
+def fields_of(response) -> set[str]:
+    assert response.status_code == 422, response.content
+    detail = response.json()["detail"]
+    assert all(set(error) >= {"loc", "msg", "type"} for error in detail)
+    return {str(error["loc"][-1]) for error in detail}
+
+
+def state():
+    return (
+        list(Account.objects.values()),
+        list(Stakeholder.objects.values()),
+        Interaction.objects.count(),
+        list(UsageSnapshot.objects.values()),
+        list(GapCase.objects.values()),
+        GapTransition.objects.count(),
+    )
+
+
+def taken(account) -> str:
+    Account.objects.filter(pk=account.pk).update(external_id="CRM-2")
+    return "CRM-2"
+
+
+def yesterday() -> str:
+    return (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+
+
+CASES = [
+    # the schema refuses: a wrong type, a value out of range, a missing field
+    ("POST", "/accounts", lambda org: {"name": "Initech", "team": "x", "owner": org.csm.pk},
+     "team", "manager"),
+    ("POST", "/accounts", lambda org: {"team": org.team.pk, "owner": org.csm.pk}, "name",
+     "manager"),
+    # the service refuses: the renewal before "customer since" (Account.clean)
+    ("POST", "/accounts", lambda org: {
+        "name": "Initech", "team": org.team.pk, "owner": org.csm.pk,
+        "customer_since": "2024-05-01", "renewal_date": "2024-01-01"}, "renewal_date",
+     "manager"),
+    # an owner outside the team
+    ("POST", "/accounts", lambda org: {
+        "name": "Initech", "team": org.team.pk, "owner": org.outsider.pk}, "owner", "admin"),
+    # an external id another account has
+    ("PATCH", "/accounts/{account}", lambda org: {
+        "version": 0, "external_id": taken(org.other_account)}, "external_id", "csm"),
+    ("PATCH", "/accounts/{account}", lambda org: {"version": 0, "share_of_wallet": "120"},
+     "share_of_wallet", "csm"),
+    ("POST", "/stakeholders", lambda org: {
+        "account": org.account.pk, "name": "Pat", "owners": [org.outsider.pk]}, "owners", "csm"),
+    ("POST", "/stakeholders", lambda org: {
+        "account": org.account.pk, "name": "Pat", "email": "not an address"}, "email", "csm"),
+    # a person of another account
+    ("POST", "/interactions", lambda org: {
+        "account": org.account.pk, "occurred_at": timezone.now().isoformat(),
+        "stakeholders": [StakeholderFactory(account=org.other_account).pk],
+        "channel": "email", "touchpoint": "service", "direction": "inbound", "sentiment": 0},
+     "stakeholders", "admin"),
+    # nobody named
+    ("POST", "/interactions", lambda org: {
+        "account": org.account.pk, "occurred_at": timezone.now().isoformat(),
+        "channel": "email", "touchpoint": "service", "direction": "inbound", "sentiment": 0},
+     "stakeholders", "csm"),
+    ("POST", "/interactions", lambda org: {
+        "account": org.account.pk, "occurred_at": timezone.now().isoformat(),
+        "stakeholders": [StakeholderFactory(account=org.account).pk],
+        "channel": "carrier-pigeon", "touchpoint": "service", "direction": "inbound",
+        "sentiment": 0}, "channel", "csm"),
+    ("POST", "/interactions", lambda org: {
+        "account": org.account.pk, "occurred_at": "2099-01-01T00:00:00Z",
+        "stakeholders": [StakeholderFactory(account=org.account).pk],
+        "channel": "email", "touchpoint": "service", "direction": "inbound", "sentiment": 3},
+     "sentiment", "csm"),
+    # one bad period refuses them all
+    ("PUT", "/accounts/{account}/usage", lambda org: {"periods": [
+        {"period_start": yesterday(), "active_users": 10},
+        {"period_start": "2026-01-05", "features_used": 9, "features_available": 3}]},
+     "2026-01-05: features_used", "csm"),
+    ("PUT", "/accounts/{account}/usage", lambda org: {"periods": [
+        {"period_start": yesterday()}, {"period_start": yesterday()}]},
+     f"{yesterday()}: period_start", "csm"),
+    # a move the workflow refuses, a dismissal without a reason
+    ("POST", "/gap-cases/{case}/move", lambda org: {"to": "resolved"}, "to", "csm"),
+    ("POST", "/gap-cases/{case}/move", lambda org: {"to": "dismissed"}, "to", "csm"),
+    ("POST", "/gap-cases/{case}/assign", lambda org: {"version": 0, "owner": org.outsider.pk},
+     "owner", "csm"),
+    ("POST", "/gap-cases/{case}/assign", lambda org: {
+        "version": 0, "owner": org.csm.pk, "due_on": "2001-01-01"}, "due_on", "csm"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field", "role"), CASES)
+def test_refused_input_answers_422_by_field_and_writes_nothing(
+    client, org, method, path, body, field, role
+):
+    case = GapCaseFactory(account=org.account)
+    client.force_login(getattr(org, role))
+    url = "/api/v1" + path.format(account=org.account.pk, case=case.pk)
+    data = body(org)
+    before = state()
+    response = call(client, method, url, data)
+    assert field in fields_of(response)
+    assert state() == before
+
+
+def test_a_cursor_the_api_did_not_give_answers_422(client, org):
+    client.force_login(org.csm)
+    response = client.get("/api/v1/accounts", {"cursor": "bm90LWEtY3Vyc29y"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "cursor"]
+
+
+def test_a_stale_version_answers_409_and_writes_nothing(client, org):
+    client.force_login(org.csm)
+    url = f"/api/v1/accounts/{org.account.pk}"
+    assert call(client, "PATCH", url, {"version": 0, "segment": "SMB"}).status_code == 200
+    stale = call(client, "PATCH", url, {"version": 0, "segment": "Enterprise"})
+    assert stale.status_code == 409
+    assert "Nothing was saved" in stale.json()["detail"]
+    org.account.refresh_from_db()
+    assert org.account.segment == "SMB"
+
+
+def test_malformed_json_answers_400(client, org):
+    client.force_login(org.csm)
+    response = client.generic(
+        "POST", "/api/v1/pulse-checks", "{not json", content_type="application/json"
+    )
+    assert response.status_code in (400, 422)
+    assert "detail" in response.json()
