@@ -1,0 +1,239 @@
+"""Lists: cursor pages, updated_since, the account list's filters, external ids, the usage
+upsert, and the same number of queries whatever the number of rows."""
+
+import datetime as dt
+import json
+
+import factory
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Account, UsageSnapshot
+from relationships.models import AccountScore, Alert, GapCase, Interaction, Stakeholder
+from surveys.models import Answer, Question, Response
+from tests.api.conftest import bearer
+from tests.factories import (
+    AccountFactory,
+    CompetitorRatingFactory,
+    GapCaseFactory,
+    InteractionFactory,
+    InvitationFactory,
+    MomentFactory,
+    OpenItemFactory,
+    PulseCheckFactory,
+    StakeholderFactory,
+)
+
+
+def post(client, url, body, method="POST"):
+    return client.generic(method, url, json.dumps(body), content_type="application/json")
+
+
+def test_cursor_pages_give_every_row_once(api_client, org):
+    AccountFactory.create_batch(6, team=org.team, owner=org.csm)
+    seen, url, pages = [], "/api/v1/accounts?limit=3", 0
+    while url:
+        body = api_client.get(url).json()
+        seen += [row["id"] for row in body["results"]]
+        url, pages = body["next"], pages + 1
+    mine = Account.objects.filter(team=org.team).order_by("pk").values_list("pk", flat=True)
+    assert seen == list(mine)
+    assert pages == 3
+    first = api_client.get("/api/v1/accounts?limit=3&segment=").json()
+    assert first["next"].startswith("http://testserver/api/v1/accounts?")
+    assert "segment=" in first["next"]  # the filters stay on every page
+
+
+def test_account_list_filters_as_the_account_list(api_client, org):
+    archived = AccountFactory(team=org.team, owner=org.csm, status=Account.Status.ARCHIVED)
+    renewing = AccountFactory(
+        team=org.team, owner=org.csm, renewal_date=timezone.localdate() + dt.timedelta(days=20)
+    )
+
+    def ids(**query):
+        return [row["id"] for row in api_client.get("/api/v1/accounts", query).json()["results"]]
+
+    assert ids() == [org.account.pk, renewing.pk]
+    assert ids(status="archived") == [archived.pk]
+    assert ids(renewal_within=30) == [renewing.pk]
+    assert ids(q="acme") == [org.account.pk]
+    assert ids(team=org.other_team.pk) == []  # not a team of theirs: nothing
+
+
+def test_updated_since_gives_what_changed(api_client, org):
+    other = AccountFactory(team=org.team, owner=org.csm)
+    since = timezone.now()
+    url = f"/api/v1/accounts/{other.pk}"
+    assert post(api_client, url, {"version": 0, "segment": "SMB"}, "PATCH").status_code == 200
+    changed = api_client.get("/api/v1/accounts", {"updated_since": since.isoformat()}).json()
+    assert [row["id"] for row in changed["results"]] == [other.pk]
+    case = GapCaseFactory(account=org.account)
+    GapCase.objects.filter(pk=case.pk).update(state_changed_at=since - dt.timedelta(days=1))
+    assert (
+        api_client.get("/api/v1/gap-cases", {"updated_since": since.isoformat()}).json()["results"]
+        == []
+    )
+    post(api_client, f"/api/v1/gap-cases/{case.pk}/move", {"to": "acknowledged"})
+    moved = api_client.get("/api/v1/gap-cases", {"updated_since": since.isoformat()}).json()
+    assert [(row["id"], row["state"]) for row in moved["results"]] == [(case.pk, "acknowledged")]
+
+
+def test_external_ids_name_accounts_and_people(api_client, org):
+    Account.objects.filter(pk=org.account.pk).update(external_id="CRM-1")
+    created = post(
+        api_client,
+        "/api/v1/stakeholders",
+        {"account_external_id": "CRM-1", "name": "Pat Lee", "external_id": "P-1"},
+    )
+    assert created.status_code == 201
+    person = Stakeholder.objects.get(external_id="P-1")
+    assert (person.account, person.name) == (org.account, "Pat Lee")
+    logged = post(
+        api_client,
+        "/api/v1/interactions",
+        {
+            "account_external_id": "CRM-1",
+            "stakeholder_external_ids": ["P-1"],
+            "occurred_at": timezone.now().isoformat(),
+            "channel": "call",
+            "touchpoint": "service",
+            "direction": "outbound",
+            "sentiment": 2,
+        },
+    )
+    assert logged.status_code == 201
+    interaction = Interaction.objects.get()
+    assert list(interaction.stakeholders.all()) == [person]
+    assert interaction.our_person == org.csm  # the token's user, as the quick log does
+    found = api_client.get("/api/v1/accounts", {"external_id": "CRM-1"}).json()["results"]
+    assert [row["name"] for row in found] == ["Acme"]
+
+
+def test_outsiders_external_id_answers_404_and_writes_nothing(client, org):
+    Account.objects.filter(pk=org.account.pk).update(external_id="CRM-1")
+    client.force_login(org.outsider)
+    response = post(client, "/api/v1/stakeholders", {"account_external_id": "CRM-1", "name": "X"})
+    assert response.status_code == 404
+    assert Stakeholder.objects.count() == 0
+
+
+def test_usage_upsert_replaces_the_periods_given_and_adds_the_others(api_client, org):
+    UsageSnapshot.objects.create(
+        account=org.account, period_start=dt.date(2026, 9, 1), active_users=5
+    )
+    UsageSnapshot.objects.create(
+        account=org.account, period_start=dt.date(2026, 10, 1), active_users=6
+    )
+    periods = [
+        {"period_start": "2026-10-01", "active_users": 60, "features_used": 3},
+        {"period_start": "2026-11-01", "active_users": 70},
+    ]
+    url = f"/api/v1/accounts/{org.account.pk}/usage"
+    response = post(api_client, url, {"periods": periods}, "PUT")
+    assert response.status_code == 200
+    stored = UsageSnapshot.objects.filter(account=org.account).order_by("period_start")
+    assert [(u.period_start.month, u.active_users) for u in stored] == [(9, 5), (10, 60), (11, 70)]
+    assert [row["active_users"] for row in api_client.get(url).json()] == [5, 60, 70]
+
+
+def test_score_is_explained(api_client, org):
+    from relationships.scoring.recompute import scores_recompute
+
+    StakeholderFactory(account=org.account, strength=4)
+    scores_recompute(account_ids=[org.account.pk])
+    body = api_client.get(f"/api/v1/accounts/{org.account.pk}/score").json()
+    org.account.refresh_from_db()
+    score = org.account.relationship_score
+    assert body["score"] == (None if score is None else str(score))
+    assert body["day"] == timezone.localdate().isoformat()
+    assert {part["name"] for part in body["components"]} >= {"sentiment", "engagement"}
+    assert all(0 <= part["weight"] <= 1 for part in body["components"])
+    history = api_client.get("/api/v1/scores", {"account": org.account.pk}).json()["results"]
+    assert [row["day"] for row in history] == [timezone.localdate().isoformat()]
+
+
+# --- query budgets --------------------------------------------------------------------------
+
+BUDGET = 8  # the token, the page's rows, and one query per relation a row lists
+
+
+def grow(org, count: int) -> None:
+    """`count` more of everything a list shows, at the CSM's account and at new ones."""
+    account = org.account
+    people = StakeholderFactory.create_batch(
+        count, account=account, email=factory.Sequence(lambda n: f"p{n}@customer.example")
+    )
+    question = Question.objects.filter(template__slug="relationship-check").first()
+    today = timezone.localdate()
+    start = AccountScore.objects.count()
+    for n, person in enumerate(people):
+        person.owners.add(org.csm)
+        InteractionFactory(account=account, stakeholders=[person, people[0]])
+        MomentFactory(account=account, stakeholder=person)
+        OpenItemFactory(account=account, stakeholder=person)
+        PulseCheckFactory(account=account, csm=org.csm)
+        CompetitorRatingFactory(stakeholder=person)
+        other = AccountFactory(team=org.team, owner=org.csm)
+        GapCaseFactory(account=other)
+        Alert.objects.create(
+            account=other, kind=Alert.Kind.SCORE_DROP, key="score_drop", reason="Dropped.",
+            first_seen=timezone.now(),
+        )  # fmt: skip
+        for day in (start + 2 * n, start + 2 * n + 1):  # the card explains what moved
+            AccountScore.objects.create(
+                account=account, day=today - dt.timedelta(days=day), confidence=0.5,
+                config_version=1, computed_at=timezone.now(),
+            )  # fmt: skip
+        UsageSnapshot.objects.create(
+            account=account, period_start=today - dt.timedelta(days=7 * (start + n))
+        )
+        invitation = InvitationFactory(account=account, stakeholder=person)
+        response = Response.objects.create(invitation=invitation)
+        Answer.objects.create(
+            response=response, question=question, account=account, stakeholder=person,
+            answered_on=today, kind=question.kind, value=4,
+        )  # fmt: skip
+
+
+LISTS = [
+    "/api/v1/accounts",
+    "/api/v1/stakeholders",
+    "/api/v1/interactions",
+    "/api/v1/moments",
+    "/api/v1/open-items",
+    "/api/v1/pulse-checks",
+    "/api/v1/competitor-ratings",
+    "/api/v1/scores",
+    "/api/v1/alerts",
+    "/api/v1/gap-cases",
+    "/api/v1/survey-campaigns",
+    "/api/v1/survey-responses",
+    "/api/v1/accounts/{account}/usage",
+    "/api/v1/accounts/{account}/score",
+]
+
+
+def counted(client, url) -> int:
+    client.get(url)  # steady state: the token's last use is recorded
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_list_query_count_is_the_same_for_1_and_12_rows(
+    org, tokens, path, django_assert_max_num_queries
+):
+    client = Client(headers=bearer(tokens.writer))
+    url = path.format(account=org.account.pk)
+    grow(org, 1)
+    small = counted(client, url)
+    grow(org, 11)
+    large = counted(client, url)
+    assert large == small, f"{url}: {small} queries for 1 row, {large} for 12"
+    with django_assert_max_num_queries(BUDGET):
+        client.get(url)
