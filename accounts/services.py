@@ -6,8 +6,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.events import account_event_record
 from accounts.models import Account, Team, UsageSnapshot, User
 from accounts.signals import account_changed
+from core import events
 from core.versions import edit_save, status_before, status_set, version_claim
 
 
@@ -55,10 +57,25 @@ def account_update(*, form, version: int) -> Account:
     saved the account since (its history row records who changed what). Seats feed the gap's
     usage factor and ARR and cost the quadrant: `account_changed` is sent in the transaction
     (relationships recomputes the scores once it commits)."""
+    before = form.initial.get("status")
     with transaction.atomic():
         account = edit_save(form, seen=version)
         account_changed.send(sender=Account, account_ids=[account.pk])
+        if before and account.status != before:
+            _status_event(account, before)
     return account
+
+
+def _status_event(account: Account, before: str) -> None:
+    """account.status_changed, in the transaction of the change."""
+    labels = dict(Account.Status.choices)
+    account_event_record(
+        kind=events.ACCOUNT_STATUS_CHANGED,
+        account_id=account.pk,
+        summary=f"{{account}} is now {labels[account.status].lower()}"
+        f" (it was {labels.get(before, before).lower()}).",
+        payload={"status": account.status, "previous_status": before},
+    )
 
 
 def _external_id_free(account: Account) -> None:
@@ -130,8 +147,10 @@ def account_archive(*, account: Account) -> Account:
     """Archive the account instead of deleting it: it leaves the account list, keeps its data,
     and account_restore brings it back. Archiving an archived account changes nothing."""
     if not account.is_archived:
+        before = account.status
         with transaction.atomic():
             status_set(account, Account.Status.ARCHIVED)
+            _status_event(account, before)
     return account
 
 
@@ -141,4 +160,5 @@ def account_restore(*, account: Account) -> Account:
     if account.is_archived:
         with transaction.atomic():
             status_set(account, status_before(account, default=Account.Status.ACTIVE))
+            _status_event(account, Account.Status.ARCHIVED)
     return account

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from accounts.notifications import views as notification_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +13,17 @@ urlpatterns = [
     path("accounts/<int:pk>/history/", views.account_history, name="account_history"),
     path("accounts/<int:pk>/usage/", views.usage_section, name="account_usage"),
     path("preferences/", views.preferences, name="preferences"),
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path("notifications/bell/", notification_views.bell, name="notifications_bell"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
+    path("preferences/chat/", notification_views.chat_hooks, name="chat_hooks"),
+    path("preferences/chat/new/", notification_views.chat_hook_add, name="chat_hook_add"),
+    path(
+        "preferences/chat/<int:pk>/remove/",
+        notification_views.chat_hook_remove,
+        name="chat_hook_remove",
+    ),
+    path(
+        "preferences/chat/<int:pk>/test/", notification_views.chat_hook_test, name="chat_hook_test"
+    ),
 ]

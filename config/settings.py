@@ -232,6 +232,14 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 OUTBOX_STUCK_SECONDS = env_int("OUTBOX_STUCK_SECONDS", 900)
+# Webhooks and chat hooks (docs/webhooks.md): a receiver has WEBHOOK_TIMEOUT_SECONDS to answer;
+# network errors, timeouts, 429 and 5xx are retried after 30 s, 60 s, 120 s ... up to
+# WEBHOOK_MAX_ATTEMPTS; a delivery whose worker died mid-send goes again after
+# WEBHOOK_STUCK_SECONDS.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12)
+WEBHOOK_STUCK_SECONDS = env_int("WEBHOOK_STUCK_SECONDS", 300)
 # Cache (sessions, catalogs, the survey pages' rate limits): per process by default, shared by
 # every web process with CACHE_URL=redis://... (the deploy check asks for it).
 CACHE_URL = env_str("CACHE_URL")
@@ -318,6 +326,8 @@ CELERY_BEAT_SCHEDULE = {
     # Scheduled survey sends and reminders; outbox retries and messages whose task was lost.
     "surveys-send-due": {"task": "surveys.send_due", "schedule": 60.0},
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
+    # Webhook and chat deliveries: retries, and those whose task was lost.
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
     # The daily gap digest, for the users who chose it over an email per gap.
     "gap-digest": {
         "task": "gaps.daily_digest",

@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.events import AccountEvent, account_events_record
 from accounts.models import Account, Competitor
+from core import events
 from core.mail.models import OutboundEmail
 from core.mail.outbox import Draft, outbox_enqueue_many
 from core.versions import version_next
@@ -360,9 +362,46 @@ def response_submit(
             feelings=[answer.feeling for answer in answers if answer.feeling is not None],
         )
         _apply(locked, effects, texts, today)
+        _answered_events(locked, response, answers)
         recompute_request(account_ids=[locked.account_id])
     invitation.answered_at = now
     return response
+
+
+DETRACTOR_MAX = 6  # an NPS answer of 0-6
+
+
+def _answered_events(invitation: Invitation, response: Response, answers: list[Answer]) -> None:
+    """survey.answered for every response; survey.detractor too when an NPS answer is 6 or
+    less."""
+    person, campaign = invitation.stakeholder, invitation.campaign
+    scores = [answer.value for answer in answers if answer.kind == "nps"]
+    detractor = next((score for score in scores if score <= DETRACTOR_MAX), None)
+    payload = {
+        "survey": {"campaign_id": campaign.pk, "campaign": campaign.name},
+        "response_id": response.pk,
+        "stakeholder": {"id": person.pk, "name": person.name},
+        "nps": scores[0] if scores else None,
+    }
+    said = [
+        AccountEvent(
+            kind=events.SURVEY_ANSWERED,
+            account_id=invitation.account_id,
+            summary=f"{person.name} at {{account}} answered the survey “{campaign.name}”.",
+            payload=payload,
+        )
+    ]
+    if detractor is not None:
+        said.append(
+            AccountEvent(
+                kind=events.SURVEY_DETRACTOR,
+                account_id=invitation.account_id,
+                summary=f"{person.name} at {{account}} answered {detractor} out of 10 to the"
+                f" NPS question of “{campaign.name}”: a detractor.",
+                payload=payload,
+            )
+        )
+    account_events_record(events=said)
 
 
 def _apply(invitation: Invitation, effects: Effects, texts, today: dt.date) -> None:

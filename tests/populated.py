@@ -3,8 +3,12 @@
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.events import account_event_record
 from accounts.models import WorkerHeartbeat
 from capture.models import PersonSignal, RepeatedRequest, TouchpointKeyword
+from core import events
+from core.models import ChatHook, WebhookEndpoint
+from core.secrets import encrypt
 from relationships.gaps.mail import gap_emails_queue
 from relationships.models import Alert, Touchpoint
 from relationships.scoring.recompute import scores_recompute
@@ -64,8 +68,23 @@ def populate(org) -> None:
         first_seen=timezone.now(),
     )
     populate_capture(org, people)
+    populate_hooks(org)
     WorkerHeartbeat.objects.create(worker="celery@web-1", seen_at=timezone.now())
     Group.objects.create(name="Readers")
+
+
+def populate_hooks(org) -> None:
+    """A webhook endpoint, a team's and a user's chat hook, and an event delivered to each
+    and in the CSM's bell."""
+    WebhookEndpoint.objects.create(url="https://hooks.example/rapport", events=[events.GAP_OPENED])
+    for owner in ({"team": org.team}, {"user": org.csm}):
+        ChatHook.objects.create(
+            kind="slack", name="#cs", url=encrypt("https://hooks.slack.com/x"),
+            events=[events.GAP_OPENED], **owner,
+        )  # fmt: skip
+    account_event_record(
+        kind=events.GAP_OPENED, account_id=org.account.pk, summary="A gap opened at {account}."
+    )
 
 
 def populate_capture(org, people) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.models import ChatHook
 from surveys.models import SurveyTemplate
 from tests.capture.factories import (
     CalendarFeedFactory,
@@ -51,6 +52,9 @@ CAPTURED = "back to the captured message page"
 # A user's own mailboxes and calendars (the csm's here): no one else's, whatever their role.
 OWNER_ONLY = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "csm": OK}
 OWNER_ONLY_CHANGE = {**OWNER_ONLY, "csm": SOURCES}
+# A user's own notifications and chat hooks: after a change, back to a page of theirs.
+NOTIFICATIONS, PREFERENCES = "to /notifications/", "to /preferences/"
+OWN_CHAT_HOOK_CHANGE = {**OWNER_ONLY, "csm": PREFERENCES}
 TEAM_ONLY_CAPTURED_CHANGE = {
     **TEAM_ONLY_CHANGE,
     **dict.fromkeys(("csm", "manager", "admin"), CAPTURED),
@@ -107,6 +111,10 @@ def a_suggestion(org):
 
 def a_departure(org):
     return [PersonSignalFactory(stakeholder__account=org.account).pk]
+
+
+def a_chat_hook(org):
+    return [ChatHook.objects.create(user=org.csm, kind="slack", url="-", events=["test"]).pk]
 
 
 def a_captured_interaction(org):
@@ -208,6 +216,17 @@ MATRIX: dict[str, Route] = {
     "logout": Route({**dict.fromkeys(ROLES, LOGIN)}, method="post"),
     "password_change": Route(SIGNED_IN),
     "preferences": Route(SIGNED_IN),
+    # the bell and the notifications: each user's own (filtered by the accounts they see)
+    "notifications": Route(SIGNED_IN),
+    "notifications_bell": Route(SIGNED_IN),
+    "notifications_read": Route(
+        {**dict.fromkeys(ROLES, NOTIFICATIONS), "anonymous": LOGIN}, method="post"
+    ),
+    "chat_hooks": Route(SIGNED_IN),
+    # an empty form: the user sees it again with its errors
+    "chat_hook_add": Route({**dict.fromkeys(ROLES, REFUSED), "anonymous": LOGIN}, method="post"),
+    "chat_hook_remove": Route(OWN_CHAT_HOOK_CHANGE, args=a_chat_hook, method="post"),
+    "chat_hook_test": Route(OWN_CHAT_HOOK_CHANGE, args=a_chat_hook, method="post"),
     "password_change_done": Route(SIGNED_IN),
     "import_upload": Route(MANAGERS_ONLY),
     "report_export": Route(SIGNED_IN),
@@ -301,6 +320,9 @@ def assert_outcome(response, outcome, url, org):
     elif outcome == CAPTURED:
         assert response.status_code == 302, url
         assert response.url.startswith("/capture/interactions/"), url
+    elif outcome.startswith("to /"):
+        assert response.status_code == 302, url
+        assert response.url == outcome.removeprefix("to "), url
     elif outcome == HOME:
         assert response.status_code == 302, url
         assert response.url == "/", url

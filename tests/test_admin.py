@@ -157,7 +157,14 @@ def _typed(name: str, field: forms.Field, value) -> dict:
 
 # One row per account and gap class, one playbook per gap class, one open signal per person and
 # kind: their lists stay short.
-ONE_PER_CHOICE = {"relationships.GapCase", "relationships.Playbook", "capture.PersonSignal"}
+# A delivery is one per event and endpoint (or chat hook), a notification one per event and user.
+ONE_PER_CHOICE = {
+    "relationships.GapCase",
+    "relationships.Playbook",
+    "capture.PersonSignal",
+    "core.Delivery",
+    "core.Notification",
+}
 
 
 def grow(model, copies: int) -> bool:

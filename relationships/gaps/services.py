@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Max, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.events import AccountEvent, account_event_record, account_events_record
 from accounts.models import Account, Team, UsageSnapshot
 from accounts.selectors import users_of_teams
+from core import events
 from core.db.bulk import as_decimal, update_rows
 from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.versions import edit_save, version_claim, version_next
@@ -111,7 +114,35 @@ def gaps_refresh(
         now=min(now, as_of - dt.timedelta(microseconds=1)),
     )
     gap_mail.gap_emails_queue(case_ids=opened + reopened, reopened=set(reopened))
+    _opened_events(opened + reopened, reopened=set(reopened))
     return GapReadings(factors, pulses)
+
+
+def _opened_events(case_ids: list[int], reopened: set[int]) -> None:
+    """gap.opened for each case opened or reopened by this detection (never for one followed)."""
+    if not case_ids:
+        return
+    cases = GapCase.objects.filter(pk__in=case_ids).values_list(
+        "pk", "account_id", "gap_class", "owner_id"
+    )
+    account_events_record(
+        events=[
+            AccountEvent(
+                kind=events.GAP_OPENED,
+                account_id=account_id,
+                summary=f"A relationship gap {'reopened' if pk in reopened else 'opened'} at "
+                f"{{account}}: {gaps.CLASS_LABELS.get(gap_class, gap_class)}.",
+                path=reverse("gap_detail", args=[pk]),
+                payload=_case_payload(pk, gap_class, gaps.DETECTED, reopened=pk in reopened),
+                followers=[owner_id] if owner_id else [],
+            )
+            for pk, account_id, gap_class, owner_id in cases
+        ]
+    )
+
+
+def _case_payload(pk: int, gap_class: str, state: str, **more) -> dict:
+    return {"gap_case": {"id": pk, "gap_class": gap_class, "state": state, **more}}
 
 
 def _stored(factors: gaps.Factors, gap: gaps.Gap) -> tuple:
@@ -340,6 +371,7 @@ def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "
     if refusal:
         raise TransitionRefused(refusal)
     now = timezone.now()
+    came_from = case.state
     with transaction.atomic():
         version_next(case)
         GapTransition.objects.create(
@@ -357,7 +389,28 @@ def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "
         case.save(
             update_fields=["state", "state_changed_at", "closed_on", "dismissed_reason", "version"]
         )
+        _moved_event(case, came_from=came_from, by=by)
     return case
+
+
+def _moved_event(case: GapCase, *, came_from: str, by) -> None:
+    """gap.resolved when a case is resolved, gap.moved for any other move."""
+    labels = dict(GapCase.State.choices)
+    who = str(by) if by else "Someone"
+    resolved = case.state == gaps.RESOLVED
+    account_event_record(
+        kind=events.GAP_RESOLVED if resolved else events.GAP_MOVED,
+        account_id=case.account_id,
+        summary=f"{who} {'resolved' if resolved else 'moved'} the gap case at {{account}}"
+        + ("." if resolved else f" from {labels[came_from]} to {labels[case.state]}."),
+        path=reverse("gap_detail", args=[case.pk]),
+        payload={
+            **_case_payload(case.pk, case.gap_class, case.state, from_state=came_from),
+            "by": {"id": by.pk, "name": str(by)} if by else None,
+        },
+        followers=[case.owner_id] if case.owner_id else [],
+        actor_id=by.pk if by else None,
+    )
 
 
 def gap_case_update(*, form, version: int) -> GapCase:

@@ -19,7 +19,9 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.events import AccountEvent, account_events_record
 from accounts.models import Account
+from core import events
 from core.db.bulk import as_decimal, update_rows, upsert_rows
 from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.queue import enqueue_on_commit
@@ -474,10 +476,14 @@ def _upsert(model, keys: list[str], rows: list[tuple]) -> None:
 
 
 def _replace_alerts(account_ids: list[int], alerts: list[Alert]) -> None:
-    """Keep the alerts that still hold (with their first-seen time), drop the others."""
+    """Keep the alerts that still hold (with their first-seen time), drop the others; an alert
+    that was not there before is an event (score.dropped for a score drop, alert.raised for the
+    others), recorded for all the accounts at once."""
     holding = {(alert.account_id, alert.key) for alert in alerts}
     stored = Alert.objects.filter(account_id__in=account_ids).values_list("pk", "account_id", "key")
     stale = [pk for pk, account_id, key in stored if (account_id, key) not in holding]
+    known = {(account_id, key) for _pk, account_id, key in stored}
+    _alert_events([alert for alert in alerts if (alert.account_id, alert.key) not in known])
     if stale:
         Alert.objects.filter(pk__in=stale).delete()
     columns = ["account_id", "stakeholder_id", "kind", "key", "reason", "first_seen"]
@@ -487,6 +493,39 @@ def _replace_alerts(account_ids: list[int], alerts: list[Alert]) -> None:
         [tuple(getattr(alert, column) for column in columns) for alert in alerts],
         unique=["account_id", "key"],
         update=["reason"],
+    )
+
+
+def _alert_events(raised: list[Alert]) -> None:
+    labels = dict(Alert.Kind.choices)
+    people = {alert.stakeholder_id for alert in raised if alert.stakeholder_id}
+    names = dict(Stakeholder.objects.filter(pk__in=people).values_list("pk", "name"))
+
+    def summary(alert: Alert) -> str:
+        if alert.stakeholder_id:
+            label = labels.get(alert.kind, alert.kind)
+            return f"{{account}}: {label} with {names.get(alert.stakeholder_id)}. {alert.reason}"
+        return f"{{account}}: {alert.reason}"
+
+    account_events_record(
+        events=[
+            AccountEvent(
+                kind=events.SCORE_DROPPED
+                if alert.kind == Alert.Kind.SCORE_DROP
+                else events.ALERT_RAISED,
+                account_id=alert.account_id,
+                summary=summary(alert),
+                payload={
+                    "alert": {
+                        "kind": alert.kind,
+                        "label": labels.get(alert.kind, alert.kind),
+                        "reason": alert.reason,
+                        "stakeholder_id": alert.stakeholder_id,
+                    }
+                },
+            )
+            for alert in raised
+        ]
     )
 
 

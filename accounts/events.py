@@ -1,0 +1,65 @@
+"""Events about accounts (core.events), for every layer above: the caller says what happened,
+this adds who follows the account (its owner, and any `followers` the caller names), its team,
+the page to link to and the account in the payload, for any number of events in one query."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import Account
+from core.events import EventDraft, events_record_many
+from core.models import Event
+
+
+@dataclass
+class AccountEvent:
+    kind: str
+    account_id: int
+    summary: str
+    payload: dict = field(default_factory=dict)
+    path: str = ""
+    followers: list[int] = field(default_factory=list)
+    actor_id: int | None = None
+
+
+def account_events_record(*, events: list[AccountEvent]) -> list[Event]:
+    """Record these events in the current transaction; `summary` may name the account as
+    `{account}`."""
+    if not events:
+        return []
+    accounts = {
+        pk: (name, team_id, owner_id)
+        for pk, name, team_id, owner_id in Account.objects.filter(
+            pk__in={event.account_id for event in events}
+        ).values_list("pk", "name", "team_id", "owner_id")
+    }
+    drafts = []
+    for event in events:
+        name, team_id, owner_id = accounts[event.account_id]
+        page = reverse("account_detail", args=[event.account_id])
+        drafts.append(
+            EventDraft(
+                kind=event.kind,
+                summary=event.summary.replace("{account}", name),
+                path=event.path or page,
+                payload={
+                    "account": {
+                        "id": event.account_id,
+                        "name": name,
+                        "url": settings.SITE_URL + page,
+                    },
+                    **event.payload,
+                },
+                account_id=event.account_id,
+                team_id=team_id,
+                audience=[owner_id, *event.followers],
+                actor_id=event.actor_id,
+            )
+        )
+    return events_record_many(drafts=drafts)
+
+
+def account_event_record(**kwargs) -> Event:
+    """One event (the fields of AccountEvent, by keyword)."""
+    return account_events_record(events=[AccountEvent(**kwargs)])[0]
