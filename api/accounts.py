@@ -25,7 +25,7 @@ from accounts.services import (
     usage_periods_upsert,
 )
 from api.paging import Since, page
-from api.schemas import answers
+from api.schemas import PathId, Ref, Version, answers
 
 router = Router(tags=["accounts"])
 
@@ -70,8 +70,8 @@ class AccountFilters(Since):
     """The account list's filters (archived accounts only with status=archived)."""
 
     q: str | None = Field(None, max_length=100, description="Name, domain or external id.")
-    team: int | None = None
-    owner: int | None = None
+    team: Ref | None = None
+    owner: Ref | None = None
     segment: str | None = Field(None, max_length=50)
     status: AccountStatus | None = None
     renewal_within: int | None = Field(None, ge=0, le=3650, description="Days from today.")
@@ -81,8 +81,8 @@ class AccountFilters(Since):
 
 class AccountIn(Schema):
     name: str = Field(max_length=200)
-    team: int
-    owner: int
+    team: Ref
+    owner: Ref
     external_id: str = Field("", max_length=64)
     domain: str = Field("", max_length=200)
     segment: str = Field("", max_length=50)
@@ -97,14 +97,14 @@ class AccountIn(Schema):
 class AccountPatch(Schema):
     """The fields to change, and the `version` of the account they were read from."""
 
-    version: int = Field(ge=0)
+    version: Version
     name: str | None = Field(None, min_length=1, max_length=200)
     external_id: str | None = Field(None, max_length=64)
     domain: str | None = Field(None, max_length=200)
     segment: str | None = Field(None, max_length=50)
     status: AccountStatus | None = None
-    team: int | None = None
-    owner: int | None = None
+    team: Ref | None = None
+    owner: Ref | None = None
     customer_since: dt.date | None = None
     renewal_date: dt.date | None = None
     arr: Decimal | None = Field(None, max_digits=14, decimal_places=2)
@@ -175,8 +175,8 @@ def account_list(request, filters: Query[AccountFilters]):
     return page(request, accounts, filters)
 
 
-@router.get("/{int:account_id}", response=answers(AccountOut), summary="Read an account")
-def account_read(request, account_id: int):
+@router.get("/{account_id}", response=answers(AccountOut), summary="Read an account")
+def account_read(request, account_id: PathId):
     return get_account_for_user(request.auth, account_id)
 
 
@@ -192,8 +192,8 @@ def account_new(request, body: AccountIn):
     return Status(201, account_create(**fields))
 
 
-@router.patch("/{int:account_id}", response=answers(AccountOut), summary="Change an account")
-def account_edit(request, account_id: int, body: AccountPatch):
+@router.patch("/{account_id}", response=answers(AccountOut), summary="Change an account")
+def account_edit(request, account_id: PathId, body: AccountPatch):
     account = get_account_for_user(request.auth, account_id)
     fields = body.dict(exclude_unset=True)
     version = fields.pop("version")
@@ -207,25 +207,23 @@ def account_edit(request, account_id: int, body: AccountPatch):
     return account_change(account=account, version=version, **fields)
 
 
-@router.post(
-    "/{int:account_id}/archive", response=answers(AccountOut), summary="Archive an account"
-)
-def account_archive_op(request, account_id: int):
+@router.post("/{account_id}/archive", response=answers(AccountOut), summary="Archive an account")
+def account_archive_op(request, account_id: PathId):
     account = get_account_for_user(request.auth, account_id)
     _manager_required(request.auth)
     return account_archive(account=account)
 
 
-@router.get("/{int:account_id}/usage", response=answers(list[UsageOut]), summary="Usage by period")
-def usage_list(request, account_id: int):
+@router.get("/{account_id}/usage", response=answers(list[UsageOut]), summary="Usage by period")
+def usage_list(request, account_id: PathId):
     account = get_account_for_user(request.auth, account_id)
     return list(UsageSnapshot.objects.filter(account=account).order_by("period_start"))
 
 
 @router.put(
-    "/{int:account_id}/usage", response=answers(list[UsageOut]), summary="Write usage by period"
+    "/{account_id}/usage", response=answers(list[UsageOut]), summary="Write usage by period"
 )
-def usage_upsert(request, account_id: int, body: UsageUpsert):
+def usage_upsert(request, account_id: PathId, body: UsageUpsert):
     """Each period given replaces the one stored for the same `period_start`, or is added;
     periods not given stay as they are."""
     account = get_account_for_user(request.auth, account_id)

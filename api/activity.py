@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from accounts.models import Competitor
 from api.common import account_named, people_named, person_named, visible_accounts
 from api.paging import Paging, page
-from api.schemas import answers
+from api.schemas import PathId, Ref, answers
 from relationships.activity.services import (
     competitor_rating_create,
     interaction_create,
@@ -39,13 +39,13 @@ Text = Field("", max_length=5000)
 
 
 class ByAccount(Paging):
-    account: int | None = None
+    account: Ref | None = None
 
 
 class AccountNamed(Schema):
     """The account, by id or by the external id the CSV import matches on."""
 
-    account: int | None = None
+    account: Ref | None = None
     account_external_id: str | None = Field(None, max_length=64)
 
 
@@ -108,7 +108,7 @@ class InteractionPage(Schema):
 
 class InteractionIn(AccountNamed):
     occurred_at: dt.datetime
-    stakeholders: list[int] = Field(default_factory=list, max_length=100)
+    stakeholders: list[Ref] = Field(default_factory=list, max_length=100)
     stakeholder_external_ids: list[str] = Field(default_factory=list, max_length=100)
     channel: str = Field(max_length=50, description="A channel's slug: call, email, …")
     touchpoint: str = Field(max_length=50, description="A touchpoint's slug.")
@@ -177,7 +177,7 @@ class MomentIn(AccountNamed):
     moment_type: str = Field(max_length=50, description="A moment type's slug.")
     occurred_on: dt.date
     emotion: Literal[tuple(Moment.Emotion.values)]
-    stakeholder: int | None = None
+    stakeholder: Ref | None = None
     stakeholder_external_id: str | None = Field(None, max_length=64)
     intensity: int = Field(2, ge=1, le=3)
     value_impact: Literal[tuple(Moment.Impact.values)] | Literal[""] = ""
@@ -231,7 +231,7 @@ class OpenItemIn(AccountNamed):
     opened_on: dt.date
     due_on: dt.date | None = None
     closed_on: dt.date | None = None
-    stakeholder: int | None = None
+    stakeholder: Ref | None = None
     stakeholder_external_id: str | None = Field(None, max_length=64)
 
 
@@ -253,10 +253,8 @@ def open_item_new(request, body: OpenItemIn):
     return Status(201, open_item_create(account=account, **fields))
 
 
-@router.post(
-    "/open-items/{int:item_id}/close", response=answers(OpenItemOut), summary="Close an item"
-)
-def open_item_close_op(request, item_id: int):
+@router.post("/open-items/{item_id}/close", response=answers(OpenItemOut), summary="Close an item")
+def open_item_close_op(request, item_id: PathId):
     item = get_object_or_404(
         OpenItem.objects.filter(account__in=visible_accounts(request.auth)), pk=item_id
     )
@@ -333,7 +331,7 @@ class RatingPage(Schema):
 
 
 class RatingIn(AccountNamed):
-    stakeholder: int | None = None
+    stakeholder: Ref | None = None
     stakeholder_external_id: str | None = Field(None, max_length=64)
     competitor: str = Field(max_length=100, description="The competitor's name.")
     dimension: str = Field(max_length=50, description="A dimension's slug.")

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from accounts.models import User
 from api.common import visible_accounts
 from api.paging import Since, page
-from api.schemas import answers
+from api.schemas import PathId, Ref, Version, answers
 from relationships.gaps.selectors import get_gap_case_for_user
 from relationships.gaps.services import gap_case_change, gap_case_move
 from relationships.models import GapCase
@@ -71,9 +71,9 @@ class GapCasePage(Schema):
 class GapCaseFilters(Since):
     """`updated_since`: cases whose state changed since."""
 
-    account: int | None = None
+    account: Ref | None = None
     state: State | None = None
-    owner: int | None = None
+    owner: Ref | None = None
 
 
 class MoveIn(Schema):
@@ -88,8 +88,8 @@ class AssignIn(Schema):
     """The owner (a member or manager of the account's team) and, if given, the due date, with
     the `version` of the case they were read from."""
 
-    version: int = Field(ge=0)
-    owner: int
+    version: Version
+    owner: Ref
     due_on: dt.date | None = None
 
 
@@ -107,21 +107,21 @@ def gap_case_list(request, filters: Query[GapCaseFilters]):
     return page(request, cases, filters)
 
 
-@router.get("/{int:case_id}", response=answers(GapCaseDetail), summary="Read a gap case")
-def gap_case_read(request, case_id: int):
+@router.get("/{case_id}", response=answers(GapCaseDetail), summary="Read a gap case")
+def gap_case_read(request, case_id: PathId):
     """The case with its checklist and the trail of its moves."""
     return get_gap_case_for_user(request.auth, case_id)
 
 
-@router.post("/{int:case_id}/move", response=answers(GapCaseOut), summary="Move a gap case")
-def gap_case_move_op(request, case_id: int, body: MoveIn):
+@router.post("/{case_id}/move", response=answers(GapCaseOut), summary="Move a gap case")
+def gap_case_move_op(request, case_id: PathId, body: MoveIn):
     """A move the workflow refuses answers 422 on `to`, saying why."""
     case = get_gap_case_for_user(request.auth, case_id)
     return gap_case_move(case=case, by=request.auth, **body.dict())
 
 
-@router.post("/{int:case_id}/assign", response=answers(GapCaseOut), summary="Assign a gap case")
-def gap_case_assign(request, case_id: int, body: AssignIn):
+@router.post("/{case_id}/assign", response=answers(GapCaseOut), summary="Assign a gap case")
+def gap_case_assign(request, case_id: PathId, body: AssignIn):
     case = get_gap_case_for_user(request.auth, case_id)
     owner = User.objects.filter(pk=body.owner, is_active=True).first()
     if owner is None:

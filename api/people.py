@@ -12,7 +12,7 @@ from accounts.models import Team, User
 from accounts.selectors import users_of_teams
 from api.common import account_named, person_named, visible_accounts
 from api.paging import Since, page
-from api.schemas import answers
+from api.schemas import PathId, Ref, Version, answers
 from relationships.models import Stakeholder
 from relationships.people.selectors import get_stakeholder_for_user
 from relationships.people.services import stakeholder_create, stakeholder_update
@@ -55,7 +55,7 @@ class StakeholderPage(Schema):
 
 
 class StakeholderFilters(Since):
-    account: int | None = None
+    account: Ref | None = None
     external_id: str | None = Field(None, max_length=64)
     status: PersonStatus | None = None
 
@@ -66,9 +66,9 @@ class StakeholderFields(Schema):
     email: str = Field("", max_length=254)
     role: Role = Stakeholder.Role.USER
     buying_influence: Influence = Stakeholder.Influence.MEDIUM
-    reports_to: int | None = None
+    reports_to: Ref | None = None
     reports_to_external_id: str | None = Field(None, max_length=64)
-    owners: list[int] = Field(default_factory=list, max_length=50)
+    owners: list[Ref] = Field(default_factory=list, max_length=50)
     relationship_since: dt.date | None = None
     trust: Rating = ""
     respect: Rating = ""
@@ -78,7 +78,7 @@ class StakeholderFields(Schema):
 
 
 class StakeholderIn(StakeholderFields):
-    account: int | None = None
+    account: Ref | None = None
     account_external_id: str | None = Field(None, max_length=64)
     name: str = Field(min_length=1, max_length=200)
 
@@ -86,16 +86,16 @@ class StakeholderIn(StakeholderFields):
 class StakeholderPatch(Schema):
     """The fields to change and the `version` of the person they were read from."""
 
-    version: int = Field(ge=0)
+    version: Version
     name: str | None = Field(None, min_length=1, max_length=200)
     external_id: str | None = Field(None, max_length=64)
     title: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=254)
     role: Role | None = None
     buying_influence: Influence | None = None
-    reports_to: int | None = None
+    reports_to: Ref | None = None
     reports_to_external_id: str | None = Field(None, max_length=64)
-    owners: list[int] | None = Field(None, max_length=50)
+    owners: list[Ref] | None = Field(None, max_length=50)
     relationship_since: dt.date | None = None
     trust: Rating | None = None
     respect: Rating | None = None
@@ -151,8 +151,8 @@ def stakeholder_list(request, filters: Query[StakeholderFilters]):
     return page(request, people.prefetch_related("owners"), filters)
 
 
-@router.get("/stakeholders/{int:stakeholder_id}", response=answers(StakeholderOut))
-def stakeholder_read(request, stakeholder_id: int):
+@router.get("/stakeholders/{stakeholder_id}", response=answers(StakeholderOut))
+def stakeholder_read(request, stakeholder_id: PathId):
     return get_stakeholder_for_user(request.auth, stakeholder_id)
 
 
@@ -168,8 +168,8 @@ def stakeholder_new(request, body: StakeholderIn):
     return Status(201, stakeholder_create(account=account, **fields))
 
 
-@router.patch("/stakeholders/{int:stakeholder_id}", response=answers(StakeholderOut))
-def stakeholder_edit(request, stakeholder_id: int, body: StakeholderPatch):
+@router.patch("/stakeholders/{stakeholder_id}", response=answers(StakeholderOut))
+def stakeholder_edit(request, stakeholder_id: PathId, body: StakeholderPatch):
     """Change these fields of the person; `null` clears reports_to, strength and
     relationship_since, and changes nothing else."""
     person = get_stakeholder_for_user(request.auth, stakeholder_id)

@@ -1,9 +1,9 @@
 """What every operation may answer besides its success: the API's two error shapes, in the
 OpenAPI document so that clients (and the schema tests) know them."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Path, Schema
 
 
 class Problem(Schema):
@@ -30,3 +30,12 @@ ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 
 def answers(success: Any, status: int = 200) -> dict:
     """An operation's responses: `success` under `status`, and the errors."""
     return {status: success, **ERRORS}
+
+
+MAX_ID = 2**63 - 1  # the largest id a database row has
+MAX_VERSION = 2_147_483_647
+Ref = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=0, le=MAX_VERSION)]
+
+
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive whole number.")]

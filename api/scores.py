@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from accounts.selectors import get_account_for_user
 from api.common import visible_accounts
 from api.paging import Since, page
-from api.schemas import answers
+from api.schemas import PathId, Ref, answers
 from relationships.models import AccountScore, Alert
 from relationships.scoring.selectors import account_score_card
 
@@ -84,13 +84,13 @@ class AlertPage(Schema):
 
 
 class ByAccountSince(Since):
-    account: int | None = None
+    account: Ref | None = None
 
 
 @router.get(
-    "/accounts/{int:account_id}/score", response=answers(ScoreExplained), summary="Score, explained"
+    "/accounts/{account_id}/score", response=answers(ScoreExplained), summary="Score, explained"
 )
-def score_read(request, account_id: int):
+def score_read(request, account_id: PathId):
     """The current score as the account page's score card explains it: each component's value
     (0..1), weight and number of inputs, what moved since the previous day's score, and the
     alerts standing now."""

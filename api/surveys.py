@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 
 from api.common import visible_accounts
 from api.paging import Paging, Since, page
-from api.schemas import answers
+from api.schemas import PathId, Ref, answers
 from surveys.models import Response
 from surveys.selectors import campaigns_for_list, get_campaign_for_user
 
@@ -83,8 +83,8 @@ class ResponsePage(Schema):
 class ResponseFilters(Since):
     """`updated_since`: responses submitted since."""
 
-    campaign: int | None = None
-    account: int | None = None
+    campaign: Ref | None = None
+    account: Ref | None = None
 
 
 @router.get("/survey-campaigns", response=answers(CampaignPage), summary="List survey campaigns")
@@ -92,8 +92,8 @@ def campaign_list(request, paging: Query[Paging]):
     return page(request, campaigns_for_list(user=request.auth), paging)
 
 
-@router.get("/survey-campaigns/{int:campaign_id}", response=answers(CampaignOut))
-def campaign_read(request, campaign_id: int):
+@router.get("/survey-campaigns/{campaign_id}", response=answers(CampaignOut))
+def campaign_read(request, campaign_id: PathId):
     get_campaign_for_user(request.auth, campaign_id)  # 404 for a campaign the user cannot see
     return campaigns_for_list(user=request.auth).get(pk=campaign_id)
 
