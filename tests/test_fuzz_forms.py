@@ -284,3 +284,32 @@ def test_sentiment_correction_never_fails_and_refusals_change_nothing(signed_in,
         post_judged(signed_in, url, data, row)
 
     check()
+
+
+def test_chat_hook_form_never_fails_and_refusals_write_nothing(signed_in, org):
+    from core.models import ChatHook
+
+    url = st.one_of(
+        VALUE,
+        st.sampled_from(
+            [
+                "https://hooks.slack.com/services/T0/B0/x",
+                "https://acme.webhook.office.com/webhookb2/x",
+                "http://127.0.0.1:8000/",
+                "https://hooks.slack.com.evil.example/x",
+            ]
+        ),
+    )
+    kinds = st.one_of(VALUE, st.sampled_from(["slack", "teams"]))
+    chosen = st.lists(st.one_of(VALUE, st.sampled_from(["gap.opened", "alert.raised"])))
+
+    @FUZZ
+    @given(
+        data=st.fixed_dictionaries(
+            {}, optional={"kind": kinds, "name": VALUE, "url": url, "events": chosen}
+        )
+    )
+    def check(data):
+        post_judged(signed_in, "/preferences/chat/new/", data, counts(ChatHook))
+
+    check()

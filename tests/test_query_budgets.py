@@ -69,6 +69,9 @@ FRAGMENTS = {
     "feed_new": ["feeds"],
     "feed_edit": ["feeds"],
     "feed_status": ["feed-row"],
+    "notifications_bell": ["notification-bell"],
+    "notifications": ["notification-menu"],
+    "chat_hooks": ["chat-hooks"],
 }
 MONTH = dt.timedelta(days=31)
 
