@@ -286,6 +286,19 @@ def test_sentiment_correction_never_fails_and_refusals_change_nothing(signed_in,
     check()
 
 
+def test_api_token_form_never_fails_and_refusals_write_nothing(signed_in, org):
+    from api.models import ApiToken
+
+    @FUZZ
+    @given(data=fields(["name", "read_only", "expires_on"]))
+    def check(data):
+        response = post_judged(signed_in, "/preferences/tokens/", data, counts(ApiToken))
+        if response.status_code < 400:
+            assert b"rpt_" in response.content  # the secret, shown once
+
+    check()
+
+
 def test_chat_hook_form_never_fails_and_refusals_write_nothing(signed_in, org):
     from core.models import ChatHook
 
