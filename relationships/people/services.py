@@ -8,9 +8,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
+from accounts.events import AccountEvent, account_events_record
 from accounts.models import Account, Team
 from accounts.selectors import users_of_teams
+from core import events
 from core.db.bulk import update_rows
 from core.versions import status_before, status_set, version_claim
 from relationships.models import Stakeholder
@@ -141,3 +144,23 @@ def _stakeholder_status_save(stakeholder: Stakeholder, status: str) -> Stakehold
         stakeholders_changed(account_ids=[stakeholder.account_id])
     stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
     return stakeholder
+
+
+def may_have_left_record(*, reasons: dict[int, str]) -> None:
+    """stakeholder.may_have_left for each of these stakeholders (id -> what said so: an
+    automatic answer, a bounce), in the caller's transaction: two queries for any number."""
+    people = Stakeholder.objects.filter(pk__in=list(reasons)).values_list(
+        "pk", "name", "account_id"
+    )
+    account_events_record(
+        events=[
+            AccountEvent(
+                kind=events.STAKEHOLDER_MAY_HAVE_LEFT,
+                account_id=account_id,
+                summary=f"{name} at {{account}} may have left: {reasons[pk]}",
+                path=reverse("stakeholder_detail", args=[pk]),
+                payload={"stakeholder": {"id": pk, "name": name}, "reason": reasons[pk]},
+            )
+            for pk, name, account_id in people
+        ]
+    )

@@ -17,6 +17,7 @@ from core.events import event_record
 from core.models import Event, Notification
 from relationships.gaps.services import TransitionRefused, gap_case_move
 from relationships.models import AccountScore
+from relationships.people.services import may_have_left_record
 from relationships.scoring import recompute
 from surveys.models import Question, SurveyTemplate
 from tests.factories import (
@@ -196,3 +197,16 @@ def test_a_profile_edit_records_a_status_change_only_when_the_status_changes(cli
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="Unknown event kinds: gap.opend"):
         event_record(kind="gap.opend", summary="typo")
+
+
+def test_a_stakeholder_who_may_have_left_is_recorded_for_the_accounts_csm(org):
+    ada = StakeholderFactory(account=org.account, name="Ada")
+    may_have_left_record(reasons={ada.pk: "Ada no longer works at Acme"})
+    may_have_left_record(reasons={})  # nothing said: nothing recorded
+    [event] = Event.objects.all()
+    assert (event.kind, event.summary) == (
+        events.STAKEHOLDER_MAY_HAVE_LEFT,
+        "Ada at Acme may have left: Ada no longer works at Acme",
+    )
+    assert event.path == reverse("stakeholder_detail", args=[ada.pk])
+    assert Notification.objects.get().user == org.csm
