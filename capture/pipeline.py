@@ -37,7 +37,7 @@ from capture.models import (
 )
 from capture.sentiment import sentiment
 from capture.threads import asks_again, verbosity
-from core.db.bulk import insert_rows
+from core.db.bulk import fetch_pairs, insert_rows
 from core.limits import DayRange
 from relationships.activity.services import interactions_bulk_create, open_items_bulk_create
 from relationships.models import Channel, Interaction, OpenItem, Stakeholder, Touchpoint
@@ -374,14 +374,13 @@ def _plans(batch, context: Context, result: CaptureResult) -> tuple[list[Plan], 
     return plans, departures
 
 
+_KEY = ("account_id", "message_id")  # a captured message's key
+
+
 def _new_only(plans: list[Plan], result: CaptureResult) -> list[Plan]:
     """The plans not stored before (nor earlier in the batch)."""
-    stored = set(
-        CapturedMessage.objects.filter(
-            account_id__in={plan.account_id for plan in plans},
-            message_id__in={plan.item.key for plan in plans},
-        ).values_list("account_id", "message_id")
-    )
+    keys = {(plan.account_id, plan.item.key) for plan in plans}
+    stored = set(fetch_pairs(CapturedMessage.objects, _KEY, keys, "account_id", "message_id"))
     new = []
     for plan in plans:
         key = (plan.account_id, plan.item.key)
@@ -401,10 +400,15 @@ def _response_times(plans: list[Plan]) -> None:
         return
     answered = {
         (account_id, message_id): (direction, sent_at)
-        for account_id, message_id, direction, sent_at in CapturedMessage.objects.filter(
-            account_id__in={plan.account_id for plan in replies},
-            message_id__in={plan.item.in_reply_to for plan in replies},
-        ).values_list("account_id", "message_id", "direction", "sent_at")
+        for account_id, message_id, direction, sent_at in fetch_pairs(
+            CapturedMessage.objects,
+            _KEY,
+            {(plan.account_id, plan.item.in_reply_to) for plan in replies},
+            "account_id",
+            "message_id",
+            "direction",
+            "sent_at",
+        )
     }
     answered.update(
         ((plan.account_id, plan.item.key), (plan.direction, plan.item.sent_at)) for plan in plans
@@ -575,18 +579,19 @@ def _repeated_requests(plans: list[Plan]) -> None:
     if not inbound:
         return
     threads = {(plan.account_id, plan.item.thread) for plan in inbound}
-    done = set(
-        RepeatedRequest.objects.filter(
-            account_id__in={a for a, _ in threads}, thread__in={t for _, t in threads}
-        ).values_list("account_id", "thread")
-    )
+    thread = ("account_id", "thread")
+    done = set(fetch_pairs(RepeatedRequest.objects, thread, threads, "account_id", "thread"))
     earlier = defaultdict(list)  # (account, thread) -> [(sent_at, words)]
-    for account_id, thread, sent_at, snippet in CapturedMessage.objects.filter(
-        account_id__in={a for a, _ in threads},
-        thread__in={t for _, t in threads},
-        direction=INBOUND,
-    ).values_list("account_id", "thread", "sent_at", "snippet"):
-        earlier[account_id, thread].append((sent_at, snippet))
+    for account_id, name, sent_at, snippet in fetch_pairs(
+        CapturedMessage.objects.filter(direction=INBOUND),
+        thread,
+        threads,
+        "account_id",
+        "thread",
+        "sent_at",
+        "snippet",
+    ):
+        earlier[account_id, name].append((sent_at, snippet))
     asked_again = []
     for plan in sorted(inbound, key=lambda plan: plan.item.sent_at):
         key = (plan.account_id, plan.item.thread)

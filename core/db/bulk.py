@@ -54,6 +54,31 @@ def fetch_in(queryset: QuerySet, field: str, values: Iterable, *columns: str) ->
             return cursor.fetchall()
 
 
+def fetch_pairs(
+    queryset: QuerySet, fields: tuple[str, str], pairs: Iterable[tuple], *columns: str
+) -> list[tuple]:
+    """`queryset.values_list(*columns)` for the rows whose two `fields` (an int and a string,
+    as an account and a message id) hold one of `pairs`. On PostgreSQL one join with the pairs
+    unnested, so that an index on the two columns answers each pair (an IN list per column
+    would match their cross product); elsewhere the cross product, narrowed here."""
+    pairs = set(pairs)
+    if not pairs:
+        return []
+    first, second = fields
+    if connection.vendor != "postgresql":
+        rows = queryset.filter(
+            **{f"{first}__in": {a for a, _ in pairs}, f"{second}__in": {b for _, b in pairs}}
+        ).values_list(first, second, *columns)
+        return [row[2:] for row in rows if row[:2] in pairs]
+    meta = queryset.model._meta
+    names = ", ".join(f"{meta.db_table}.{meta.get_field(name).column}" for name in fields)
+    ordered = list(pairs)
+    condition = f"({names}) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"
+    params = ["{" + ",".join(str(a) for a, _ in ordered) + "}", text_array([b for _, b in ordered])]
+    matches = RawSQL(condition, params, output_field=BooleanField())
+    return list(queryset.filter(matches).values_list(*columns))
+
+
 _tables = count()
 
 
@@ -95,7 +120,7 @@ def where_in(column: str, values: Iterable) -> list[tuple[str, list]]:
     ]
 
 
-def text_array(values: set[str]) -> str:
+def text_array(values: Iterable[str]) -> str:
     """A PostgreSQL array literal of strings: each quoted, and escaped where it needs it."""
     joined = '","'.join(values)
     if "\\" not in joined and joined.count('"') == 2 * (len(values) - 1):

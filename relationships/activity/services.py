@@ -9,6 +9,7 @@ written; a written row asks for its account's scores to be recomputed once it co
 """
 
 from collections.abc import Iterable
+from functools import cache
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -78,13 +79,13 @@ def interactions_bulk_create(rows: Iterable[dict]) -> list[Interaction]:
             "pk", "account_id"
         )
     )
-    interactions = []
+    interactions, valid = [], set()
     for number, (row, ids) in enumerate(zip(rows, people, strict=True), start=1):
         interaction = Interaction(**row)
         errors = {} if ids else {"stakeholders": ["Name at least one person."]}
         if any(accounts.get(pk) != interaction.account_id for pk in ids):
             errors["stakeholders"] = [OTHER_ACCOUNT]
-        _bulk_check(interaction, number, errors)
+        _bulk_check(interaction, number, errors, valid)
         interactions.append(interaction)
     with transaction.atomic():
         insert_objects(interactions)
@@ -105,10 +106,10 @@ def open_items_bulk_create(rows: Iterable[dict]) -> list[OpenItem]:
     """Open many items at once (capture's repeated requests), each row open_item_create's
     keyword arguments (a stakeholder of the same account given as `stakeholder_id`, checked by
     the caller), checked without a query per row as interactions_bulk_create does."""
-    items = []
+    items, valid = [], set()
     for number, row in enumerate(rows, start=1):
         item = OpenItem(**row)
-        _bulk_check(item, number, {})
+        _bulk_check(item, number, {}, valid)
         items.append(item)
     with transaction.atomic():
         OpenItem.objects.bulk_create(items)
@@ -116,16 +117,28 @@ def open_items_bulk_create(rows: Iterable[dict]) -> list[OpenItem]:
     return items
 
 
-def _bulk_check(item: models.Model, number: int, errors: dict) -> None:
+def _bulk_check(item: models.Model, number: int, errors: dict, valid: set) -> None:
     """Refuse row `number` of a bulk write (ValidationError naming the row and its fields) for
-    `errors` found already or what its model's rules say, its foreign keys excepted."""
+    `errors` found already or what its model's rules say, its foreign keys excepted. `valid`
+    holds the (field, value) pairs earlier rows of the write passed: a value that repeats (a
+    channel, a direction, a sentiment) is checked once."""
+    values = {field.name: getattr(item, field.attname) for field in _checked_fields(type(item))}
+    repeated = [name for name, value in values.items() if (name, value) in valid]
     try:
-        item.clean_fields(exclude=_READ_ALREADY + list(errors))
+        item.clean_fields(exclude=_READ_ALREADY + list(errors) + repeated)
         item.clean()
     except ValidationError as refusal:
         errors = refusal.update_error_dict(errors)
     if errors:
         raise ValidationError({f"row {number}: {name}": e for name, e in errors.items()})
+    valid.update(values.items())
+
+
+@cache
+def _checked_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields a bulk write checks row by row: the model's own, but the foreign keys read
+    already."""
+    return [field for field in model._meta.fields if field.name not in _READ_ALREADY]
 
 
 def moment_create(*, account, moment_type, occurred_on, emotion: str, **optional) -> Moment:
