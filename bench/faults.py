@@ -15,9 +15,14 @@ settings and an SMTP server (aiosmtpd). Each scenario is bounded in time and pri
    worker SIGKILLed in between: none lost, none sent twice but in the one window (a kill between
    the server's acceptance and its record), counted apart by their X-Rapport-Message-ID;
 4. PostgreSQL connections terminated under load: requests recover on the next attempt, and an
-   import whose connection is killed writes nothing.
+   import whose connection is killed writes nothing;
+5. a webhook receiver (on loopback) answering 500 for a while, then 200, while events go out,
+   with a worker SIGKILLed in between: every event delivered, each signature verified by the
+   standardwebhooks package, none delivered twice but in the one window (a kill between the
+   receiver's 2xx and its record), counted apart by their webhook-id.
 
---quick runs the same at a tenth of the scale and shorter outages (the test suite runs it).
+--quick runs the same at a tenth of the scale and shorter outages (the test suite runs it);
+--only webhooks runs the last scenario alone, on a small organisation.
 Exits 1 when a promise is broken.
 """
 
@@ -41,9 +46,12 @@ import benchlib  # noqa: E402
 import load  # noqa: E402
 
 QUICK = "--quick" in sys.argv
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
 ACCOUNTS = 200 if QUICK else 2_000
 OUTAGE = 8 if QUICK else 30  # seconds the broker stays down
 INVITATIONS = 100 if QUICK else 1_000
+EVENTS = 100 if QUICK else 1_000
+HOOK_OUTAGE = 8 if QUICK else 30  # seconds the webhook receiver answers 500
 DEADLINE = 300  # seconds any scenario may wait for the work to finish
 broken: list[str] = []
 
@@ -379,19 +387,85 @@ def scenario_database_kills(manager_session: str) -> None:
     check("an import killed mid-write writes nothing", caught and after == before)
 
 
+def scenario_webhook_outage(worker: Worker) -> None:
+    from django.db import transaction
+    from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+    from accounts.models import Account
+    from config.celery import app
+    from core import events
+    from core.events import EventDraft, events_record_many
+    from core.models import Delivery, WebhookEndpoint
+    from tests.integrations.receiver import Receiver
+
+    print(f"5. A webhook receiver answering 500 for {HOOK_OUTAGE} s while {EVENTS:,} events go out")
+    with Receiver() as receiver:
+        endpoint = WebhookEndpoint.objects.create(url=receiver.url, events=[events.ALERT_RAISED])
+        receiver.answer_for(500, HOOK_OUTAGE)
+        accounts = list(Account.objects.order_by("pk").values_list("pk", flat=True)[:EVENTS])
+        drafts = [
+            EventDraft(
+                kind=events.ALERT_RAISED,
+                summary=f"Fault suite event {n}.",
+                account_id=accounts[n % len(accounts)],
+            )
+            for n in range(EVENTS)
+        ]
+        started = time.monotonic()
+        with transaction.atomic():
+            recorded = events_record_many(drafts=drafts)
+        time.sleep(min(3, HOOK_OUTAGE / 2))
+        killed = worker.kill_a_child()  # while it retries the refused deliveries
+
+        def settled() -> bool:
+            app.send_task("webhooks.sweep")
+            return not Delivery.objects.exclude(state__in=["delivered", "failed"]).exists()
+
+        done = wait_until(settled, "every event to be delivered", every=2)
+        elapsed = time.monotonic() - started
+        with receiver.lock:
+            received = list(receiver.received)
+    accepted = collections.Counter(r.headers["webhook-id"] for r in received if r.status == 200)
+    refused = sum(1 for r in received if r.status != 200)
+    states = collections.Counter(Delivery.objects.values_list("state", flat=True))
+    ids = {str(event.public_id) for event in recorded}
+    lost = ids - set(accepted)
+    twice = [key for key, count in accepted.items() if count > 1]
+    hook, forged = Webhook(endpoint.signing_secret()), 0
+    for request in received:
+        try:
+            hook.verify(request.body, request.headers)
+        except WebhookVerificationError:
+            forged += 1
+    print(
+        f"  {len(accepted):,} distinct events delivered in {elapsed:.1f} s ({len(received):,}"
+        f" requests, {refused:,} answered 500); deliveries: {dict(states)}; worker killed:"
+        f" {killed}; delivered twice in the acceptance window: {len(twice)}"
+    )
+    check(
+        "every event was delivered once the receiver answered again (one kill)",
+        done and killed and not lost and states.get("failed", 0) == 0,
+    )
+    check("every request verified with the endpoint's secret (standardwebhooks)", forged == 0)
+    check("no event delivered twice outside the acceptance window (one kill)", len(twice) <= 1)
+
+
 def run(broker: benchlib.Redis, smtp) -> None:
     from accounts.models import Account
 
     started = time.perf_counter()
-    manager = load.populate(accounts=ACCOUNTS)
-    print(f"Loaded {ACCOUNTS:,} accounts in {time.perf_counter() - started:.1f} s")
+    accounts = 20 if ONLY == "webhooks" else ACCOUNTS
+    manager = load.populate(accounts=accounts)
+    print(f"Loaded {accounts:,} accounts in {time.perf_counter() - started:.1f} s")
     worker = Worker(broker, {}).start()
     try:
-        scenario_worker_kills(worker)
-        account = Account.objects.visible_to(manager).order_by("pk").first()
-        scenario_broker_outage(broker, load.session_for(manager), account.pk)
-        scenario_smtp_refusing(worker, smtp)
-        scenario_database_kills(load.session_for(manager))
+        if ONLY != "webhooks":
+            scenario_worker_kills(worker)
+            account = Account.objects.visible_to(manager).order_by("pk").first()
+            scenario_broker_outage(broker, load.session_for(manager), account.pk)
+            scenario_smtp_refusing(worker, smtp)
+            scenario_database_kills(load.session_for(manager))
+        scenario_webhook_outage(worker)
     finally:
         worker.stop()
     print("All promises kept." if not broken else f"{len(broken)} promise(s) broken.")
@@ -410,6 +484,8 @@ def main() -> None:
         EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
         OUTBOX_RETRY_SECONDS="1",
         OUTBOX_STUCK_SECONDS="5",
+        WEBHOOK_RETRY_SECONDS="1",
+        WEBHOOK_STUCK_SECONDS="5",
         LOG_LEVEL="ERROR",
     )
     try:

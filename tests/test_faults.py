@@ -1,5 +1,6 @@
 """The fault suite at a tenth of its scale (bench/faults.py --quick): worker kills, a broker
-outage, a refusing SMTP server and killed database connections, against real services."""
+outage, a refusing SMTP server, killed database connections and a webhook receiver answering
+500, against real services."""
 
 import os
 import shutil
@@ -31,4 +32,4 @@ def test_quick_fault_suite_keeps_every_promise():
     kept = [line for line in result.stdout.splitlines() if line.strip().startswith("kept:")]
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "All promises kept." in result.stdout
-    assert len(kept) == 9
+    assert len(kept) == 12
