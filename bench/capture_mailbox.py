@@ -172,7 +172,7 @@ def floor(path: Path, with_body: bool, email_policy=policy.compat32) -> float:
 
     parser = BytesParser(policy=email_policy)
     for raw in read_mailbox(path):
-        message = parser.parsebytes(raw)
+        message = parser.parsebytes(bytes(raw))
         if with_body:
             body = message.get_body(("plain", "html"))
             if body is not None:

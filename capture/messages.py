@@ -23,7 +23,7 @@ from email.message import Message as EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
-from typing import NamedTuple
+from typing import NamedTuple, SupportsBytes
 
 SNIPPET_LENGTH = 280
 # The author's own words are looked for in at most this much decoded text: a text part larger
@@ -60,14 +60,15 @@ class Message:
     title: str = ""  # the sender's title, from the line under their name in the signature
 
 
-def parse(raw: bytes) -> Message:
-    """Read one message from its bytes (as they sit in a mailbox). Raises `ParseError` only
-    when the input is not an email at all."""
-    if not raw or not bytes(raw).strip():
+def parse(raw: bytes | SupportsBytes) -> Message:
+    """Read one message from its bytes (as they sit in a mailbox), or from what gives them
+    (`bytes(raw)`). Raises `ParseError` only when the input is not an email at all."""
+    data = bytes(raw or b"")
+    if not data.strip():
         raise ParseError("The message is empty.")
     # compat32: headers are read raw here anyway (_Headers), and its header access costs a
     # fraction of the default policy's header registry (a third of the whole capture's time).
-    email = BytesParser(policy=policy.compat32).parsebytes(bytes(raw))
+    email = BytesParser(policy=policy.compat32).parsebytes(data)
     headers = _Headers(email)
     if not headers.names:
         raise ParseError("The input has no mail headers, so it is not an email.")

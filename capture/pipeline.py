@@ -44,7 +44,7 @@ from relationships.models import Channel, Interaction, OpenItem, Stakeholder, To
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 2000  # items per transaction: per-batch queries and the recompute request amortised
 INBOUND, OUTBOUND = Interaction.Direction.INBOUND, Interaction.Direction.OUTBOUND
 MOST_HOURS = Decimal("99999.99")  # what Interaction.response_hours holds
 
