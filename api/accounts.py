@@ -114,6 +114,16 @@ class AccountPatch(Schema):
     notes: str | None = Field(None, max_length=5000)
 
 
+CLEARABLE = {
+    "customer_since",
+    "renewal_date",
+    "arr",
+    "cost_to_serve",
+    "seats_purchased",
+    "share_of_wallet",
+}
+
+
 class UsageOut(Schema):
     period_start: dt.date
     active_users: int | None
@@ -194,14 +204,14 @@ def account_new(request, body: AccountIn):
 
 @router.patch("/{account_id}", response=answers(AccountOut), summary="Change an account")
 def account_edit(request, account_id: PathId, body: AccountPatch):
+    """Change the fields sent. `null` clears a date, an amount or the seats; for any other
+    field it changes nothing."""
     account = get_account_for_user(request.auth, account_id)
     fields = body.dict(exclude_unset=True)
     version = fields.pop("version")
-    for name in ("team", "owner"):  # "null" is no change for these
-        if name in fields and fields[name] is None:
-            del fields[name]
-    nulls = {"name", "external_id", "domain", "segment", "status", "notes"}
-    fields = {k: v for k, v in fields.items() if not (k in nulls and v is None)}
+    fields = {
+        name: value for name, value in fields.items() if value is not None or name in CLEARABLE
+    }
     team, owner = fields.pop("team", None), fields.pop("owner", None)
     fields.update(_team_and_owner(request.auth, team, owner))
     return account_change(account=account, version=version, **fields)

@@ -180,7 +180,7 @@ class MomentIn(AccountNamed):
     stakeholder: Ref | None = None
     stakeholder_external_id: str | None = Field(None, max_length=64)
     intensity: int = Field(2, ge=1, le=3)
-    value_impact: Literal[tuple(Moment.Impact.values)] | Literal[""] = ""
+    value_impact: Literal[tuple(Moment.Impact.values)] = Moment.Impact.NONE
     value_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     identified_by: Literal[tuple(Moment.IdentifiedBy.values)] = Moment.IdentifiedBy.CSM
     note: str = Text

@@ -34,11 +34,10 @@ def tokens(request):
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            token, secret = api_token_create(user=request.user, **form.token_fields())
+            _, secret = api_token_create(user=request.user, **form.token_fields())
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(request, f"Created the token {token.name}: copy it now.")
             return render_tokens(request, secret=secret, status=201 if request.htmx else 200)
     return render_tokens(request, form=form, status=422)
 

@@ -144,3 +144,13 @@ def test_malformed_json_answers_400(client, org):
     )
     assert response.status_code in (400, 422)
     assert "detail" in response.json()
+
+
+def test_patch_null_clears_a_date_and_keeps_the_name(client, org):
+    Account.objects.filter(pk=org.account.pk).update(renewal_date=dt.date(2027, 1, 1))
+    client.force_login(org.csm)
+    url = f"/api/v1/accounts/{org.account.pk}"
+    response = call(client, "PATCH", url, {"version": 0, "renewal_date": None, "name": None})
+    assert response.status_code == 200
+    org.account.refresh_from_db()
+    assert (org.account.renewal_date, org.account.name) == (None, "Acme")
