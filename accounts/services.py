@@ -91,6 +91,7 @@ def account_change(*, account: Account, version: int, **fields) -> Account:
     EditConflict if someone saved the account since, ValidationError by field if the result
     breaks the rules of Account, and nothing is written then. Only these fields and the version
     are written; `account_changed` is sent in the transaction, as account_update does."""
+    before = account.status
     for name, value in fields.items():
         setattr(account, name, value)
     if "external_id" in fields:
@@ -100,6 +101,8 @@ def account_change(*, account: Account, version: int, **fields) -> Account:
         version_claim(account, seen=version)
         account.save(update_fields=[*fields, "version"])
         account_changed.send(sender=Account, account_ids=[account.pk])
+        if account.status != before:
+            _status_event(account, before)
     return account
 
 

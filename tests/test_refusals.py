@@ -7,6 +7,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from core.models import ChatHook
 from relationships.activity.views import QUICKLOG_FORMS
 from tests.capture.factories import (
     CalendarFeedFactory,
@@ -51,6 +52,9 @@ ACTIONS = {
     "signal_confirm": "marks the person as having left",
     "signal_dismiss": "says the person has not left",
     "captured_hide": "removes the captured message's text",
+    "notifications_read": "marks the notifications shown as read",
+    "chat_hook_remove": "removes the user's chat hook",
+    "chat_hook_test": "sends a test message to the user's chat hook",
 }
 SIGNED_OUT = {"login"}
 
@@ -97,6 +101,9 @@ def addresses(org):
         "capture/suggestions": SuggestedStakeholderFactory(account=org.account).pk,
         "capture/signals": PersonSignalFactory(stakeholder=person).pk,
         "capture/interactions": captured_interaction(org.account, person=person).interaction_id,
+        "preferences/chat": ChatHook.objects.create(
+            user=org.admin, kind="slack", url="-", events=["test"]
+        ).pk,
     }
 
     def urls(name: str) -> list[str]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
-from accounts.services import account_archive, account_restore
+from accounts.services import account_archive, account_change, account_restore
 from core import events
 from core.events import event_record
 from core.models import Event, Notification
@@ -210,3 +210,12 @@ def test_a_stakeholder_who_may_have_left_is_recorded_for_the_accounts_csm(org):
     )
     assert event.path == reverse("stakeholder_detail", args=[ada.pk])
     assert Notification.objects.get().user == org.csm
+
+
+def test_a_change_without_a_form_records_a_status_change_only_when_the_status_changes(org):
+    account_change(account=org.account, version=0, name="Acme Corp")
+    assert recorded() == []
+    account_change(account=Account.objects.get(pk=org.account.pk), version=1, status="churned")
+    assert recorded() == [
+        (events.ACCOUNT_STATUS_CHANGED, "Acme Corp is now churned (it was active).")
+    ]
