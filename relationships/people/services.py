@@ -157,7 +157,8 @@ def may_have_left_record(*, reasons: dict[int, str]) -> None:
             AccountEvent(
                 kind=events.STAKEHOLDER_MAY_HAVE_LEFT,
                 account_id=account_id,
-                summary=f"{name} at {{account}} may have left: {reasons[pk]}",
+                summary=f"{name} at {{account}} may have left: an automatic answer said"
+                f" “{reasons[pk]}”.",
                 path=reverse("stakeholder_detail", args=[pk]),
                 payload={"stakeholder": {"id": pk, "name": name}, "reason": reasons[pk]},
             )

@@ -201,12 +201,12 @@ def test_an_unknown_kind_is_refused():
 
 def test_a_stakeholder_who_may_have_left_is_recorded_for_the_accounts_csm(org):
     ada = StakeholderFactory(account=org.account, name="Ada")
-    may_have_left_record(reasons={ada.pk: "Ada no longer works at Acme"})
+    may_have_left_record(reasons={ada.pk: "no longer with the company"})
     may_have_left_record(reasons={})  # nothing said: nothing recorded
     [event] = Event.objects.all()
     assert (event.kind, event.summary) == (
         events.STAKEHOLDER_MAY_HAVE_LEFT,
-        "Ada at Acme may have left: Ada no longer works at Acme",
+        "Ada at Acme may have left: an automatic answer said “no longer with the company”.",
     )
     assert event.path == reverse("stakeholder_detail", args=[ada.pk])
     assert Notification.objects.get().user == org.csm
