@@ -12,12 +12,13 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from itertools import batched
 from multiprocessing import get_context
+from typing import SupportsBytes
 
 from django.conf import settings
 from django.db import transaction
@@ -113,7 +114,6 @@ class Item:
     automated: bool = False
     left_signal: str = ""
     left_address: str = ""
-    feeling: int | None = None  # the sentiment of a customer's words (read with the message)
     title: str = ""  # the sender's title, from their signature
 
 
@@ -166,7 +166,7 @@ def item_from_meeting(meeting) -> Item:
 
 
 def capture_mail(
-    raws: Iterable[bytes],
+    raws: Iterable[bytes | SupportsBytes],
     *,
     origin: Origin,
     progress: Callable[[int], None] | None = None,
@@ -174,8 +174,8 @@ def capture_mail(
 ) -> CaptureResult:
     """Capture raw messages (as a mailbox holds them) from `origin`, a batch at a time;
     `progress` hears how many have been read after each batch. With `workers` > 1, messages
-    are read and graded in that many forked processes while this one decides and writes (for
-    a command's backfill: a Celery worker's processes cannot fork their own)."""
+    are read, graded and planned in that many forked processes while this one writes (for a
+    command's backfill: a Celery worker's processes cannot fork their own)."""
     result = CaptureResult()
     context = Context.load(origin)
 
@@ -184,64 +184,51 @@ def capture_mail(
             result.read += 1
             yield raw
 
-    def items(read: Iterable[Item | None]):
-        for item in read:
-            if item is None:
-                result.unreadable += 1
-            else:
-                yield item
-
     if workers <= 1:
-        read = map(partial(_read_with, context.directory), counted())
-        return _run(items(read), context, result, progress)
-    forked = get_context("fork").Pool(workers, _reading_starts, (context.directory,))
+        return _run(map(partial(_read_with, context), counted()), context, result, progress)
+    forked = get_context("fork").Pool(workers, _reading_starts, (context,))
     with forked as pool:
-        read = pool.imap(_read, counted(), chunksize=64)
-        return _run(items(read), context, result, progress)
+        return _run(pool.imap(_read, counted(), chunksize=64), context, result, progress)
 
 
-# The run's directory in a reading process forked by capture_mail (set as it starts).
-_directory: Directory | None = None
+# The run's context in a reading process forked by capture_mail (set as it starts).
+_context: "Context | None" = None
 
 
-def _reading_starts(directory: Directory) -> None:
-    global _directory
-    _directory = directory
+def _reading_starts(context: "Context") -> None:
+    global _context
+    _context = context
 
 
-def _read(raw: bytes) -> Item | None:
-    """_read_with the directory a forked reading process started with."""
-    return _read_with(_directory, raw)
+def _read(raw: bytes | SupportsBytes) -> "Read":
+    """_read_with the context a forked reading process started with."""
+    return _read_with(_context, raw)
 
 
-def _read_with(directory: Directory, raw: bytes) -> Item | None:
-    """A raw message as an item, its words graded when a customer wrote it; None when it is
-    not an email at all."""
+def _read_with(context: "Context", raw: bytes | SupportsBytes) -> "Read":
+    """A raw message read and planned; an item of None when it is not an email at all."""
     try:
         item = item_from_message(parse(raw))
     except ParseError:
-        return None
-    if item.automated or directory.is_internal(item.sender.address):
-        return item
-    return replace(item, feeling=sentiment(item.text))
+        return Read(None)
+    return _planned(context, item)
 
 
 def capture_meetings(meetings: Iterable, *, origin: Origin) -> CaptureResult:
     """Capture meetings (capture.calendars.Meeting) from `origin`."""
     result = CaptureResult()
+    context = Context.load(origin)
 
-    def items():
+    def read():
         for meeting in meetings:
             result.read += 1
-            yield item_from_meeting(meeting)
+            yield _planned(context, item_from_meeting(meeting))
 
-    return _run(items(), Context.load(origin), result, None)
+    return _run(read(), context, result, None)
 
 
-def _run(
-    items: Iterable[Item], context: "Context", result: CaptureResult, progress
-) -> CaptureResult:
-    for batch in batched(items, BATCH):
+def _run(read: Iterable["Read"], context: "Context", result: CaptureResult, progress):
+    for batch in batched(read, BATCH):
         _capture_batch(batch, context, result)
         if progress is not None:
             progress(result.read)
@@ -306,8 +293,28 @@ class Plan:
     response_hours: Decimal | None = None
 
 
-def _capture_batch(batch: tuple[Item, ...], context: Context, result: CaptureResult) -> None:
-    plans, departures = _plans(batch, context, result)
+@dataclass(frozen=True)
+class Read:
+    """What reading makes of one message or meeting: the item (None when it is not an email
+    at all, or undated) and what to store of it for each account it concerns (none when it is
+    not about a customer, or a machine sent it)."""
+
+    item: Item | None
+    plans: tuple[Plan, ...] = ()
+
+
+def _capture_batch(batch: tuple[Read, ...], context: Context, result: CaptureResult) -> None:
+    plans, departures = [], []
+    for read in batch:
+        if read.item is None:
+            result.unreadable += 1
+        elif read.item.automated:
+            result.skipped += 1
+            if read.item.left_signal and read.item.left_address:
+                departures.append(read.item)
+        elif not read.plans:
+            result.ignored += 1
+        plans.extend(read.plans)
     plans = _new_only(plans, result)
     if not plans and not departures:
         return
@@ -325,53 +332,47 @@ def _in_range(moment: datetime | None) -> bool:
     return moment is not None and DayRange("now").allows(moment, timezone.now())
 
 
-def _plans(batch, context: Context, result: CaptureResult) -> tuple[list[Plan], list[Item]]:
-    """What to store of each item, for each account it concerns; and the machine answers
-    saying a person has left."""
+def _planned(context: Context, item: Item) -> Read:
+    """What to store of an item for each account it concerns, a customer's words graded."""
+    if item.automated:
+        return Read(item)
+    if not _in_range(item.sent_at):
+        return Read(None)
     directory, origin = context.directory, context.origin
-    plans, departures = [], []
-    for item in batch:
-        if item.automated:
-            result.skipped += 1
-            if item.left_signal and item.left_address:
-                departures.append(item)
-            continue
-        if not _in_range(item.sent_at):
-            result.unreadable += 1
-            continue
-        addresses = [a.address for a in (item.sender, *item.others) if a.address]
-        addresses = list(dict.fromkeys(addresses))
-        outside = [a for a in addresses if not directory.is_internal(a)]
-        accounts = set().union(*(directory.accounts_of(a) for a in outside))
-        if not accounts or any(origin.excludes(a) for a in addresses):
-            result.ignored += 1
-            continue
-        outbound = directory.is_internal(item.sender.address)
-        # Who of us: the sender of what we sent, else the mailbox's owner; for the BCC-to-log
-        # mailbox (no owner), the first user among the people on the message, if any.
-        ours = (directory.users[a] for a in addresses if a in directory.users)
-        our_person = directory.users.get(item.sender.address) if outbound else None
-        if our_person is None:
-            our_person = next(ours, None) if origin.owner is None else origin.owner.pk
-        said = 0 if outbound or item.feeling is None else item.feeling
-        for account_id in sorted(accounts):
-            people = [
-                person.pk
-                for a in outside
-                if (person := directory.stakeholder(a, account_id)) is not None
-            ]
-            plans.append(
-                Plan(
-                    item=item,
-                    account_id=account_id,
-                    direction=OUTBOUND if outbound else INBOUND,
-                    our_person_id=our_person,
-                    people=people,
-                    outside=outside,
-                    sentiment=said,
-                )
+    addresses = [a.address for a in (item.sender, *item.others) if a.address]
+    addresses = list(dict.fromkeys(addresses))
+    outside = [a for a in addresses if not directory.is_internal(a)]
+    accounts = set().union(*(directory.accounts_of(a) for a in outside))
+    if not accounts or any(origin.excludes(a) for a in addresses):
+        return Read(item)
+    outbound = directory.is_internal(item.sender.address)
+    # Who of us: the sender of what we sent, else the mailbox's owner; for the BCC-to-log
+    # mailbox (no owner), the first user among the people on the message, if any.
+    ours = (directory.users[a] for a in addresses if a in directory.users)
+    our_person = directory.users.get(item.sender.address) if outbound else None
+    if our_person is None:
+        our_person = next(ours, None) if origin.owner is None else origin.owner.pk
+    email = item.kind == CapturedMessage.Kind.EMAIL
+    said = sentiment(item.text) if email and not outbound else 0
+    return Read(
+        item,
+        tuple(
+            Plan(
+                item=item,
+                account_id=account_id,
+                direction=OUTBOUND if outbound else INBOUND,
+                our_person_id=our_person,
+                people=[
+                    person.pk
+                    for a in outside
+                    if (person := directory.stakeholder(a, account_id)) is not None
+                ],
+                outside=outside,
+                sentiment=said,
             )
-    return plans, departures
+            for account_id in sorted(accounts)
+        ),
+    )
 
 
 _KEY = ("account_id", "message_id")  # a captured message's key
@@ -476,11 +477,9 @@ def _write(plans: list[Plan], context: Context) -> None:
             }
         )
     logged = [(plan, row) for plan, row in zip(plans, rows, strict=True) if plan.people]
-    interactions = interactions_bulk_create(
-        _interaction_row(row, plan.people) for plan, row in logged
-    )
-    for (_, row), interaction in zip(logged, interactions, strict=True):
-        row["interaction_id"] = interaction.pk
+    pks = interactions_bulk_create(_interaction_row(row, plan.people) for plan, row in logged)
+    for (_, row), pk in zip(logged, pks, strict=True):
+        row["interaction_id"] = pk
     insert_rows(CapturedMessage, list(rows[0]), [tuple(row.values()) for row in rows])
 
 
@@ -505,11 +504,11 @@ def log_waiting(*, account_id: int, address: str) -> int:
     if person is None or not waiting:
         return 0
     with transaction.atomic():
-        interactions = interactions_bulk_create(
+        pks = interactions_bulk_create(
             _interaction_row(_values(message), [person.pk]) for message in waiting
         )
-        for message, interaction in zip(waiting, interactions, strict=True):
-            message.interaction = interaction
+        for message, pk in zip(waiting, pks, strict=True):
+            message.interaction_id = pk
         CapturedMessage.objects.bulk_update(waiting, ["interaction"])
     return len(waiting)
 

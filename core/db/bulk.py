@@ -252,21 +252,31 @@ def insert_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> No
         )
 
 
-def insert_objects(objects: list[Model]) -> None:
-    """Insert new instances of one model and give each its pk: bulk_create's job without its
-    per-row SQL parameters (COPY on PostgreSQL above COPY_ABOVE rows); no signals are sent."""
-    if not objects:
-        return
-    model = type(objects[0])
-    if not use_copy(objects):
-        model.objects.bulk_create(objects)
-        return
-    fields = model._meta.concrete_fields
-    for instance, pk in zip(objects, allocate_ids(model, len(objects)), strict=True):
-        instance.pk = pk
-        instance._state.adding, instance._state.db = False, connection.alias
-    rows = [tuple(getattr(instance, field.attname) for field in fields) for instance in objects]
-    copy_rows(model._meta.db_table, [field.column for field in fields], rows)
+def insert_new(model: type[Model], rows: list[dict]) -> list[int]:
+    """Insert rows given as column values (attname -> value; the model's defaults for those
+    left out) and return their new pks, in order: on PostgreSQL above COPY_ABOVE rows with
+    COPY and the pks allocated in advance, else with bulk_create. No signals are sent."""
+    if not use_copy(rows):
+        return [instance.pk for instance in model.objects.bulk_create(model(**r) for r in rows)]
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    names = [name for name, field in fields.items() if not field.primary_key]
+    names = [name for name in names if any(name in row for row in rows)]
+    defaults = {
+        name: fields[name].get_default()
+        if fields[name].db_default is NOT_PROVIDED
+        else fields[name].default
+        for name in names
+    }
+    pks = allocate_ids(model, len(rows))
+    insert_rows(
+        model,
+        [model._meta.pk.column, *(fields[name].column for name in names)],
+        [
+            (pk, *(row.get(name, defaults[name]) for name in names))
+            for pk, row in zip(pks, rows, strict=True)
+        ],
+    )
+    return pks
 
 
 def adapted(model: type[Model], columns: list[str], rows: list[tuple]) -> list[tuple]:

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.db.bulk import insert_objects, insert_rows
+from core.db.bulk import insert_new, insert_rows
 from core.idempotency import submission_claim
 from relationships.models import (
     CompetitorRating,
@@ -65,13 +65,13 @@ def interaction_create(
 _READ_ALREADY = ["account", "channel", "touchpoint", "our_person", "stakeholder"]
 
 
-def interactions_bulk_create(rows: Iterable[dict]) -> list[Interaction]:
-    """Log many interactions at once (mail and calendar capture): each row holds
-    interaction_create's keyword arguments, its people as `stakeholder_ids`. Each row is
-    checked as interaction_create checks it, but without a query per row (its foreign keys come
-    from the database already; the people's accounts are read in one query); a refused row
-    refuses them all (ValidationError by field, saying which row) and nothing is written. One
-    recompute request per account."""
+def interactions_bulk_create(rows: Iterable[dict]) -> list[int]:
+    """Log many interactions at once (mail and calendar capture): each row holds the column
+    values of one (account_id, occurred_at, channel_id, ...), its people as `stakeholder_ids`;
+    returns their ids, in order. Each row is checked field by field as interaction_create checks
+    it, but without a query per row (its foreign keys come from the database already; the
+    people's accounts are read in one query); a refused row refuses them all (ValidationError
+    by field, saying which row) and nothing is written. One recompute request per account."""
     rows = [dict(row) for row in rows]
     people = [row.pop("stakeholder_ids") for row in rows]
     accounts = dict(
@@ -79,37 +79,31 @@ def interactions_bulk_create(rows: Iterable[dict]) -> list[Interaction]:
             "pk", "account_id"
         )
     )
-    interactions, valid = [], set()
+    valid = set()
     for number, (row, ids) in enumerate(zip(rows, people, strict=True), start=1):
-        interaction = Interaction(**row)
         errors = {} if ids else {"stakeholders": ["Name at least one person."]}
-        if any(accounts.get(pk) != interaction.account_id for pk in ids):
+        if any(accounts.get(pk) != row["account_id"] for pk in ids):
             errors["stakeholders"] = [OTHER_ACCOUNT]
-        _bulk_check(interaction, number, errors, valid)
-        interactions.append(interaction)
+        _row_check(Interaction, row, number, errors, valid)
     with transaction.atomic():
-        insert_objects(interactions)
+        pks = insert_new(Interaction, rows)
         insert_rows(
             Interaction.stakeholders.through,
             ["interaction_id", "stakeholder_id"],
-            [
-                (interaction.pk, pk)
-                for interaction, ids in zip(interactions, people, strict=True)
-                for pk in ids
-            ],
+            [(pk, person) for pk, ids in zip(pks, people, strict=True) for person in ids],
         )
-        recompute_request(account_ids={interaction.account_id for interaction in interactions})
-    return interactions
+        recompute_request(account_ids={row["account_id"] for row in rows})
+    return pks
 
 
 def open_items_bulk_create(rows: Iterable[dict]) -> list[OpenItem]:
     """Open many items at once (capture's repeated requests), each row open_item_create's
     keyword arguments (a stakeholder of the same account given as `stakeholder_id`, checked by
     the caller), checked without a query per row as interactions_bulk_create does."""
-    items, valid = [], set()
+    items = []
     for number, row in enumerate(rows, start=1):
         item = OpenItem(**row)
-        _bulk_check(item, number, {}, valid)
+        _bulk_check(item, number, {})
         items.append(item)
     with transaction.atomic():
         OpenItem.objects.bulk_create(items)
@@ -117,21 +111,39 @@ def open_items_bulk_create(rows: Iterable[dict]) -> list[OpenItem]:
     return items
 
 
-def _bulk_check(item: models.Model, number: int, errors: dict, valid: set) -> None:
+def _bulk_check(item: models.Model, number: int, errors: dict) -> None:
     """Refuse row `number` of a bulk write (ValidationError naming the row and its fields) for
-    `errors` found already or what its model's rules say, its foreign keys excepted. `valid`
-    holds the (field, value) pairs earlier rows of the write passed: a value that repeats (a
-    channel, a direction, a sentiment) is checked once."""
-    values = {field.name: getattr(item, field.attname) for field in _checked_fields(type(item))}
-    repeated = [name for name, value in values.items() if (name, value) in valid]
+    `errors` found already or what its model's rules say, its foreign keys excepted."""
     try:
-        item.clean_fields(exclude=_READ_ALREADY + list(errors) + repeated)
+        item.clean_fields(exclude=_READ_ALREADY + list(errors))
         item.clean()
     except ValidationError as refusal:
         errors = refusal.update_error_dict(errors)
     if errors:
         raise ValidationError({f"row {number}: {name}": e for name, e in errors.items()})
-    valid.update(values.items())
+
+
+def _row_check(model, row: dict, number: int, errors: dict, valid: set) -> None:
+    """_bulk_check for a row of column values of a model without rules across its fields
+    (no `clean()`): each field checked as `clean_fields` checks it, and its value cleaned in
+    the row. `valid` holds the (field, value) pairs earlier rows passed: a value that repeats
+    (a channel, a direction, a sentiment) is checked once."""
+    for field in _checked_fields(model):
+        value = row.get(field.attname, field.get_default())
+        if field.name in errors or (field.name, value) in valid:
+            continue
+        if field.blank and value in field.empty_values:
+            continue
+        try:
+            cleaned = field.clean(value, None)
+        except ValidationError as refusal:
+            errors[field.name] = refusal.error_list
+            continue
+        if field.attname in row:
+            row[field.attname] = cleaned
+        valid.add((field.name, value))
+    if errors:
+        raise ValidationError({f"row {number}: {name}": e for name, e in errors.items()})
 
 
 @cache

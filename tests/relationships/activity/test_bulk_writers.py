@@ -30,8 +30,9 @@ def row(account, people, **changes) -> dict:
 def test_many_interactions_are_logged_with_their_people_and_one_request_per_account(org):
     jane, lee = StakeholderFactory.create_batch(2, account=org.account)
 
-    logged = interactions_bulk_create([row(org.account, [jane, lee]), row(org.account, [lee])])
+    pks = interactions_bulk_create([row(org.account, [jane, lee]), row(org.account, [lee])])
 
+    logged = [Interaction.objects.get(pk=pk) for pk in pks]
     assert [set(i.stakeholders.all()) for i in logged] == [{jane, lee}, {lee}]
     assert list(RecomputeRequest.objects.values_list("account_id", flat=True)) == [org.account.pk]
 
@@ -71,3 +72,30 @@ def test_open_items_in_bulk_follow_the_open_item_rules(org):
 
     assert [item.title for item in OpenItem.objects.all()] == ["Asked again"]
     assert items[0].pk is not None
+
+
+def test_a_large_bulk_write_stores_every_column_and_link(org):
+    jane, lee = StakeholderFactory.create_batch(2, account=org.account)
+    rows = [
+        row(org.account, [jane, lee] if n % 2 else [lee], sentiment=n % 5 - 2, source="email")
+        for n in range(150)  # above the size written with COPY on PostgreSQL
+    ]
+
+    pks = interactions_bulk_create(rows)
+
+    stored = Interaction.objects.in_bulk(pks)
+    assert [stored[pk].sentiment for pk in pks] == [n % 5 - 2 for n in range(150)]
+    assert {interaction.source for interaction in stored.values()} == {"email"}
+    assert [stored[pk].stakeholders.count() for pk in pks[:4]] == [1, 2, 1, 2]
+
+
+def test_a_value_repeated_from_a_good_row_does_not_excuse_a_bad_field_later(org):
+    jane = StakeholderFactory(account=org.account)
+    rows = [row(org.account, [jane]) for _ in range(149)]
+    rows.append(row(org.account, [jane], response_hours=-1))
+
+    with pytest.raises(ValidationError) as refusal:
+        interactions_bulk_create(rows)
+
+    assert "row 150: response_hours" in refusal.value.message_dict
+    assert not Interaction.objects.exists()
