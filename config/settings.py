@@ -240,6 +240,8 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12)
 WEBHOOK_STUCK_SECONDS = env_int("WEBHOOK_STUCK_SECONDS", 300)
+# Events, with their deliveries and notifications, are kept this many days.
+EVENTS_KEEP_DAYS = env_int("EVENTS_KEEP_DAYS", 90)
 # Cache (sessions, catalogs, the survey pages' rate limits): per process by default, shared by
 # every web process with CACHE_URL=redis://... (the deploy check asks for it).
 CACHE_URL = env_str("CACHE_URL")
@@ -328,6 +330,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
     # Webhook and chat deliveries: retries, and those whose task was lost.
     "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
+    "events-forget": {"task": "events.forget", "schedule": crontab(hour=3, minute=30)},
     # The daily gap digest, for the users who chose it over an email per gap.
     "gap-digest": {
         "task": "gaps.daily_digest",

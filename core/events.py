@@ -11,10 +11,12 @@ back transaction leaves no event and sends nothing.
 The kinds below are names receivers and users choose: keep them stable.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from core.models import ChatHook, Delivery, Event, Notification, WebhookEndpoint
 from core.queue import enqueue
@@ -179,3 +181,22 @@ def event_test_send(*, endpoint: WebhookEndpoint | None = None, hook: ChatHook |
         delivery = Delivery.objects.create(event=event, endpoint=endpoint, chat_hook=hook)
         transaction.on_commit(lambda: deliveries_enqueue([delivery.pk]))
     return delivery
+
+
+FORGET_BATCH = 2_000
+
+
+def events_forget(*, days: int) -> int:
+    """Delete the events older than `days` days, with their deliveries (long settled: retries
+    end within a day) and notifications, in batches; returns how many events went."""
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    forgotten = 0
+    while pks := list(
+        Event.objects.filter(occurred_at__lt=cutoff).values_list("pk", flat=True)[:FORGET_BATCH]
+    ):
+        with transaction.atomic():
+            Notification.objects.filter(event__in=pks).delete()
+            Delivery.objects.filter(event__in=pks).delete()
+            Event.objects.filter(pk__in=pks).delete()
+        forgotten += len(pks)
+    return forgotten

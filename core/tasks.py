@@ -3,8 +3,9 @@ They are thin and idempotent: a webhook delivery is claimed with a conditional u
 it is sent, so a task delivered twice sends nothing the second time."""
 
 from celery import shared_task
+from django.conf import settings
 
-from core import idempotency, webhooks
+from core import events, idempotency, webhooks
 from core.events import SEND_TASK
 from core.mail import tasks as mail_tasks  # noqa: F401  (registers the outbox's tasks)
 from core.queue import enqueue
@@ -29,3 +30,9 @@ def sweep_deliveries() -> int:
     for delivery_id in due:
         enqueue(SEND_TASK, delivery_id=delivery_id)
     return len(due)
+
+
+@shared_task(name="events.forget")
+def forget_events() -> int:
+    """Forget the events older than EVENTS_KEEP_DAYS (scheduled by beat)."""
+    return events.events_forget(days=settings.EVENTS_KEEP_DAYS)

@@ -15,7 +15,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from accounts.events import account_event_record
 from core import events, webhooks
-from core.models import Delivery, Event, WebhookEndpoint
+from core.models import Delivery, Event, Notification, WebhookEndpoint
 from tests.integrations.receiver import Receiver
 
 State = Delivery.State
@@ -291,3 +291,18 @@ def test_the_test_event_button_needs_a_post(client, org, endpoint):
     url = reverse("admin:core_webhookendpoint_test", args=[endpoint.pk])
     assert client.get(url).status_code == 405
     assert Delivery.objects.count() == 0
+
+
+def test_old_events_are_forgotten_with_their_deliveries_and_notifications(org, endpoint):
+    start = timezone.now()
+    with time_machine.travel(start - dt.timedelta(days=91), tick=False):
+        old = account_event_record(
+            kind=events.GAP_OPENED, account_id=org.account.pk, summary="Old."
+        )
+    kept = account_event_record(kind=events.GAP_OPENED, account_id=org.account.pk, summary="New.")
+    assert Delivery.objects.count() == 2
+    assert events.events_forget(days=90) == 1
+    assert list(Event.objects.all()) == [kept]
+    assert list(Delivery.objects.values_list("event", flat=True)) == [kept.pk]
+    assert not Event.objects.filter(pk=old.pk).exists()
+    assert list(Notification.objects.values_list("event", flat=True)) == [kept.pk]
