@@ -42,6 +42,7 @@ from core.db.bulk import fetch_pairs, insert_rows
 from core.limits import DayRange
 from relationships.activity.services import interactions_bulk_create, open_items_bulk_create
 from relationships.models import Channel, Interaction, OpenItem, Stakeholder, Touchpoint
+from relationships.people.services import may_have_left_record
 
 log = logging.getLogger(__name__)
 
@@ -633,6 +634,7 @@ def _departures(items: list[Item], directory: Directory) -> None:
             state=PersonSignal.State.OPEN,
         ).values_list("stakeholder_id", flat=True)
     )
+    raised = {person: reason for person, reason in reasons.items() if person.pk not in open_now}
     PersonSignal.objects.bulk_create(
         PersonSignal(
             account_id=person.account_id,
@@ -640,9 +642,10 @@ def _departures(items: list[Item], directory: Directory) -> None:
             kind=kind,
             reason=f"An automatic answer said: {reason}."[:200],
         )
-        for person, reason in reasons.items()
-        if person.pk not in open_now
+        for person, reason in raised.items()
     )
+    if raised:
+        may_have_left_record(reasons={person.pk: reason for person, reason in raised.items()})
 
 
 def going_dark_refresh(*, account_ids: Iterable[int]) -> None:

@@ -17,6 +17,7 @@ from capture.models import (
     TouchpointKeyword,
 )
 from capture.pipeline import Origin, capture_mail
+from core.models import Event
 from core.secrets import encrypt
 from relationships.models import (
     Interaction,
@@ -266,6 +267,21 @@ def test_an_auto_reply_saying_someone_left_flags_them_and_confirming_marks_them_
     account.refresh_from_db()
     assert jane.status == Stakeholder.Status.LEFT
     assert account.champion_left
+
+
+def test_an_auto_reply_saying_someone_left_is_announced_once_as_an_event(org, acme):
+    _, jane = acme
+    auto_reply = inbound(
+        "Jane Doe is no longer with Acme.",
+        subject="Automatic reply: Renewal",
+        Auto_Submitted="auto-replied",
+    )
+
+    capture(org, auto_reply)
+    capture(org, inbound("Jane Doe is no longer with Acme.", Auto_Submitted="auto-replied"))
+
+    events = Event.objects.filter(kind="stakeholder.may_have_left")
+    assert [event.payload["stakeholder"]["id"] for event in events] == [jane.pk]
 
 
 def test_a_person_who_stops_answering_goes_dark_and_clears_when_they_answer(org, acme, settings):
