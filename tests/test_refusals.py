@@ -7,6 +7,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from api.services import api_token_create
 from core.models import ChatHook
 from relationships.activity.views import QUICKLOG_FORMS
 from tests.capture.factories import (
@@ -52,6 +53,7 @@ ACTIONS = {
     "signal_confirm": "marks the person as having left",
     "signal_dismiss": "says the person has not left",
     "captured_hide": "removes the captured message's text",
+    "api_token_revoke": "revokes the user's API token",
     "notifications_read": "marks the notifications shown as read",
     "chat_hook_remove": "removes the user's chat hook",
     "chat_hook_test": "sends a test message to the user's chat hook",
@@ -60,10 +62,11 @@ SIGNED_OUT = {"login"}
 
 
 def routes(patterns=None, prefix=""):
-    """(route, name) of every URL pattern but the admin's."""
+    """(route, name) of every URL pattern but the admin's and the JSON API's."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.app_name != "admin":
+            # the JSON API answers its refusals in JSON: tests/api/test_refusals.py
+            if pattern.app_name != "admin" and pattern.namespace != "api":
                 yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
         else:
             yield prefix + str(pattern.pattern), pattern.name
@@ -101,6 +104,7 @@ def addresses(org):
         "capture/suggestions": SuggestedStakeholderFactory(account=org.account).pk,
         "capture/signals": PersonSignalFactory(stakeholder=person).pk,
         "capture/interactions": captured_interaction(org.account, person=person).interaction_id,
+        "preferences/tokens": api_token_create(user=org.admin, name="CRM sync")[0].pk,
         "preferences/chat": ChatHook.objects.create(
             user=org.admin, kind="slack", url="-", events=["test"]
         ).pk,

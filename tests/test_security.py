@@ -35,6 +35,7 @@ FORMS = {
     "activity_log",  # a quick-log tab's blank form
     "account_edit",
     "account_new",
+    "api_tokens",
     "campaign_new",
     "feed_edit",
     "feed_new",
