@@ -151,8 +151,10 @@ def delivery_send(*, delivery_id: int) -> str | None:
         status = _post(url, body, headers)
     except SecretUnreadable as error:
         reason = str(error)
-    except (OSError, ValueError) as error:  # refused, reset, timed out, unresolvable, bad URL
-        reason, transient = f"{type(error).__name__}: {error}", not isinstance(error, ValueError)
+    except ValueError as error:  # an address that is not a URL: trying again will not help
+        reason = f"{type(error).__name__}: {error}"
+    except Exception as error:  # refused, reset, timed out, unresolvable, a garbled answer ...
+        reason, transient = f"{type(error).__name__}: {error}", True
     if status is not None and 200 <= status < 300:
         Delivery.objects.filter(pk=delivery_id).update(
             state=State.DELIVERED,

@@ -35,6 +35,9 @@ class Receiver:
                 request.status = receiver.answer(request)
                 with receiver.lock:
                     receiver.received.append(request)
+                if request.status == 0:  # not HTTP at all
+                    self.wfile.write(b"garbage\r\n\r\n")
+                    return
                 self.send_response(request.status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()

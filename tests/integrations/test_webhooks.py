@@ -205,6 +205,24 @@ def test_a_receiver_too_slow_to_answer_is_retried(
     assert "timed out" in delivery.last_error
 
 
+def test_an_answer_that_is_not_http_is_retried(
+    org, receiver, endpoint, django_capture_on_commit_callbacks
+):
+    receiver.answer = lambda request: 0
+    gap_opened(org, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.attempts, delivery.last_status) == (State.RETRY, 1, None)
+    assert delivery.last_error.startswith(("BadStatusLine", "RemoteDisconnected"))
+
+
+def test_an_address_that_is_not_a_url_fails_for_good(org, django_capture_on_commit_callbacks):
+    WebhookEndpoint.objects.create(url="not a url", events=[events.GAP_OPENED])
+    gap_opened(org, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.attempts) == (State.FAILED, 1)
+    assert delivery.last_error.startswith("ValueError")
+
+
 @pytest.mark.parametrize("status", [301, 400, 404, 410])
 def test_other_answers_fail_at_once_with_the_status(
     org, receiver, endpoint, django_capture_on_commit_callbacks, status
