@@ -146,6 +146,12 @@ def delivery_send(*, delivery_id: int) -> str | None:
     delivery = Delivery.objects.select_related("event", "endpoint", "chat_hook").get(pk=delivery_id)
     attempts = delivery.attempts + 1
     status, reason, transient = None, "", False
+    target = delivery.endpoint or delivery.chat_hook
+    if not target.active:
+        Delivery.objects.filter(pk=delivery_id).update(
+            state=State.FAILED, last_error="Not sent: the address was turned off."
+        )
+        return State.FAILED
     try:
         url, body, headers = _request(delivery)
         status = _post(url, body, headers)

@@ -223,6 +223,20 @@ def test_an_address_that_is_not_a_url_fails_for_good(org, django_capture_on_comm
     assert delivery.last_error.startswith("ValueError")
 
 
+def test_an_endpoint_turned_off_gets_no_more_retries(
+    org, receiver, endpoint, django_capture_on_commit_callbacks
+):
+    receiver.answer = lambda request: 500
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        gap_opened(org, django_capture_on_commit_callbacks)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
+    with time_machine.travel(start + dt.timedelta(hours=1), tick=False):
+        assert webhooks.delivery_send(delivery_id=Delivery.objects.get().pk) == State.FAILED
+    assert Delivery.objects.get().last_error == "Not sent: the address was turned off."
+    assert len(receiver.received) == 1
+
+
 @pytest.mark.parametrize("status", [301, 400, 404, 410])
 def test_other_answers_fail_at_once_with_the_status(
     org, receiver, endpoint, django_capture_on_commit_callbacks, status
