@@ -1,11 +1,15 @@
-"""In real Chromium: the API's docs page works under the site's Content Security Policy, and a
-token is created and revoked in the preferences page's section."""
+"""In real Chromium: the API's docs page works under the site's Content Security Policy (and
+its "Try it out" writes with the session and its CSRF token), and a token is created and revoked
+in the preferences page's section."""
 
+import json
 import re
 
 import pytest
+from django.utils import timezone
 
 from api.models import ApiToken
+from relationships.models import PulseCheck
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -55,3 +59,21 @@ def test_token_created_on_the_preferences_page_shows_once_then_revoked(page, org
     page.get_by_role("button", name="Revoke").click()
     page.get_by_text("Revoked").wait_for()
     assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_docs_page_tries_a_write_with_the_session_and_its_csrf_token(page, org):
+    sign_in(page)
+    violations = csp_violations(page)
+    page.goto("/api/v1/docs")
+    page.locator("#operations-activity-api_activity_pulse_new").click()
+    page.get_by_role("button", name="Try it out").click()
+    body = json.dumps(
+        {"account": org.account.pk, "checked_on": str(timezone.localdate()), "happiness": 4}
+    )
+    page.locator("#operations-activity-api_activity_pulse_new textarea.body-param__text").fill(body)
+    page.get_by_role("button", name="Execute").click()
+    status = page.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for()
+    assert status.inner_text() == "201"
+    assert PulseCheck.objects.get().csm == org.csm
+    assert violations == []
