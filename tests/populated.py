@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.events import account_event_record
 from accounts.models import WorkerHeartbeat
+from api.services import api_token_create
 from capture.models import PersonSignal, RepeatedRequest, TouchpointKeyword
 from core import events
 from core.models import ChatHook, WebhookEndpoint
@@ -42,6 +43,7 @@ def populate(org) -> None:
     capture keeps: the CSM's mailbox and calendar, the team's BCC mailbox, captured messages (the
     newest waiting for a stakeholder), a suggestion, signals and a repeated request."""
     people = [StakeholderFactory(account=org.account, email=f"p{n}@acme.example") for n in (1, 2)]
+    api_token_create(user=org.csm, name="CRM sync")
     people[1].reports_to = people[0]
     people[1].save()
     InteractionFactory(account=org.account, stakeholders=[people[0]])

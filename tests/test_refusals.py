@@ -27,7 +27,7 @@ from tests.factories import (
     invitation_token,
 )
 
-PROJECT_APPS = ("accounts", "capture", "core", "dataio", "relationships", "surveys")
+PROJECT_APPS = ("accounts", "api", "capture", "core", "dataio", "relationships", "surveys")
 ACTIONS = {
     "account_archive": "archives the account",
     "account_restore": "restores the account",

@@ -192,3 +192,17 @@ def test_openapi_document_and_docs_page_are_served(client):
     html = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html  # served from here, not a CDN
     assert "cdn" not in html.lower()
+
+
+def test_admin_revokes_tokens_and_never_sees_a_secret(client, org, tokens):
+    client.force_login(org.admin)
+    changelist = client.get("/admin/api/apitoken/").content.decode()
+    assert "CRM sync" in changelist
+    assert tokens.writer not in changelist
+    token = ApiToken.objects.get(name="CRM sync")
+    page = client.get(f"/admin/api/apitoken/{token.pk}/change/").content.decode()
+    assert token.secret_hash not in page
+    client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Client(headers=bearer(tokens.writer)).get("/api/v1/accounts").status_code == 401
