@@ -126,6 +126,8 @@ class _Headers:
 def _eight_bit(value: str) -> str:
     """Header bytes outside ASCII reach us as surrogate escapes: read them as UTF-8, else as
     Windows-1252 (what 8-bit headers nearly always are)."""
+    if value.isascii():
+        return value
     try:
         data = value.encode("ascii", "surrogateescape")
     except UnicodeEncodeError:
@@ -137,6 +139,8 @@ def _eight_bit(value: str) -> str:
 
 
 def _unfold(value: str) -> str:
+    if "\n" not in value:
+        return value.strip()
     return re.sub(r"\r?\n[ \t]*", " ", value).strip()
 
 
@@ -200,6 +204,22 @@ def _synthetic_id(headers: _Headers) -> str:
 
 
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
+# One mailbox written plainly: "Jane Doe <jane@acme.example>" or "jane@acme.example", with no
+# quotes, comments, groups or lists for the full parser to work out.
+_PLAIN = r"[^\s<>()\[\],;:\"@\\]+@[^\s<>()\[\],;:\"@\\.]+(?:\.[^\s<>()\[\],;:\"@\\.]+)*"
+_ONE_MAILBOX = re.compile(
+    rf"[ \t]*(?:(?P<name>[^\s<>()\[\],;:\"@\\](?:[^<>()\[\],;:\"@\\]*[^\s<>()\[\],;:\"@\\])?)?"
+    rf"[ \t]*<(?P<bracketed>{_PLAIN})>|(?P<bare>{_PLAIN}))[ \t]*"
+)
+
+
+def mailbox_pairs(value: str) -> list[tuple[str, str]]:
+    """`email.utils.getaddresses([value])`, the (name, address) pairs of an address header,
+    answered without the full parser for one plainly written mailbox (most headers)."""
+    plain = _ONE_MAILBOX.fullmatch(value)
+    if plain is None:
+        return getaddresses([value])
+    return [(" ".join((plain["name"] or "").split()), plain["bracketed"] or plain["bare"])]
 
 
 def _addresses(values: list[str]) -> list[Address]:
@@ -208,7 +228,7 @@ def _addresses(values: list[str]) -> list[Address]:
     found: list[Address] = []
     for value in values:
         try:
-            pairs = getaddresses([value])
+            pairs = mailbox_pairs(value)
         except Exception:  # a header odd enough to break the parser: read it by pattern
             pairs = []
         pairs = [(name, address) for name, address in pairs if "@" in address]

@@ -2,11 +2,12 @@
 ParseError, never anything else (RAPPORT_FUZZ_EXAMPLES examples each; 1,000 in CI)."""
 
 from datetime import UTC, datetime
+from email.utils import getaddresses
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capture.messages import SNIPPET_LENGTH, Address, Message, ParseError, parse
+from capture.messages import SNIPPET_LENGTH, Address, Message, ParseError, mailbox_pairs, parse
 from tests.capture.mail import message
 from tests.capture.test_messages import REPLY, delivery_status_notification
 from tests.fuzz import FUZZ
@@ -117,3 +118,23 @@ def test_parse_mutated_real_messages(raw):
 def test_parse_every_sample_unmutated():
     for raw in SAMPLES:
         assert parse(raw).text
+
+
+_HEADER_CHARACTERS = st.sampled_from(list("ab.J D-_'\"<>@,;:()[]\\ \t=?é1"))
+
+
+@given(st.text(_HEADER_CHARACTERS, max_size=40))
+@FUZZ
+def test_reading_an_address_header_plainly_agrees_with_the_email_package(value):
+    assert mailbox_pairs(value) == getaddresses([value])
+
+
+@given(
+    name=st.text(st.sampled_from(list("ab.J D-_'é1=?")), max_size=20),
+    local=st.text(st.sampled_from(list("ab.-_+1")), min_size=1, max_size=10),
+    domain=st.text(st.sampled_from(list("ab.-1")), min_size=1, max_size=10),
+)
+@FUZZ
+def test_a_plainly_written_mailbox_reads_as_the_email_package_reads_it(name, local, domain):
+    for value in (f"{name} <{local}@{domain}>", f"{local}@{domain}"):
+        assert mailbox_pairs(value) == getaddresses([value])
