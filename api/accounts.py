@@ -25,7 +25,7 @@ from accounts.services import (
     usage_periods_upsert,
 )
 from api.paging import Since, page
-from api.schemas import PathId, Ref, Version, answers
+from api.schemas import Input, PathId, Ref, Version, answers
 
 router = Router(tags=["accounts"])
 
@@ -79,7 +79,7 @@ class AccountFilters(Since):
     external_id: str | None = Field(None, max_length=64)
 
 
-class AccountIn(Schema):
+class AccountIn(Input):
     name: str = Field(max_length=200)
     team: Ref
     owner: Ref
@@ -94,7 +94,7 @@ class AccountIn(Schema):
     status: OpenStatus = Account.Status.ACTIVE
 
 
-class AccountPatch(Schema):
+class AccountPatch(Input):
     """The fields to change, and the `version` of the account they were read from."""
 
     version: Version
@@ -132,7 +132,7 @@ class UsageOut(Schema):
     features_available: int | None
 
 
-class UsageIn(Schema):
+class UsageIn(Input):
     period_start: dt.date
     active_users: int | None = Field(None, ge=0, le=2_147_483_647)
     usage_value: Decimal | None = Field(None, max_digits=14, decimal_places=2)
@@ -140,7 +140,7 @@ class UsageIn(Schema):
     features_available: int | None = Field(None, ge=0, le=2_147_483_647)
 
 
-class UsageUpsert(Schema):
+class UsageUpsert(Input):
     periods: list[UsageIn] = Field(max_length=1000)
 
 

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from accounts.models import Competitor
 from api.common import account_named, people_named, person_named, visible_accounts
 from api.paging import Paging, page
-from api.schemas import PathId, Ref, answers
+from api.schemas import Input, PathId, Ref, answers
 from relationships.activity.services import (
     competitor_rating_create,
     interaction_create,
@@ -42,7 +42,7 @@ class ByAccount(Paging):
     account: Ref | None = None
 
 
-class AccountNamed(Schema):
+class AccountNamed(Input):
     """The account, by id or by the external id the CSV import matches on."""
 
     account: Ref | None = None

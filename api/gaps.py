@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from accounts.models import User
 from api.common import visible_accounts
 from api.paging import Since, page
-from api.schemas import PathId, Ref, Version, answers
+from api.schemas import Input, PathId, Ref, Version, answers
 from relationships.gaps.selectors import get_gap_case_for_user
 from relationships.gaps.services import gap_case_change, gap_case_move
 from relationships.models import GapCase
@@ -76,7 +76,7 @@ class GapCaseFilters(Since):
     owner: Ref | None = None
 
 
-class MoveIn(Schema):
+class MoveIn(Input):
     to: Literal[tuple(s for s in GapCase.State.values if s != GapCase.State.DETECTED)]
     note: str = Field("", max_length=2000)
     reason: str = Field(
@@ -84,7 +84,7 @@ class MoveIn(Schema):
     )
 
 
-class AssignIn(Schema):
+class AssignIn(Input):
     """The owner (a member or manager of the account's team) and, if given, the due date, with
     the `version` of the case they were read from."""
 

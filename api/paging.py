@@ -9,22 +9,41 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field
 from ninja.errors import ValidationError
+from pydantic import field_validator
+
+from api.schemas import Input
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-class Paging(Schema):
+class Paging(Input):
     cursor: str | None = Field(None, description="The `next` page's cursor, as given.")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page.")
 
 
 class Since(Paging):
     updated_since: dt.datetime | None = Field(
-        None, description="Only rows changed at or after this time (ISO 8601)."
+        None,
+        description="Only rows changed at or after this time (ISO 8601; UTC without an offset).",
     )
+
+    @field_validator("updated_since")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """The time in UTC: ISO 8601 allows offsets (+17:17) that PostgreSQL refuses, and a
+        time at the edge of the calendar stays there (before or after every row)."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            edge = dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
+            return edge.replace(tzinfo=dt.UTC)
 
 
 def _encode(pk: int) -> str:

@@ -12,7 +12,7 @@ from accounts.models import Team, User
 from accounts.selectors import users_of_teams
 from api.common import account_named, person_named, visible_accounts
 from api.paging import Since, page
-from api.schemas import PathId, Ref, Version, answers
+from api.schemas import Input, PathId, Ref, Version, answers
 from relationships.models import Stakeholder
 from relationships.people.selectors import get_stakeholder_for_user
 from relationships.people.services import stakeholder_create, stakeholder_update
@@ -60,7 +60,7 @@ class StakeholderFilters(Since):
     status: PersonStatus | None = None
 
 
-class StakeholderFields(Schema):
+class StakeholderFields(Input):
     external_id: str = Field("", max_length=64)
     title: str = Field("", max_length=200)
     email: str = Field("", max_length=254)
@@ -83,7 +83,7 @@ class StakeholderIn(StakeholderFields):
     name: str = Field(min_length=1, max_length=200)
 
 
-class StakeholderPatch(Schema):
+class StakeholderPatch(Input):
     """The fields to change and the `version` of the person they were read from."""
 
     version: Version

@@ -4,6 +4,31 @@ OpenAPI document so that clients (and the schema tests) know them."""
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
+from pydantic import BaseModel, field_validator
+
+
+class Input(Schema):
+    """What a client sends: no text in it holds a NUL character (PostgreSQL cannot store one,
+    and the forms refuse it too), so such input answers 422 on its field."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value):
+        if _holds_nul(value):
+            raise ValueError("Null characters are not allowed.")
+        return value
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(map(_holds_nul, value))
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, BaseModel):
+        return any(map(_holds_nul, value.__dict__.values()))
+    return False
 
 
 class Problem(Schema):

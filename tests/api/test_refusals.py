@@ -102,6 +102,14 @@ CASES = [
      "owner", "csm"),
     ("POST", "/gap-cases/{case}/assign", lambda org: {
         "version": 0, "owner": org.csm.pk, "due_on": "2001-01-01"}, "due_on", "csm"),
+    # a NUL character, which PostgreSQL cannot store, in text and in a list of texts
+    ("POST", "/gap-cases/{case}/move", lambda org: {
+        "to": "dismissed", "reason": "Not \x00 ours"}, "reason", "csm"),
+    ("POST", "/interactions", lambda org: {
+        "account": org.account.pk, "occurred_at": timezone.now().isoformat(),
+        "stakeholder_external_ids": ["CRM-\x001"], "channel": "email",
+        "touchpoint": "service", "direction": "inbound", "sentiment": 0},
+     "stakeholder_external_ids", "csm"),
 ]  # fmt: skip
 
 
@@ -154,3 +162,13 @@ def test_patch_null_clears_a_date_and_keeps_the_name(client, org):
     assert response.status_code == 200
     org.account.refresh_from_db()
     assert (org.account.renewal_date, org.account.name) == (None, "Acme")
+
+
+@pytest.mark.parametrize("since", ["0097-10-18T03:10:19+17:17", "0001-01-01T00:00:00+01:00"])
+def test_updated_since_with_any_iso_offset_answers_a_page(client, org, since):
+    client.force_login(org.csm)
+
+    response = client.get("/api/v1/accounts", {"updated_since": since})
+
+    assert response.status_code == 200, response.content
+    assert [account["name"] for account in response.json()["results"]] == ["Acme"]
