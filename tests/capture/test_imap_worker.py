@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from capture.models import CapturedMessage, Health, Mailbox, MailboxFolder
+from capture.pipeline import BATCH
 from core.queue import enqueue
 from core.secrets import encrypt
 from tests.capture.imap_server import CuttingProxy, mail
@@ -17,7 +18,7 @@ from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 SAM = "sam@example.com"
-COUNT = 1_200  # the pipeline commits every 500: the kill comes after the first commit
+COUNT = BATCH + BATCH // 2  # the pipeline commits every BATCH: the kill comes after the first
 
 
 def test_a_worker_killed_mid_read_hands_it_back_and_every_message_is_stored_once(
@@ -46,7 +47,7 @@ def test_a_worker_killed_mid_read_hands_it_back_and_every_message_is_stored_once
 
         def first_batch_stored():
             inbox = MailboxFolder.objects.filter(mailbox=mailbox, name="INBOX").first()
-            return inbox is not None and inbox.last_uid >= 500
+            return inbox is not None and inbox.last_uid >= BATCH
 
         wait_until(first_batch_stored, 60, "the first batch to be stored")
         for pid in readers:
