@@ -5,6 +5,7 @@ from django.template.defaultfilters import pluralize
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Account, Competitor, Team, UsageSnapshot, User, WorkerHeartbeat
+from accounts.services import status_changes_record
 from accounts.signals import account_changed
 from accounts.signin import signin_lockout_lift, signin_lockout_minutes
 from core.versions import version_next
@@ -111,6 +112,8 @@ class AccountAdmin(SimpleHistoryAdmin):
         if change:
             version_next(obj)
         super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            status_changes_record({obj.pk: (form.initial["status"], obj.status)})
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # the usage rows among them

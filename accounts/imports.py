@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Account, Competitor, Team, UsageSnapshot, User, owner_rule
 from accounts.selectors import teams_visible_to, users_of_teams
+from accounts.services import status_changes_record
 from core.db import bulk
 from dataio.cells import Amount, Code, Day, Lookup, Text, Whole, shown
 from dataio.hooks import provides
@@ -173,6 +174,9 @@ class AccountsFile(FileSpec):
             )
         rows = bulk.keep_stored(Account, self.fields, rows, current, self.kept_fields(table))
         created, changed = bulk.save_rows(Account, self.fields, rows, current)
+        status_changes_record(
+            {pk: (current[pk][self.STATUS], rows[pk][self.STATUS]) for pk in changed}
+        )
         linked = set() if "leading_competitor" in table.absent else self.add_competitors(rows)
         context.account_pks.update(pks)
         return self.finish(

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.events import account_event_record
+from accounts.events import AccountEvent, account_events_record
 from accounts.models import Account, Team, UsageSnapshot, User
 from accounts.signals import account_changed
 from core import events
@@ -68,13 +68,26 @@ def account_update(*, form, version: int) -> Account:
 
 def _status_event(account: Account, before: str) -> None:
     """account.status_changed, in the transaction of the change."""
+    status_changes_record({account.pk: (before, account.status)})
+
+
+def status_changes_record(changes: dict[int, tuple[str, str]]) -> None:
+    """account.status_changed for each account pk -> (status before, status now) that differ,
+    in the transaction of the change, whichever way it was made (a form, the API, a CSV import,
+    the admin)."""
     labels = dict(Account.Status.choices)
-    account_event_record(
-        kind=events.ACCOUNT_STATUS_CHANGED,
-        account_id=account.pk,
-        summary=f"{{account}} is now {labels[account.status].lower()}"
-        f" (it was {labels.get(before, before).lower()}).",
-        payload={"status": account.status, "previous_status": before},
+    account_events_record(
+        events=[
+            AccountEvent(
+                kind=events.ACCOUNT_STATUS_CHANGED,
+                account_id=pk,
+                summary=f"{{account}} is now {labels.get(now, now).lower()}"
+                f" (it was {labels.get(before, before).lower()}).",
+                payload={"status": now, "previous_status": before},
+            )
+            for pk, (before, now) in changes.items()
+            if before != now
+        ]
     )
 
 

@@ -15,11 +15,13 @@ from accounts.services import account_archive, account_change, account_restore
 from core import events
 from core.events import event_record
 from core.models import Event, Notification
+from dataio.services import csv_import
 from relationships.gaps.services import TransitionRefused, gap_case_move
 from relationships.models import AccountScore
 from relationships.people.services import may_have_left_record
 from relationships.scoring import recompute
 from surveys.models import Question, SurveyTemplate
+from tests.dataio.files import account, as_csv
 from tests.factories import (
     AccountFactory,
     GapCaseFactory,
@@ -30,6 +32,7 @@ from tests.factories import (
     invitation_token,
 )
 from tests.relationships.gaps.test_gap_mail import usage_collapses
+from tests.relationships.test_admin_saves import admin_change
 from tests.surveys.test_answering import answers
 
 pytestmark = pytest.mark.django_db
@@ -218,4 +221,25 @@ def test_a_change_without_a_form_records_a_status_change_only_when_the_status_ch
     account_change(account=Account.objects.get(pk=org.account.pk), version=1, status="churned")
     assert recorded() == [
         (events.ACCOUNT_STATUS_CHANGED, "Acme Corp is now churned (it was active).")
+    ]
+
+
+def test_a_csv_import_records_the_status_changes_it_makes_and_no_others(org):
+    def import_accounts(*rows):
+        csv_import(files={"accounts.csv": as_csv("accounts.csv", list(rows))}, user=org.admin)
+
+    import_accounts(account("A-1"), account("A-2"))
+    assert recorded() == []  # new accounts: no change of status
+    import_accounts(account("A-1", status="churned"), account("A-2", name="Renamed"))
+    assert recorded() == [
+        (events.ACCOUNT_STATUS_CHANGED, "Customer A-1 is now churned (it was active).")
+    ]
+
+
+def test_an_admin_edit_records_a_status_change_only_when_the_status_changes(client, org):
+    admin_change(client, org, org.account, name="Acme Corp")
+    assert recorded() == []
+    admin_change(client, org, Account.objects.get(pk=org.account.pk), status="at_risk")
+    assert recorded() == [
+        (events.ACCOUNT_STATUS_CHANGED, "Acme Corp is now at risk (it was active).")
     ]
