@@ -83,7 +83,7 @@ def status_before(instance: models.Model, *, default: str) -> str:
 
 
 def _locked_version(instance: models.Model) -> int:
-    rows = type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
+    rows = type(instance)._default_manager.select_for_update(no_key=True).filter(pk=instance.pk)
     return rows.values_list("version", flat=True).get()
 
 

@@ -80,7 +80,7 @@ def _stored_inputs(account_ids: list[int], day: dt.date) -> PositionInputs:
     same accounts waits rather than be overwritten with older inputs."""
     rows = (
         Account.objects.filter(pk__in=account_ids)
-        .select_for_update()
+        .select_for_update(no_key=True)
         .values_list("pk", "relationship_score", "customer_voice")
     )
     scores, voices = {}, {}

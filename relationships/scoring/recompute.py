@@ -265,11 +265,13 @@ def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) 
     as_of = end_of(day)
     started = timezone.now()
     configs = configs_in_use()
-    # Holding the accounts' rows makes two recomputes of the same account take turns.
+    # Holding the accounts' rows makes two recomputes of the same account take turns. The
+    # lock is NO KEY UPDATE: a write that only refers to an account (a logged interaction's
+    # foreign key check) does not wait for it, so it cannot deadlock with the recompute.
     account_ids = list(
         Account.objects.filter(pk__in=list(account_ids))
         .order_by("pk")
-        .select_for_update()
+        .select_for_update(no_key=True)
         .values_list("pk", flat=True)
     )
     pulses = latest_pulses(account_ids, day)
