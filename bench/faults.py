@@ -102,6 +102,11 @@ class Worker:
             os.kill(children[0], signal.SIGKILL)
         return bool(children)
 
+    def child_waiting_on_locks(self) -> int | None:
+        """The pool process whose database session waits for a row lock, if one does."""
+        inodes = socket_inodes(ports_waiting_on_locks())
+        return next((pid for pid in self.children() if holds_socket(pid, inodes)), None)
+
     def stop(self) -> None:
         if self.process:
             self.process.terminate()
@@ -139,16 +144,44 @@ def scored_today() -> int:
     return AccountScore.objects.filter(day=timezone.localdate()).count()
 
 
-def waiting_on_locks() -> int:
-    """Sessions of this database waiting for a row lock (the recompute, held by the suite)."""
+def ports_waiting_on_locks() -> set[int]:
+    """The client ports of this database's sessions that wait for a row lock (the recompute,
+    held by the suite)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND wait_event_type = 'Lock'"
+            "SELECT client_port FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND client_port > 0"
         )
-        return cursor.fetchone()[0]
+        return {port for (port,) in cursor.fetchall()}
+
+
+def socket_inodes(ports: set[int]) -> set[str]:
+    """The inodes of this machine's TCP sockets bound locally to one of `ports`."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) in ports:
+                inodes.add(fields[9])
+    return inodes
+
+
+def holds_socket(pid: int, inodes: set[str]) -> bool:
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:  # gone meanwhile
+        return False
+    return any(link.startswith("socket:[") and link[8:-1] in inodes for link in links)
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie its parent has not reaped yet counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def scenario_worker_kills(worker: Worker) -> None:
@@ -163,18 +196,24 @@ def scenario_worker_kills(worker: Worker) -> None:
     AccountScore.objects.all().delete()
     started = time.monotonic()
     params = connection.get_connection_params()
-    kills = 0
+    killed = []
     # Holding every account's row keeps the recompute waiting half-way, inside its transaction:
-    # a kill then lands mid-task, every time.
+    # the process that runs it is the one whose session waits, and the kill lands mid-task.
     with psycopg.connect(**params) as blocker:
         blocker.execute("SELECT id FROM accounts_account FOR UPDATE")
         app.send_task("scores.recompute_all")
+
+        def running() -> int | None:
+            pid = worker.child_waiting_on_locks()
+            return pid if pid not in killed else None  # the task is back in a new process
+
         for _ in range(3):
-            if not wait_until(waiting_on_locks, "a recompute in progress", timeout=60, every=0.1):
+            if not wait_until(running, "a recompute in progress", timeout=60, every=0.1):
                 break
-            worker.kill_a_child()
-            kills += 1
-            time.sleep(1)  # the pool replaces the process, the task comes back
+            pid = running()
+            os.kill(pid, signal.SIGKILL)
+            if wait_until(lambda p=pid: gone(p), f"process {pid} to exit", timeout=10, every=0.1):
+                killed.append(pid)
         blocker.rollback()
     done = wait_until(lambda: scored_today() == ACCOUNTS, "every account to be scored")
     RecomputeRequest.objects.all().delete()
@@ -182,8 +221,11 @@ def scenario_worker_kills(worker: Worker) -> None:
     after_kills = checksum()
     for chunk in account_chunks():
         scores_recompute(account_ids=chunk)
-    print(f"  {kills} kills mid-recompute; every account scored {elapsed:.1f} s after the start")
-    check("the killed work was redelivered and finished", done and kills == 3)
+    pids = ", ".join(map(str, killed))
+    print(f"  {len(killed)} processes killed mid-recompute (PIDs {pids}), each gone afterwards")
+    print(f"  every account scored {elapsed:.1f} s after the start")
+    check("three distinct processes running the recompute were killed", len(set(killed)) == 3)
+    check("the killed work was redelivered and finished", done)
     check("the scores equal a clean run's (snapshot checksum)", after_kills == checksum())
 
 

@@ -32,4 +32,4 @@ def test_quick_fault_suite_keeps_every_promise():
     kept = [line for line in result.stdout.splitlines() if line.strip().startswith("kept:")]
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "All promises kept." in result.stdout
-    assert len(kept) == 12
+    assert len(kept) == 13
