@@ -1,6 +1,7 @@
 """Survey links: random or modified tokens find nothing, and no token reaches the logs."""
 
 import logging
+import random
 import string
 
 import pytest
@@ -8,6 +9,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from relationships.models import Stakeholder
+from surveys.models import Answer, Invitation, InvitationToken, Response
 from surveys.tokens import token_hash, token_new, token_redact, token_well_formed
 from tests.factories import InvitationFactory, invitation_token
 
@@ -61,3 +64,68 @@ def test_survey_tokens_never_appear_in_the_logs(client, caplog):
 def test_token_redact_removes_any_token_from_a_path(token):
     line = f'"GET /s/{token}/opt-out/ HTTP/1.1" 404'
     assert token_redact(line) == '"GET /s/[token]/opt-out/ HTTP/1.1" 404'
+
+
+ISSUED = 10_000
+GUESSES = 2_000
+
+
+@pytest.fixture
+def issued_tokens(settings) -> list[str]:
+    """10,000 invitations, each with a link token from the generator the campaigns use."""
+    settings.SURVEY_RATE_PER_IP = settings.SURVEY_RATE_PER_TOKEN = 10**6
+    first = InvitationFactory()
+    account, campaign = first.account, first.campaign
+    people = Stakeholder.objects.bulk_create(
+        Stakeholder(account=account, name=f"Person {n}", email=f"p{n}@customer.example")
+        for n in range(ISSUED - 1)
+    )
+    invitations = [first] + Invitation.objects.bulk_create(
+        Invitation(
+            campaign=campaign,
+            stakeholder=person,
+            account=account,
+            sent_at=first.sent_at,
+            expires_at=first.expires_at,
+        )  # fmt: skip
+        for person in people
+    )
+    tokens, rows = [], []
+    for invitation in invitations:
+        token, hashed = token_new()
+        tokens.append(token)
+        rows.append(InvitationToken(invitation=invitation, token_hash=hashed))
+    InvitationToken.objects.bulk_create(rows)
+    return tokens
+
+
+def test_guessed_links_open_none_of_ten_thousand_invitations(client, issued_tokens):
+    """Guesses shaped like the issued tokens (their length and alphabet), and every
+    one-character change of an issued token (any character in the last four places), all
+    answer 404 through the survey route. With
+    tokens of 3 characters a guess would open one of 10,000 invitations 4 % of the time; with
+    tokens that count up, a changed last character would open a neighbour's."""
+    rng = random.Random(20261207)
+    length = len(issued_tokens[0])
+    guesses = {"".join(rng.choices(URLSAFE, k=length)) for _ in range(GUESSES)}
+    known = issued_tokens[rng.randrange(ISSUED)]
+    changes = [(i, URLSAFE if i >= length - 4 else URLSAFE[::16]) for i in range(length)]
+    guesses |= {known[:i] + c + known[i + 1 :] for i, chars in changes for c in chars}
+    guesses -= {known}
+    opened = [guess for guess in guesses if client.get(f"/s/{guess}/").status_code != 404]
+    assert opened == []
+    assert client.get(f"/s/{known}/").status_code == 200  # the route opens a real link
+
+
+def test_viewing_the_survey_records_only_that_it_was_opened(client):
+    invitation = InvitationFactory()
+    token = invitation_token(invitation)
+    answered = {"answered_at": None, "opted_out_at": None}
+    assert client.get(f"/s/{token}/").status_code == 200
+    first_view = Invitation.objects.values("opened_at", *answered).get(pk=invitation.pk)
+    assert client.get(f"/s/{token}/").status_code == 200
+    assert Invitation.objects.values("opened_at", *answered).get(pk=invitation.pk) == first_view
+    assert first_view["opened_at"] is not None
+    assert {name: first_view[name] for name in answered} == answered
+    assert not Response.objects.exists()
+    assert not Answer.objects.exists()
