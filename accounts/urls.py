@@ -16,6 +16,11 @@ urlpatterns = [
     path("notifications/", notification_views.notifications, name="notifications"),
     path("notifications/bell/", notification_views.bell, name="notifications_bell"),
     path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
+    path(
+        "notifications/read/all/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
     path("preferences/chat/", notification_views.chat_hooks, name="chat_hooks"),
     path("preferences/chat/new/", notification_views.chat_hook_add, name="chat_hook_add"),
     path(

@@ -222,6 +222,9 @@ MATRIX: dict[str, Route] = {
     "notifications_read": Route(
         {**dict.fromkeys(ROLES, NOTIFICATIONS), "anonymous": LOGIN}, method="post"
     ),
+    "notifications_read_all": Route(
+        {**dict.fromkeys(ROLES, NOTIFICATIONS), "anonymous": LOGIN}, method="post"
+    ),
     "chat_hooks": Route(SIGNED_IN),
     # an empty form: the user sees it again with its errors
     "chat_hook_add": Route({**dict.fromkeys(ROLES, REFUSED), "anonymous": LOGIN}, method="post"),

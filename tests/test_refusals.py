@@ -55,6 +55,7 @@ ACTIONS = {
     "captured_hide": "removes the captured message's text",
     "api_token_revoke": "revokes the user's API token",
     "notifications_read": "marks the notifications shown as read",
+    "notifications_read_all": "marks every notification up to the newest the page knew of read",
     "chat_hook_remove": "removes the user's chat hook",
     "chat_hook_test": "sends a test message to the user's chat hook",
 }

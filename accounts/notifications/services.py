@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.notifications.selectors import notifications_visible
 from core.events import event_test_send
-from core.models import ChatHook, Delivery
+from core.models import ChatHook, Delivery, Notification
 from core.secrets import encrypt
 
 
@@ -15,6 +15,17 @@ def notifications_mark_read(*, user, up_to: int) -> int:
     return (
         notifications_visible(user)
         .filter(read_at__isnull=True, pk__lte=up_to)
+        .update(read_at=timezone.now())
+    )
+
+
+def notifications_mark_shown_read(*, user, shown: list[Notification]) -> int:
+    """Mark the notifications of a page the user opened as read; returns how many."""
+    if not shown:
+        return 0
+    return (
+        notifications_visible(user)
+        .filter(read_at__isnull=True, pk__in=[notification.pk for notification in shown])
         .update(read_at=timezone.now())
     )
 

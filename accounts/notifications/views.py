@@ -2,12 +2,15 @@
 page, loaded by itself)."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from accounts.notifications import selectors, services
 from accounts.notifications.forms import ChatHookForm
 from core.events import KINDS
+from core.paging import page_number
 
 PAGE = "accounts/notifications.html"
 HOOKS_PAGE = "accounts/chat_hooks.html"
@@ -25,25 +28,51 @@ def bell(request):
 
 @require_GET
 def notifications(request):
-    """The latest notifications; showing them marks them read (the list posts it back once
-    shown). htmx asks for the list alone (the bell's dropdown)."""
-    shown = selectors.notifications_latest(user=request.user)
-    template = f"{PAGE}#list" if request.htmx else PAGE
-    return render(request, template, {"shown": shown, "until": shown[0].pk if shown else 0})
+    """htmx asks for the list alone (the bell's dropdown): the latest notifications, which the
+    list marks read by posting back once shown. Opened as a page: all of them, a page at a time,
+    and opening a page marks the notifications on it read; the rest can be marked read at once."""
+    if request.htmx:
+        shown = selectors.notifications_latest(user=request.user)
+        context = {"shown": shown, "until": shown[0].pk if shown else 0}
+        return render(request, f"{PAGE}#list", context)
+    paginator = Paginator(
+        selectors.notifications_newest_first(user=request.user), selectors.NOTIFICATIONS_PER_PAGE
+    )
+    page = paginator.get_page(page_number(request))
+    shown = list(page.object_list)  # as they were: the unread ones say "new" this once
+    services.notifications_mark_shown_read(user=request.user, shown=shown)
+    unread, newest = selectors.notifications_unread_and_newest(user=request.user)
+    context = {"page": page, "shown": shown, "unread": unread, "newest": newest}
+    return render(request, PAGE, context)
 
 
 @require_POST
 def notifications_read(request):
     """Mark the notifications shown (up to `until`) as read; answers the bell's new count."""
-    try:
-        until = int(request.POST.get("until", ""))
-    except ValueError:
-        until = 0
-    services.notifications_mark_read(user=request.user, up_to=until)
+    services.notifications_mark_read(user=request.user, up_to=_until(request))
     if not request.htmx:
         return redirect("notifications")
     count = selectors.notifications_unread_count(user=request.user)
     return render(request, f"{PAGE}#count", {"unread": count})
+
+
+@require_POST
+def notifications_read_all(request):
+    """The page's "Mark all as read": every notification up to the newest the page knew of
+    (`until`), on every page. htmx gets the button's place back, and the bell hears of it."""
+    services.notifications_mark_read(user=request.user, up_to=_until(request))
+    if not request.htmx:
+        return redirect("notifications")
+    unread, newest = selectors.notifications_unread_and_newest(user=request.user)
+    response = render(request, f"{PAGE}#read-all", {"unread": unread, "newest": newest})
+    return trigger_client_event(response, "notifications-changed")
+
+
+def _until(request) -> int:
+    try:
+        return int(request.POST.get("until", ""))
+    except ValueError:
+        return 0
 
 
 def render_hooks(request, *, form=None, status=200):
