@@ -1,6 +1,7 @@
 """The plumbing in the admin: the outbox, for inspection (what was sent, what waits, what failed
 and why); webhook endpoints and chat hooks, registered here with their delivery log and a
-"send test event" button; events and notifications, for inspection."""
+"send test event" button (an endpoint's also a "rotate the signing secret" one); events and
+notifications, for inspection."""
 
 from django import forms
 from django.contrib import admin
@@ -14,6 +15,7 @@ from core.events import KIND_CHOICES, event_test_send
 from core.mail.models import OutboundEmail
 from core.models import ChatHook, Delivery, Event, Notification, WebhookEndpoint
 from core.secrets import SecretUnreadable, encrypt
+from core.webhooks import SECRET_OVERLAP, webhook_secret_rotate
 
 
 @admin.register(OutboundEmail)
@@ -114,15 +116,50 @@ class TestEventButton:
         return redirect(reverse(name, args=[pk]))
 
 
+@admin.action(description="Rotate the signing secret")
+def rotate_signing_secret(modeladmin, request, queryset):
+    endpoints = list(queryset)
+    for endpoint in endpoints:
+        webhook_secret_rotate(endpoint=endpoint)
+    hours = int(SECRET_OVERLAP.total_seconds() // 3600)
+    modeladmin.message_user(
+        request,
+        f"A new signing secret for {', '.join(map(str, endpoints))}, shown on the endpoint's "
+        f"page for its receiver. For {hours} hours deliveries are signed with the old one too.",
+    )
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(TestEventButton, admin.ModelAdmin):
     form = WebhookEndpointForm
+    change_form_template = "admin/core/webhookendpoint_change_form.html"
     list_display = ["__str__", "url", "active", "created_at"]
     list_filter = ["active"]
     search_fields = ["url", "description"]
-    readonly_fields = ["signing_secret_shown", "created_at"]
+    readonly_fields = ["signing_secret_shown", "previous_secret_until", "created_at"]
     inlines = [DeliveryInline]
-    actions = [send_test_event]
+    actions = [send_test_event, rotate_signing_secret]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/rotate/",
+                self.admin_site.admin_view(self.rotate_view),
+                name="core_webhookendpoint_rotate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def rotate_view(self, request, pk):
+        """The change page's "Rotate the signing secret" button: back to the page, which shows
+        the new secret."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
+        if not self.has_change_permission(request, endpoint):
+            raise PermissionDenied
+        rotate_signing_secret(self, request, WebhookEndpoint.objects.filter(pk=pk))
+        return redirect(reverse("admin:core_webhookendpoint_change", args=[pk]))
 
     @admin.display(description="signing secret")
     def signing_secret_shown(self, endpoint) -> str:

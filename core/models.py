@@ -3,6 +3,7 @@ the email outbox's messages (core.mail.models), and events with where they go (w
 endpoints, chat hooks, their deliveries, in-app notifications: core.events)."""
 
 import base64
+import datetime as dt
 import secrets
 import uuid
 
@@ -106,6 +107,12 @@ class WebhookEndpoint(models.Model):
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(default=list, blank=True, help_text="The kinds of event sent here.")
     secret = models.TextField(default=webhook_secret_new, editable=False)
+    # After a rotation the replaced secret, encrypted, still signs deliveries alongside the
+    # new one until `previous_secret_until`, while the receiver switches.
+    previous_secret = models.TextField(blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(
+        "old secret also signs until", null=True, blank=True, editable=False
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -119,6 +126,13 @@ class WebhookEndpoint(models.Model):
     def signing_secret(self) -> str:
         """The secret the receiver verifies signatures with (whsec_...)."""
         return decrypt(self.secret)
+
+    def signing_secrets(self, now: dt.datetime) -> list[str]:
+        """The secrets a delivery is signed with at `now`: the current one, then the one it
+        replaced while that is still accepted."""
+        if self.previous_secret_until and now < self.previous_secret_until:
+            return [self.signing_secret(), decrypt(self.previous_secret)]
+        return [self.signing_secret()]
 
 
 class ChatHook(models.Model):

@@ -4,7 +4,8 @@ A delivery is claimed with a conditional update (queued/retry -> sending) before
 two workers never send it together and a task delivered twice sends nothing the second time.
 A webhook's body is signed as Standard Webhooks says (https://www.standardwebhooks.com):
 `webhook-id` (the event's id, the same on every attempt), `webhook-timestamp` (seconds) and
-`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body" keyed with the secret>`.
+`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body" keyed with the secret>`,
+and for a day after the secret is rotated a second, space-separated signature with the old one.
 Chat hooks get the event in words with a link (Slack: `text`; Teams: a MessageCard).
 
 A 2xx answer delivers it. Network errors, timeouts, 429 and 5xx are retried with exponential
@@ -29,7 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.events import SEND_TASK
-from core.models import Delivery, Event
+from core.models import Delivery, Event, WebhookEndpoint, webhook_secret_new
 from core.queue import enqueue
 from core.secrets import SecretUnreadable
 
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 State = Delivery.State
 SWEEP_BATCH = 500
 USER_AGENT = "Rapport-Webhooks/1"
+# How long a rotated-out signing secret goes on signing deliveries beside the new one.
+SECRET_OVERLAP = dt.timedelta(hours=24)
 
 
 def webhook_body(event: Event) -> bytes:
@@ -59,18 +62,39 @@ def signature(*, secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-def webhook_headers(*, secret: str, event: Event, body: bytes, now: float) -> dict[str, str]:
+def webhook_headers(*, secrets: list[str], event: Event, body: bytes, now: float) -> dict[str, str]:
+    """The headers of a webhook, signed with each secret (space-separated signatures: the new
+    one and the old one after a rotation)."""
     timestamp = int(now)
     msg_id = str(event.public_id)
+    signatures = [
+        signature(secret=secret, msg_id=msg_id, timestamp=timestamp, body=body)
+        for secret in secrets
+    ]
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "webhook-id": msg_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(
-            secret=secret, msg_id=msg_id, timestamp=timestamp, body=body
-        ),
+        "webhook-signature": " ".join(signatures),
     }
+
+
+def webhook_secret_rotate(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """Give the endpoint a new signing secret. The one it replaces goes on signing deliveries
+    beside it for SECRET_OVERLAP, so a receiver still verifying with it accepts them while it
+    switches; a second rotation in that time drops the first old secret. An old secret that can
+    no longer be decrypted (ENCRYPTION_KEY changed) is not kept."""
+    try:
+        endpoint.signing_secret()
+    except SecretUnreadable:
+        endpoint.previous_secret, endpoint.previous_secret_until = "", None
+    else:
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_until = timezone.now() + SECRET_OVERLAP
+    endpoint.secret = webhook_secret_new()
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    return endpoint
 
 
 def _slack_escaped(text: str) -> str:
@@ -127,8 +151,8 @@ def _request(delivery: Delivery) -> tuple[str, bytes, dict[str, str]]:
     event = delivery.event
     if delivery.endpoint_id:
         body = webhook_body(event)
-        secret = delivery.endpoint.signing_secret()
-        headers = webhook_headers(secret=secret, event=event, body=body, now=time.time())
+        secrets = delivery.endpoint.signing_secrets(timezone.now())
+        headers = webhook_headers(secrets=secrets, event=event, body=body, now=time.time())
         return delivery.endpoint.url, body, headers
     hook = delivery.chat_hook
     body = json.dumps(chat_message(hook.kind, event)).encode()

@@ -96,6 +96,39 @@ def test_each_endpoint_has_its_own_secret_stored_encrypted(endpoint):
     assert WebhookEndpoint.objects.create(url=endpoint.url).signing_secret() != secret
 
 
+def test_after_a_rotation_both_secrets_sign_for_a_day_then_the_new_one_alone(
+    org, receiver, endpoint, django_capture_on_commit_callbacks
+):
+    old = endpoint.signing_secret()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        webhooks.webhook_secret_rotate(endpoint=endpoint)
+        new = WebhookEndpoint.objects.get(pk=endpoint.pk).signing_secret()
+        assert new.startswith("whsec_")
+        assert new != old
+        gap_opened(org, django_capture_on_commit_callbacks)
+        [during] = receiver.received
+        assert len(during.headers["webhook-signature"].split(" ")) == 2
+        assert Webhook(new).verify(during.body, during.headers)["type"] == "gap.opened"
+        assert Webhook(old).verify(during.body, during.headers)["type"] == "gap.opened"
+    with time_machine.travel(start + dt.timedelta(hours=24, seconds=1), tick=False):
+        gap_opened(org, django_capture_on_commit_callbacks)
+        after = receiver.received[1]
+        assert len(after.headers["webhook-signature"].split(" ")) == 1
+        assert Webhook(new).verify(after.body, after.headers)["type"] == "gap.opened"
+        with pytest.raises(WebhookVerificationError):
+            Webhook(old).verify(after.body, after.headers)
+
+
+def test_rotating_a_secret_the_key_cannot_read_keeps_no_old_one(endpoint):
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret="not decryptable")
+    endpoint.refresh_from_db()
+    webhooks.webhook_secret_rotate(endpoint=endpoint)
+    endpoint.refresh_from_db()
+    assert (endpoint.previous_secret, endpoint.previous_secret_until) == ("", None)
+    assert endpoint.signing_secrets(timezone.now()) == [endpoint.signing_secret()]
+
+
 def test_the_worked_example_of_the_docs():
     """docs/webhooks.md signs this body with this secret: the same signature, which the
     standardwebhooks package accepts."""
@@ -323,6 +356,46 @@ def test_the_test_event_button_needs_a_post(client, org, endpoint):
     url = reverse("admin:core_webhookendpoint_test", args=[endpoint.pk])
     assert client.get(url).status_code == 405
     assert Delivery.objects.count() == 0
+
+
+def test_admin_rotates_the_secret_from_the_change_page_and_the_list(
+    client, org, receiver, endpoint, django_capture_on_commit_callbacks
+):
+    client.force_login(org.admin)
+    change = reverse("admin:core_webhookendpoint_change", args=[endpoint.pk])
+    first = endpoint.signing_secret()
+    assert "Rotate the signing secret" in client.get(change).content.decode()
+    response = client.post(
+        reverse("admin:core_webhookendpoint_rotate", args=[endpoint.pk]), follow=True
+    )
+    assert response.redirect_chain == [(change, 302)]
+    endpoint.refresh_from_db()
+    second = endpoint.signing_secret()
+    assert second != first
+    page = response.content.decode()
+    assert second in page
+    assert first not in page
+    assert "A new signing secret for CRM" in page
+    assert endpoint.signing_secrets(timezone.now()) == [second, first]
+    response = client.post(
+        reverse("admin:core_webhookendpoint_changelist"),
+        {"action": "rotate_signing_secret", "_selected_action": [endpoint.pk]},
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.signing_secrets(timezone.now()) == [endpoint.signing_secret(), second]
+    assert endpoint.signing_secret() not in (first, second)
+    gap_opened(org, django_capture_on_commit_callbacks)
+    assert verified(endpoint, receiver.received[0])["type"] == "gap.opened"
+
+
+def test_the_rotate_button_needs_a_post(client, org, endpoint):
+    client.force_login(org.admin)
+    secret = endpoint.signing_secret()
+    url = reverse("admin:core_webhookendpoint_rotate", args=[endpoint.pk])
+    assert client.get(url).status_code == 405
+    endpoint.refresh_from_db()
+    assert endpoint.signing_secret() == secret
 
 
 def test_old_events_are_forgotten_with_their_deliveries_and_notifications(org, endpoint):
