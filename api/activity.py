@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import Competitor
 from api.common import account_named, people_named, person_named, visible_accounts
-from api.paging import Paging, page
+from api.paging import Since, page
 from api.schemas import Input, PathId, Ref, answers
 from relationships.activity.services import (
     competitor_rating_create,
@@ -38,7 +38,7 @@ router = Router(tags=["activity"])
 Text = Field("", max_length=5000)
 
 
-class ByAccount(Paging):
+class ByAccount(Since):
     account: Ref | None = None
 
 
@@ -53,6 +53,8 @@ def _rows(request, model, filters: ByAccount, *related: str):
     rows = model.objects.filter(account__in=visible_accounts(request.auth))
     if filters.account is not None:
         rows = rows.filter(account_id=filters.account)
+    if filters.updated_since is not None:
+        rows = rows.filter(updated_at__gte=filters.updated_since)
     return rows.select_related(*related) if related else rows
 
 
@@ -121,6 +123,8 @@ class InteractionIn(AccountNamed):
 
 @router.get("/interactions", response=answers(InteractionPage), summary="List interactions")
 def interaction_list(request, filters: Query[ByAccount]):
+    """`updated_since`: interactions logged or changed since (a corrected sentiment, a hidden
+    summary, a file imported again)."""
     rows = _rows(request, Interaction, filters, "channel", "touchpoint")
     return page(request, rows.prefetch_related("stakeholders"), filters)
 
@@ -188,6 +192,7 @@ class MomentIn(AccountNamed):
 
 @router.get("/moments", response=answers(MomentPage), summary="List moments")
 def moment_list(request, filters: Query[ByAccount]):
+    """`updated_since`: moments logged or changed since."""
     return page(request, _rows(request, Moment, filters, "moment_type"), filters)
 
 
@@ -237,6 +242,7 @@ class OpenItemIn(AccountNamed):
 
 @router.get("/open-items", response=answers(OpenItemPage), summary="List open items")
 def open_item_list(request, filters: Query[OpenItemFilters]):
+    """`updated_since`: items opened or changed (closed, for one) since."""
     rows = _rows(request, OpenItem, filters)
     if filters.open is not None:
         rows = rows.filter(closed_on__isnull=filters.open)
@@ -286,6 +292,7 @@ class PulseIn(AccountNamed):
 
 @router.get("/pulse-checks", response=answers(PulsePage), summary="List pulse checks")
 def pulse_list(request, filters: Query[ByAccount]):
+    """`updated_since`: pulse checks recorded or changed since."""
     return page(request, _rows(request, PulseCheck, filters), filters)
 
 
@@ -343,6 +350,7 @@ class RatingIn(AccountNamed):
 
 @router.get("/competitor-ratings", response=answers(RatingPage), summary="List competitor ratings")
 def rating_list(request, filters: Query[ByAccount]):
+    """`updated_since`: ratings recorded or changed since."""
     rows = _rows(request, CompetitorRating, filters, "competitor", "dimension")
     return page(request, rows, filters)
 

@@ -60,12 +60,12 @@ LOAD_SQL = [
               1 + ((a.id + k) %% 5), 'active', k = 2, 0
        FROM accounts_account a, generate_series(0, %(people)s - 1) k""",
     """INSERT INTO relationships_interaction (import_key, account_id, occurred_at, channel_id,
-           touchpoint_id, direction, sentiment, verbosity, response_hours, summary)
+           touchpoint_id, direction, sentiment, verbosity, response_hours, summary, updated_at)
        SELECT '', a.id, now() - random() * interval '365 days',
               (SELECT min(id) FROM relationships_channel) + floor(random() * 6)::int,
               (SELECT min(id) FROM relationships_touchpoint) + floor(random() * 6)::int,
               CASE WHEN random() < 0.5 THEN 'inbound' ELSE 'outbound' END,
-              floor(random() * 5)::int - 2, 'normal', NULL, 'Checked in.'
+              floor(random() * 5)::int - 2, 'normal', NULL, 'Checked in.', now()
        FROM accounts_account a, generate_series(1, %(interactions)s) n""",
     """INSERT INTO relationships_interaction_stakeholders (interaction_id, stakeholder_id)
        SELECT i.id, (SELECT min(s.id) FROM relationships_stakeholder s
@@ -77,8 +77,8 @@ LOAD_SQL = [
               40 + (a.id + m) %% 50, 1000 - (a.id %% 3) * m * 40, 6 + m %% 5, 20
        FROM accounts_account a, generate_series(0, 11) m""",
     """INSERT INTO relationships_pulsecheck (import_key, account_id, csm_id, checked_on,
-           happiness, note)
-       SELECT '', a.id, a.owner_id, CURRENT_DATE - 7, 1 + a.id %% 5, ''
+           happiness, note, updated_at)
+       SELECT '', a.id, a.owner_id, CURRENT_DATE - 7, 1 + a.id %% 5, '', now()
        FROM accounts_account a""",
     "ANALYZE",
 ]

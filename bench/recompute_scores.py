@@ -69,13 +69,13 @@ LOAD_SQL = [
        SELECT id, account_id, row_number() OVER (PARTITION BY account_id ORDER BY id) - 1 AS k
        FROM relationships_stakeholder""",
     """INSERT INTO relationships_interaction (import_key, account_id, occurred_at, channel_id,
-           touchpoint_id, direction, sentiment, verbosity, response_hours, summary)
+           touchpoint_id, direction, sentiment, verbosity, response_hours, summary, updated_at)
        SELECT '', a.id, now() - random() * interval '365 days',
               (SELECT min(id) FROM relationships_channel) + floor(random() * 6)::int,
               (SELECT min(id) FROM relationships_touchpoint) + floor(random() * 6)::int,
               CASE WHEN random() < 0.5 THEN 'inbound' ELSE 'outbound' END,
               floor(random() * 5)::int - 2, 'normal',
-              CASE WHEN random() < 0.5 THEN round((random() * 48)::numeric, 2) END, ''
+              CASE WHEN random() < 0.5 THEN round((random() * 48)::numeric, 2) END, '', now()
        FROM accounts_account a, generate_series(1, %(per_account)s) n""",
     # Each interaction with one of its own account's people, chosen by a hash of its id.
     """INSERT INTO relationships_interaction_stakeholders (interaction_id, stakeholder_id)

@@ -78,7 +78,9 @@ def captured_sentiment_correct(*, message: CapturedMessage, sentiment: int) -> C
         message.sentiment, message.corrected = sentiment, True
         message.save(update_fields=["sentiment", "corrected"])
         if message.interaction_id is not None:
-            Interaction.objects.filter(pk=message.interaction_id).update(sentiment=sentiment)
+            Interaction.objects.filter(pk=message.interaction_id).update(
+                sentiment=sentiment, updated_at=timezone.now()
+            )
             recompute_request(account_ids=[message.account_id])
     return message
 
@@ -91,5 +93,7 @@ def captured_hide(*, message: CapturedMessage) -> CapturedMessage:
         message.subject = message.snippet = message.body = ""
         message.save(update_fields=["hidden", "subject", "snippet", "body"])
         if message.interaction_id is not None:
-            Interaction.objects.filter(pk=message.interaction_id).update(summary="")
+            Interaction.objects.filter(pk=message.interaction_id).update(
+                summary="", updated_at=timezone.now()
+            )
     return message

@@ -379,6 +379,7 @@ class ActivityFile(FileSpec):
         if "stakeholders" in values and "stakeholders" not in kept:
             people = zip(keys, values["stakeholders"], strict=True)
             relinked = self.save_stakeholders({pks[key]: set(ids) for key, ids in people}, current)
+            bulk.touch(self.model, relinked - {*changed, *created})
             changed = sorted({*changed, *relinked} - set(created))
         account = 1 + fields.index("account_id")
         accounts = {rows[pk][account] for pk in (*created, *changed)}

@@ -16,6 +16,7 @@ from itertools import batched, count
 from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED, BooleanField, DateTimeField, Model, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from core.models import Versioned
 
@@ -220,10 +221,12 @@ def keep_stored(
 def with_defaults(
     model: type[Model], columns: list[str], rows: list[tuple]
 ) -> tuple[list[str], list[tuple]]:
-    """The columns and rows with the model's other fields added, at their defaults; but the
-    primary key, and fields with a database default, which the database fills in."""
+    """The columns and rows with the model's other fields added, at their defaults (now for
+    `auto_now` and `auto_now_add` fields, as save() writes them); but the primary key, and
+    fields with a database default, which the database fills in."""
+    now = timezone.now()
     defaults = [
-        (field.column, field.get_default())
+        (field.column, now if _stamps_new(field) else field.get_default())
         for field in model._meta.concrete_fields
         if field.column not in columns
         and not field.primary_key
@@ -233,6 +236,19 @@ def with_defaults(
         return columns, rows
     extra = tuple(value for _, value in defaults)
     return [*columns, *(column for column, _ in defaults)], [row + extra for row in rows]
+
+
+def _stamps_new(field) -> bool:
+    return isinstance(field, DateTimeField) and (field.auto_now or field.auto_now_add)
+
+
+def stamped(model: type[Model]) -> list[str]:
+    """The columns of the model's `auto_now` fields: set to now by every write, as save() does."""
+    return [
+        field.column
+        for field in model._meta.concrete_fields
+        if isinstance(field, DateTimeField) and field.auto_now
+    ]
 
 
 def insert_rows(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
@@ -310,12 +326,16 @@ def as_decimal(value: float | None, places: str) -> Decimal | None:
 def update_rows(
     model: type[Model], columns: list[str], rows: list[tuple], *, count_version: bool = False
 ) -> None:
-    """Set `columns` of existing rows; each row is (pk, *values). `count_version` adds one to
-    the version of each row (core.models.Versioned): a change people made, not a computed one."""
+    """Set `columns` of existing rows; each row is (pk, *values), and the model's `auto_now`
+    fields to now. `count_version` adds one to the version of each row (core.models.Versioned):
+    a change people made, not a computed one."""
     if not rows:
         return
     table, pk = model._meta.db_table, model._meta.pk.column
     counted = ", version = version + 1" if count_version else ""
+    stamps = [column for column in stamped(model) if column not in columns]
+    stamping = "".join(f", {column} = %s" for column in stamps)
+    now = [connection.ops.adapt_datetimefield_value(timezone.now())] * len(stamps)
     with transaction.atomic(), connection.cursor() as cursor:
         if use_copy(rows):
             stage = f"bulk_update_{table}"
@@ -326,15 +346,33 @@ def update_rows(
             copy_rows(stage, [pk, *columns], rows)
             assignments = ", ".join(f"{column} = s.{column}" for column in columns)
             cursor.execute(
-                f"UPDATE {table} t SET {assignments}{counted} FROM {stage} s WHERE t.{pk} = s.{pk}"
+                f"UPDATE {table} t SET {assignments}{stamping}{counted}"
+                f" FROM {stage} s WHERE t.{pk} = s.{pk}",
+                now,
             )
             cursor.execute(f"DROP TABLE {stage}")
             return
         assignments = ", ".join(f"{column} = %s" for column in columns)
         cursor.executemany(
-            f"UPDATE {table} SET {assignments}{counted} WHERE {pk} = %s",
-            [(*row[1:], row[0]) for row in adapted(model, [pk, *columns], rows)],
+            f"UPDATE {table} SET {assignments}{stamping}{counted} WHERE {pk} = %s",
+            [(*row[1:], *now, row[0]) for row in adapted(model, [pk, *columns], rows)],
         )
+
+
+def touch(model: type[Model], pks: Iterable[int]) -> None:
+    """Set the model's `auto_now` fields to now on these rows: a change written apart from
+    their columns (their many-to-many links)."""
+    stamps = stamped(model)
+    if not stamps:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    assignments = ", ".join(f"{column} = %s" for column in stamps)
+    with connection.cursor() as cursor:
+        for condition, params in where_in(model._meta.pk.column, pks):
+            cursor.execute(
+                f"UPDATE {model._meta.db_table} SET {assignments} WHERE {condition}",
+                [*[now] * len(stamps), *params],
+            )
 
 
 def upsert_rows(

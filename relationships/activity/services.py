@@ -211,7 +211,7 @@ def open_item_close(*, item: OpenItem) -> OpenItem:
     if item.closed_on is None:
         with transaction.atomic():
             item.closed_on = max(timezone.localdate(), item.opened_on)
-            item.save(update_fields=["closed_on"])
+            item.save(update_fields=["closed_on", "updated_at"])
             recompute_request(account_ids=[item.account_id])
     return item
 

@@ -67,9 +67,12 @@ class MomentType(models.Model):
 
 class ImportKeyed(models.Model):
     """Rows that CSV imports may write: `import_key` identifies the source row, so that
-    re-importing a file updates in place instead of duplicating. Empty for rows from the UI."""
+    re-importing a file updates in place instead of duplicating. Empty for rows from the UI.
+    `updated_at` is when the row was last written (the API's `updated_since`): every writer
+    sets it, the bulk ones (core.db.bulk) and an `.update()` too."""
 
     import_key = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         abstract = True

@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Account, UsageSnapshot
+from capture import decisions
 from relationships.models import AccountScore, Alert, GapCase, Interaction, Stakeholder
 from surveys.models import Answer, Question, Response
 from tests.api.conftest import bearer
+from tests.capture.factories import captured_interaction
 from tests.factories import (
     AccountFactory,
     CompetitorRatingFactory,
@@ -79,6 +81,65 @@ def test_updated_since_gives_what_changed(api_client, org):
     post(api_client, f"/api/v1/gap-cases/{case.pk}/move", {"to": "acknowledged"})
     moved = api_client.get("/api/v1/gap-cases", {"updated_since": since.isoformat()}).json()
     assert [(row["id"], row["state"]) for row in moved["results"]] == [(case.pk, "acknowledged")]
+
+
+ACTIVITY_CHANGES = [  # the list, a factory, its account's field, a change to a row
+    ("/api/v1/interactions", InteractionFactory, "account", {"sentiment": 2}),
+    ("/api/v1/moments", MomentFactory, "account", {"intensity": 3}),
+    ("/api/v1/open-items", OpenItemFactory, "account", {"title": "Promised again"}),
+    ("/api/v1/pulse-checks", PulseCheckFactory, "account", {"happiness": 2}),
+    (
+        "/api/v1/competitor-ratings",
+        CompetitorRatingFactory,
+        "stakeholder__account",
+        {"our_rating": 5},
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "factory_class", "account", "change"), ACTIVITY_CHANGES)
+def test_activity_updated_since_gives_the_rows_changed_since(
+    api_client, org, time_machine, path, factory_class, account, change
+):
+    kept, changed = factory_class.create_batch(2, **{account: org.account})
+    since = timezone.now() + dt.timedelta(minutes=1)
+    time_machine.move_to(since, tick=False)
+    for name, value in change.items():
+        setattr(changed, name, value)
+    changed.save()
+
+    found = api_client.get(path, {"updated_since": since.isoformat()}).json()["results"]
+
+    assert [row["id"] for row in found] == [changed.pk]
+    assert {name: found[0][name] for name in change} == change
+    everything = api_client.get(path).json()["results"]
+    assert [row["id"] for row in everything] == [kept.pk, changed.pk]
+
+
+def test_activity_changed_through_its_services_moves_into_updated_since(
+    api_client, org, time_machine
+):
+    corrected, hidden = (captured_interaction(org.account) for _ in range(2))
+    untouched = captured_interaction(org.account)
+    item = OpenItemFactory(account=org.account)
+    since = timezone.now() + dt.timedelta(minutes=1)
+    time_machine.move_to(since + dt.timedelta(seconds=1), tick=False)
+
+    decisions.captured_sentiment_correct(message=corrected, sentiment=-2)
+    decisions.captured_hide(message=hidden)
+    assert post(api_client, f"/api/v1/open-items/{item.pk}/close", {}).status_code == 200
+
+    query = {"updated_since": since.isoformat()}
+    interactions = api_client.get("/api/v1/interactions", query).json()["results"]
+    assert [(row["id"], row["sentiment"], row["summary"]) for row in interactions] == [
+        (corrected.interaction_id, -2, corrected.subject),
+        (hidden.interaction_id, 0, ""),
+    ]
+    assert untouched.interaction_id not in {row["id"] for row in interactions}
+    items = api_client.get("/api/v1/open-items", query).json()["results"]
+    assert [(row["id"], row["closed_on"]) for row in items] == [
+        (item.pk, timezone.localdate().isoformat())
+    ]
 
 
 def test_external_ids_name_accounts_and_people(api_client, org):

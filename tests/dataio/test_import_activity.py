@@ -240,6 +240,38 @@ def test_editing_columns_outside_the_identity_updates_rows_in_place(org):
     assert summary.touched_accounts == {account_pk("A-1"), account_pk("A-2")}
 
 
+def test_imported_rows_keep_the_time_they_were_last_written(org, time_machine):
+    written = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    time_machine.move_to(written, tick=False)
+    csv_import(files=all_good_files())
+    models = (Interaction, Moment, PulseCheck, OpenItem, CompetitorRating)
+    for model in models:
+        assert set(model.objects.values_list("updated_at", flat=True)) == {written}
+    call, mail, chat = Interaction.objects.order_by("occurred_at")
+    Interaction.stakeholders.through.objects.filter(interaction=mail).delete()
+    files = good_activity_files()
+    files["interactions.csv"] = files["interactions.csv"].replace(
+        b"Kickoff call, went well", b"Kickoff call, went very well"
+    )
+    files["pulse_checks.csv"] = files["pulse_checks.csv"].replace(b",2,", b",3,")
+    changed = written + dt.timedelta(days=1)
+    time_machine.move_to(changed, tick=False)
+
+    summary = csv_import(files=files)
+
+    assert summary_lines(summary)[:3] == [
+        "interactions.csv: 0 created, 2 updated, 1 unchanged",
+        "moments.csv: 0 created, 0 updated, 3 unchanged",
+        "pulse_checks.csv: 0 created, 1 updated, 1 unchanged",
+    ]
+    stored = dict(Interaction.objects.values_list("pk", "updated_at"))
+    assert stored == {call.pk: changed, mail.pk: changed, chat.pk: written}  # mail: relinked
+    pulses = PulseCheck.objects.order_by("account__external_id").values_list("updated_at")
+    assert [when for (when,) in pulses] == [written, changed]
+    for model in (Moment, OpenItem, CompetitorRating):
+        assert set(model.objects.values_list("updated_at", flat=True)) == {written}
+
+
 def test_changing_an_identity_column_makes_another_row(org):
     csv_import(files=all_good_files())
     files = {"pulse_checks.csv": as_csv("pulse_checks.csv", [pulse_check(checked_on="2025-03-06")])}
@@ -350,9 +382,11 @@ def test_manager_imports_activity_only_for_accounts_of_their_teams(org, database
     assert csv_import(files=files, user=org.admin).files[0].created == 1
 
 
-def test_many_activity_rows_are_written_in_bulk(org, django_assert_max_num_queries):
+def test_many_activity_rows_are_written_in_bulk(org, django_assert_max_num_queries, time_machine):
     """Past a hundred rows PostgreSQL writes with COPY; the query count does not grow per row."""
     csv_import(files=good_files())
+    written = timezone.now()
+    time_machine.move_to(written, tick=False)
     start = dt.datetime(2025, 1, 1, 9, 0)
     rows = [
         interaction(
@@ -372,6 +406,8 @@ def test_many_activity_rows_are_written_in_bulk(org, django_assert_max_num_queri
         csv_import(files=files)
     for row in rows:
         row["summary"] += " (edited)"
+    changed = written + dt.timedelta(hours=1)
+    time_machine.move_to(changed, tick=False)
 
     summary = csv_import(files={"interactions.csv": as_csv("interactions.csv", rows)})
 
@@ -380,6 +416,8 @@ def test_many_activity_rows_are_written_in_bulk(org, django_assert_max_num_queri
     assert Interaction.stakeholders.through.objects.count() == 100 + 200
     assert Interaction.objects.filter(summary__endswith="(edited)").count() == 300
     assert OpenItem.objects.count() == 150
+    assert set(Interaction.objects.values_list("updated_at", flat=True)) == {changed}
+    assert set(OpenItem.objects.values_list("updated_at", flat=True)) == {written}
 
 
 def test_reading_a_big_file_keeps_memory_per_row_small(org):

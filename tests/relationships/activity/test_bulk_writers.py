@@ -99,3 +99,19 @@ def test_a_value_repeated_from_a_good_row_does_not_excuse_a_bad_field_later(org)
 
     assert "row 150: response_hours" in refusal.value.message_dict
     assert not Interaction.objects.exists()
+
+
+@pytest.mark.parametrize("count", [2, 150])  # 150: written with COPY on PostgreSQL
+def test_rows_written_in_bulk_say_when(org, time_machine, count):
+    jane = StakeholderFactory(account=org.account)
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    item = {"account_id": org.account.pk, "kind": "repeated_request"}
+    item["opened_on"] = timezone.localdate()
+
+    pks = interactions_bulk_create([row(org.account, [jane]) for _ in range(count)])
+    open_items_bulk_create([item | {"title": f"Asked {n}"} for n in range(count)])
+
+    stored = Interaction.objects.filter(pk__in=pks).values_list("updated_at", flat=True)
+    assert list(stored) == [now] * count
+    assert list(OpenItem.objects.values_list("updated_at", flat=True)) == [now] * count
