@@ -113,6 +113,18 @@ class AccountCreateForm(forms.Form):
         date_inputs_bounded(self, Account)
 
 
+def status_choices_for(account: Account) -> list[tuple[str, str]]:
+    """The statuses a profile edit may choose: archiving and restoring are actions of their own
+    (managers and admins), so an archived account keeps its status and an open one cannot take
+    it."""
+    archived = account.status == Account.Status.ARCHIVED
+    return [
+        (value, label)
+        for value, label in Account.Status.choices
+        if (value == Account.Status.ARCHIVED) == archived
+    ]
+
+
 class AccountProfileForm(VersionedModelForm):
     class Meta:
         model = Account
@@ -144,6 +156,7 @@ class AccountProfileForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         choose_team_and_owner(self, user)
         date_inputs_bounded(self, Account)
+        self.fields["status"].choices = status_choices_for(self.instance)
         competitors = list(Competitor.objects.all())  # one read for both fields' options
         for name in ("competitors", "leading_competitor"):
             field = self.fields[name]

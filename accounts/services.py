@@ -109,6 +109,10 @@ def account_change(*, account: Account, version: int, **fields) -> Account:
         setattr(account, name, value)
     if "external_id" in fields:
         _external_id_free(account)
+    if Account.Status.ARCHIVED in {before, account.status} and account.status != before:
+        raise ValidationError(
+            {"status": "Archiving and restoring are actions of their own (managers and admins)."}
+        )
     account.full_clean(exclude=[f.name for f in Account._meta.fields if f.name not in fields])
     with transaction.atomic():
         version_claim(account, seen=version)

@@ -237,5 +237,7 @@ def usage_upsert(request, account_id: PathId, body: UsageUpsert):
     """Each period given replaces the one stored for the same `period_start`, or is added;
     periods not given stay as they are."""
     account = get_account_for_user(request.auth, account_id)
+    if not request.auth.may_import:
+        raise PermissionDenied("Only managers and admins write usage, as with usage.csv.")
     periods = [period.dict() for period in body.periods]
     return usage_periods_upsert(account=account, periods=periods)

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from accounts.models import Competitor
 from api.common import account_named, people_named, person_named, visible_accounts
 from api.paging import Since, page
-from api.schemas import Input, PathId, Ref, answers
+from api.schemas import Input, PathId, Ref, UtcTime, answers
 from relationships.activity.services import (
     competitor_rating_create,
     interaction_create,
@@ -109,7 +109,7 @@ class InteractionPage(Schema):
 
 
 class InteractionIn(AccountNamed):
-    occurred_at: dt.datetime
+    occurred_at: UtcTime
     stakeholders: list[Ref] = Field(default_factory=list, max_length=100)
     stakeholder_external_ids: list[str] = Field(default_factory=list, max_length=100)
     channel: str = Field(max_length=50, description="A channel's slug: call, email, …")

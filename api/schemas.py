@@ -1,10 +1,11 @@
 """What every operation may answer besides its success: the API's two error shapes, in the
 OpenAPI document so that clients (and the schema tests) know them."""
 
+import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
-from pydantic import BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, field_validator
 
 
 class Input(Schema):
@@ -29,6 +30,22 @@ def _holds_nul(value) -> bool:
     if isinstance(value, BaseModel):
         return any(map(_holds_nul, value.__dict__.values()))
     return False
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """The time in UTC (UTC when it says no offset): ISO 8601 allows offsets (+17:17) that
+    PostgreSQL refuses, and a time at the edge of the calendar stays there (before or after
+    every row; a time the rules bound is then refused on its field)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        edge = dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
+        return edge.replace(tzinfo=dt.UTC)
+
+
+UtcTime = Annotated[dt.datetime, AfterValidator(_in_utc)]
 
 
 class Problem(Schema):

@@ -85,6 +85,7 @@ def test_profile_edit_without_javascript_redirects_to_the_page(client, org):
         ("arr", "-5", "greater than or equal to 0"),
         ("renewal_date", "next tuesday", "Enter a valid date"),
         ("name", "", "This field is required"),
+        ("status", "archived", "Select a valid choice"),  # archiving is a manager's action
     ],
 )
 def test_profile_edit_shows_field_errors_and_changes_nothing(client, org, field, value, message):

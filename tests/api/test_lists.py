@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Account, UsageSnapshot
+from api.services import api_token_create
 from capture import decisions
 from relationships.models import AccountScore, Alert, GapCase, Interaction, Stakeholder
 from surveys.models import Answer, Question, Response
@@ -181,7 +182,8 @@ def test_outsiders_external_id_answers_404_and_writes_nothing(client, org):
     assert Stakeholder.objects.count() == 0
 
 
-def test_usage_upsert_replaces_the_periods_given_and_adds_the_others(api_client, org):
+def test_usage_upsert_replaces_the_periods_given_and_adds_the_others(org):
+    api_client = Client(headers=bearer(api_token_create(user=org.manager, name="Product")[1]))
     UsageSnapshot.objects.create(
         account=org.account, period_start=dt.date(2026, 9, 1), active_users=5
     )

@@ -6,6 +6,7 @@ import json
 
 from django.utils import timezone
 
+from accounts.models import Account, UsageSnapshot
 from relationships.models import AccountScore, GapTransition, Stakeholder
 from tests.factories import GapCaseFactory, StakeholderFactory
 
@@ -76,3 +77,23 @@ def test_a_move_keeps_the_cases_trail(api_client, org):
         {"version": detail["version"], "owner": org.teammate.pk},
     )  # fmt: skip
     assert assigned.json()["owner_id"] == org.teammate.pk
+
+
+def test_a_status_change_cannot_archive_or_restore_an_account(api_client, org):
+    url = f"/api/v1/accounts/{org.account.pk}"
+    response = send(api_client, "PATCH", url, {"version": 0, "status": "archived"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "status"
+    Account.objects.filter(pk=org.account.pk).update(status=Account.Status.ARCHIVED)
+    response = send(api_client, "PATCH", url, {"version": 0, "status": "active"})
+    assert response.status_code == 422
+    assert Account.objects.get(pk=org.account.pk).status == Account.Status.ARCHIVED
+
+
+def test_a_csm_may_not_write_usage(api_client, org):
+    periods = [{"period_start": "2026-11-01", "active_users": 900}]
+    response = send(
+        api_client, "PUT", f"/api/v1/accounts/{org.account.pk}/usage", {"periods": periods}
+    )
+    assert response.status_code == 403
+    assert not UsageSnapshot.objects.exists()
