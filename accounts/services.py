@@ -166,9 +166,9 @@ def usage_periods_upsert(*, account: Account, periods: list[dict]) -> list[Usage
 def account_archive(*, account: Account) -> Account:
     """Archive the account instead of deleting it: it leaves the account list, keeps its data,
     and account_restore brings it back. Archiving an archived account changes nothing."""
-    if not account.is_archived:
-        before = account.status
-        with transaction.atomic():
+    with transaction.atomic():
+        before = _status_held(account)
+        if before != Account.Status.ARCHIVED:
             status_set(account, Account.Status.ARCHIVED)
             _status_event(account, before)
     return account
@@ -177,8 +177,16 @@ def account_archive(*, account: Account) -> Account:
 def account_restore(*, account: Account) -> Account:
     """Bring an archived account back with the status it had before (active if its history
     does not say); restoring an account that is not archived changes nothing."""
-    if account.is_archived:
-        with transaction.atomic():
+    with transaction.atomic():
+        if _status_held(account) == Account.Status.ARCHIVED:
             status_set(account, status_before(account, default=Account.Status.ACTIVE))
             _status_event(account, Account.Status.ARCHIVED)
     return account
+
+
+def _status_held(account: Account) -> str:
+    """The account's status as stored, its row held until the transaction ends: of two
+    archivings sent at once, the second finds the account archived."""
+    held = Account.objects.select_for_update(no_key=True).filter(pk=account.pk)
+    account.status = held.values_list("status", flat=True).get()
+    return account.status

@@ -364,16 +364,19 @@ class TransitionRefused(ValueError):
 
 def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "") -> GapCase:
     """Move a case to another state, keeping the trail (the reason, then the note). Dismissing,
-    and resolving while the gap is still open, need a reason."""
-    refusal = gaps.can_move(case.state, to)
-    if not refusal and not reason.strip():
-        refusal = gaps.reason_needed(to, converged=case.converged)
-    if refusal:
-        raise TransitionRefused(refusal)
-    now = timezone.now()
-    came_from = case.state
+    and resolving while the gap is still open, need a reason. The move is judged from the case
+    as stored once its row is held, so two moves sent at once make one transition."""
     with transaction.atomic():
+        held = GapCase.objects.select_for_update(no_key=True).filter(pk=case.pk)
+        case.state, case.converged = held.values_list("state", "converged").get()
+        refusal = gaps.can_move(case.state, to)
+        if not refusal and not reason.strip():
+            refusal = gaps.reason_needed(to, converged=case.converged)
+        if refusal:
+            raise TransitionRefused(refusal)
         version_next(case)
+        now = timezone.now()
+        came_from = case.state
         GapTransition.objects.create(
             case=case,
             from_state=case.state,

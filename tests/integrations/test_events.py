@@ -17,7 +17,7 @@ from core.events import event_record
 from core.models import Event, Notification
 from dataio.services import csv_import
 from relationships.gaps.services import TransitionRefused, gap_case_move
-from relationships.models import AccountScore
+from relationships.models import AccountScore, GapCase, GapTransition
 from relationships.people.services import may_have_left_record
 from relationships.scoring import recompute
 from surveys.models import Question, SurveyTemplate
@@ -243,3 +243,20 @@ def test_an_admin_edit_records_a_status_change_only_when_the_status_changes(clie
     assert recorded() == [
         (events.ACCOUNT_STATUS_CHANGED, "Acme Corp is now at risk (it was active).")
     ]
+
+
+def test_a_move_sent_twice_from_the_same_page_makes_one_transition_and_one_event(org):
+    case = GapCaseFactory(account=org.account, owner=org.csm)
+    seen_twice = GapCase.objects.get(pk=case.pk)  # the second request read the case before
+    gap_case_move(case=case, to="acknowledged", by=org.csm)
+    with pytest.raises(TransitionRefused):
+        gap_case_move(case=seen_twice, to="acknowledged", by=org.csm)
+    assert GapTransition.objects.filter(case=case).count() == 1
+    assert len(recorded(events.GAP_MOVED)) == 1
+
+
+def test_an_archiving_sent_twice_records_one_status_change(org):
+    seen_twice = Account.objects.get(pk=org.account.pk)
+    account_archive(account=org.account)
+    account_archive(account=seen_twice)
+    assert recorded() == [(events.ACCOUNT_STATUS_CHANGED, "Acme is now archived (it was active).")]
