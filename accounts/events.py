@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Account
+from accounts.selectors import who_sees_teams
 from core.events import EventDraft, events_record_many
 from core.models import Event
 
@@ -34,6 +35,10 @@ def account_events_record(*, events: list[AccountEvent]) -> list[Event]:
             pk__in={event.account_id for event in events}
         ).values_list("pk", "name", "team_id", "owner_id")
     }
+    followers = {user for event in events for user in event.followers}
+    owners = {owner_id for _name, _team, owner_id in accounts.values()}
+    teams = {team_id for _name, team_id, _owner in accounts.values()}
+    seeing = who_sees_teams(owners | followers, teams)
     drafts = []
     for event in events:
         name, team_id, owner_id = accounts[event.account_id]
@@ -53,7 +58,10 @@ def account_events_record(*, events: list[AccountEvent]) -> list[Event]:
                 },
                 account_id=event.account_id,
                 team_id=team_id,
-                audience=[owner_id, *event.followers],
+                # only those who may see the account now (an owner may have left its team)
+                audience=[
+                    user for user in [owner_id, *event.followers] if (user, team_id) in seeing
+                ],
                 actor_id=event.actor_id,
             )
         )

@@ -71,6 +71,28 @@ def users_of_teams(teams: QuerySet[Team]) -> QuerySet[User]:
     ).distinct()
 
 
+def who_sees_teams(user_ids: set[int], team_ids: set[int]) -> set[tuple[int, int]]:
+    """The (user, team) pairs among these in which the user may see the team's accounts, as
+    `Account.objects.visible_to` decides: active admins see every team, other active users the
+    teams they are in or manage. Three queries for any number."""
+    active = User.objects.filter(pk__in=user_ids, is_active=True)
+    admins = active.filter(Q(is_superuser=True) | Q(role=User.Role.ADMIN))
+    pairs = {(user, team) for user in admins.values_list("pk", flat=True) for team in team_ids}
+    pairs |= {
+        (user, team)
+        for team, user in Team.members.through.objects.filter(
+            team_id__in=team_ids, user__in=active
+        ).values_list("team_id", "user_id")
+    }
+    pairs |= {
+        (user, team)
+        for team, user in Team.objects.filter(pk__in=team_ids, manager__in=active).values_list(
+            "pk", "manager_id"
+        )
+    }
+    return pairs
+
+
 def accounts_for_list(*, user, filters: dict | None = None) -> QuerySet[Account]:
     """The account list: visible accounts, filtered, sorted, with what each row shows."""
     filters = filters or {}

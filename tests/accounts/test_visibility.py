@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Account
+from accounts.selectors import who_sees_teams
+from tests.factories import UserFactory
 
 
 def names(user):
@@ -48,3 +50,17 @@ def test_account_page_sends_anonymous_users_to_login(client, org):
     response = client.get(org.account.get_absolute_url())
     assert response.status_code == 302
     assert response.url == f"/login/?next={org.account.get_absolute_url()}"
+
+
+def test_who_sees_teams_agrees_with_the_gate_for_every_user_and_team(org):
+    inactive = UserFactory(email="gone@example.com", is_active=False)
+    org.team.members.add(inactive)
+    users = [org.admin, org.manager, org.csm, org.teammate, org.outsider, inactive]
+    teams = [org.team, org.other_team]
+    gate = {
+        (user.pk, team.pk)
+        for user in users
+        for team in teams
+        if Account.objects.visible_to(user).filter(team=team).exists()
+    }
+    assert who_sees_teams({u.pk for u in users}, {t.pk for t in teams}) == gate

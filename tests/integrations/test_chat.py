@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.events import account_event_record
 from core import events
-from core.models import ChatHook, Delivery, Event
+from core.models import ChatHook, Delivery, Event, Notification
 from core.secrets import decrypt, encrypt
 from tests.factories import AccountFactory
 from tests.integrations.receiver import Receiver
@@ -181,3 +181,14 @@ def test_an_admin_connects_a_teams_hook_for_a_team(client, org):
     change = client.get(reverse("admin:core_chathook_change", args=[created.pk]))
     assert "webhookb2" not in change.content.decode()
     assert Event.objects.count() == 0
+
+
+def test_an_owner_who_left_the_account_s_team_hears_nothing_of_it(
+    org, receiver, django_capture_on_commit_callbacks
+):
+    hook(receiver, user=org.csm)
+    org.team.members.remove(org.csm)  # still the account's owner, but may not see it now
+    gap_opened(org.account, django_capture_on_commit_callbacks)
+    assert receiver.received == []
+    assert not Delivery.objects.exists()
+    assert not Notification.objects.exists()
