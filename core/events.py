@@ -130,7 +130,8 @@ def events_record_many(*, drafts: list[EventDraft]) -> list[Event]:
 
 def _deliveries(events: list[Event]) -> list[Delivery]:
     """A delivery of each event to each active endpoint that wants its kind, and to each active
-    chat hook that wants it: the hooks of the users in its audience and of its team."""
+    chat hook that wants it: the hooks of its team and of the users in its audience, but for
+    the one who made it happen (as the bell does not tell them either)."""
     kinds = {event.kind for event in events}
     endpoints = [
         endpoint
@@ -157,7 +158,10 @@ def _deliveries(events: list[Event]) -> list[Delivery]:
             Delivery(event=event, chat_hook=hook)
             for hook in hooks
             if event.kind in hook.events
-            and (hook.user_id in event.audience or (hook.team_id and hook.team_id == event.team_id))
+            and (
+                (hook.user_id in event.audience and hook.user_id != event.actor_id)
+                or (hook.team_id and hook.team_id == event.team_id)
+            )
         ]
     return rows
 

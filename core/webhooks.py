@@ -23,6 +23,7 @@ import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from django.conf import settings
@@ -131,7 +132,10 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST the body; the status code of the answer (HTTPError answers included)."""
+    """POST the body; the status code of the answer (HTTPError answers included). Only http
+    and https addresses are sent to (ValueError otherwise: not a file, not FTP)."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"Not an http or https address: {url[:50]}")
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
@@ -167,14 +171,14 @@ def delivery_send(*, delivery_id: int) -> str | None:
     ).update(state=State.SENDING, claimed_at=now)
     if not claimed:
         return None
+    # Only this claim's result is written: one the sweep took back as stuck is another's now.
+    mine = Delivery.objects.filter(pk=delivery_id, state=State.SENDING, claimed_at=now)
     delivery = Delivery.objects.select_related("event", "endpoint", "chat_hook").get(pk=delivery_id)
     attempts = delivery.attempts + 1
     status, reason, transient = None, "", False
     target = delivery.endpoint or delivery.chat_hook
     if not target.active:
-        Delivery.objects.filter(pk=delivery_id).update(
-            state=State.FAILED, last_error="Not sent: the address was turned off."
-        )
+        mine.update(state=State.FAILED, last_error="Not sent: the address was turned off.")
         return State.FAILED
     try:
         url, body, headers = _request(delivery)
@@ -185,8 +189,8 @@ def delivery_send(*, delivery_id: int) -> str | None:
         reason = f"{type(error).__name__}: {error}"
     except Exception as error:  # refused, reset, timed out, unresolvable, a garbled answer ...
         reason, transient = f"{type(error).__name__}: {error}", True
-    if status is not None and 200 <= status < 300:
-        Delivery.objects.filter(pk=delivery_id).update(
+    if status is not None and 200 <= status < 300:  # delivered, whoever holds it now
+        Delivery.objects.filter(pk=delivery_id).exclude(state=State.DELIVERED).update(
             state=State.DELIVERED,
             attempts=attempts,
             last_status=status,
@@ -201,13 +205,14 @@ def delivery_send(*, delivery_id: int) -> str | None:
         state, next_at = State.RETRY, timezone.now() + retry_delay(attempts)
     else:
         state, next_at = State.FAILED, timezone.now()
-    Delivery.objects.filter(pk=delivery_id).update(
+    if not mine.update(
         state=state,
         attempts=attempts,
         last_status=status,
         last_error=reason,
         next_attempt_at=next_at,
-    )
+    ):
+        return None
     log.warning("Delivery %s %s after attempt %d: %s", delivery_id, state, attempts, reason)
     if state == State.RETRY:
         enqueue(SEND_TASK, countdown=retry_delay(attempts).total_seconds(), delivery_id=delivery_id)

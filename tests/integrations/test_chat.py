@@ -192,3 +192,18 @@ def test_an_owner_who_left_the_account_s_team_hears_nothing_of_it(
     assert receiver.received == []
     assert not Delivery.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_who_made_it_happen_is_not_told_in_their_chat_but_their_team_is(
+    org, receiver, django_capture_on_commit_callbacks
+):
+    hook(receiver, user=org.csm)
+    hook(receiver, team=org.team)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_event_record(
+            kind=events.GAP_OPENED, account_id=org.account.pk, summary="Done by the CSM.",
+            actor_id=org.csm.pk,
+        )  # fmt: skip
+    assert list(Delivery.objects.values_list("chat_hook__team", "chat_hook__user")) == [
+        (org.team.pk, None)
+    ]

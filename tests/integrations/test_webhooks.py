@@ -248,8 +248,9 @@ def test_an_answer_that_is_not_http_is_retried(
     assert delivery.last_error.startswith(("BadStatusLine", "RemoteDisconnected"))
 
 
-def test_an_address_that_is_not_a_url_fails_for_good(org, django_capture_on_commit_callbacks):
-    WebhookEndpoint.objects.create(url="not a url", events=[events.GAP_OPENED])
+@pytest.mark.parametrize("url", ["not a url", "file:///etc/passwd", "ftp://files.example/in"])
+def test_an_address_that_is_not_http_fails_for_good(org, django_capture_on_commit_callbacks, url):
+    WebhookEndpoint.objects.create(url=url, events=[events.GAP_OPENED])
     gap_opened(org, django_capture_on_commit_callbacks)
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == (State.FAILED, 1)
@@ -411,3 +412,28 @@ def test_old_events_are_forgotten_with_their_deliveries_and_notifications(org, e
     assert list(Delivery.objects.values_list("event", flat=True)) == [kept.pk]
     assert not Event.objects.filter(pk=old.pk).exists()
     assert list(Notification.objects.values_list("event", flat=True)) == [kept.pk]
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "kept"),
+    [
+        # the sweep took it back and another worker sends it; or has delivered it already
+        ({"state": State.SENDING}, State.SENDING),
+        ({"state": State.DELIVERED, "delivered_at": timezone.now()}, State.DELIVERED),
+    ],
+    ids=["sending again", "delivered"],
+)
+def test_a_send_that_outlived_its_claim_does_not_overwrite_what_came_after(
+    org, endpoint, monkeypatch, meanwhile, kept
+):
+    account_event_record(kind=events.GAP_OPENED, account_id=org.account.pk, summary="Slow.")
+    delivery = Delivery.objects.get()
+
+    def slow_failure(url, body, headers):
+        later = timezone.now() + dt.timedelta(minutes=10)
+        Delivery.objects.filter(pk=delivery.pk).update(claimed_at=later, **meanwhile)
+        return 500
+
+    monkeypatch.setattr(webhooks, "_post", slow_failure)
+    assert webhooks.delivery_send(delivery_id=delivery.pk) is None
+    assert Delivery.objects.get().state == kept
