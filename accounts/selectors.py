@@ -127,7 +127,7 @@ def accounts_filtered(*, user, filters: dict) -> QuerySet[Account]:
         accounts = accounts.filter(status=status)
     else:
         accounts = accounts.exclude(status=Account.Status.ARCHIVED)
-    if days := filters.get("renewal_within"):
+    if (days := filters.get("renewal_within")) not in (None, ""):  # 0: renewing today
         today = timezone.localdate()
         accounts = accounts.filter(
             renewal_date__gte=today, renewal_date__lte=today + dt.timedelta(days=int(days))

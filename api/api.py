@@ -61,7 +61,7 @@ def refused(request, exc):
 
 @api.exception_handler(TransitionRefused)
 def move_refused(request, exc):
-    detail = [{"loc": ["body", "to"], "msg": str(exc), "type": "invalid"}]
+    detail = [{"loc": ["body", exc.field], "msg": str(exc), "type": "invalid"}]
     return api.create_response(request, {"detail": detail}, status=422)
 
 

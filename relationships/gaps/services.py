@@ -359,7 +359,12 @@ def _checklists_add(classes: dict[int, str], after: dict[int, int] | None = None
 
 
 class TransitionRefused(ValueError):
-    """A move the workflow does not allow; the message says why, for the person who tried."""
+    """A move the workflow does not allow; the message says why, for the person who tried, and
+    `field` which input it is about: the state moved `to`, or the `reason` it needs."""
+
+    def __init__(self, message: str, field: str = "to"):
+        super().__init__(message)
+        self.field = field
 
 
 def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "") -> GapCase:
@@ -369,11 +374,10 @@ def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "
     with transaction.atomic():
         held = GapCase.objects.select_for_update(no_key=True).filter(pk=case.pk)
         case.state, case.converged = held.values_list("state", "converged").get()
-        refusal = gaps.can_move(case.state, to)
-        if not refusal and not reason.strip():
-            refusal = gaps.reason_needed(to, converged=case.converged)
-        if refusal:
+        if refusal := gaps.can_move(case.state, to):
             raise TransitionRefused(refusal)
+        if not reason.strip() and (needed := gaps.reason_needed(to, converged=case.converged)):
+            raise TransitionRefused(needed, field="reason")
         version_next(case)
         now = timezone.now()
         came_from = case.state

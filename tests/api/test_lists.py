@@ -62,6 +62,7 @@ def test_account_list_filters_as_the_account_list(api_client, org):
     assert ids() == [org.account.pk, renewing.pk]
     assert ids(status="archived") == [archived.pk]
     assert ids(renewal_within=30) == [renewing.pk]
+    assert ids(renewal_within=0) == []  # renewing today: none
     assert ids(q="acme") == [org.account.pk]
     assert ids(team=org.other_team.pk) == []  # not a team of theirs: nothing
 

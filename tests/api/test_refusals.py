@@ -95,9 +95,10 @@ CASES = [
     ("PUT", "/accounts/{account}/usage", lambda org: {"periods": [
         {"period_start": yesterday()}, {"period_start": yesterday()}]},
      f"{yesterday()}: period_start", "manager"),
-    # a move the workflow refuses, a dismissal without a reason
-    ("POST", "/gap-cases/{case}/move", lambda org: {"to": "resolved"}, "to", "csm"),
-    ("POST", "/gap-cases/{case}/move", lambda org: {"to": "dismissed"}, "to", "csm"),
+    # a move the workflow refuses; resolving an open gap and dismissing, each without a reason
+    ("POST", "/gap-cases/{case}/move", lambda org: {"to": "resolved"}, "reason", "csm"),
+    ("POST", "/gap-cases/{case}/move", lambda org: {"to": "detected"}, "to", "csm"),
+    ("POST", "/gap-cases/{case}/move", lambda org: {"to": "dismissed"}, "reason", "csm"),
     ("POST", "/gap-cases/{case}/assign", lambda org: {"version": 0, "owner": org.outsider.pk},
      "owner", "csm"),
     ("POST", "/gap-cases/{case}/assign", lambda org: {
