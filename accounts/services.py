@@ -150,17 +150,17 @@ def usage_periods_upsert(*, account: Account, periods: list[dict]) -> list[Usage
         rows.append(row)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        stored = [
-            UsageSnapshot.objects.update_or_create(
-                account=account,
-                period_start=row.period_start,
-                defaults={name: getattr(row, name) for name in USAGE_FIELDS},
-            )[0]
-            for row in rows
-        ]
+    with transaction.atomic():  # one statement for any number of periods
+        UsageSnapshot.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["account", "period_start"],
+            update_fields=USAGE_FIELDS,
+        )
         account_changed.send(sender=Account, account_ids=[account.pk])
-    return stored
+    days = [row.period_start for row in rows]
+    stored = {usage.period_start: usage for usage in account.usage.filter(period_start__in=days)}
+    return [stored[day] for day in days]
 
 
 def account_archive(*, account: Account) -> Account:

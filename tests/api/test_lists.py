@@ -301,3 +301,16 @@ def test_list_query_count_is_the_same_for_1_and_12_rows(
     assert large == small, f"{url}: {small} queries for 1 row, {large} for 12"
     with django_assert_max_num_queries(BUDGET):
         client.get(url)
+
+
+@pytest.mark.parametrize("periods", [1, 24])
+def test_usage_upsert_query_count_is_the_same_for_1_and_24_periods(org, periods):
+    client = Client(headers=bearer(api_token_create(user=org.manager, name="Product")[1]))
+    start = dt.date(2024, 1, 1)
+    body = {"periods": [{"period_start": str(start + dt.timedelta(days=7 * n)), "active_users": n}
+                        for n in range(periods)]}  # fmt: skip
+    url = f"/api/v1/accounts/{org.account.pk}/usage"
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, url, body, "PUT").status_code == 200
+    assert UsageSnapshot.objects.count() == periods
+    assert len(queries) == 8  # whatever the number of periods
