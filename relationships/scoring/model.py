@@ -517,7 +517,8 @@ def stakeholder_alerts(signals: Signals, config: ScoringConfig) -> list[Alert]:
         alerts.append(
             Alert(
                 "engagement_drop",
-                f"{s.recent_interactions} interactions in the last {config.recent_days} days"
+                f"{s.recent_interactions} interaction{'' if s.recent_interactions == 1 else 's'}"
+                f" in the last {config.recent_days} days"
                 f" against about {usual:.1f} usually.",
             )
         )

@@ -190,7 +190,7 @@ def test_engagement_drop_alert_against_the_persons_own_baseline():
     usual = Signals(recent_interactions=1, baseline_interactions=18)  # about 3 a month usually
     alerts = stakeholder_alerts(usual, CONFIG)
     assert [a.kind for a in alerts] == ["engagement_drop"]
-    assert "1 interactions in the last 30 days against about 3.0 usually" in alerts[0].reason
+    assert "1 interaction in the last 30 days against about 3.0 usually" in alerts[0].reason
     assert (
         stakeholder_alerts(Signals(recent_interactions=3, baseline_interactions=18), CONFIG) == []
     )
