@@ -231,7 +231,9 @@ def usage_list(request, account_id: PathId):
 
 
 @router.put(
-    "/{account_id}/usage", response=answers(list[UsageOut]), summary="Write usage by period"
+    "/{account_id}/usage",
+    response=answers(list[UsageOut]),
+    summary="Write usage by period (managers and admins)",
 )
 def usage_upsert(request, account_id: PathId, body: UsageUpsert):
     """Each period given replaces the one stored for the same `period_start`, or is added;
