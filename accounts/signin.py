@@ -7,17 +7,20 @@ account's failures, and an admin can lift its lockout. Refused input on the sign
 pages answers 422, like every form's."""
 
 import hashlib
+import logging
 import math
 import time
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView, PasswordChangeView
+from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 
+from core.cache import CacheUnreachable
 from core.counters import count_in_window
 
 LOCKED = "locked"
@@ -26,6 +29,8 @@ ACCOUNT_LOCKED = (
     "the lockout."
 )
 ADDRESS_LOCKED = "Too many failed sign-ins from your network address; try again in {minutes}."
+
+logger = logging.getLogger(__name__)
 
 
 def _key(kind: str, scope: str, value: str) -> str:
@@ -122,3 +127,16 @@ class PasswordChangePage(PasswordChangeView):
         response = super().form_invalid(form)
         response.status_code = 422
         return response
+
+
+class SignOutView(LogoutView):
+    """Signing out; while the shared cache cannot be reached it answers 503 and the user stays
+    signed in (core/sessions.py: a session that ended in the database alone would come back
+    with the cache)."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except CacheUnreachable as error:
+            logger.warning("Sign-out refused, the cache is unreachable: %s", error)
+            return render(request, "registration/logout_refused.html", status=503)

@@ -192,8 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
-# Sessions are kept in the database and read through the cache (no query per request).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are kept in the database and read through the cache (no query per request); one
+# ends in the cache first, so none comes back with Redis after an outage (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

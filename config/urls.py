@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.signin import AdminSignInForm, PasswordChangePage, SignInView
+from accounts.signin import AdminSignInForm, PasswordChangePage, SignInView, SignOutView
 from api.api import api
 from config.views import healthz
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("data/", include("dataio.urls")),
     path("healthz", healthz, name="healthz"),
     path("login/", SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", SignOutView.as_view(), name="logout"),
     path("password/", PasswordChangePage.as_view(), name="password_change"),
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"

@@ -14,6 +14,10 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 
+class CacheUnreachable(Exception):
+    """Redis could not be reached for something that may not be skipped."""
+
+
 def _miss(name: str, error: Exception) -> None:
     logger.warning("Cache unavailable (%s): %s", name, error)
 
@@ -75,6 +79,14 @@ class ResilientRedisCache(RedisCache):
         except RedisError as error:
             _miss("delete", error)
             return False
+
+    def delete_or_raise(self, key, version=None) -> None:
+        """Delete `key`, or raise CacheUnreachable: for a deletion that must not be skipped
+        (a session that ends, whose copy would come back with Redis)."""
+        try:
+            super().delete(key, version)
+        except RedisError as error:
+            raise CacheUnreachable(str(error)) from error
 
     def delete_many(self, keys, version=None):
         try:

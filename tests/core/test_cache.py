@@ -1,7 +1,11 @@
 """The shared cache on Redis: sessions and catalogs read through it, and pages that keep
 answering from the database while Redis cannot be reached."""
 
+import shutil
+import subprocess
+
 import pytest
+import redis
 from django.core.cache import cache
 from django.test import Client
 
@@ -10,6 +14,7 @@ from relationships.models import Channel
 from tests import services
 from tests.pages import section_url
 from tests.smtp import free_port
+from tests.waiting import wait_until
 
 
 def redis_cache(url: str) -> dict:
@@ -67,9 +72,61 @@ def test_pages_answer_from_the_database_while_redis_is_away(org, dead_redis_cach
     response = client.get(section_url(org.account, "activity"))
     assert response.status_code == 200
     assert "Email" in response.text  # the quick-log forms' channels, loaded from the database
-    client.post("/logout/")
-    assert client.get("/").status_code == 302  # signed out all the same
     assert "Cache unavailable" in caplog.text
+
+
+class RedisServer:
+    """A redis-server of the test's own that can be stopped (saving what it holds, as a
+    production Redis with snapshots does) and started again with it."""
+
+    def __init__(self, directory):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.directory = directory
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.directory), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_until(lambda: services.port_open("127.0.0.1", self.port), 20, "redis-server")
+
+    def stop(self) -> None:
+        redis.Redis(port=self.port).shutdown(save=True)
+        self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def stoppable_redis(settings, tmp_path):
+    services.need(bool(shutil.which("redis-server")), "redis-server is not installed")
+    server = RedisServer(tmp_path)
+    server.start()
+    settings.CACHES = redis_cache(server.url)
+    yield server
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.wait()
+
+
+def test_a_sign_out_while_redis_is_down_is_refused_so_no_session_comes_back_with_it(
+    org, stoppable_redis
+):
+    client = Client()
+    client.force_login(org.csm)
+    cookie = client.cookies["sessionid"].value
+    assert client.get("/").status_code == 200  # the session is in Redis
+    stoppable_redis.stop()
+    refused = client.post("/logout/")
+    assert refused.status_code == 503
+    assert "You are still signed in" in refused.text
+    stoppable_redis.start()  # with the session it held
+    thief = Client()
+    thief.cookies["sessionid"] = cookie
+    assert thief.get("/").status_code == 200  # signed in, as the refusal said
+    assert client.post("/logout/").status_code == 302
+    assert thief.get("/").status_code == 302  # ended in Redis and in the database
 
 
 def test_survey_rate_limits_let_answers_through_while_redis_is_away(dead_redis_cache):
