@@ -22,12 +22,15 @@ settings and an SMTP server (aiosmtpd). Each scenario is bounded in time and pri
    receiver's 2xx and its record), counted apart by their webhook-id.
 
 --quick runs the same at a tenth of the scale and shorter outages (the test suite runs it);
---only webhooks runs the last scenario alone, on a small organisation.
+--only webhooks runs the last scenario alone, on a small organisation; --outcomes FILE writes
+what each scenario left in the database and what the servers received, as JSON, for the test
+suite to judge on its own (tests/test_faults.py).
 Exits 1 when a promise is broken.
 """
 
 import collections
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -47,6 +50,7 @@ import load  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+OUTCOMES = sys.argv[sys.argv.index("--outcomes") + 1] if "--outcomes" in sys.argv else None
 ACCOUNTS = 200 if QUICK else 2_000
 OUTAGE = 8 if QUICK else 30  # seconds the broker stays down
 INVITATIONS = 100 if QUICK else 1_000
@@ -54,6 +58,7 @@ EVENTS = 100 if QUICK else 1_000
 HOOK_OUTAGE = 8 if QUICK else 30  # seconds the webhook receiver answers 500
 DEADLINE = 300  # seconds any scenario may wait for the work to finish
 broken: list[str] = []
+outcomes: dict[str, dict] = {}  # by scenario: what was stored and received (--outcomes)
 
 
 def check(promise: str, kept: bool) -> None:
@@ -218,9 +223,14 @@ def scenario_worker_kills(worker: Worker) -> None:
     done = wait_until(lambda: scored_today() == ACCOUNTS, "every account to be scored")
     RecomputeRequest.objects.all().delete()
     elapsed = time.monotonic() - started
-    after_kills = checksum()
+    after_kills, scored = checksum(), scored_today()
     for chunk in account_chunks():
         scores_recompute(account_ids=chunk)
+    outcomes["worker_kills"] = {
+        "accounts": ACCOUNTS, "scored": scored, "killed": killed,
+        "killed_gone": all(map(gone, killed)), "checksum_after_kills": after_kills,
+        "checksum_clean_run": checksum(),
+    }  # fmt: skip
     pids = ", ".join(map(str, killed))
     print(f"  {len(killed)} processes killed mid-recompute (PIDs {pids}), each gone afterwards")
     print(f"  every account scored {elapsed:.1f} s after the start")
@@ -310,6 +320,11 @@ def scenario_broker_outage(broker: benchlib.Redis, csm_session: str, account_id:
         server.terminate()
         server.wait(timeout=30)
     saved = Interaction.objects.filter(account_id=account_id).count() - before
+    outcomes["broker_outage"] = {
+        "answered_ok": logged, "failed": failures, "slowest_seconds": max(latencies),
+        "saved": saved, "recompute_requests_left": RecomputeRequest.objects.filter(
+            account_id=account_id).count(),
+    }  # fmt: skip
     print(
         f"  {logged} interactions logged, {failures} failed; slowest answer "
         f"{max(latencies):.2f} s, median {sorted(latencies)[len(latencies) // 2]:.3f} s"
@@ -367,6 +382,11 @@ def scenario_smtp_refusing(worker: Worker, smtp) -> None:
     twice = [key for key, count in received.items() if count > 1]
     sent_ids = {str(pk) for pk in OutboundEmail.objects.values_list("message_id", flat=True)}
     lost = sent_ids - set(received)
+    outcomes["smtp_refusing"] = {
+        "invitations": INVITATIONS, "outbox": dict(states), "stored_ids": len(sent_ids),
+        "received_distinct": len(received), "received_all": sum(received.values()),
+        "lost": len(lost), "received_twice": len(twice), "kills": 1,
+    }  # fmt: skip
     print(
         f"  {len(received):,} distinct messages received in {time.monotonic() - started:.1f} s"
         f" ({sum(received.values()):,} in all); outbox: {dict(states)}; sent twice in the"
@@ -425,6 +445,11 @@ def scenario_database_kills(manager_session: str) -> None:
         caught = wait_until(lambda: kill_connections(writing), "the import's writes", 60, 0.02)
         command.wait(timeout=120)
     after = Account.objects.count()
+    outcomes["database_kills"] = {
+        "answers": {str(status): count for status, count in statuses.items()},
+        "worst_failure_streak": worst_streak, "import_exit": command.returncode,
+        "import_killed": bool(caught), "accounts_before": before, "accounts_after": after,
+    }  # fmt: skip
     print(f"  import killed while writing: exit {command.returncode}, accounts {before} -> {after}")
     check("an import killed mid-write writes nothing", caught and after == before)
 
@@ -479,6 +504,11 @@ def scenario_webhook_outage(worker: Worker) -> None:
             hook.verify(request.body, request.headers)
         except WebhookVerificationError:
             forged += 1
+    outcomes["webhook_outage"] = {
+        "events": EVENTS, "deliveries": dict(states), "delivered_distinct": len(accepted),
+        "lost": len(lost), "delivered_twice": len(twice), "requests": len(received),
+        "answered_500": refused, "unverified": forged, "kills": int(bool(killed)),
+    }  # fmt: skip
     print(
         f"  {len(accepted):,} distinct events delivered in {elapsed:.1f} s ({len(received):,}"
         f" requests, {refused:,} answered 500); deliveries: {dict(states)}; worker killed:"
@@ -511,6 +541,8 @@ def run(broker: benchlib.Redis, smtp) -> None:
     finally:
         worker.stop()
     print("All promises kept." if not broken else f"{len(broken)} promise(s) broken.")
+    if OUTCOMES:
+        Path(OUTCOMES).write_text(json.dumps(outcomes, indent=2))
 
 
 def main() -> None:
