@@ -15,16 +15,22 @@ LINK = re.compile(r"https?://\S+/s/([A-Za-z0-9_-]+)/")
 
 class Recorder:
     """Keeps every accepted message; answers with `reply` instead when it is set (e.g. a 421
-    to refuse for now or a 550 to refuse for good)."""
+    to refuse for now or a 550 to refuse for good). `on_accept(peer, message)`, when set, is
+    called once, with the next message kept and before the sender hears it was accepted."""
 
     def __init__(self):
         self.messages = []
         self.reply = None
+        self.on_accept = None
 
     async def handle_DATA(self, server, session, envelope):
         if self.reply:
             return self.reply
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        if self.on_accept:
+            hook, self.on_accept = self.on_accept, None
+            hook(session.peer, message)
         return "250 Message accepted for delivery"
 
 
