@@ -1,11 +1,21 @@
 """Every form, and the public survey, fed random and hostile input: never a server error; the
-input is either refused (422, nothing written) or accepted (2xx or 3xx, written)."""
+input is either refused (422, nothing written) or accepted (2xx or 3xx, written), and a GET
+filter ignores what it cannot read. The forms are discovered: test_every_form_is_fuzzed fails
+for a form of the project that is neither in FUZZED nor, with its reason, in NOT_FUZZED."""
+
+import csv
+import importlib
+import io
+import itertools
+import pkgutil
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import BaseForm
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.models import Account
+from accounts.models import Account, UsageSnapshot, User
 from relationships.models import (
     Channel,
     CompetitorRating,
@@ -20,11 +30,14 @@ from relationships.models import (
     Stakeholder,
     Touchpoint,
 )
-from surveys.models import Answer, Question
+from surveys.models import Answer, Campaign, Invitation, OutboundEmail, Question
 from tests.factories import (
+    PASSWORD,
+    FeedbackItemFactory,
     GapCaseFactory,
     InvitationFactory,
     StakeholderFactory,
+    campaign_form_data,
     catalog,
     invitation_token,
 )
@@ -45,6 +58,13 @@ VALUE = st.one_of(TRICKY, st.text(max_size=40), st.integers(-10, 10_000).map(str
 def fields(names: list[str]):
     """Some of these fields, each with a random value (a list for a multiple choice)."""
     return st.dictionaries(st.sampled_from(names), st.one_of(VALUE, st.lists(VALUE, max_size=3)))
+
+
+def without(known: dict):
+    """Some of the `known` good values left out: mostly few, so that many posts can succeed."""
+    return st.sets(st.sampled_from(sorted(known))).map(
+        lambda drop: {name: value for name, value in known.items() if name not in drop}
+    )
 
 
 def counts(*models):
@@ -326,3 +346,263 @@ def test_chat_hook_form_never_fails_and_refusals_write_nothing(signed_in, org):
         post_judged(signed_in, "/preferences/chat/new/", data, counts(ChatHook))
 
     check()
+
+
+def test_campaign_form_never_fails_and_refusals_write_nothing(signed_in, org):
+    names = ["name", "template", "sender_name", "send_at", "reminder_days", "expiry_days",
+             "quiet_days", "accounts", "roles", "stakeholders", "submission_key"]  # fmt: skip
+    person = StakeholderFactory(account=org.account, email="pat@example.com")
+    known = campaign_form_data(accounts=str(org.account.pk), stakeholders=str(person.pk))
+    written = counts(Campaign, Invitation, OutboundEmail)
+
+    @FUZZ
+    @given(data=fields(names), typed=without(known), create=st.booleans())
+    def check(data, typed, create):
+        Campaign.objects.all().delete()  # so that the person may be invited again
+        data = {**typed, **data}
+        if create:
+            post_judged(signed_in, "/campaigns/new/", {**data, "action": "create"}, written)
+        else:  # a preview shows whom it would invite and the email, and writes nothing
+            before = written()
+            preview = signed_in.post("/campaigns/new/", data)
+            assert (preview.status_code, written()) in ((200, before), (422, before)), data
+
+    check()
+
+
+def test_preferences_form_never_fails_and_refusals_change_nothing(signed_in, org):
+    user = User.objects.filter(pk=org.csm.pk)
+
+    def row():
+        return user.values().get()
+
+    choices = st.sampled_from(User.GapEmails.values)
+
+    @FUZZ
+    @given(data=st.fixed_dictionaries({}, optional={"gap_emails": st.one_of(choices, VALUE)}))
+    def check(data):
+        user.update(gap_emails="")  # none of the choices: a saved choice changes it
+        post_judged(signed_in, "/preferences/", data, row)
+
+    check()
+
+
+def test_feedback_action_form_never_fails_and_refusals_change_nothing(signed_in, org):
+    item = FeedbackItemFactory(account=org.account)
+
+    def row():
+        return FeedbackItem.objects.filter(pk=item.pk).values().get()
+
+    stored = row()
+
+    @FUZZ
+    @given(data=fields(["note"]), htmx=st.booleans())
+    def check(data, htmx):
+        FeedbackItem.objects.filter(pk=item.pk).update(**stored)  # not acted on yet
+        headers = {"HX-Request": "true"} if htmx else {}
+        post_judged(signed_in, f"/feedback/{item.pk}/acted/", data, row, headers=headers)
+
+    check()
+
+
+def test_sign_in_form_never_fails_and_refusals_write_nothing(client, org, settings):
+    """A refused sign-in writes nothing to the database (its failure is counted in the cache, and
+    the limits are raised so that no lockout refuses the right password); one that signs in
+    writes the user's last_login."""
+    settings.LOGIN_FAILURES_PER_ACCOUNT = settings.LOGIN_FAILURES_PER_ADDRESS = 10**9
+    known = {"username": org.csm.email, "password": PASSWORD}
+
+    def logins():
+        return list(User.objects.order_by("pk").values_list("pk", "last_login"))
+
+    @FUZZ
+    @given(data=fields(["username", "password", "next"]), typed=without(known))
+    def check(data, typed):
+        data = {**typed, **data}
+        response = post_judged(client, "/login/", data, logins, refusals=(422, 429))
+        assert response.status_code != 429, "locked out with the limits raised"
+        if response.status_code < 400:
+            client.logout()
+
+    check()
+
+
+ACCOUNT_COLUMNS = ["external_id", "name", "owner_email", "team", "status", "arr", "renewal_date"]
+IMPORT_NAMES = st.one_of(
+    st.sampled_from(["accounts.csv", "stakeholders.csv", "interactions.csv", "usage.csv"]),
+    st.text(min_size=1, max_size=20),
+)
+
+
+def test_import_form_never_fails_and_refusals_write_nothing(client, org):
+    """Random bytes under random names, and an accounts.csv of one row of random cells (a new
+    external id each time, so an accepted import creates an account)."""
+    known = {"name": "Initech", "owner_email": org.csm.email, "team": org.team.name}
+    serial = itertools.count()
+    written = counts(Account, Stakeholder, Interaction, Moment, OpenItem, UsageSnapshot)
+    client.force_login(org.manager)
+
+    def accounts_csv(cells: dict) -> bytes:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(ACCOUNT_COLUMNS)
+        writer.writerow([cells.get(column, "") for column in ACCOUNT_COLUMNS])
+        return text.getvalue().encode()
+
+    @FUZZ
+    @given(
+        cells=st.dictionaries(st.sampled_from(ACCOUNT_COLUMNS[1:]), VALUE, max_size=3),
+        typed=without(known),
+        others=st.lists(st.tuples(IMPORT_NAMES, st.binary(max_size=300)), max_size=1),
+        with_accounts=st.sampled_from([True, True, False]),
+    )
+    def check(cells, typed, others, with_accounts):
+        cells = {**typed, **cells, "external_id": f"F{next(serial)}"}
+        files = [SimpleUploadedFile(name, content) for name, content in others]
+        if with_accounts:
+            files.append(SimpleUploadedFile("accounts.csv", accounts_csv(cells)))
+        post_judged(client, "/data/import/", {"files": files}, written)
+
+    check()
+
+
+FILTERS = {
+    "/": ["q", "team", "owner", "segment", "status", "renewal_within", "flag", "sort", "page"],
+    "/accounts/{pk}/timeline/": ["kind", "stakeholder", "channel", "touchpoint", "page"],
+    "/gaps/": ["gap_class", "team", "owner"],
+    "/moments/": ["period", "team", "moment_type"],
+}
+
+
+@pytest.mark.parametrize("page", sorted(FILTERS))
+def test_filter_forms_ignore_what_they_cannot_read(signed_in, org, page):
+    """The GET filters of the account list, the timeline, the gap board and the moments report:
+    a value they cannot read is ignored, the page shows."""
+    url = page.format(pk=org.account.pk)
+
+    @FUZZ
+    @given(query=fields(FILTERS[page]))
+    def check(query):
+        response = signed_in.get(url, query)
+        assert response.status_code == 200, query
+        assert f'name="{FILTERS[page][0]}"' in response.text  # the filters, drawn again
+
+    check()
+
+
+# --- Which forms are fuzzed ---------------------------------------------------------------------
+
+PROJECT_APPS = [
+    "accounts",
+    "relationships",
+    "surveys",
+    "capture",
+    "api",
+    "dataio",
+    "core",
+    "config",
+]
+ADMIN_PAGES = "admin only: tests/test_admin.py test_admin_changelist_add_and_change_pages_answer"
+ADMIN_FORMS = f"{ADMIN_PAGES} and test_admin_add_form_saves_a_new_row"
+
+FUZZED = {  # each form (module.QualName) and the test above that fuzzes it
+    form: test
+    for test, forms in {
+        "test_quick_log_forms_never_fail_and_refusals_write_nothing": [
+            "relationships.activity.forms.InteractionForm",
+            "relationships.activity.forms.MomentForm",
+            "relationships.activity.forms.OpenItemForm",
+            "relationships.activity.forms.PulseCheckForm",
+        ],
+        "test_stakeholder_form_never_fails_and_refusals_write_nothing": [
+            "relationships.people.forms.StakeholderForm"
+        ],
+        "test_account_profile_form_never_fails_and_refusals_change_nothing": [
+            "accounts.forms.AccountProfileForm"
+        ],
+        "test_new_account_form_never_fails_and_refusals_write_nothing": [
+            "accounts.forms.AccountCreateForm"
+        ],
+        "test_gap_forms_never_fail_and_refusals_change_nothing": [
+            "relationships.gaps.forms.GapCaseForm",
+            "relationships.gaps.forms.GapMoveForm",
+        ],
+        "test_competitor_rating_form_never_fails_and_refusals_write_nothing": [
+            "relationships.activity.forms.CompetitorRatingForm"
+        ],
+        "test_survey_post_never_fails_and_refusals_write_nothing": ["surveys.forms.SurveyForm"],
+        "test_mailbox_forms_never_fail_and_refusals_write_nothing": ["capture.forms.MailboxForm"],
+        "test_calendar_forms_never_fail_and_refusals_write_nothing": [
+            "capture.forms.CalendarFeedForm"
+        ],
+        "test_sentiment_correction_never_fails_and_refusals_change_nothing": [
+            "capture.forms.SentimentForm"
+        ],
+        "test_api_token_form_never_fails_and_refusals_write_nothing": ["api.forms.ApiTokenForm"],
+        "test_chat_hook_form_never_fails_and_refusals_write_nothing": [
+            "accounts.notifications.forms.ChatHookForm"
+        ],
+        "test_campaign_form_never_fails_and_refusals_write_nothing": ["surveys.forms.CampaignForm"],
+        "test_preferences_form_never_fails_and_refusals_change_nothing": [
+            "accounts.forms.PreferencesForm"
+        ],
+        "test_feedback_action_form_never_fails_and_refusals_change_nothing": [
+            "surveys.forms.FeedbackActionForm"
+        ],
+        "test_sign_in_form_never_fails_and_refusals_write_nothing": ["accounts.signin.SignInForm"],
+        "test_import_form_never_fails_and_refusals_write_nothing": ["dataio.forms.ImportForm"],
+        "test_filter_forms_ignore_what_they_cannot_read": [
+            "accounts.forms.AccountFilterForm",
+            "relationships.activity.forms.TimelineFilterForm",
+            "relationships.activity.forms.MomentsReportForm",
+            "relationships.gaps.forms.GapBoardFilterForm",
+        ],
+    }.items()
+    for form in forms
+}
+
+NOT_FUZZED = {
+    "core.idempotency.SubmissionKeyForm": "a mixin: fuzzed in each form that writes",
+    "core.versions.VersionedModelForm": "a base: fuzzed in the account profile and gap edit forms",
+    "relationships.activity.forms.AccountActivityForm": "a base: fuzzed in the quick-log forms",
+    "accounts.signin.AdminSignInForm": (
+        "admin only; Django's admin login answers 200 to a refusal (its lockout is tested in"
+        " tests/accounts/test_signin_throttle.py test_the_admin_login_shares_the_lockout)"
+    ),
+    "accounts.admin.UserCreationForm": ADMIN_FORMS,
+    "accounts.admin.UserEditForm": ADMIN_PAGES,
+    "capture.admin.CalendarFeedForm": ADMIN_FORMS,
+    "capture.admin.MailboxForm": ADMIN_FORMS,
+    "capture.admin.SourceForm": ADMIN_FORMS,
+    "core.admin.ChatHookForm": ADMIN_FORMS,
+    "core.admin.WebhookEndpointForm": ADMIN_FORMS,
+}
+
+
+def project_forms() -> set[str]:
+    """Every form class defined in the project's apps, as `module.QualName`."""
+    for app in PROJECT_APPS:
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if not {"migrations", "tests", "bench"} & set(module.name.split(".")):
+                importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for subclass in cls.__subclasses__():
+            yield subclass
+            yield from subclasses(subclass)
+
+    return {
+        f"{form.__module__}.{form.__qualname__}"
+        for form in subclasses(BaseForm)
+        if form.__module__.split(".")[0] in PROJECT_APPS
+    }
+
+
+def test_every_form_is_fuzzed():
+    """A new form fails this test until it is fuzzed above (FUZZED) or said why not."""
+    found = project_forms()
+    assert sorted(found - FUZZED.keys() - NOT_FUZZED.keys()) == [], "neither fuzzed nor excused"
+    assert sorted((FUZZED.keys() | NOT_FUZZED.keys()) - found) == [], "no such form"
+    assert sorted(FUZZED.keys() & NOT_FUZZED.keys()) == []
+    assert {form: test for form, test in FUZZED.items() if test not in globals()} == {}
