@@ -23,6 +23,7 @@ class ApiTokenForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "api-token-%s")  # the preferences page has other forms
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["expires_on"].widget.attrs.update(

@@ -39,6 +39,10 @@ class ChatHookForm(forms.Form):
         label="Tell me when", choices=KIND_CHOICES, widget=forms.CheckboxSelectMultiple
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "chat-hook-%s")  # the preferences page has other forms
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         kind, url = cleaned.get("kind"), cleaned.get("url")

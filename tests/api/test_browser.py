@@ -48,7 +48,7 @@ def test_token_created_on_the_preferences_page_shows_once_then_revoked(page, org
     sign_in(page)
     page.goto("/preferences/")
     page.get_by_role("heading", name="Personal API tokens").wait_for()  # loaded by htmx
-    page.get_by_label("Name").fill("CRM sync")
+    page.locator("#api-tokens").get_by_label("Name").fill("CRM sync")
     page.get_by_role("button", name="Create a token").click()
     secret = page.locator("#api-token-secret").inner_text()
     assert re.fullmatch(r"rpt_[0-9a-f]{12}_[\w-]{43}", secret)

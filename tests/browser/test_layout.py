@@ -11,7 +11,9 @@ A page fits when the document is no wider than the window and no element of the 
 reaches past the window's edges, unless a scrolling box of its own (a `.table-responsive`
 wrapper) holds it; on the desktop nothing has to scroll sideways at all. A console error (a
 Content Security Policy violation, a failed request, an uncaught exception) fails the test, with
-the page it happened on. LAYOUT_SCREENSHOTS=<folder> keeps a screenshot of each page and step.
+the page it happened on, and so does an element id that a page (with its sections loaded)
+repeats: a label or an htmx target would find the wrong element. LAYOUT_SCREENSHOTS=<folder>
+keeps a screenshot of each page and step.
 """
 
 import datetime as dt
@@ -368,6 +370,12 @@ OVERFLOW = """(scrolling) => {
 }"""
 
 
+REPEATED_IDS = """() => {
+  const ids = [...document.querySelectorAll("[id]")].map((el) => el.id).filter(Boolean);
+  return [...new Set(ids.filter((id, n) => ids.indexOf(id) !== n))].sort();
+}"""
+
+
 def overflow(page, width: int) -> list[str]:
     """What is wider than the window; on a desktop, also what has to scroll sideways to be
     seen whole (on a phone a wide table scrolls inside its own box)."""
@@ -426,11 +434,16 @@ def test_every_page_fits_the_window_and_logs_no_error(browser, live_server, org,
     watch(page, console)
     log_in(page)
     too_wide: dict[str, list[str]] = {}
+    repeated: dict[str, list[str]] = {}
 
     def measure(step: str = "") -> None:
         where = " ".join(filter(None, [path(page), step]))
         if found := overflow(page, width):
             too_wide[where] = found
+        if width == DESKTOP:  # with the sections that load after the page
+            page.wait_for_load_state("networkidle")
+            if ids := page.evaluate(REPEATED_IDS):
+                repeated[where] = ids
         if SCREENSHOTS:
             name = re.sub(r"\W+", "-", where).strip("-")
             page.screenshot(path=Path(SCREENSHOTS) / f"{width}-{name}.png", full_page=True)
@@ -446,4 +459,5 @@ def test_every_page_fits_the_window_and_logs_no_error(browser, live_server, org,
         for where, problems in too_wide.items()
         for problem in problems
     ]
+    found += [f"ids repeated: {where}: {', '.join(ids)}" for where, ids in repeated.items()]
     assert not found, "\n".join(found)
