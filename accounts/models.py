@@ -70,6 +70,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     gap_digest_on = models.DateField(
         null=True, blank=True, editable=False, help_text="When the last gap digest went out."
     )
+    task_digest = models.BooleanField(
+        "daily task digest",
+        default=True,
+        help_text="Email me each morning the tasks due today and overdue.",
+    )
+    task_digest_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="When the last task digest went out."
+    )
 
     objects = UserManager()
 
