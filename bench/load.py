@@ -10,19 +10,28 @@ cache, and wrk (apt-get install wrk) loads, for LOAD_SECONDS each (default 10), 
 view, the account list, an account page, the quadrant board and the gap board, as a manager
 who sees half the accounts: first with the production settings, where a page the data has not
 changed under is served by the page cache (core/pagecache.py), then with every request
-rendered (PAGE_CACHE=0), which is what the first read after a write costs. It prints each
-one's requests/s, p50 and p99 latency, its share of hello-world's requests/s (target, with
-the production settings: at least 12 %) and its errors, and stops by itself. It asserts
-nothing about time.
+rendered (PAGE_CACHE=0), which is what the first read after a write costs, and last in a
+mix with writes: production settings while a CSM of the manager's teams logs an interaction
+every second through the quick-log form and the worker heartbeat beats on its schedule. It
+prints each one's requests/s, p50 and p99 latency, its share of hello-world's requests/s
+(target, with the production settings: at least 12 %), its errors and, from each answer's
+X-Page-Cache header, the share the page cache replayed (hit) rather than rendered; for the mix
+also the writes made and their latency. It stops by itself and asserts nothing about time.
 """
 
 import os
 import re
+import secrets
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 os.environ.setdefault("RAPPORT_BENCH_DB", "rapport_load")
@@ -36,6 +45,23 @@ os.environ["SECRET_KEY"] = "load-test-secret-key-0123456789abcdefghijklmnopqrstu
 SECONDS = int(os.environ.get("LOAD_SECONDS", "10"))
 TARGET = 0.12
 ACCOUNTS, PEOPLE, INTERACTIONS = 2_000, 10, 50  # interactions per account
+# wrk counts the answers by their X-Page-Cache header, over all its threads.
+CACHE_COUNTER = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) hit = 0; miss = 0 end
+function response(status, headers, body)
+  local how = headers["X-Page-Cache"]
+  if how == "hit" then hit = hit + 1 elseif how == "miss" then miss = miss + 1 end
+end
+function done(summary, latency, requests)
+  local hits, misses = 0, 0
+  for _, thread in ipairs(threads) do
+    hits = hits + thread:get("hit"); misses = misses + thread:get("miss")
+  end
+  io.write(string.format("page cache: %d hit %d miss\\n", hits, misses))
+end
+"""
 
 LOAD_SQL = [
     """INSERT INTO accounts_account (external_id, name, domain, segment, owner_id, team_id,
@@ -115,8 +141,9 @@ def session_for(user) -> str:
     return session.session_key
 
 
-def fill() -> tuple[str, int]:
-    """The data, every score, gap and position; returns a manager's session key and an account."""
+def fill() -> tuple[str, int, "Writer"]:
+    """The data, every score, gap and position; returns a manager's session key, an account of
+    theirs, and the writer of the mix."""
     from accounts.models import Account
     from relationships.scoring.recompute import account_chunks, scores_recompute
 
@@ -125,8 +152,78 @@ def fill() -> tuple[str, int]:
     for chunk in account_chunks():
         scores_recompute(account_ids=chunk)
     print(f"Loaded and scored {ACCOUNTS:,} accounts in {time.perf_counter() - started:.1f} s")
-    account = Account.objects.visible_to(manager).order_by("pk").first()
-    return session_for(manager), account.pk
+    seen = Account.objects.visible_to(manager).order_by("pk")
+    account = seen.first()
+    csm = seen.exclude(owner=account.owner).first().owner
+    return session_for(manager), account.pk, Writer(csm, seen.filter(owner=csm))
+
+
+class Writer(threading.Thread):
+    """Another user at work during the mix: a CSM of the manager's teams logs an interaction on
+    one of their accounts every second through the quick-log form, as the browser does, while the
+    worker heartbeat runs on its beat schedule."""
+
+    def __init__(self, csm, accounts):
+        from django.conf import settings
+
+        from relationships.models import Channel, Touchpoint
+
+        super().__init__(daemon=True)
+        token = secrets.token_hex(16)  # a CSRF secret of our own, sent as cookie and header
+        self.headers = {
+            "Cookie": f"sessionid={session_for(csm)}; csrftoken={token}",
+            "X-CSRFToken": token,
+        }
+        self.targets = [
+            (account.pk, account.stakeholders.values_list("pk", flat=True).first())
+            for account in accounts[:50]
+        ]
+        self.channel = Channel.objects.values_list("pk", flat=True).first()
+        self.touchpoint = Touchpoint.objects.values_list("pk", flat=True).first()
+        beat = settings.CELERY_BEAT_SCHEDULE["worker-heartbeat"]["schedule"]
+        self.heartbeat_every = beat.total_seconds() if hasattr(beat, "total_seconds") else beat
+        self.stopping = threading.Event()
+        self.latencies, self.failures, self.heartbeats = [], 0, 0
+
+    def run(self) -> None:
+        from accounts.tasks import record_worker_heartbeat
+
+        next_beat = time.monotonic()
+        for number in range(10**9):
+            if time.monotonic() >= next_beat:
+                record_worker_heartbeat.apply()
+                self.heartbeats += 1
+                next_beat += self.heartbeat_every
+            self.log(*self.targets[number % len(self.targets)])
+            if self.stopping.wait(1.0):
+                return
+
+    def log(self, account_pk: int, stakeholder_pk: int) -> None:
+        form = {
+            "occurred_at": time.strftime("%Y-%m-%dT%H:%M"),
+            "channel": self.channel,
+            "touchpoint": self.touchpoint,
+            "direction": "inbound",
+            "sentiment": "1",
+            "verbosity": "normal",
+            "summary": "Checked in during the load test.",
+            "stakeholders": stakeholder_pk,
+            "submission_key": uuid.uuid4(),
+        }
+        body = urllib.parse.urlencode({f"interaction-{k}": v for k, v in form.items()})
+        request = urllib.request.Request(
+            f"http://{ADDRESS}/accounts/{account_pk}/log/interaction/",
+            data=body.encode(),
+            headers={**self.headers, "HX-Request": "true"},
+        )
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                ok = response.status == 200
+        except OSError:
+            ok = False
+        self.latencies.append((time.perf_counter() - started) * 1000)
+        self.failures += not ok
 
 
 def serve(broker_url="", cache_url="", page_cache="1") -> subprocess.Popen:
@@ -173,11 +270,12 @@ def signed_in(path: str, session_key: str) -> None:
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def wrk(path: str, cookie: str) -> dict:
-    """One wrk run against `path`: requests/s, p50 and p99 in ms, errors."""
+def wrk(path: str, cookie: str, script: Path) -> dict:
+    """One wrk run against `path`: requests/s, p50 and p99 in ms, errors, and how many answers
+    the page cache replayed (hit) or rendered (miss)."""
     result = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "--latency", "-H", f"Cookie: sessionid={cookie}",
-         f"http://{ADDRESS}{path}"],
+        ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "--latency", "-s", str(script),
+         "-H", f"Cookie: sessionid={cookie}", f"http://{ADDRESS}{path}"],
         capture_output=True, text=True, check=True, timeout=SECONDS + 30,
     )  # fmt: skip
     out = result.stdout
@@ -191,54 +289,82 @@ def wrk(path: str, cookie: str) -> dict:
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    hits, misses = map(int, re.search(r"page cache: (\d+) hit (\d+) miss", out).groups())
     return {
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": latency("50"),
         "p99": latency("99"),
         "errors": (int(errors.group(1)) if errors else 0)
         + (sum(map(int, socket.groups())) if socket else 0),
+        "hit rate": hits / (hits + misses) if hits + misses else None,
     }
 
 
-def measure(session_key: str, account_pk: int) -> None:
-    """Each page as production serves it (page cache on), then rendered for every request."""
-    pages = [
-        ("hello world", "/hello/"),
-        ("account list", "/"),
-        ("account page", f"/accounts/{account_pk}/"),
-        ("quadrant board", "/board/"),
-        ("gap board", "/gaps/"),
-    ]
+PAGES = [
+    ("hello world", "/hello/"),
+    ("account list", "/"),
+    ("account page", "/accounts/{account}/"),
+    ("quadrant board", "/board/"),
+    ("gap board", "/gaps/"),
+]
+RUNS = [  # title, PAGE_CACHE, with the writer
+    ("Production settings, nothing writing: the page cache replays an unchanged page", "1", False),
+    ("Every request rendered (PAGE_CACHE=0): what a page costs after a write", "0", False),
+    ("The mix: production settings while a CSM logs an interaction every second and the"
+     " heartbeat beats", "1", True),
+]  # fmt: skip
+
+
+def measure(session_key: str, account_pk: int, writer: Writer) -> None:
+    """Each run of RUNS over every page; the writer works through the last."""
+    pages = [(label, path.format(account=account_pk)) for label, path in PAGES]
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(CACHE_COUNTER)
     cache = benchlib.Redis().start()  # shared by the web processes, as in production
     try:
-        for title, page_cache in [
-            ("Production settings: served by the page cache while the data is unchanged", "1"),
-            ("Every request rendered (PAGE_CACHE=0): what a page costs after a write", "0"),
-        ]:  # fmt: skip
+        for title, page_cache, writing in RUNS:
             server = serve(cache_url=cache.url, page_cache=page_cache)
             try:
                 for _label, path in pages:
                     signed_in(path, session_key)
-                results = [(label, wrk(path, session_key)) for label, path in pages]
+                if writing:
+                    writer.start()
+                results = [(label, wrk(path, session_key, script)) for label, path in pages]
             finally:
+                writer.stopping.set()
                 server.terminate()
                 server.wait(timeout=30)
-            report(title, results, target=page_cache == "1")
+            report(title, results, target=page_cache == "1" and not writing)
+        report_writes(writer)
     finally:
         cache.stop()
+        script.unlink(missing_ok=True)
 
 
 def report(title: str, results: list, *, target: bool) -> None:
     hello = results[0][1]["rate"]
     print(f"\n{title}")
-    print(f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of hello':>9} errors")
+    columns = ("req/s", "p50 ms", "p99 ms", "of hello", "replayed")
+    print(f"{'page':<16}", *(f"{column:>8}" for column in columns), "errors")
     for label, r in results:
         share = r["rate"] / hello
         below = target and label != "hello world" and share < TARGET
+        replayed = "-" if r["hit rate"] is None else f"{r['hit rate']:.0%}"
         print(
             f"{label:<16} {r['rate']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} {share:>8.0%}"
-            f" {r['errors']:>6}{'  below target' if below else ''}"
+            f" {replayed:>8} {r['errors']:>6}{'  below target' if below else ''}"
         )
+
+
+def report_writes(writer: Writer) -> None:
+    latencies = writer.latencies
+    if not latencies:
+        sys.exit("The mix made no write")
+    print(
+        f"Writes in the mix: {len(latencies)} interactions logged ({writer.failures} failed),"
+        f" p50 {statistics.median(latencies):.0f} ms, slowest {max(latencies):.0f} ms;"
+        f" {writer.heartbeats} heartbeats"
+    )
 
 
 def main() -> None:

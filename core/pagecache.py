@@ -18,6 +18,10 @@ quadrant board) its trip from Redis.
 Not cached: pages carrying flash messages, anything but a 200, requests inside a transaction
 (the snapshot cannot see the transaction's own writes) and every request on SQLite, the
 embedded default, which has no snapshot to read. PAGE_CACHE=0 turns the cache off.
+
+Each answer of a cached view says how it was made in its `X-Page-Cache` header: `hit` (replayed),
+`miss` (rendered, and stored when storable) or `off` (rendered, the cache not asked), so an
+operator, and `make load`, can tell a replay from a render.
 """
 
 import functools
@@ -85,25 +89,30 @@ def cached_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not settings.PAGE_CACHE or request.method != "GET" or has_messages(request):
-            return view(request, *args, **kwargs)
+            return labelled(view(request, *args, **kwargs), "off")
         if (state := database_state()) is None:
-            return view(request, *args, **kwargs)
+            return labelled(view(request, *args, **kwargs), "off")
         now = time.time()
         minute = int(now // 60)
         key = page_key(request, state, minute)
         # Kept until the minute in its key is over, when no request can ask for it again.
         seconds = math.ceil((minute + 1) * 60 - now)
         if (stored := stored_page(key, seconds)) is not None:
-            return replay(request, *stored)
+            return labelled(replay(request, *stored), "hit")
         with submission_keys_drawn() as keys:
             response = view(request, *args, **kwargs)
         if storable(request, response):
             stored = record(request, response, keys)
             caches["pages"].set(key, stored, seconds)
             cache.set(key, stored, seconds)
-        return response
+        return labelled(response, "miss")
 
     return wrapper
+
+
+def labelled(response, how: str):
+    response.headers["X-Page-Cache"] = how
+    return response
 
 
 def stored_page(key: str, seconds: int) -> tuple | None:

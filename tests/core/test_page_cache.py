@@ -74,6 +74,7 @@ def test_a_repeated_read_is_served_without_rendering_and_with_its_own_secrets(
     served, serving_queries = read(client, url)
 
     assert serving_queries <= 2 < rendering_queries  # the user, the database's snapshot
+    assert (rendered["X-Page-Cache"], served["X-Page-Cache"]) == ("miss", "hit")
     assert without_secrets(served) == without_secrets(rendered)
     assert nonce_of(served) != nonce_of(rendered)
     assert f'nonce="{nonce_of(served)}"' in served.content.decode()
@@ -160,3 +161,10 @@ def test_a_page_is_drawn_again_each_minute(postgresql, team_account, monkeypatch
     assert read(client, url)[1] <= 2
     monkeypatch.setattr("core.pagecache.time.time", lambda: minute + 61)
     assert read(client, url)[1] > 2
+
+
+def test_a_page_says_it_was_rendered_when_the_cache_is_off(team_account, settings):
+    settings.PAGE_CACHE = False
+    client = signed_in(team_account.owner)
+    response, _queries = read(client, reverse("home"))
+    assert response["X-Page-Cache"] == "off"
