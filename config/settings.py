@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "relationships",
     "surveys",
     "capture",
+    "desk",
     "api",
     "ninja",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("surveys.urls")),
     path("", include("capture.urls")),
+    path("", include("desk.urls")),
     path("", include("api.urls")),
     path("api/v1/", api.urls),
     path("data/", include("dataio.urls")),

@@ -36,6 +36,8 @@ from relationships.models import (
     ScoringConfiguration,
     ScoringEvaluation,
     Stakeholder,
+    Task,
+    TaskRule,
     Touchpoint,
 )
 from relationships.people.services import stakeholder_update, stakeholders_changed
@@ -350,7 +352,7 @@ class AlertAdmin(admin.ModelAdmin):
 class PlaybookStepInline(admin.TabularInline):
     model = PlaybookStep
     extra = 1
-    fields = ["position", "text"]
+    fields = ["position", "text", "due_in_days"]
 
 
 @admin.register(Playbook)
@@ -437,3 +439,24 @@ class FeedbackItemAdmin(admin.ModelAdmin):
     list_display = ["text", "account", "received_on", "acknowledged_on", "acted_on"]
     list_filter = ["acknowledged_on", "acted_on"]
     search_fields = ["text", "account__name"]
+
+
+@admin.register(TaskRule)
+class TaskRuleAdmin(admin.ModelAdmin):
+    """When an alert is raised or an event happens at an account, a task for its owner
+    (docs/tasks.md). A rule makes one task per event, never two."""
+
+    list_display = ["name", "trigger", "title_template", "due_in_days", "priority", "active"]
+    list_filter = ["active", "trigger"]
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    """Tasks are worked on the My tasks page; here they can be read, reassigned and moved."""
+
+    list_display = ["title", "account", "owner", "due_on", "priority", "state", "source"]
+    list_filter = ["state", "priority", "source"]
+    list_select_related = ["account", "owner"]
+    search_fields = ["title", "account__name"]
+    raw_id_fields = ["account", "stakeholder", "gap_case"]
+    fields = ["title", "account", "stakeholder", "gap_case", "owner", "due_on", "priority"]

@@ -28,6 +28,7 @@ from relationships.models import (
     Stakeholder,
 )
 from relationships.scoring.recompute import recompute_request
+from relationships.work.services import task_rules_apply
 from surveys.models import (
     Answer,
     Campaign,
@@ -401,7 +402,7 @@ def _answered_events(invitation: Invitation, response: Response, answers: list[A
                 payload=payload,
             )
         )
-    account_events_record(events=said)
+    task_rules_apply(events=account_events_record(events=said))
 
 
 def _apply(invitation: Invitation, effects: Effects, texts, today: dt.date) -> None:

@@ -19,6 +19,7 @@ from relationships.models import (
     OpenItem,
     PulseCheck,
     Stakeholder,
+    Task,
     Touchpoint,
 )
 from surveys.models import Campaign, Invitation, InvitationToken, SurveyTemplate
@@ -139,6 +140,18 @@ class GapCaseFactory(factory.django.DjangoModelFactory):
     opened_at = factory.LazyFunction(timezone.now)
     state_changed_at = factory.LazyFunction(timezone.now)
     action = factory.RelatedFactory("tests.factories.GapActionFactory", factory_related_name="case")
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """An open task of the account's owner, due tomorrow."""
+
+    class Meta:
+        model = Task
+
+    title = factory.Sequence(lambda n: f"Call them back {n}")
+    account = factory.SubFactory(AccountFactory)
+    owner = factory.LazyAttribute(lambda task: task.account.owner)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=1))
 
 
 class GapActionFactory(factory.django.DjangoModelFactory):

@@ -32,6 +32,7 @@ from tests.factories import (
     OpenItemFactory,
     PulseCheckFactory,
     StakeholderFactory,
+    TaskFactory,
     catalog,
     invitation_token,
 )
@@ -69,6 +70,7 @@ def populate(org) -> None:
         reason="The champion has left.",
         first_seen=timezone.now(),
     )
+    TaskFactory(account=org.account, stakeholder=people[0], title="Call Ada back")
     populate_capture(org, people)
     populate_hooks(org)
     WorkerHeartbeat.objects.create(worker="celery@web-1", seen_at=timezone.now())

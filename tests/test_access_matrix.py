@@ -252,6 +252,8 @@ MATRIX: dict[str, Route] = {
         data={"sentiment": "1"},
     ),
     "captured_hide": Route(TEAM_ONLY_CAPTURED_CHANGE, args=a_captured_interaction, method="post"),
+    # search: what the user may see of everything (tests/desk/test_search.py: no outsider's data)
+    "search": Route(SIGNED_IN),
     # personal API tokens: a user's own (the JSON API's routes are in tests/api/test_access.py)
     "api_tokens": Route(SIGNED_IN),
     "api_token_revoke": Route({**OWNER_ONLY, "csm": TOKENS}, args=an_api_token, method="post"),

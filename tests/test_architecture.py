@@ -11,7 +11,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # From the top down: a module may import its own layer and those below it.
-LAYERS = ["config", "api", "capture", "surveys", "relationships", "accounts", "dataio", "core"]
+LAYERS = [
+    "config",
+    "api",
+    "desk",
+    "capture",
+    "surveys",
+    "relationships",
+    "accounts",
+    "dataio",
+    "core",
+]
 # Modules that compute from plain values: no Django, no database, only each other and stdlib.
 PURE = {
     "relationships.scoring.model",
@@ -22,13 +32,15 @@ PURE = {
     "relationships.positioning.competition",
     "relationships.positioning.goals",
     "relationships.people.orgchart",
+    "relationships.work.rules",
     "capture.messages",
     "capture.sentiment",
     "capture.mailboxes",
     "capture.threads",
     "capture.calendars",
+    "desk.terms",
 }
-RELATIONSHIPS_PACKAGES = {"people", "activity", "scoring", "gaps", "positioning"}
+RELATIONSHIPS_PACKAGES = {"people", "activity", "scoring", "gaps", "positioning", "work"}
 
 
 def module_name(path: Path, root: Path) -> str:

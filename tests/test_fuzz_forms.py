@@ -466,11 +466,56 @@ def test_import_form_never_fails_and_refusals_write_nothing(client, org):
     check()
 
 
+SEARCH_TEXT = st.one_of(
+    VALUE,
+    st.text(max_size=200),
+    st.sampled_from(
+        [
+            "a & | ! :*",
+            "omar:* & pet",
+            "!(a|b)",
+            "a <-> b",
+            "'x':A",
+            "\\",
+            "((",
+            "x" * 100_000,
+            "élan 🙂 東京",
+            "' OR 1=1 --",
+            "%",
+            "_",
+            "*",
+            ":*",
+        ]
+    ),
+    st.lists(
+        st.sampled_from(["&", "|", "!", ":", "*", "(", ")", "<->", "'", "a", "ab"]), max_size=12
+    ).map(" ".join),
+)
+
+
+def test_search_never_fails_whatever_is_typed(signed_in, org):
+    """The search box, as a page and as the navigation bar's dropdown: random text, huge text,
+    unicode and tsquery syntax (& | ! :* ...) answer 200 with the box drawn again."""
+    StakeholderFactory(account=org.account, name="Omar Petrov")
+
+    @FUZZ
+    @given(q=SEARCH_TEXT, kind=VALUE, dropdown=st.booleans())
+    def check(q, kind, dropdown):
+        headers = {"HX-Request": "true", "HX-Target": "search-suggestions"} if dropdown else {}
+        response = signed_in.get("/search/", {"q": q, "kind": kind}, headers=headers)
+        assert response.status_code == 200, (q, kind)
+        if not dropdown:
+            assert 'name="q"' in response.text
+
+    check()
+
+
 FILTERS = {
     "/": ["q", "team", "owner", "segment", "status", "renewal_within", "flag", "sort", "page"],
     "/accounts/{pk}/timeline/": ["kind", "stakeholder", "channel", "touchpoint", "page"],
     "/gaps/": ["gap_class", "team", "owner"],
     "/moments/": ["period", "team", "moment_type"],
+    "/search/": ["q", "kind", "page"],
 }
 
 
@@ -497,6 +542,7 @@ PROJECT_APPS = [
     "relationships",
     "surveys",
     "capture",
+    "desk",
     "api",
     "dataio",
     "core",
@@ -557,6 +603,7 @@ FUZZED = {  # each form (module.QualName) and the test above that fuzzes it
             "relationships.activity.forms.MomentsReportForm",
             "relationships.gaps.forms.GapBoardFilterForm",
         ],
+        "test_search_never_fails_whatever_is_typed": ["desk.forms.SearchForm"],
     }.items()
     for form in forms
 }

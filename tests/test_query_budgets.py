@@ -72,6 +72,7 @@ FRAGMENTS = {
     "notifications_bell": ["notification-bell"],
     "notifications": ["notification-menu"],
     "chat_hooks": ["chat-hooks"],
+    "search": ["search-suggestions"],
 }
 MONTH = dt.timedelta(days=31)
 
@@ -172,3 +173,22 @@ def test_account_writes_cost_the_same_whatever_the_data(client, org):
     small = account_writes(client, org)
     grow(org, 7)
     assert account_writes(client, org) == small
+
+
+@pytest.mark.parametrize("target", [None, "search-suggestions"], ids=["page", "dropdown"])
+def test_search_costs_the_same_whatever_it_finds(client, org, target):
+    """The search results page and the navigation bar's dropdown, with a query that finds more
+    of every kind as the organisation grows: two queries for the page (the count, the page of
+    results), one for the dropdown, besides the session's."""
+    client.force_login(org.csm)
+    grow(org, 1)
+    url = reverse("search") + "?q=acme+director+interaction+promise+tickets"
+    url_each = [url.replace("?q=acme+director+interaction+promise+tickets", f"?q={word}")
+                for word in ("acme", "director", "interaction", "promise", "tickets")]  # fmt: skip
+    queries(client, url, target)
+    small = [queries(client, each, target) for each in url_each]
+    grow(org, 7)
+    large = [queries(client, each, target) for each in url_each]
+    budget = FRAGMENT_BUDGET if target else PAGE_BUDGET
+    assert large == small, f"search grows with the data: {small} -> {large}"
+    assert max(small) <= budget

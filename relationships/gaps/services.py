@@ -41,6 +41,7 @@ from relationships.models import (
     PlaybookStep,
     PulseCheck,
 )
+from relationships.work.services import playbook_tasks_create, playbook_tasks_reclassified
 
 USAGE_LOOKBACK_DAYS = 400  # usage older than this says nothing about today
 # What an account and its snapshot of the day store of its gap (written only by gaps_refresh).
@@ -317,6 +318,7 @@ def _reclassify(classes: dict[int, str], now: dt.datetime) -> None:
         .values_list("case_id", "last")
     )
     _checklists_add(classes, after=done)
+    playbook_tasks_reclassified(case_ids=list(classes), today=timezone.localdate(now))
 
 
 def _open(new: dict[int, str], now: dt.datetime) -> list[GapCase]:
@@ -333,6 +335,7 @@ def _open(new: dict[int, str], now: dt.datetime) -> list[GapCase]:
         for account_id, gap_class in new.items()
     )
     _checklists_add({case.pk: case.gap_class for case in cases})
+    playbook_tasks_create(case_ids=[case.pk for case in cases], today=timezone.localdate(now))
     GapTransition.objects.bulk_create(
         GapTransition(case=case, to_state=gaps.DETECTED, at=now, note="Detected.") for case in cases
     )

@@ -36,6 +36,7 @@ from relationships.models.scoring import (
     Snapshot,
     StakeholderScore,
 )
+from relationships.models.work import Priority, Task, TaskRule
 
 __all__ = [
     "AccountScore",
@@ -56,6 +57,7 @@ __all__ = [
     "OpenItem",
     "Playbook",
     "PlaybookStep",
+    "Priority",
     "PulseCheck",
     "QuadrantSettings",
     "RecomputeRequest",
@@ -67,5 +69,7 @@ __all__ = [
     "Stakeholder",
     "StakeholderScore",
     "StatedFeeling",
+    "Task",
+    "TaskRule",
     "Touchpoint",
 ]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -50,6 +51,11 @@ class PlaybookStep(models.Model):
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300)
+    due_in_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MaxValueValidator(365)],
+        help_text="The step's task is due this many days after the case opens.",
+    )
 
     class Meta:
         ordering = ["playbook", "position", "pk"]

@@ -289,10 +289,29 @@ class Alert(models.Model):
     key = models.CharField(max_length=60, help_text="kind and stakeholder: one alert of each.")
     reason = models.TextField()
     first_seen = models.DateTimeField()
+    # How people work it (relationships.work.services): kept by the recompute, which rewrites
+    # only the reason of an alert that still holds and deletes one that no longer does.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts_assigned",
+    )
+    snoozed_until = models.DateField(null=True, blank=True)
+    dismissed_reason = models.CharField(max_length=500, blank=True, default="")
+    dismissed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-first_seen"]
-        constraints = [models.UniqueConstraint(fields=["account", "key"], name="alert_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="alert_unique_key"),
+            models.CheckConstraint(
+                condition=Q(dismissed_at__isnull=True, dismissed_reason="")
+                | (Q(dismissed_at__isnull=False) & ~Q(dismissed_reason="")),
+                name="alert_dismissed_with_reason",
+            ),
+        ]
 
     def __str__(self):
         return self.reason

@@ -48,6 +48,7 @@ from relationships.models import (
 from relationships.positioning.services import PositionInputs, positions_refresh
 from relationships.scoring import model as scoring
 from relationships.scoring.config import configs_in_use
+from relationships.work.services import task_rules_apply
 
 log = logging.getLogger(__name__)
 TREND_DAYS = 30
@@ -509,7 +510,7 @@ def _alert_events(raised: list[Alert]) -> None:
             return f"{{account}}: {label} with {names.get(alert.stakeholder_id)}. {alert.reason}"
         return f"{{account}}: {alert.reason}"
 
-    account_events_record(
+    recorded = account_events_record(
         events=[
             AccountEvent(
                 kind=events.SCORE_DROPPED
@@ -529,6 +530,7 @@ def _alert_events(raised: list[Alert]) -> None:
             for alert in raised
         ]
     )
+    task_rules_apply(events=recorded)
 
 
 # --- requests and the queue ---------------------------------------------------------------------

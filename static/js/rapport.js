@@ -47,3 +47,29 @@ window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
   for (const form of document.querySelectorAll("form[data-sending]")) setSending(form, false);
 });
+
+// The navigation bar's search: the arrow keys move from the box through its top results and
+// back, Escape closes them (and a click elsewhere). Enter in the box submits its form: all results.
+document.addEventListener("keydown", (event) => {
+  const box = document.getElementById("nav-search");
+  const menu = document.getElementById("search-suggestions");
+  if (!box || !menu || !box.form.contains(event.target)) return;
+  const links = [...menu.querySelectorAll("a")];
+  const at = links.indexOf(document.activeElement);
+  if (event.key === "Escape") {
+    menu.replaceChildren();
+    box.focus();
+  } else if (event.key === "ArrowDown" && links.length) {
+    links[Math.min(at + 1, links.length - 1)].focus();
+  } else if (event.key === "ArrowUp" && at >= 0) {
+    (at === 0 ? box : links[at - 1]).focus();
+  } else {
+    return;
+  }
+  event.preventDefault();
+});
+
+document.addEventListener("click", (event) => {
+  const menu = document.getElementById("search-suggestions");
+  if (menu && !menu.closest("form").contains(event.target)) menu.replaceChildren();
+});

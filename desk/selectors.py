@@ -1,0 +1,262 @@
+"""Search across everything a user may see: accounts, people, interactions, moments, open items,
+feedback and gap cases, in one query (a UNION ALL of one branch per kind) behind the access gate.
+
+On PostgreSQL each branch matches with full-text search (`to_tsvector('simple', ...) @@
+to_tsquery(...)`, every word a prefix) on the same weighted expression that desk's migration
+indexes with GIN, and ranks with `ts_rank`; on SQLite each word must be contained in one of the
+kind's fields and results come newest first by kind. docs/search.md says what is searched.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import (
+    CharField,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Concat, TruncDate
+from django.urls import reverse
+
+from accounts.models import Account
+from desk import terms as query_terms
+from relationships.models import FeedbackItem, GapCase, Interaction, Moment, OpenItem, Stakeholder
+
+# Each kind's branch ranks at most this many of its newest matches: a word found in a hundred
+# thousand interactions still answers at once, ranked among the latest of them.
+CANDIDATES = 500
+CONFIG = "simple"  # no stemming, no stop words: names, emails and prefixes match as typed
+COLUMNS = ["r_kind", "r_id", "r_account_id", "r_account", "r_title", "r_body", "r_day", "r_rank"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of thing searched: its model, the weighted fields its search vector is made of
+    (A counts most), and the columns a result shows."""
+
+    slug: str
+    label: str
+    model: type
+    fields: list[tuple[str, str]]
+    account: str = "account_id"
+    account_name: str = "account__name"
+    title: object = None
+    body: object = None
+    day: object = None
+    order: int = 0
+
+    def vector(self) -> SearchVector:
+        """The expression desk's migration indexes: keep the two the same (see its test)."""
+        vectors = [
+            SearchVector(_words(name) if name in SPLIT else name, weight=weight, config=CONFIG)
+            for name, weight in self.fields
+        ]
+        combined = vectors[0]
+        for vector in vectors[1:]:
+            combined = combined + vector
+        return combined
+
+
+# Emails and domains, which PostgreSQL's parser keeps whole ("bo.chu@acme.example" is one
+# lexeme), are searched word by word: "acme" finds them.
+SPLIT = {"email", "domain"}
+
+
+def _words(name: str) -> Func:
+    return Func(F(name), Value("@.-_+"), Value("     "), function="translate")
+
+
+def _text(expression) -> object:
+    return Cast(expression, CharField()) if isinstance(expression, str) else expression
+
+
+NO_DAY = Cast(Value(None), DateField())  # typed NULL: PostgreSQL matches UNION column types
+
+KINDS: dict[str, Kind] = {
+    kind.slug: kind
+    for kind in [
+        Kind(
+            "account", "Account", Account,
+            [("name", "A"), ("external_id", "B"), ("domain", "B"), ("segment", "C")],
+            account="pk", account_name="name", title=F("name"),
+            body=Concat("domain", Value(" "), "segment", output_field=CharField()),
+            day=NO_DAY, order=0,
+        ),
+        Kind(
+            "person", "Person", Stakeholder, [("name", "A"), ("title", "B"), ("email", "B")],
+            title=F("name"),
+            body=Concat("title", Value(" "), "email", output_field=CharField()),
+            day=NO_DAY, order=1,
+        ),
+        Kind(
+            "gap", "Gap case", GapCase, [("notes", "C")], title=F("gap_class"), body=F("notes"),
+            day=TruncDate("opened_at"), order=2,
+        ),
+        Kind(
+            "open_item", "Open item", OpenItem, [("title", "B")], title=F("kind"),
+            body=F("title"), day=F("opened_on"), order=3,
+        ),
+        Kind(
+            "moment", "Moment", Moment, [("note", "C")], title=F("moment_type__name"),
+            body=F("note"), day=F("occurred_on"), order=4,
+        ),
+        Kind(
+            "feedback", "Feedback", FeedbackItem, [("text", "C")], title=Value(""),
+            body=F("text"), day=F("received_on"), order=5,
+        ),
+        Kind(
+            "interaction", "Interaction", Interaction, [("summary", "C")], title=F("source"),
+            body=F("summary"), day=TruncDate("occurred_at"), order=6,
+        ),
+    ]
+}  # fmt: skip
+KIND_CHOICES = [(slug, kind.label) for slug, kind in KINDS.items()]
+
+
+def full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _matching(kind: Kind, words: list[str], visible) -> QuerySet:
+    """The kind's rows that match every word, on accounts in `visible`."""
+    rows = kind.model.objects.filter(**{f"{kind.account}__in": visible})
+    if full_text():
+        query = SearchQuery(query_terms.prefix_tsquery(words), search_type="raw", config=CONFIG)
+        return rows.alias(r_vector=kind.vector()).filter(r_vector=query)
+    for word in words:
+        rows = rows.filter(
+            Q.create([(f"{name}__icontains", word) for name, _ in kind.fields], connector=Q.OR)
+        )
+    return rows
+
+
+def _branch(kind: Kind, words: list[str], visible) -> QuerySet:
+    candidates = _matching(kind, words, visible).order_by("-pk").values("pk")[:CANDIDATES]
+    if full_text():
+        query = SearchQuery(query_terms.prefix_tsquery(words), search_type="raw", config=CONFIG)
+        rank = SearchRank(kind.vector(), query)
+    else:
+        rank = Value(0.0, output_field=FloatField())
+    return (
+        kind.model.objects.filter(pk__in=candidates)
+        .annotate(
+            r_kind=Value(kind.order, output_field=IntegerField()),
+            r_id=F("pk"),
+            r_account_id=F(kind.account),
+            r_account=F(kind.account_name),
+            r_title=_text(kind.title),
+            r_body=_text(kind.body),
+            r_day=kind.day,
+            r_rank=rank,
+        )
+        .values(*COLUMNS)
+        .order_by()
+    )
+
+
+@dataclass
+class Result:
+    """One thing found: what it is, on which account, a snippet with the matches marked, and
+    where it is worked."""
+
+    kind: str
+    label: str
+    pk: int
+    account_id: int
+    account: str
+    title: str
+    body: str
+    day: object
+    rank: float
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        if self.kind == "gap":
+            return dict(GapCase._meta.get_field("gap_class").choices).get(self.title, self.title)
+        if self.kind == "open_item":
+            return dict(OpenItem.Kind.choices).get(self.title, self.title)
+        if self.kind == "interaction":
+            return dict(Interaction.Source.choices).get(self.title, "Interaction")
+        if self.kind == "feedback":
+            return "Feedback"
+        return self.title
+
+    @property
+    def title_pieces(self):
+        return query_terms.highlight(self.heading, self.words)
+
+    @property
+    def snippet(self):
+        return query_terms.highlight(self.body, self.words)
+
+    @property
+    def url(self) -> str:
+        account = [self.account_id]
+        if self.kind == "account":
+            return reverse("account_detail", args=account)
+        if self.kind == "person":
+            return reverse("stakeholder_detail", args=[self.pk])
+        if self.kind == "gap":
+            return reverse("gap_detail", args=[self.pk])
+        if self.kind == "feedback":
+            return reverse("account_surveys", args=account)
+        if self.kind == "interaction" and self.title:
+            return reverse("captured_message", args=[self.pk])
+        return reverse("account_activity", args=account)
+
+
+ORDERS = {kind.order: kind for kind in KINDS.values()}
+
+
+class SearchResults:
+    """The results of a search as a Paginator wants them: a count and slices of `Result`."""
+
+    def __init__(self, union: QuerySet | None, words: list[str]):
+        self.union, self.words = union, words
+
+    def count(self) -> int:
+        return self.union.count() if self.union is not None else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if self.union is None:
+            return []
+        return [self._result(row) for row in self.union[index]]
+
+    def _result(self, row: dict) -> Result:
+        kind = ORDERS[row["r_kind"]]
+        return Result(
+            kind=kind.slug,
+            label=kind.label,
+            pk=row["r_id"],
+            account_id=row["r_account_id"],
+            account=row["r_account"],
+            title=row["r_title"] or "",
+            body=row["r_body"] or "",
+            day=row["r_day"],
+            rank=row["r_rank"],
+            words=self.words,
+        )
+
+
+def search(*, user, text: str, kind: str = "") -> SearchResults:
+    """What `user` may see that matches `text` (every word as the start of a word), best first;
+    `kind` (a slug of KINDS) keeps one kind. Nothing for a query without a word."""
+    words = query_terms.terms(text)
+    if not words:
+        return SearchResults(None, words)
+    visible = Account.objects.visible_to(user).values("pk")
+    kinds = [KINDS[kind]] if kind in KINDS else list(KINDS.values())
+    branches = [_branch(each, words, visible) for each in kinds]
+    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    return SearchResults(union.order_by("-r_rank", "r_kind", "-r_id"), words)

@@ -1,0 +1,1 @@
+"""Tasks: what a CSM has to do about an account, by when (docs/tasks.md)."""
