@@ -331,7 +331,9 @@ def measure(session_key: str, account_pk: int, writer: Writer) -> None:
                     writer.start()
                 results = [(label, wrk(path, session_key, script)) for label, path in pages]
             finally:
-                writer.stopping.set()
+                if writing:
+                    writer.stopping.set()
+                    writer.join(timeout=60)
                 server.terminate()
                 server.wait(timeout=30)
             report(title, results, target=page_cache == "1" and not writing)
