@@ -77,7 +77,10 @@ def parse(raw: bytes | SupportsBytes) -> Message:
     sender = senders[0] if senders else Address("", "")
     ids = _ids(_decoded(headers.first("message-id")))
     body = _body_text(email)
-    text = own_words(body)
+    lines = _lines(body)
+    history = _history_index(lines)  # where quoted history starts, for the words and the title
+    text = _own_words(lines, history)
+    words = text.split()
     bounce, auto_reply = _bounce(email, sender), _auto_reply(headers)
     left = _left_signal(email, headers, text, bounce=bounce, auto_reply=auto_reply)
     return Message(
@@ -91,14 +94,14 @@ def parse(raw: bytes | SupportsBytes) -> Message:
         sent_at=_date(headers.first("date")),
         subject=" ".join(_decoded(headers.first("subject")).split()),
         text=text,
-        snippet=" ".join(text.split())[:SNIPPET_LENGTH],
-        words=len(text.split()),
+        snippet=" ".join(words)[:SNIPPET_LENGTH],
+        words=len(words),
         automated=bounce or auto_reply or _bulk(headers, sender),
         left_signal=left,
         left_address=(_bounced_address(email, text, sender) if bounce else sender.address)
         if left
         else "",
-        title=signature_title(body, sender.name),
+        title=_title(lines, history, sender.name),
     )
 
 
@@ -111,15 +114,18 @@ class _Headers:
 
     def __init__(self, email: EmailMessage):
         self.items: list[tuple[str, str]] = []
+        self.values: dict[str, list[str]] = {}  # name -> its values, in order
         for name, value in email.raw_items():
-            self.items.append((str(name).strip().lower(), _unfold(_eight_bit(str(value)))))
-        self.names = {name for name, _ in self.items}
+            name, value = str(name).strip().lower(), _unfold(_eight_bit(str(value)))
+            self.items.append((name, value))
+            self.values.setdefault(name, []).append(value)
+        self.names = self.values.keys()
 
     def all(self, name: str) -> list[str]:
-        return [value for key, value in self.items if key == name]
+        return list(self.values.get(name, ()))
 
     def first(self, name: str) -> str:
-        values = self.all(name)
+        values = self.values.get(name)
         return values[0] if values else ""
 
 
@@ -266,11 +272,38 @@ def _content_type(part: EmailMessage) -> str:
         return "text/plain"
 
 
-def _is_attachment(part: EmailMessage) -> bool:
+def is_attachment(part: EmailMessage) -> bool:
+    """Whether a part is an attachment (by its disposition, or a file name), answered without
+    the email package's parameter parser for a part with neither (most parts)."""
+    kind = part.get("content-type")
+    if part.get("content-disposition") is None and (
+        kind is None or (isinstance(kind, str) and "name" not in kind.lower())
+    ):
+        return False  # no disposition, and no name parameter for a file name (most parts)
     try:
         return part.get_content_disposition() == "attachment" or bool(part.get_filename())
     except Exception:
         return True  # when in doubt, do not decode it
+
+
+# A Content-Type with a charset as its one parameter, written plainly ("text/plain;
+# charset=utf-8" or charset="utf-8"): read without the email package's parameter parser.
+_PLAIN_CHARSET = re.compile(
+    r"[ \t]*[a-z0-9.+-]+/[a-z0-9.+-]+[ \t]*;[ \t]*charset="
+    r'(?:"([a-z0-9_.:-]+)"|([a-z0-9_.:-]+))[ \t]*',
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def content_charset(part: EmailMessage) -> str | None:
+    """`part.get_content_charset()`, answered without the parameter parser for a plainly
+    written Content-Type (most parts)."""
+    kind = part.get("content-type")
+    if isinstance(kind, str):
+        plain = _PLAIN_CHARSET.fullmatch(kind)
+        if plain is not None:
+            return (plain[1] or plain[2]).lower()
+    return part.get_content_charset()
 
 
 def _leaves(part: EmailMessage, depth: int = 0):
@@ -299,7 +332,7 @@ def _part_text(part: EmailMessage) -> str:
         raw = part.get_payload()
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
     try:
-        charset = part.get_content_charset()
+        charset = content_charset(part)
     except Exception:
         charset = None
     return _decode_bytes(payload, charset)[:TEXT_LIMIT]
@@ -309,7 +342,7 @@ def _body_text(email: EmailMessage) -> str:
     """The plain-text part if it says anything, else the HTML part as text, else ""."""
     plain = html = None
     for kind, part in _leaves(email):
-        if _is_attachment(part):
+        if is_attachment(part):
             continue
         if kind == "text/plain" and plain is None:
             plain = part
@@ -387,10 +420,17 @@ NAME_BLOCK_LINES = 5  # a sign-off is a signature only when at most this many sh
 NAME_BLOCK_WIDTH = 60
 
 
+# What a line where quoted history starts begins with (the first character of _ORIGINAL,
+# _OUTLOOK_FROM and _ON_WROTE_START): a line that does not is passed over at once.
+_MAY_START_HISTORY = re.compile(r"\s*[-_*fvdoale]", re.IGNORECASE)
+
+
 def _history_starts(lines: list[str], index: int) -> bool:
     """Whether quoted history (a reply's attribution, a forwarded or original message) starts
     at this line."""
     line = lines[index]
+    if not _MAY_START_HISTORY.match(line):
+        return False
     if _ORIGINAL.match(line):
         return True
     if _OUTLOOK_FROM.match(line):
@@ -434,15 +474,29 @@ def _without_sign_off(lines: list[str]) -> list[str]:
     return lines
 
 
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _history_index(lines: list[str]) -> int:
+    """The index of the line where quoted history starts, or len(lines)."""
+    return next((i for i in range(len(lines)) if _history_starts(lines, i)), len(lines))
+
+
 def own_words(text: str) -> str:
     """What the author wrote in this message: quoted lines (">"), the quoted history under an
     attribution ("On ... wrote:", "-----Original Message-----", an Outlook "From: ... Sent:"
     block, a forwarded message), the signature under "-- ", "Sent from my phone" lines and a
     closing sign-off with its name block taken off."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _lines(text)
+    return _own_words(lines, _history_index(lines))
+
+
+def _own_words(lines: list[str], history: int) -> str:
+    """own_words of these lines, quoted history starting at index `history`."""
     kept: list[str] = []
-    for index, line in enumerate(lines):
-        if line.rstrip("\n") in ("-- ", "--") or _history_starts(lines, index):
+    for line in lines[:history]:
+        if line.rstrip("\n") in ("-- ", "--"):
             break
         if line.lstrip().startswith(">") or _SENT_FROM.match(line):
             continue
@@ -457,12 +511,18 @@ _CONTACT = re.compile(r"@|https?://|www\.|\d[\d\s().+-]{6,}|\|")
 def signature_title(text: str, name: str) -> str:
     """The line under the author's name in their signature ("Jane Doe" / "Head of Operations"),
     when it reads as a title (short, no address, link or phone number); "" otherwise."""
+    if not name:
+        return ""
+    lines = _lines(text)
+    return _title(lines, _history_index(lines), name)
+
+
+def _title(lines: list[str], history: int, name: str) -> str:
+    """signature_title of these lines, quoted history starting at index `history`."""
     wanted = " ".join(name.lower().split())
     if not wanted:
         return ""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    ends = next((i for i in range(len(lines)) if _history_starts(lines, i)), len(lines))
-    own = [line.strip() for line in lines[:ends] if line.strip() not in ("", "--")]
+    own = [line.strip() for line in lines[:history] if line.strip() not in ("", "--")]
     for index in range(len(own) - 2, max(-1, len(own) - NAME_BLOCK_LINES - 3), -1):
         if " ".join(own[index].lower().split()) == wanted:
             title = own[index + 1]

@@ -14,6 +14,11 @@ from django.utils.text import capfirst
 EARLIEST_DAY = dt.date(2000, 1, 1)
 LATEST_PLANNED_DAY = dt.date(2099, 12, 31)
 CLOCK_SKEW = dt.timedelta(minutes=5)  # how far ahead of the server's clock "now" may run
+# An aware moment from this one on falls on EARLIEST_DAY or later in every time zone (no offset
+# reaches a day), so its local day need not be worked out (a backfill checks every message).
+_SURELY_AFTER_EARLIEST = dt.datetime.combine(
+    EARLIEST_DAY + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC
+)
 TEXT_LIMIT = 5000
 
 
@@ -44,6 +49,12 @@ class DayRange:
 
     def allows(self, value: dt.date | dt.datetime, now: dt.datetime) -> bool:
         """Whether `value` is in range at `now` (an import checks every row at its start)."""
+        if (
+            isinstance(value, dt.datetime)
+            and timezone.is_aware(value)
+            and value >= _SURELY_AFTER_EARLIEST
+        ):
+            return value <= self.latest(now)
         day = timezone.localdate(value) if isinstance(value, dt.datetime) else value
         return day >= EARLIEST_DAY and value <= self.latest(now)
 

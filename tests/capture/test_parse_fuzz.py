@@ -2,12 +2,22 @@
 ParseError, never anything else (RAPPORT_FUZZ_EXAMPLES examples each; 1,000 in CI)."""
 
 from datetime import UTC, datetime
+from email.message import Message as EmailMessage
 from email.utils import getaddresses
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capture.messages import SNIPPET_LENGTH, Address, Message, ParseError, mailbox_pairs, parse
+from capture.messages import (
+    SNIPPET_LENGTH,
+    Address,
+    Message,
+    ParseError,
+    content_charset,
+    is_attachment,
+    mailbox_pairs,
+    parse,
+)
 from tests.capture.mail import message
 from tests.capture.test_messages import REPLY, delivery_status_notification
 from tests.fuzz import FUZZ
@@ -138,3 +148,49 @@ def test_reading_an_address_header_plainly_agrees_with_the_email_package(value):
 def test_a_plainly_written_mailbox_reads_as_the_email_package_reads_it(name, local, domain):
     for value in (f"{name} <{local}@{domain}>", f"{local}@{domain}"):
         assert mailbox_pairs(value) == getaddresses([value])
+
+
+_CONTENT_PIECES = st.sampled_from(
+    ["text/plain", "TEXT/Html", "application/pdf", ";", " ", "\t", "charset=", "CHARSET =",
+     '"', "utf-8", "ISO-8859-1", "x:y", "name=", "NAME*0=", "a.pdf", "*", "'", "=",
+     "format=flowed", "\\", "é", "attachment", "inline", "filename=", "Filename*="]
+)  # fmt: skip
+
+
+def part_with(headers: dict[str, str]) -> EmailMessage:
+    part = EmailMessage()
+    for name, value in headers.items():
+        part[name] = value
+    return part
+
+
+@given(
+    st.one_of(
+        st.lists(_CONTENT_PIECES, max_size=12).map("".join),
+        st.sampled_from(
+            ["text/plain; charset=UTF-8", 'TEXT/HTML;charset="ISO-8859-1" ', "text/plain;",
+             'text/plain; charset="utf-8', "text/plain; charset=utf-8; format=flowed"]
+        ),
+    )
+)  # fmt: skip
+@FUZZ
+def test_reading_a_charset_plainly_agrees_with_the_email_package(value):
+    part = part_with({"Content-Type": value})
+
+    assert content_charset(part) == part.get_content_charset()
+
+
+@given(
+    st.one_of(st.none(), st.lists(_CONTENT_PIECES, max_size=8).map("".join)),
+    st.one_of(st.none(), st.lists(_CONTENT_PIECES, max_size=8).map("".join)),
+)
+@FUZZ
+def test_telling_an_attachment_plainly_agrees_with_the_email_package(kind, disposition):
+    headers = {"Content-Type": kind, "Content-Disposition": disposition}
+    part = part_with({name: value for name, value in headers.items() if value is not None})
+    try:
+        expected = part.get_content_disposition() == "attachment" or bool(part.get_filename())
+    except Exception:
+        expected = True
+
+    assert is_attachment(part) == expected

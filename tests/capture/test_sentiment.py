@@ -6,10 +6,16 @@ import socket
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    NEGATE,
+    SPECIAL_CASES,
+    SentimentIntensityAnalyzer,
+)
 
 from capture import sentiment as module
 from capture.sentiment import DOMAIN_LEXICON, analyzer, sentiment
+from tests.fuzz import FUZZ
 
 NEGATIVE = "We are considering termination of the contract."
 SENTENCES = [
@@ -113,3 +119,48 @@ def test_analyzer_needs_no_network(monkeypatch):
     scores = SentimentIntensityAnalyzer().polarity_scores("The export is broken again.")
 
     assert scores["compound"] < 0
+
+
+def stock_analyzer() -> SentimentIntensityAnalyzer:
+    stock = SentimentIntensityAnalyzer()
+    stock.lexicon.update(DOMAIN_LEXICON)
+    return stock
+
+
+STOCK = stock_analyzer()
+# Words that make VADER's rules fire: sentiment-laden words, boosters, negations, the words of
+# its idioms and of "but", "no ... or", "kind of", "least", "never so", "without doubt".
+_ALSO = "no or nor but kind of least at very never so this without doubt the we mayn't"
+RULE_WORDS = sorted(
+    {*list(STOCK.lexicon)[::40], *DOMAIN_LEXICON, *BOOSTER_DICT, *NEGATE, *_ALSO.split()}
+    | {word for idiom in SPECIAL_CASES for word in idiom.split()}
+)
+TOKEN = st.tuples(
+    st.sampled_from(RULE_WORDS),
+    st.booleans(),  # in capitals
+    st.sampled_from(["", "", ",", ".", "!", "?", "!!", ":)"]),
+).map(lambda token: (token[0].upper() if token[1] else token[0]) + token[2])
+
+
+@FUZZ
+@given(st.lists(TOKEN, min_size=1, max_size=30).map(" ".join))
+def test_analyzer_scores_ascii_text_as_vader_does(text):
+    assert analyzer().polarity_scores(text) == STOCK.polarity_scores(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *SENTENCES,
+        NEGATIVE,
+        "  We are not happy, but the team is VERY helpful!!  ",
+        "It was kind of good, at least not bad. Never so great, without doubt.",
+        "No problem or issue at all. The bomb, the shit! Yeah right.",
+        "It mayn't be good, we couldn't've been happier.",
+        "Grüße: das ist sehr gut 😀 and we love it",  # not ASCII: VADER itself reads it
+        "",
+        "   ",
+    ],
+)
+def test_analyzer_scores_these_texts_as_vader_does(text):
+    assert analyzer().polarity_scores(text) == STOCK.polarity_scores(text)
