@@ -7,6 +7,7 @@ indexes with GIN, and ranks with `ts_rank`; on SQLite each word must be containe
 kind's fields and results come newest first by kind. docs/search.md says what is searched.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -31,7 +32,7 @@ from relationships.models import FeedbackItem, GapCase, Interaction, Moment, Ope
 
 # Each kind's branch ranks at most this many of its newest matches: a word found in a hundred
 # thousand interactions still answers at once, ranked among the latest of them.
-CANDIDATES = 500
+CANDIDATES = 100
 CONFIG = "simple"  # no stemming, no stop words: names, emails and prefixes match as typed
 COLUMNS = ["r_kind", "r_id", "r_account_id", "r_account", "r_title", "r_body", "r_day", "r_rank"]
 
@@ -213,25 +214,83 @@ class Result:
         return reverse("account_activity", args=account)
 
 
+def _day(value):
+    """A day as the database gave it: a date, or on SQLite its ISO text."""
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
 ORDERS = {kind.order: kind for kind in KINDS.values()}
 
 
+@dataclass
+class ResultsPage:
+    """A page of results, with what components/pagination.html asks of a Django Page."""
+
+    object_list: list[Result]
+    number: int
+    count: int
+    size: int
+
+    @property
+    def paginator(self):
+        return self
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.count else 0
+
+
 class SearchResults:
-    """The results of a search as a Paginator wants them: a count and slices of `Result`."""
+    """The matches of a search: `top(n)` the best n, `page(number, size)` a page of them with
+    the number of matches. Each is one query: the UNION ALL of the kinds, counted with a window
+    (no second query for the count, and the query compiled once)."""
 
     def __init__(self, union: QuerySet | None, words: list[str]):
         self.union, self.words = union, words
 
-    def count(self) -> int:
-        return self.union.count() if self.union is not None else 0
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
+    def _fetch(self, offset: int, limit: int) -> tuple[list[Result], int]:
         if self.union is None:
-            return []
-        return [self._result(row) for row in self.union[index]]
+            return [], 0
+        sql, params = self.union.query.sql_with_params()
+        wrapped = (
+            f"SELECT found.*, COUNT(*) OVER () AS r_total FROM ({sql}) found"
+            " ORDER BY r_rank DESC, r_kind, r_id DESC LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(wrapped, (*params, limit, offset))
+            names = [column[0] for column in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [self._result(row) for row in rows], (rows[0]["r_total"] if rows else 0)
+
+    def top(self, count: int) -> list[Result]:
+        return self._fetch(0, count)[0]
+
+    def page(self, number: int, size: int) -> ResultsPage:
+        """Page `number` (from 1) of `size` results; past the last page, the last page."""
+        results, total = self._fetch((number - 1) * size, size)
+        if not results and number > 1:
+            total = self._fetch(0, 1)[1]
+            number = max(1, -(-total // size))
+            results = self._fetch((number - 1) * size, size)[0] if total else []
+        return ResultsPage(results, number, total, size)
 
     def _result(self, row: dict) -> Result:
         kind = ORDERS[row["r_kind"]]
@@ -243,7 +302,7 @@ class SearchResults:
             account=row["r_account"],
             title=row["r_title"] or "",
             body=row["r_body"] or "",
-            day=row["r_day"],
+            day=_day(row["r_day"]),
             rank=row["r_rank"],
             words=self.words,
         )

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -18,9 +17,9 @@ def search_page(request):
     query = form.cleaned_query()
     results = search(user=request.user, text=query["q"], kind=query["kind"])
     if request.htmx and request.htmx.target == "search-suggestions":
-        suggestions = results[:SUGGESTIONS]
+        suggestions = results.top(SUGGESTIONS)
         context = {"query": query, "suggestions": suggestions}
         return render(request, "desk/search.html#suggestions", context)
-    page = Paginator(results, PAGE_SIZE).get_page(page_number(request))
+    page = results.page(page_number(request), PAGE_SIZE)
     context = {"form": form, "query": query, "page": page}
     return render(request, "desk/search.html", context)
