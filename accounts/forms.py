@@ -3,8 +3,10 @@ profile. Account.clean checks what both account forms share (the owner is in the
 renewal is not before "customer since"), as the CSV import does."""
 
 from django import forms
+from django.http import QueryDict
 
-from accounts.models import Account, Competitor, User
+from accounts.models import Account, Competitor, SavedView, User
+from accounts.saved_views import ALL_ACCOUNTS, saved_views_for, view_query
 from accounts.selectors import FLAGS, SORTS, teams_visible_to, users_of_teams
 from core.forms import offer
 from core.limits import date_inputs_bounded
@@ -77,16 +79,81 @@ NEW_ACCOUNT_FIELDS = [
 ]
 
 
-def account_filter_form(request) -> AccountFilterForm:
-    """The account list's filters, bound to the query string; the quadrant board shares them."""
+def account_filter_form(request, data=None) -> AccountFilterForm:
+    """The account list's filters, bound to the query string (or to `data`: a saved view's);
+    the quadrant board shares them."""
+    return filter_form_for(request.user, request.GET if data is None else data)
+
+
+def filter_form_for(user, data) -> AccountFilterForm:
     segments = (
-        Account.objects.visible_to(request.user)
+        Account.objects.visible_to(user)
         .exclude(segment="")
         .order_by("segment")
         .values_list("segment", flat=True)
         .distinct()
     )
-    return AccountFilterForm(request.GET, user=request.user, segments=list(segments))
+    return AccountFilterForm(data, user=user, segments=list(segments))
+
+
+def filters_readable(user, query: QueryDict) -> tuple[QueryDict, list[str]]:
+    """The filters and sort of `query` that the filter form reads for `user`, and the labels of
+    those it cannot read (a team they no longer see, an owner who left: left out)."""
+    form = filter_form_for(user, query)
+    form.is_valid()
+    kept = QueryDict(mutable=True)
+    for name, value in query.items():
+        if name not in form.errors:
+            kept[name] = value
+    gone = [
+        str(form.fields[name].label or name.title()) for name in form.errors if name in form.fields
+    ]
+    return kept, gone
+
+
+class SavedViewForm(forms.Form):
+    """Save the account list's current filters and sort under a name. `query` is the list's
+    query string, as the page draws it; what the filter form cannot read of it is left out."""
+
+    name = forms.CharField(max_length=80, widget=forms.TextInput(attrs={"placeholder": "Name"}))
+    query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)
+    shared = forms.BooleanField(required=False, label="Share with my team")
+    default = forms.BooleanField(required=False, label="Open the list with it")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_query(self) -> str:
+        kept, _gone = filters_readable(self.user, view_query(QueryDict(self.cleaned_data["query"])))
+        return kept.urlencode()
+
+
+class SavedViewEditForm(forms.Form):
+    """Rename one's own view, share it or stop sharing it."""
+
+    name = forms.CharField(max_length=80)
+    shared = forms.BooleanField(required=False, label="Shared with my team")
+
+
+class DefaultViewForm(forms.Form):
+    """The view the account list opens with: one the user may open (its id), or every account
+    ("all")."""
+
+    view = forms.CharField(max_length=20)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_view(self) -> SavedView | None:
+        value = self.cleaned_data["view"]
+        if value == ALL_ACCOUNTS:
+            return None
+        view = saved_views_for(self.user).filter(pk=value).first() if value.isdigit() else None
+        if view is None:
+            raise forms.ValidationError("Choose a view you may open, or all accounts.")
+        return view
 
 
 class AccountCreateForm(forms.Form):

@@ -78,6 +78,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     task_digest_on = models.DateField(
         null=True, blank=True, editable=False, help_text="When the last task digest went out."
     )
+    default_view = models.ForeignKey(
+        "SavedView",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The saved view the account list opens with (its own or a teammate's shared).",
+    )
 
     objects = UserManager()
 
@@ -367,6 +376,32 @@ class UsageSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.account} usage from {self.period_start}"
+
+
+class SavedView(models.Model):
+    """A named set of the account list's filters and sort, kept as the query string the filter
+    form reads (and reads again on each use: what it names may be gone by then). Its owner
+    renames, shares or deletes it; a shared view shows in the picker of the owner's teammates,
+    who may open it and make it their default, but not change it."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=80)
+    query = models.CharField(
+        max_length=1000, blank=True, help_text="The account list's query string: filters, sort."
+    )
+    shared = models.BooleanField(default=False, help_text="Teammates see it in their picker.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="saved_view_name_unique_per_owner"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class WorkerHeartbeat(models.Model):

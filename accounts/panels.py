@@ -21,8 +21,8 @@ from django.urls import reverse
 from django_htmx.http import trigger_client_event
 
 # The panels showing what the score recompute derives: the gap, the standing against
-# competitors, the quadrant and renewal risk.
-RECOMPUTED = ("gaps", "competitors", "goals")
+# competitors, the quadrant and renewal risk, and the tasks (a new gap case's playbook).
+RECOMPUTED = ("gaps", "competitors", "goals", "tasks")
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,10 @@ class Changes:
 
 
 CHANGES = {
-    "interaction": Changes(recomputed=("gaps", "goals")),
-    "moment": Changes(recomputed=("gaps", "goals")),
+    "interaction": Changes(recomputed=("gaps", "goals", "tasks")),
+    "moment": Changes(recomputed=("gaps", "goals", "tasks")),
     "open_item": Changes(recomputed=("goals",)),
-    "pulse": Changes(recomputed=("gaps", "goals")),
+    "pulse": Changes(recomputed=("gaps", "goals", "tasks")),
     "open_item_close": Changes(recomputed=("goals",)),
     "stakeholder": Changes(  # added or edited: names, roles, ratings
         stored=("timeline", "competitors", "goals", "survey-section"),
@@ -48,13 +48,13 @@ CHANGES = {
         stored=("competitors", "goals"), recomputed=("competitors", "goals")
     ),
     "profile": Changes(  # the heading comes with the profile, out of band
-        stored=("score", "usage", "competitors", "goals"), recomputed=("gaps", "goals")
+        stored=("score", "usage", "competitors", "goals"), recomputed=("gaps", "goals", "tasks")
     ),
     "competitor_rating": Changes(recomputed=("competitors",)),
     "feedback": Changes(stored=("goals",)),
     "suggestion_accept": Changes(  # a stakeholder added, with the mail that waited for them
         stored=("people", "timeline", "competitors", "goals", "survey-section"),
-        recomputed=("gaps", "competitors", "goals"),
+        recomputed=("gaps", "competitors", "goals", "tasks"),
     ),
     "signal_confirm": Changes(  # marked as having left
         stored=("people", "competitors", "goals"), recomputed=("competitors", "goals")

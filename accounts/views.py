@@ -2,22 +2,40 @@
 inline profile editor and its usage section, archiving and restoring, and the change history.
 The page's other sections are served by the apps that own them (accounts.panels)."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
+from django.forms.utils import pretty_name
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import charts, panels
 from accounts.forms import (
     AccountCreateForm,
     AccountProfileForm,
+    DefaultViewForm,
     PreferencesForm,
+    SavedViewEditForm,
+    SavedViewForm,
     account_filter_form,
 )
 from accounts.history import account_changes
-from accounts.models import Account
+from accounts.models import Account, SavedView
+from accounts.saved_views import (
+    ALL_ACCOUNTS,
+    default_view_set,
+    own_saved_view,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_update,
+    saved_views_for,
+    view_query,
+)
 from accounts.selectors import FLAGS, accounts_for_list, get_account_for_user
 from accounts.services import account_archive, account_create, account_restore, account_update
 from core.pagecache import cached_page
@@ -36,15 +54,77 @@ LIST_COLUMNS = [
 ]
 
 
+@dataclass
+class ListQuery:
+    """What the account list shows: the filters it reads (`data`), the saved view they come
+    from, the query its links keep (`links`), and a word about the view (gone, or part of it)."""
+
+    data: QueryDict
+    links: QueryDict
+    views: list[SavedView]
+    view: SavedView | None = None
+    notice: str = ""
+
+
+def list_query(request) -> ListQuery:
+    """The list's query: a view chosen (`?view=<pk>`, what the request adds to it winning), the
+    user's default view when the list is opened without a query string, or the query string."""
+    params, user = request.GET, request.user
+    views = list(saved_views_for(user))
+    by_pk = {str(view.pk): view for view in views}
+    chosen = params.get("view", "")
+    if not params:
+        chosen = str(user.default_view_id or "")
+    view = by_pk.get(chosen)
+    overrides = params.copy()
+    overrides.pop("view", None)
+    if view is None:
+        notice = "" if chosen in ("", ALL_ACCOUNTS) or not params else VIEW_GONE
+        return ListQuery(data=overrides, links=overrides, views=views, notice=notice)
+    data = QueryDict(view.query, mutable=True)
+    for name in overrides:
+        data.setlist(name, overrides.getlist(name))
+    links = QueryDict(mutable=True)
+    links["view"] = str(view.pk)
+    for name in overrides:
+        links.setlist(name, overrides.getlist(name))
+    return ListQuery(data=data, links=links, views=views, view=view)
+
+
+VIEW_GONE = "That saved view is not yours to open any more (deleted, or no longer shared)."
+
+
+def view_notice(view: SavedView, form) -> str:
+    """What the list says when part of a saved view no longer applies."""
+    stored = QueryDict(view.query)
+    gone = [
+        str(form.fields[name].label or pretty_name(name))
+        for name in form.errors
+        if name in stored and name in form.fields
+    ]
+    if not gone:
+        return ""
+    return (
+        f"Part of the view “{view.name}” no longer applies and is left out: "
+        f"{', '.join(gone).lower()}."
+    )
+
+
 @require_GET
 @cached_page
 def home(request):
-    form = account_filter_form(request)
+    query = list_query(request)
+    form = account_filter_form(request, query.data)
     filters = form.cleaned_filters()
     page = Paginator(accounts_for_list(user=request.user, filters=filters), ACCOUNTS_PER_PAGE)
     context = {"form": form, "page": page.get_page(page_number(request)), "flags": FLAGS}
     context["sort"] = filters.get("sort") or "name"
     context["columns"] = LIST_COLUMNS
+    context["query"] = query
+    context["notice"] = query.notice or (query.view and view_notice(query.view, form))
+    context["view_form"] = SavedViewForm(
+        initial={"query": view_query(query.data).urlencode()}, user=request.user, auto_id="save_%s"
+    )
     template = "accounts/home.html"
     if request.htmx and request.htmx.target == "account-results":
         template += "#results"
@@ -187,3 +267,79 @@ def preferences(request):
         return redirect("preferences")
     status = 422 if request.method == "POST" else 200
     return render(request, "accounts/preferences.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def saved_views(request):
+    """The user's saved views and their teammates' shared ones (GET); POST saves the account
+    list's current filters and sort as a new view of theirs, then opens it."""
+    form = SavedViewForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            view = saved_view_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            shared = " and shared it with your team" if view.shared else ""
+            messages.success(request, f"Saved the view “{view.name}”{shared}.")
+            return redirect(f"{reverse('home')}?view={view.pk}")
+    return render_saved_views(request, form=form, status=422 if request.method == "POST" else 200)
+
+
+def render_saved_views(request, *, form=None, edit_forms=None, status=200):
+    views = list(saved_views_for(request.user))
+    edit_forms = edit_forms or {}
+    for view in views:
+        if view.owner_id == request.user.pk and view.pk not in edit_forms:
+            edit_forms[view.pk] = SavedViewEditForm(
+                initial={"name": view.name, "shared": view.shared}, auto_id=f"view-{view.pk}-%s"
+            )
+        view.edit_form = edit_forms.get(view.pk)
+    context = {
+        "views": views,
+        "form": form or SavedViewForm(user=request.user),
+        "default_view_id": request.user.default_view_id,
+    }
+    return render(request, "accounts/saved_views.html", context, status=status)
+
+
+@require_POST
+def saved_view_edit(request, pk):
+    """Rename one's own view, share it or stop sharing it (anyone else's: 404)."""
+    view = own_saved_view(request.user, pk)
+    form = SavedViewEditForm(request.POST, auto_id=f"view-{view.pk}-%s")
+    if form.is_valid():
+        try:
+            saved_view_update(view=view, **form.cleaned_data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Saved the view “{view.name}”.")
+            return redirect("saved_views")
+    return render_saved_views(request, edit_forms={view.pk: form}, status=422)
+
+
+@require_POST
+def saved_view_remove(request, pk):
+    """Delete one's own view (anyone else's: 404)."""
+    view = own_saved_view(request.user, pk)
+    saved_view_delete(view=view)
+    messages.success(request, f"Deleted the view “{view.name}”.")
+    return redirect("saved_views")
+
+
+@require_POST
+def saved_view_default(request):
+    """Choose the view the account list opens with: one the user may open, or none. A view
+    they may not open is refused (422)."""
+    form = DefaultViewForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "That view is not one you may open.")
+        return render_saved_views(request, status=422)
+    view = form.cleaned_data["view"]
+    default_view_set(user=request.user, view=view)
+    if view:
+        messages.success(request, f"The account list now opens with “{view.name}”.")
+    else:
+        messages.success(request, "The account list now opens with every account.")
+    return redirect("home")

@@ -5,6 +5,7 @@ from relationships.gaps import views as gap_views
 from relationships.people import views as people_views
 from relationships.positioning import views as positioning_views
 from relationships.scoring import views as scoring_views
+from relationships.work import views as work_views
 
 urlpatterns = [
     # the account page's sections (accounts.panels)
@@ -25,7 +26,19 @@ urlpatterns = [
     ),
     path("stakeholders/<int:pk>/", people_views.stakeholder_detail, name="stakeholder_detail"),
     path("moments/", activity_views.moments_report, name="moments_report"),
-    path("attention/", scoring_views.attention, name="attention"),
+    path("attention/", work_views.attention, name="attention"),
+    path("attention/<int:pk>/assign/", work_views.alert_assign_view, name="alert_assign"),
+    path("attention/<int:pk>/snooze/", work_views.alert_snooze_view, name="alert_snooze"),
+    path("attention/<int:pk>/dismiss/", work_views.alert_dismiss_view, name="alert_dismiss"),
+    path("attention/<int:pk>/restore/", work_views.alert_restore_view, name="alert_restore"),
+    path("attention/<int:pk>/task/", work_views.alert_task_view, name="alert_task"),
+    path("tasks/", work_views.task_list, name="task_list"),
+    path("tasks/<int:pk>/complete/", work_views.task_complete_view, name="task_complete"),
+    path("tasks/<int:pk>/snooze/", work_views.task_snooze_view, name="task_snooze"),
+    path("tasks/<int:pk>/dismiss/", work_views.task_dismiss_view, name="task_dismiss"),
+    path("tasks/<int:pk>/reopen/", work_views.task_reopen_view, name="task_reopen"),
+    path("accounts/<int:pk>/tasks/", work_views.account_tasks_section, name="account_tasks"),
+    path("accounts/<int:pk>/tasks/new/", work_views.task_new, name="task_new"),
     path("stakeholders/<int:pk>/edit/", people_views.stakeholder_edit, name="stakeholder_edit"),
     path("stakeholders/<int:pk>/left/", people_views.stakeholder_left, name="stakeholder_left"),
     path(

@@ -8,7 +8,7 @@ from django.test.html import parse_html
 SECTIONS = {  # a section of the account page, and the address it loads from
     "score": "score", "gaps": "gaps", "usage": "usage", "people": "people",
     "activity": "activity", "competitors": "competitors", "goals": "goals",
-    "survey-section": "surveys", "captured": "captured",
+    "survey-section": "surveys", "captured": "captured", "tasks": "tasks",
 }  # fmt: skip
 
 

@@ -127,6 +127,35 @@ def an_api_token(org):
     return [api_token_create(user=org.csm, name="CRM sync")[0].pk]
 
 
+def a_task(org):
+    from tests.factories import TaskFactory
+
+    return [TaskFactory(account=org.account).pk]
+
+
+def an_alert(org):
+    from django.utils import timezone
+
+    from relationships.models import Alert
+
+    alert = Alert.objects.create(
+        account=org.account,
+        kind="score_drop",
+        key=f"score_drop{Alert.objects.count()}",
+        reason="The score fell.",
+        first_seen=timezone.now(),
+    )
+    return [alert.pk]
+
+
+def a_day(days: int) -> str:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
 def source_routes(kind: str, source) -> dict[str, "Route"]:
     """A source's row (polled while it is read) and its actions, as its owner alone uses them."""
     return {
@@ -159,6 +188,50 @@ MATRIX: dict[str, Route] = {
         )
     },
     "attention": Route(SIGNED_IN),
+    # tasks: whoever sees the account works them; after a plain post, back to My tasks
+    "task_list": Route(SIGNED_IN),
+    "account_tasks": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
+    "task_new": Route(
+        TEAM_ONLY_CHANGE,
+        args=lambda org: [org.account.pk],
+        method="post",
+        data=lambda org: {
+            "task-title": "Send the renewal quote",
+            "task-due_on": a_day(2),
+            "task-priority": "normal",
+            "task-owner": org.csm.pk,
+        },
+    ),
+    **{
+        f"task_{action}": Route(
+            {**TEAM_ONLY_CHANGE, **dict.fromkeys(("csm", "manager", "admin"), "to /tasks/")},
+            args=a_task,
+            method="post",
+            data=data,
+        )
+        for action, data in (
+            ("complete", {}),
+            ("reopen", {}),
+            ("snooze", lambda org: {"until": a_day(3)}),
+            ("dismiss", {"reason": "Done by phone."}),
+        )
+    },
+    # the alerts of Needs attention, worked by whoever sees the account; back to the page
+    **{
+        f"alert_{action}": Route(
+            {**TEAM_ONLY_CHANGE, **dict.fromkeys(("csm", "manager", "admin"), "to /attention/")},
+            args=an_alert,
+            method="post",
+            data=data,
+        )
+        for action, data in (
+            ("assign", lambda org: {"to": org.teammate.pk}),
+            ("snooze", lambda org: {"until": a_day(3)}),
+            ("dismiss", {"reason": "Known: a reorganisation."}),
+            ("restore", {}),
+            ("task", lambda org: {"title": "Call", "due_on": a_day(1), "priority": "high"}),
+        )
+    },
     "stakeholder_create": Route(TEAM_ONLY, args=lambda org: [org.account.pk]),
     "stakeholder_detail": Route(TEAM_ONLY, args=a_stakeholder),
     "moments_report": Route(SIGNED_IN),

@@ -427,6 +427,59 @@ def test_sign_in_form_never_fails_and_refusals_write_nothing(client, org, settin
     check()
 
 
+def test_task_forms_never_fail_and_refusals_write_nothing(signed_in, org):
+    """A new task from the account page; snoozing and dismissing a task; an alert assigned,
+    snoozed, dismissed and turned into a task."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from relationships.models import Alert, Task
+    from tests.factories import TaskFactory
+
+    task = TaskFactory(account=org.account)
+    alert = Alert.objects.create(
+        account=org.account, kind="score_drop", key="score_drop", reason="-",
+        first_seen=timezone.now(),
+    )  # fmt: skip
+    soon = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    known = {
+        "task-title": "Send the quote", "task-due_on": soon, "task-priority": "high",
+        "task-owner": str(org.teammate.pk),
+    }  # fmt: skip
+
+    def task_state():
+        return Task.objects.filter(pk=task.pk).values().get()
+
+    def alert_state():
+        return Alert.objects.filter(pk=alert.pk).values().get()
+
+    @FUZZ
+    @given(
+        new=st.tuples(without(known), fields(list(known))),
+        action=st.sampled_from(["snooze", "dismiss"]),
+        data=fields(["until", "reason"]),
+        alert_action=st.sampled_from(["assign", "snooze", "dismiss", "task"]),
+        alert_data=fields(["to", "until", "reason", "title", "due_on", "priority"]),
+    )
+    def check(new, action, data, alert_action, alert_data):
+        post_judged(
+            signed_in, f"/accounts/{org.account.pk}/tasks/new/", {**new[0], **new[1]},
+            counts(Task),
+        )  # fmt: skip
+        Task.objects.filter(pk=task.pk).update(
+            state="open", snoozed_until=None, dismissed_reason="", completed_at=None
+        )
+        post_judged(signed_in, f"/tasks/{task.pk}/{action}/", data, task_state)
+        Alert.objects.filter(pk=alert.pk).update(
+            assigned_to=None, snoozed_until=None, dismissed_reason="", dismissed_at=None
+        )
+        state = counts(Task) if alert_action == "task" else alert_state
+        post_judged(signed_in, f"/attention/{alert.pk}/{alert_action}/", alert_data, state)
+
+    check()
+
+
 ACCOUNT_COLUMNS = ["external_id", "name", "owner_email", "team", "status", "arr", "renewal_date"]
 IMPORT_NAMES = st.one_of(
     st.sampled_from(["accounts.csv", "stakeholders.csv", "interactions.csv", "usage.csv"]),
@@ -515,6 +568,7 @@ FILTERS = {
     "/accounts/{pk}/timeline/": ["kind", "stakeholder", "channel", "touchpoint", "page"],
     "/gaps/": ["gap_class", "team", "owner"],
     "/moments/": ["period", "team", "moment_type"],
+    "/tasks/": ["state", "owner", "page"],
     "/search/": ["q", "kind", "page"],
 }
 
@@ -602,8 +656,16 @@ FUZZED = {  # each form (module.QualName) and the test above that fuzzes it
             "relationships.activity.forms.TimelineFilterForm",
             "relationships.activity.forms.MomentsReportForm",
             "relationships.gaps.forms.GapBoardFilterForm",
+            "relationships.work.forms.TaskListFilterForm",
         ],
         "test_search_never_fails_whatever_is_typed": ["desk.forms.SearchForm"],
+        "test_task_forms_never_fail_and_refusals_write_nothing": [
+            "relationships.work.forms.TaskForm",
+            "relationships.work.forms.SnoozeForm",
+            "relationships.work.forms.DismissForm",
+            "relationships.work.forms.AssignForm",
+            "relationships.work.forms.AlertTaskForm",
+        ],
     }.items()
     for form in forms
 }

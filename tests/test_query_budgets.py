@@ -17,6 +17,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.models import UsageSnapshot
+from relationships.models import Alert
 from relationships.scoring.recompute import scores_recompute
 from tests.capture.factories import (
     CalendarFeedFactory,
@@ -36,6 +37,7 @@ from tests.factories import (
     OpenItemFactory,
     PulseCheckFactory,
     StakeholderFactory,
+    TaskFactory,
 )
 from tests.test_access_matrix import BACK, MATRIX, OK
 
@@ -104,9 +106,20 @@ def grow(org, count: int) -> None:
         SuggestedStakeholderFactory(account=account)
         PersonSignalFactory(stakeholder=person)
         captured_interaction(account, person=person)
+        TaskFactory(account=account, stakeholder=person, title=f"Call {person.name}")
     # two snapshots a week apart: the score card explains what moved between them
     scores_recompute(account_ids=[account.pk], day=today - dt.timedelta(days=7))
     scores_recompute(account_ids=[account.pk])
+    # alerts on "Needs attention", each given to someone (after the recompute, which would
+    # drop them: their condition does not hold)
+    Alert.objects.bulk_create(
+        Alert(
+            account=account, stakeholder=person, kind=Alert.Kind.ENGAGEMENT_DROP,
+            key=f"worked:{person.pk}", reason="Engagement fell.", first_seen=timezone.now(),
+            assigned_to=org.teammate,
+        )
+        for person in people
+    )  # fmt: skip
 
 
 def reader(org, name):

@@ -6,10 +6,12 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils.timezone import now
 
 from api.services import api_token_create
 from core.models import ChatHook
 from relationships.activity.views import QUICKLOG_FORMS
+from relationships.models import Alert
 from tests.capture.factories import (
     CalendarFeedFactory,
     MailboxFactory,
@@ -24,6 +26,7 @@ from tests.factories import (
     InvitationFactory,
     OpenItemFactory,
     StakeholderFactory,
+    TaskFactory,
     invitation_token,
 )
 
@@ -34,6 +37,9 @@ ACTIONS = {
     "stakeholder_left": "marks the person as having left (or undoes it)",
     "open_item_close": "closes the item",
     "gap_action_toggle": "ticks the playbook action (or unticks it)",
+    "task_complete": "marks the task done",
+    "task_reopen": "opens the task again",
+    "alert_restore": "puts the alert back in Needs attention",
     "campaign_cancel": "cancels the campaign",
     "feedback_acknowledge": "acknowledges the feedback",
     "survey_opt_out": "opts the person out (one-click unsubscribe)",
@@ -91,6 +97,9 @@ def addresses(org):
     person = StakeholderFactory(account=org.account)
     case = GapCaseFactory(account=org.account)
     invitation = InvitationFactory(account=org.account, stakeholder=person)
+    alert = Alert.objects.create(
+        account=org.account, kind="score_drop", key="score_drop", reason="-", first_seen=now()
+    )
     rows = {
         "accounts": org.account.pk,
         "stakeholders": person.pk,
@@ -106,6 +115,8 @@ def addresses(org):
         "capture/signals": PersonSignalFactory(stakeholder=person).pk,
         "capture/interactions": captured_interaction(org.account, person=person).interaction_id,
         "preferences/tokens": api_token_create(user=org.admin, name="CRM sync")[0].pk,
+        "tasks": TaskFactory(account=org.account).pk,
+        "attention": alert.pk,
         "preferences/chat": ChatHook.objects.create(
             user=org.admin, kind="slack", url="-", events=["test"]
         ).pk,

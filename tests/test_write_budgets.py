@@ -61,6 +61,12 @@ TARGETS = {
     "open_item_close": section("activity"),
     "stakeholder_left": section("people"),
     "gap_action_toggle": row("gap-action"),
+    "task_new": section("tasks"),
+    **{f"task_{action}": row("task") for action in ("complete", "reopen", "snooze", "dismiss")},
+    **{
+        f"alert_{action}": row("alert")
+        for action in ("assign", "snooze", "dismiss", "restore", "task")
+    },
     "feedback_acknowledge": row("feedback"),
     "feedback_act": row("feedback"),
     "notifications_read": section("notification-count"),

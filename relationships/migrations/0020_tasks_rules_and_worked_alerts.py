@@ -306,11 +306,8 @@ class Migration(migrations.Migration):
             model_name="alert",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("dismissed_at__isnull", True), ("dismissed_reason", "")),
-                    models.Q(
-                        ("dismissed_at__isnull", False),
-                        models.Q(("dismissed_reason", ""), _negated=True),
-                    ),
+                    ("dismissed_at__isnull", True),
+                    models.Q(("dismissed_reason", ""), _negated=True),
                     _connector="OR",
                 ),
                 name="alert_dismissed_with_reason",

@@ -307,8 +307,7 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "key"], name="alert_unique_key"),
             models.CheckConstraint(
-                condition=Q(dismissed_at__isnull=True, dismissed_reason="")
-                | (Q(dismissed_at__isnull=False) & ~Q(dismissed_reason="")),
+                condition=Q(dismissed_at__isnull=True) | ~Q(dismissed_reason=""),
                 name="alert_dismissed_with_reason",
             ),
         ]

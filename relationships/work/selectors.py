@@ -8,8 +8,8 @@ import datetime as dt
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Account, User
-from accounts.selectors import teams_visible_to, users_of_teams
+from accounts.models import Account, Team, User
+from accounts.selectors import teams_visible_to
 from relationships.models import Alert, Task
 
 State = Task.State
@@ -50,7 +50,12 @@ def get_alert_for_user(user, pk) -> Alert:
 def owners_for(user) -> QuerySet[User]:
     """Whose tasks `user` may list: their own, and a manager's or admin's team members too."""
     if user.may_manage_accounts:
-        return (users_of_teams(teams_visible_to(user)) | User.objects.filter(pk=user.pk)).distinct()
+        teams = teams_visible_to(user).values("pk")
+        return User.objects.filter(
+            Q(teams__in=teams, is_active=True)
+            | Q(managed_teams__in=teams, is_active=True)
+            | Q(pk=user.pk)
+        ).distinct()
     return User.objects.filter(pk=user.pk)
 
 
@@ -121,3 +126,25 @@ def alerts_for_attention(*, user, kind: str | None, today: dt.date, worked: bool
     return alerts.select_related("account", "stakeholder", "assigned_to").order_by(
         "-first_seen", "account__name", "pk"
     )
+
+
+def assignable_by_team(team_ids: set[int]) -> dict[int, list[User]]:
+    """Who may be given an alert of each of these teams: its members, its manager and the
+    admins; three queries for any number of teams."""
+    admins = list(
+        User.objects.filter(Q(is_superuser=True) | Q(role=User.Role.ADMIN), is_active=True)
+    )
+    people = {user.pk: user for user in admins}
+    by_team: dict[int, dict[int, User]] = {team: dict(people) for team in team_ids}
+    for membership in Team.members.through.objects.filter(
+        team_id__in=team_ids, user__is_active=True
+    ).select_related("user"):
+        by_team[membership.team_id][membership.user_id] = membership.user
+    for team in Team.objects.filter(pk__in=team_ids, manager__is_active=True).select_related(
+        "manager"
+    ):
+        by_team[team.pk][team.manager_id] = team.manager
+    return {
+        team: sorted(users.values(), key=lambda user: (user.full_name, user.email))
+        for team, users in by_team.items()
+    }

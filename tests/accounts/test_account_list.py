@@ -101,8 +101,9 @@ def test_list_query_count_is_the_same_at_any_size(client, org, django_assert_num
     for account in AccountFactory.create_batch(size, team=org.team, owner=org.csm, segment="SMB"):
         StakeholderFactory.create_batch(2, account=account)
     client.force_login(org.csm)
-    # user (the session is cached), segments, teams and owners (filter choices), count, page
-    with django_assert_num_queries(6):
+    # user (the session is cached), the saved views (picker and default), segments, teams and
+    # owners (filter choices), count, page
+    with django_assert_num_queries(7):
         response = client.get("/?sort=-arr&flag=single_threaded")
     assert len(response.context["page"].object_list) == min(size + 1, 25)  # and Acme
 

@@ -190,15 +190,15 @@ def write_request(name: str, acme: dict) -> tuple[str, dict, str]:
 # again ("score" among what it stored), which then has the recomputed panels fetched again.
 PEOPLE = {"timeline", "competitors", "goals", "survey-section"}
 WRITES = {
-    "interaction": (set(), {"gaps", "goals"}),
-    "moment": (set(), {"gaps", "goals"}),
+    "interaction": (set(), {"gaps", "goals", "tasks"}),
+    "moment": (set(), {"gaps", "goals", "tasks"}),
     "open_item": (set(), {"goals"}),
-    "pulse": (set(), {"gaps", "goals"}),
+    "pulse": (set(), {"gaps", "goals", "tasks"}),
     "open_item_close": (set(), {"goals"}),
     "stakeholder_add": (PEOPLE, {"competitors", "goals"}),
     "stakeholder_edit": (PEOPLE, {"competitors", "goals"}),
     "stakeholder_left": ({"competitors", "goals"}, {"competitors", "goals"}),
-    "profile": ({"score", "usage", "competitors", "goals"}, {"gaps", "goals"}),
+    "profile": ({"score", "usage", "competitors", "goals"}, {"gaps", "goals", "tasks"}),
     "competitor_rating": (set(), {"competitors"}),
     "feedback_acknowledge": ({"goals"}, set()),
     "feedback_act": ({"goals"}, set()),
