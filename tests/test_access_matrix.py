@@ -5,6 +5,7 @@ URL must say here who may use it. Roles: anonymous, a CSM of the owning team, a 
 team (the outsider), the owning team's manager, an admin.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -125,6 +126,15 @@ def an_api_token(org):
     from api.services import api_token_create
 
     return [api_token_create(user=org.csm, name="CRM sync")[0].pk]
+
+
+def a_saved_view(org):
+    """The CSM's view, shared with their team (the manager sees it, the outsider does not)."""
+    from accounts.models import SavedView
+
+    name = f"At risk {SavedView.objects.count()}"
+    view = SavedView.objects.create(owner=org.csm, name=name, query="status=at_risk", shared=True)
+    return [view.pk]
 
 
 def a_task(org):
@@ -330,6 +340,24 @@ MATRIX: dict[str, Route] = {
     # personal API tokens: a user's own (the JSON API's routes are in tests/api/test_access.py)
     "api_tokens": Route(SIGNED_IN),
     "api_token_revoke": Route({**OWNER_ONLY, "csm": TOKENS}, args=an_api_token, method="post"),
+    # saved views of the account list: a user's own, and their teammates' shared ones
+    "saved_views": Route(SIGNED_IN),
+    "saved_view_edit": Route(
+        {**OWNER_ONLY, "csm": "to /views/"},
+        args=a_saved_view,
+        method="post",
+        data=lambda org: {"name": f"Renewals {uuid.uuid4()}"},
+    ),
+    "saved_view_delete": Route(
+        {**OWNER_ONLY, "csm": "to /views/"}, args=a_saved_view, method="post"
+    ),
+    # making a view one's default: the owner and a teammate (the manager); a view one may not
+    # open is refused
+    "saved_view_default": Route(
+        {**dict.fromkeys(ROLES, REFUSED), "anonymous": LOGIN, "csm": "to /", "manager": "to /"},
+        method="post",
+        data=lambda org: {"view": a_saved_view(org)[0]},
+    ),
 }
 # The configuration admin: one entry for the whole namespace, checked on these pages.
 ADMIN_SAMPLES = [

@@ -427,6 +427,64 @@ def test_sign_in_form_never_fails_and_refusals_write_nothing(client, org, settin
     check()
 
 
+def test_saved_view_forms_never_fail_and_refusals_write_nothing(signed_in, org):
+    """Saving a view (a name, the list's query string, shared, default), renaming or sharing
+    one's own, and choosing the default view."""
+    from accounts.models import SavedView
+
+    mine = SavedView.objects.create(owner=org.csm, name="Mine", query="status=active")
+    theirs = SavedView.objects.create(owner=org.outsider, name="Theirs", query="", shared=True)
+    queries = st.one_of(
+        VALUE,
+        st.sampled_from(
+            ["status=at_risk&sort=-arr", f"team={org.team.pk}", f"team={org.other_team.pk}"]
+        ),
+    )
+    serial = itertools.count()
+
+    def views():
+        return list(SavedView.objects.order_by("pk").values())
+
+    def default():
+        return User.objects.filter(pk=org.csm.pk).values_list("default_view", flat=True).get()
+
+    @FUZZ
+    @given(
+        data=st.fixed_dictionaries(
+            {},
+            optional={"name": VALUE, "query": queries, "shared": VALUE, "default": VALUE},
+        ),
+        fresh=st.booleans(),
+    )
+    def check(data, fresh):
+        if fresh and "name" in data:  # a new name each time, so that a save can succeed
+            data = {**data, "name": f"{data['name'][:60]} {next(serial)}"}
+        post_judged(signed_in, "/views/", data, views)
+
+    @FUZZ
+    @given(data=st.fixed_dictionaries({}, optional={"name": VALUE, "shared": VALUE}))
+    def check_edit(data):
+        SavedView.objects.filter(pk=mine.pk).update(name="Mine", shared=False)
+        response = signed_in.post(f"/views/{mine.pk}/edit/", data)
+        after = SavedView.objects.filter(pk=mine.pk).values("name", "shared").get()
+        if response.status_code == 422:
+            assert after == {"name": "Mine", "shared": False}, data
+        else:
+            assert response.status_code == 302, data
+
+    choices = st.one_of(VALUE, st.sampled_from([str(mine.pk), str(theirs.pk), "all"]))
+
+    @FUZZ
+    @given(data=st.fixed_dictionaries({}, optional={"view": choices}))
+    def check_default(data):
+        User.objects.filter(pk=org.csm.pk).update(default_view=theirs)  # none it may choose
+        post_judged(signed_in, "/views/default/", data, default)
+
+    check()
+    check_edit()
+    check_default()
+
+
 def test_task_forms_never_fail_and_refusals_write_nothing(signed_in, org):
     """A new task from the account page; snoozing and dismissing a task; an alert assigned,
     snoozed, dismissed and turned into a task."""
@@ -651,6 +709,11 @@ FUZZED = {  # each form (module.QualName) and the test above that fuzzes it
         ],
         "test_sign_in_form_never_fails_and_refusals_write_nothing": ["accounts.signin.SignInForm"],
         "test_import_form_never_fails_and_refusals_write_nothing": ["dataio.forms.ImportForm"],
+        "test_saved_view_forms_never_fail_and_refusals_write_nothing": [
+            "accounts.forms.SavedViewForm",
+            "accounts.forms.SavedViewEditForm",
+            "accounts.forms.DefaultViewForm",
+        ],
         "test_filter_forms_ignore_what_they_cannot_read": [
             "accounts.forms.AccountFilterForm",
             "relationships.activity.forms.TimelineFilterForm",

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.timezone import now
 
+from accounts.models import SavedView
 from api.services import api_token_create
 from core.models import ChatHook
 from relationships.activity.views import QUICKLOG_FORMS
@@ -64,6 +65,7 @@ ACTIONS = {
     "notifications_read_all": "marks every notification up to the newest the page knew of read",
     "chat_hook_remove": "removes the user's chat hook",
     "chat_hook_test": "sends a test message to the user's chat hook",
+    "saved_view_delete": "deletes the user's saved view",
 }
 SIGNED_OUT = {"login"}
 
@@ -117,6 +119,7 @@ def addresses(org):
         "preferences/tokens": api_token_create(user=org.admin, name="CRM sync")[0].pk,
         "tasks": TaskFactory(account=org.account).pk,
         "attention": alert.pk,
+        "views": SavedView.objects.create(owner=org.admin, name="Mine", query="").pk,
         "preferences/chat": ChatHook.objects.create(
             user=org.admin, kind="slack", url="-", events=["test"]
         ).pk,

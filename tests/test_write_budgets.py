@@ -195,6 +195,10 @@ EXTRA = [
         target=section("chat-hooks"),
     ),
     Write(
+        "saved_views",
+        data=lambda org, args: {"name": f"View {uuid.uuid4()}", "query": "status=active"},
+    ),
+    Write(
         "api_tokens",
         data=lambda org, args: {"name": "CRM sync", "read_only": "on"},
         target=section("api-tokens"),
@@ -203,7 +207,7 @@ EXTRA = [
 EXTRA_IDS = [
     *(f"activity_log-{kind}" for kind in ("interaction", "moment", "open_item", "pulse")),
     "account_edit", "stakeholder_edit", "stakeholder_create", "gap_move-board",
-    "competitor_rating_add", "chat_hook_add", "api_tokens",
+    "competitor_rating_add", "chat_hook_add", "saved_views", "api_tokens",
 ]  # fmt: skip
 POSTS = sorted(
     name
