@@ -15,7 +15,7 @@ help:
 	@echo "make up     production-like stack: gunicorn, Celery worker and beat (needs DATABASE_URL, CELERY_BROKER_URL, CACHE_URL)"
 	@echo "make faults the fault suite: worker kills, broker outage, SMTP refusing, database kills (needs DATABASE_URL=postgres://..., redis-server)"
 	@echo "make load   gunicorn with the production settings under wrk: the main pages against hello world (needs DATABASE_URL=postgres://..., wrk, redis-server)"
-	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, the score recompute, fit_scoring and evaluate_scores on 20,000 stakeholders (under a minute each), a survey campaign of 1,000 people and the sending of its emails over SMTP, and an IMAP read of 100 new messages from Dovecot (under 5 s; needs DATABASE_URL=postgres://..., dovecot-imapd)"
+	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, the score recompute, fit_scoring and evaluate_scores on 20,000 stakeholders (under a minute each), a survey campaign of 1,000 people and the sending of its emails over SMTP, a search over 1,000,000 interactions (under 150 ms), and an IMAP read of 100 new messages from Dovecot (under 5 s; needs DATABASE_URL=postgres://..., dovecot-imapd)"
 
 $(PY):
 	@python=$$(scripts/find_python.sh) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -64,6 +64,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/fit_scoring.py
 	$(PY) bench/capture_mailbox.py
 	$(PY) bench/survey_campaign.py
+	$(PY) bench/search.py
 	@test -x /usr/sbin/dovecot || { echo "bench/imap_sync.py needs Dovecot: apt-get install dovecot-imapd"; exit 1; }
 	$(PY) bench/imap_sync.py
 
