@@ -239,9 +239,10 @@ class AccountProfileForm(VersionedModelForm):
 
 
 class PreferencesForm(forms.ModelForm):
-    """What a user chooses for themselves: how they hear about gaps on their accounts."""
+    """What a user chooses for themselves: how they hear about gaps on their accounts, and
+    whether they get the daily digest of their tasks due."""
 
     class Meta:
         model = User
-        fields = ["gap_emails"]
+        fields = ["gap_emails", "task_digest"]
         widgets = {"gap_emails": forms.RadioSelect}

@@ -190,3 +190,14 @@ def _status_held(account: Account) -> str:
     held = Account.objects.select_for_update(no_key=True).filter(pk=account.pk)
     account.status = held.values_list("status", flat=True).get()
     return account.status
+
+
+def users_claim_for_day(*, users, field: str, today: dt.date) -> list[User]:
+    """The users of `users` (a queryset) not yet marked in `field` (a date) for `today`, held
+    under a row lock a second run skips, and marked: a daily email claims its readers here, so
+    two runs at once or one after the other never send a day's email twice. Call it inside the
+    transaction that writes the emails."""
+    claimed = list(users.select_for_update(skip_locked=True).exclude(**{field: today}))
+    if claimed:
+        User.objects.filter(pk__in=[user.pk for user in claimed]).update(**{field: today})
+    return claimed

@@ -338,6 +338,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gaps.daily_digest",
         "schedule": crontab(hour=env_int("GAP_DIGEST_HOUR", 7), minute=0),
     },
+    # The daily task digest: each user's overdue and due-today tasks (opt-out in preferences).
+    "task-digest": {
+        "task": "tasks.daily_digest",
+        "schedule": crontab(hour=env_int("TASK_DIGEST_HOUR", 7), minute=5),
+    },
     # Mailboxes and calendar feeds are read every CAPTURE_INTERVAL_MINUTES.
     "capture-sync": {"task": "capture.sync_all", "schedule": 60.0 * CAPTURE_INTERVAL_MINUTES},
     # Forms' one-time submission keys are kept a day.

@@ -10,6 +10,7 @@ from core.queue import enqueue
 from relationships.gaps import mail as gap_mail
 from relationships.positioning.services import positions_refresh
 from relationships.scoring import recompute
+from relationships.work import mail as task_mail
 
 
 @shared_task(name=recompute.PENDING_TASK)
@@ -43,6 +44,12 @@ def positions_refresh_all() -> int:
     for chunk in chunks:
         positions_refresh(account_ids=chunk)
     return len(chunks)
+
+
+@shared_task(name="tasks.daily_digest")
+def task_daily_digest() -> int:
+    """Each user who wants it gets their overdue and due-today tasks in one email, once a day."""
+    return task_mail.task_digests_send()
 
 
 @shared_task(name="gaps.daily_digest")

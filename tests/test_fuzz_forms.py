@@ -379,7 +379,11 @@ def test_preferences_form_never_fails_and_refusals_change_nothing(signed_in, org
     choices = st.sampled_from(User.GapEmails.values)
 
     @FUZZ
-    @given(data=st.fixed_dictionaries({}, optional={"gap_emails": st.one_of(choices, VALUE)}))
+    @given(
+        data=st.fixed_dictionaries(
+            {}, optional={"gap_emails": st.one_of(choices, VALUE), "task_digest": VALUE}
+        )
+    )
     def check(data):
         user.update(gap_emails="")  # none of the choices: a saved choice changes it
         post_judged(signed_in, "/preferences/", data, row)

@@ -22,7 +22,8 @@ from core.mail.models import OutboundEmail
 from core.mail.outbox import email_render
 from relationships.activity.views import QUICKLOG_FORMS
 from relationships.gaps.mail import gap_digests_send, gap_emails_queue
-from relationships.models import GapCase
+from relationships.models import GapCase, Task
+from relationships.work.mail import task_digests_send
 from surveys.models import Campaign
 from surveys.services import EMAIL_TEMPLATE
 from tests.factories import campaign_form_data
@@ -195,6 +196,8 @@ def test_stored_markup_is_text_in_every_email(org, everything):
     detected.transitions.create(to_state="detected", at=timezone.now())
     gap_emails_queue(case_ids=list(GapCase.objects.values_list("pk", flat=True)), reopened=set())
     gap_digests_send()
+    Task.objects.update(due_on=timezone.localdate())  # the populated task, in today's digest
+    assert task_digests_send() == 1
     emails = [survey.html, *OutboundEmail.objects.values_list("body_html", flat=True)]
     assert len(emails) > 2
     for html in emails:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import users_claim_for_day
 from core.mail.outbox import Draft, outbox_enqueue_many
 from relationships.gaps import model as gaps
 from relationships.gaps.selectors import factor_marks
@@ -50,14 +51,13 @@ def gap_digests_send(*, now: dt.datetime | None = None) -> int:
     run skips, and marked for the day, so two runs never send two digests. Returns how many."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    users = list(
-        User.objects.select_for_update(skip_locked=True)
-        .filter(gap_emails=User.GapEmails.DAILY, is_active=True)
-        .exclude(gap_digest_on=today)
+    users = users_claim_for_day(
+        users=User.objects.filter(gap_emails=User.GapEmails.DAILY, is_active=True),
+        field="gap_digest_on",
+        today=today,
     )
     if not users:
         return 0
-    User.objects.filter(pk__in=[user.pk for user in users]).update(gap_digest_on=today)
     detected = (
         GapTransition.objects.filter(
             to_state=gaps.DETECTED, by=None, at__gt=now - dt.timedelta(days=1), at__lte=now
