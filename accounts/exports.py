@@ -12,7 +12,7 @@ def accounts_rows(snapshot: Snapshot, spec, result: FileExport) -> Iterator[list
     fields = [
         "external_id", "name", "domain", "segment", "owner__email", "team__name",
         "customer_since", "renewal_date", "arr", "cost_to_serve", "seats_purchased",
-        "share_of_wallet", "status", "leading_competitor__name",
+        "share_of_wallet", "status", "leading_competitor__name", "notes",
     ]  # fmt: skip
     rows = snapshot.accounts.order_by("external_id", "pk").values_list(*fields)
     return counted((list(map(cell, row)) for row in rows.iterator(CHUNK)), result)

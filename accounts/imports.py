@@ -9,7 +9,7 @@ from accounts.models import Account, Competitor, Team, UsageSnapshot, User, owne
 from accounts.selectors import teams_visible_to, users_of_teams
 from accounts.services import status_changes_record
 from core.db import bulk
-from dataio.cells import Amount, Code, Day, Lookup, Text, Whole, shown
+from dataio.cells import Amount, Code, Day, Lookup, LookupList, Text, Whole, shown
 from dataio.hooks import provides
 from dataio.importing import Column, FileResult, FileSpec, ImportContext, Table, register
 
@@ -71,11 +71,16 @@ def names(context: ImportContext) -> Names:
     return context.part(Names)
 
 
-USER_EMAIL = Lookup(
-    lambda context: names(context).users_by_email,
-    lambda context: context.no("user") + " has the email {}",
-    normalize=str.lower,
-)
+def user_emails(kind: type[Lookup]) -> Lookup:
+    """A column naming users by email, in any case: one user (Lookup) or several (LookupList)."""
+    return kind(
+        lambda context: names(context).users_by_email,
+        lambda context: context.no("user") + " has the email {}",
+        normalize=str.lower,
+    )
+
+
+USER_EMAIL, USER_EMAILS = user_emails(Lookup), user_emails(LookupList)
 TEAM = Lookup(
     lambda context: names(context).teams_by_name,
     lambda context: (
@@ -108,6 +113,7 @@ class AccountsFile(FileSpec):
         Column("share_of_wallet", Amount(digits=5, low=0, high=100)),
         Column("status", Code(Account.Status)),
         Column("leading_competitor", COMPETITOR_NAME, field="leading_competitor_id"),
+        Column("notes", Text.of(Account, "notes")),
     )
     fields = [column.stored_as for column in columns]
     STATUS, COMPETITOR = fields.index("status"), fields.index("leading_competitor_id")

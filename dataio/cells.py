@@ -288,6 +288,21 @@ class Lookup(Kind):
         return convert
 
 
+class LookupList(Lookup):
+    """Names of rows already in Rapport (as for Lookup) separated by ";", spaces around each
+    ignored; the value is the sorted tuple of their distinct ids, an empty cell an empty tuple."""
+
+    empty = ()
+
+    def converter(self, context):
+        one = super().converter(context)
+
+        def convert(text):
+            return tuple(sorted({one(part) for part in map(str.strip, text.split(";")) if part}))
+
+        return convert
+
+
 class Catalog(Kind):
     """The slug of a row of an admin catalog (channels, touchpoints, ...); the value is its id.
 

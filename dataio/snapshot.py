@@ -8,9 +8,9 @@ slug, users by email, an unknown value as an empty cell.
 
 What the import files cannot hold is left out, so that a re-import never duplicates or loses
 data: accounts and stakeholders without an external id (nor anything of such an account), and
-activity rows the import cannot find again by their import key (rows logged in Rapport, which
-have none, and imported rows whose identity was edited in Rapport since). A stakeholder has
-one owner in stakeholders.csv: the first one given, when there are several.
+activity rows the import cannot find again by their import key (rows without one, and imported
+rows whose identity was edited in Rapport since). A stakeholder's first owner is its
+owner_email, the others its other_owner_emails.
 
 One query per file (each streamed with `.iterator()`), and a few for the lookups they share
 (the ids of the accounts and stakeholders, users' emails, catalog slugs, competitor names).

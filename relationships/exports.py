@@ -14,14 +14,7 @@ from accounts.models import Competitor, User
 from dataio.cells import Catalog, IdList, Lookup, ValueImpact
 from dataio.exporting import ReportColumn, stored
 from dataio.snapshot import CHUNK, FileExport, Snapshot, cell, exported
-from relationships.imports import (
-    CompetitorRatingsFile,
-    InteractionsFile,
-    MomentsFile,
-    OpenItemsFile,
-    PulseChecksFile,
-    import_keys,
-)
+from relationships.imports import ACTIVITY_FILES, import_keys
 from relationships.models import GapCase, Stakeholder
 
 # The state of the newest case of the account's current gap class; none without a gap.
@@ -112,15 +105,9 @@ def value_impact(impact: str, amount: Decimal | None) -> str:
 
 @exported("stakeholders.csv")
 def stakeholders_rows(snapshot: Snapshot, spec, result: FileExport) -> Iterator[list[str]]:
-    first_owner = (
-        Stakeholder.owners.through.objects.filter(stakeholder_id=OuterRef("pk"))
-        .order_by("pk")
-        .values("user__email")[:1]
-    )
     rows = (
         people_of(snapshot)
-        .stakeholders.annotate(first_owner=Subquery(first_owner))
-        .order_by("account__external_id", "external_id", "pk")
+        .stakeholders.order_by("account__external_id", "external_id", "pk")
         .values_list(
             "external_id",
             "account__external_id",
@@ -130,32 +117,37 @@ def stakeholders_rows(snapshot: Snapshot, spec, result: FileExport) -> Iterator[
             "role",
             "buying_influence",
             "reports_to_id",
-            "first_owner",
+            "pk",  # its first owner's email
             "relationship_since",
             "trust",
             "respect",
             "strength",
             "status",
+            "pk",  # the emails of its other owners
         )
     )
     managers = people_of(snapshot).stakeholder_ids
+    owners = owner_emails(people_of(snapshot).stakeholders)
     for row in rows.iterator(CHUNK):
         if not row[0]:
             result.left_out += 1
             continue
         row = list(row)
         row[7] = managers.get(row[7], "")  # a manager without an external id: none
+        first, *others = owners.get(row[8], [None])
+        row[8], row[-1] = first, ";".join(sorted(others))
         result.rows += 1
         yield list(map(cell, row))
 
 
-ACTIVITY_FILES = (
-    InteractionsFile,
-    MomentsFile,
-    PulseChecksFile,
-    OpenItemsFile,
-    CompetitorRatingsFile,
-)
+def owner_emails(stakeholders: QuerySet) -> dict[int, list[str]]:
+    """Each stakeholder's owners' emails, in the order they became owners (the first is the
+    one stakeholders.csv's owner_email names)."""
+    links = Stakeholder.owners.through.objects.filter(stakeholder__in=stakeholders.values("pk"))
+    owners: dict[int, list[str]] = {}
+    for stakeholder, email in links.order_by("pk").values_list("stakeholder_id", "user__email"):
+        owners.setdefault(stakeholder, []).append(email)
+    return owners
 
 
 @exported(*(spec.name for spec in ACTIVITY_FILES))

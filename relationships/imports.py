@@ -16,7 +16,7 @@ from datetime import datetime
 from hashlib import sha256
 from typing import ClassVar
 
-from accounts.imports import ACCOUNT_ID, COMPETITOR_NAME, USER_EMAIL
+from accounts.imports import ACCOUNT_ID, COMPETITOR_NAME, USER_EMAIL, USER_EMAILS
 from core.db import bulk
 from dataio.cells import (
     Amount,
@@ -96,6 +96,7 @@ class StakeholdersFile(FileSpec):
         Column("respect", Code(Stakeholder.Rating, empty="")),
         Column("strength", Whole(1, 5)),
         Column("status", Code(Stakeholder.Status)),
+        Column("other_owner_emails", USER_EMAILS),  # the owners after owner_email
     )
 
     def check(self, table: Table, context: ImportContext) -> None:
@@ -188,12 +189,8 @@ class StakeholdersFile(FileSpec):
         rows = dict(zip(row_pks, zip(*columns, strict=True), strict=True))
         rows = bulk.keep_stored(Stakeholder, FIELDS, rows, self.stored, self.kept_fields(table))
         created, changed = bulk.save_rows(Stakeholder, FIELDS, rows, self.stored)
-        if "owner_email" not in table.absent:
-            owners = {
-                pk: {owner} if owner else set()
-                for pk, owner in zip(row_pks, table["owner_email"], strict=True)
-            }
-            changed = [*changed, *self.save_owners(owners)]
+        if OWNER_COLUMNS - table.absent:
+            changed = [*changed, *self.save_owners(row_pks, table)]
         changed = set(changed) - set(created)
         touched = {rows[pk][ACCOUNT] for pk in (*created, *changed)}
         touched |= {self.stored[pk][ACCOUNT] for pk in changed}  # moved away from
@@ -207,18 +204,35 @@ class StakeholdersFile(FileSpec):
         named_stakeholders(context).pks.update(pks)
         return self.finish(Stakeholder, table, created, sorted(changed), context, touched)
 
-    def save_owners(self, owners: dict[int, set[int]]) -> set[int]:
-        """Set each stakeholder's owners; returns the stakeholders whose owners changed."""
+    def save_owners(self, row_pks: list[int], table: Table) -> set[int]:
+        """Set each stakeholder's owners: `owner_email` first, then `other_owner_emails`; a
+        column the file leaves out keeps those owners as stored. Returns the stakeholders whose
+        owners changed."""
         through = Stakeholder.owners.through
-        current = {pk: set() for pk in owners if pk in self.stored}
-        for stakeholder, user in bulk.fetch_in(
-            through.objects, "stakeholder_id", current, "stakeholder_id", "user_id"
-        ):
-            current[stakeholder].add(user)
-        return bulk.save_links(through, "stakeholder_id", "user_id", owners, current)
+        stored = {pk: [] for pk in row_pks if pk in self.stored}
+        links = bulk.fetch_in(
+            through.objects.order_by("pk"), "stakeholder_id", stored, "stakeholder_id", "user_id"
+        )
+        for stakeholder, user in links:
+            stored[stakeholder].append(user)
+        firsts = None if "owner_email" in table.absent else table["owner_email"]
+        others = None if "other_owner_emails" in table.absent else table["other_owner_emails"]
+        wanted = {}
+        for index, pk in enumerate(row_pks):
+            now = stored.get(pk, [])
+            first = now[:1] if firsts is None else [firsts[index]] if firsts[index] else []
+            rest = now[1:] if others is None else others[index]
+            # Ordered keys compare as a set and are linked in this order: the first owner first.
+            wanted[pk] = dict.fromkeys([*first, *rest]).keys()
+        return bulk.save_links(through, "stakeholder_id", "user_id", wanted, stored_sets(stored))
 
 
-STORED = [column for column in StakeholdersFile.columns if column.name != "owner_email"]
+def stored_sets(stored: dict[int, list[int]]) -> dict[int, set[int]]:
+    return {pk: set(users) for pk, users in stored.items()}
+
+
+OWNER_COLUMNS = {"owner_email", "other_owner_emails"}
+STORED = [column for column in StakeholdersFile.columns if column.name not in OWNER_COLUMNS]
 FIELD_COLUMNS = [column.name for column in STORED]
 FIELDS = [column.stored_as for column in STORED]
 ACCOUNT, NAME, EMAIL, ROLE, INFLUENCE, MANAGER, STRENGTH, STATUS = map(
@@ -335,8 +349,9 @@ class OrgChart:
 class ActivityFile(FileSpec):
     """A file of activity rows, which have no external id. A row's import_key is a hash of the
     file's name and the row's identity (`identity`: the columns that say which row it is), so
-    importing the file again updates the row in place when another column changed. Rows logged
-    in Rapport have no import key, and imports never touch them."""
+    importing the file again updates the row in place when another column changed. A row
+    logged in Rapport gets the same key (`activity_import_key`) unless a row alike holds it;
+    imports never touch a row without one."""
 
     model: ClassVar[type[ImportKeyed]]
     identity: ClassVar[tuple[str, ...]]  # column names
@@ -613,3 +628,26 @@ class CompetitorRatingsFile(ActivityFile):
         "account_external_id", "stakeholder_external_id", "competitor", "dimension", "rated_on",
     )  # fmt: skip
     stakeholder_column = "stakeholder_external_id"
+
+
+ACTIVITY_FILES = (
+    InteractionsFile,
+    MomentsFile,
+    PulseChecksFile,
+    OpenItemsFile,
+    CompetitorRatingsFile,
+)
+ACTIVITY_FILE_OF = {spec.model: spec for spec in ACTIVITY_FILES}
+
+
+def activity_import_key(item: ImportKeyed, people: tuple[int, ...] = ()) -> str:
+    """The import key the import gives a row with the identity of `item` (`people`: the ids
+    of the stakeholders an interaction names), so that a row logged in Rapport is exported, and
+    found again by a re-import, as an imported one is."""
+    spec = ACTIVITY_FILE_OF[type(item)]
+    fields = {column.name: column.stored_as for column in spec.columns}
+    identity = [
+        [people if fields[name] == "stakeholders" else getattr(item, fields[name])]
+        for name in spec.identity
+    ]
+    return import_keys(spec.name, identity)[0]

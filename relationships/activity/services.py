@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.db.bulk import insert_new, insert_rows
 from core.idempotency import submission_claim
+from relationships.imports import activity_import_key
 from relationships.models import (
     CompetitorRating,
     Interaction,
@@ -262,6 +263,15 @@ def _save(item: models.Model, errors: dict | None = None, **people) -> models.Mo
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        item.import_key = _free_import_key(item, people.get("stakeholders", ()))
         item.save()
         recompute_request(account_ids=[item.account_id])
     return item
+
+
+def _free_import_key(item: models.Model, people: Iterable[Stakeholder]) -> str:
+    """The import key of a row like `item` in its import file (relationships.imports), so
+    that the export writes the row and a re-import finds it; none while another row holds
+    that key (two rows alike, which no file can tell apart)."""
+    key = activity_import_key(item, tuple(sorted(person.pk for person in people)))
+    return "" if type(item).objects.filter(import_key=key).exists() else key

@@ -113,7 +113,7 @@ def test_the_command_writes_the_folder_however_its_path_is_given(org, tmp_path, 
     assert header == HEADERS["accounts.csv"]
     assert acme == [
         "A-1", "Acme Corp", "acme.example", "enterprise", "csm@example.com", "Team A",
-        "2021-03-01", "2026-03-01", "120000.50", "30000.00", "250", "40.00", "active", "",
+        "2021-03-01", "2026-03-01", "120000.50", "30000.00", "250", "40.00", "active", "", "",
     ]  # fmt: skip
 
 

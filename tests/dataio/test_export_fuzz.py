@@ -1,20 +1,30 @@
-"""Export then import is an identity: random valid import files, imported, exported, imported
-again change nothing, and the files exported then are the same, byte for byte; imported into a
-database without those accounts, they make the same files again.
+"""Export then import is an identity: random valid import files (account notes and people
+with several owners among them), imported, exported, imported again change nothing, and the
+files exported then are the same, byte for byte; imported into a database without those
+accounts, they make the same files again.
 
 RAPPORT_FUZZ_EXAMPLES sets the number of examples (1,000 unless set, as in CI)."""
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.models import Account
+from accounts.models import Account, User
+from dataio.cells import cell_text
 from dataio.importing import ImportRejected
 from dataio.services import csv_import
 from dataio.snapshot import export_files
+from relationships.activity.services import (
+    interaction_create,
+    moment_create,
+    open_item_create,
+    pulse_check_create,
+)
 from relationships.models import (
     Channel,
     CompetitorDimension,
@@ -108,6 +118,7 @@ ACCOUNT = st.fixed_dictionaries(
         "share_of_wallet": amount(0, 100),
         "status": choice(["", *Account.Status.values]),
         "leading_competitor": choice(["", *COMPETITORS]),
+        "notes": text(40),
     }
 )
 # An account's owner is a member or the manager of its team.
@@ -131,6 +142,7 @@ PERSON = st.fixed_dictionaries(
         "respect": choice(["", "high", "low"]),
         "strength": maybe(st.integers(1, 5)),
         "status": choice(["", *Stakeholder.Status.values]),
+        "other_owner_emails": st.lists(choice(USERS), max_size=3).map(";".join),
     }
 )
 FEATURES = st.integers(0, 50).flatmap(
@@ -324,6 +336,103 @@ def load_catalogs() -> None:
     )
 
 
+def records(files: dict[str, bytes], name: str) -> list[dict]:
+    """The rows of a file, by column name."""
+    return list(csv.DictReader(io.StringIO(files[name].decode("utf-8-sig"), newline="")))
+
+
+def said(files: dict[str, bytes]) -> dict:
+    """What the files say of the values a file holds beside a row's own columns: each account's
+    notes and each person's owners (owner_email and other_owner_emails), by external id."""
+
+    def owners(row) -> set[str]:
+        emails = [row["owner_email"], *row["other_owner_emails"].split(";")]
+        return {email.strip().lower() for email in emails if email.strip()}
+
+    return {
+        "notes": {
+            row["external_id"]: cell_text(row["notes"]) for row in records(files, "accounts.csv")
+        },
+        "owners": {row["external_id"]: owners(row) for row in records(files, "stakeholders.csv")},
+    }
+
+
+def stored(ids: dict) -> dict:
+    """The same values as stored, for the accounts and people of `ids` (said(...))."""
+    people = Stakeholder.objects.filter(external_id__in=ids["owners"]).prefetch_related("owners")
+    return {
+        "notes": dict(
+            Account.objects.filter(external_id__in=ids["notes"]).values_list("external_id", "notes")
+        ),
+        "owners": {
+            person.external_id: {user.email.lower() for user in person.owners.all()}
+            for person in people
+        },
+    }
+
+
+# Activity logged in Rapport: on days after every imported row's, so that no logged row is
+# alike an imported one (two rows alike share one import key: no file can tell them apart).
+LOGGED_ON = st.dates(dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+
+
+def log_in_rapport(data, accounts: list[Account]) -> int:
+    """Activity logged through the services the quick-log forms call, on the imported
+    accounts: up to four rows of any kind, none alike. Returns how many."""
+    draw, logged = data.draw, {}
+    for kind in draw(st.lists(choice(["interaction", "moment", "open item", "pulse"]), max_size=4)):
+        account = draw(choice(accounts), label="account")
+        people = list(account.stakeholders.order_by("pk"))
+        day = draw(LOGGED_ON, label="day")
+        if kind == "interaction" and people:
+            named = draw(st.sets(choice(people), min_size=1, max_size=2), label="people")
+            channel = Channel.objects.get(slug=draw(catalog("channels")))
+            when = dt.datetime.combine(day, dt.time(draw(st.integers(0, 23))), dt.UTC)
+            direction = draw(DIRECTIONS)
+            identity = (kind, account.pk, when, channel.pk, direction, frozenset(named))
+            values = {
+                "account": account, "occurred_at": when, "stakeholders": named,
+                "channel": channel, "direction": direction, "summary": draw(LONG),
+                "touchpoint": Touchpoint.objects.get(slug=draw(catalog("touchpoints"))),
+                "sentiment": draw(st.integers(-2, 2)),
+            }  # fmt: skip
+            logged.setdefault(identity, lambda values=values: interaction_create(**values))
+        elif kind == "moment":
+            moment_type = MomentType.objects.get(slug=draw(catalog("moment types")))
+            person = draw(choice([None, *people]), label="person")
+            identity = (kind, account.pk, moment_type.pk, day, person)
+            values = {
+                "account": account, "moment_type": moment_type, "occurred_on": day,
+                "stakeholder": person, "emotion": draw(choice(Moment.Emotion.values)),
+                "note": draw(LONG),
+            }  # fmt: skip
+            logged.setdefault(identity, lambda values=values: moment_create(**values))
+        elif kind == "open item":
+            title, item_kind = draw(NAME, label="title"), draw(choice(OpenItem.Kind.values))
+            identity = (kind, account.pk, item_kind, title, day)
+            values = {"account": account, "kind": item_kind, "title": title, "opened_on": day}
+            logged.setdefault(identity, lambda values=values: open_item_create(**values))
+        elif kind == "pulse":
+            csm = User.objects.get(email__iexact=draw(choice(USERS), label="csm"))
+            identity = (kind, account.pk, csm.pk, day)
+            values = {
+                "account": account, "csm": csm, "checked_on": day,
+                "happiness": draw(st.integers(1, 5)), "note": draw(LONG),
+            }  # fmt: skip
+            logged.setdefault(identity, lambda values=values: pulse_check_create(**values))
+    for log in logged.values():
+        log()
+    return len(logged)
+
+
+ACTIVITY_NAMES = set(ACTIVITY_FILES)
+
+
+def activity_rows(files: dict[str, bytes]) -> int:
+    """The rows of the activity files."""
+    return sum(len(records(files, name)) for name in ACTIVITY_NAMES)
+
+
 def everything(database_state) -> dict:
     return {**database_state(), "recompute requests": RecomputeRequest.objects.count()}
 
@@ -339,7 +448,14 @@ def test_export_then_import_changes_nothing(org, database_state, data):
                 csv_import(files=files)
             except ImportRejected as rejected:  # the generated files must be valid
                 raise AssertionError("\n".join(map(str, rejected.errors))) from None
-            exported, _ = export_files(Account.objects.all())
+            assert stored(said(files)) == said(files)
+            accounts = list(Account.objects.exclude(external_id="").order_by("external_id"))
+            logged = log_in_rapport(data, accounts)
+            exported, held = export_files(Account.objects.all())
+            assert [str(result) for result in held if result.left_out] == []
+            assert sum(result.rows for result in held if result.file in ACTIVITY_NAMES) == (
+                activity_rows(files) + logged
+            )
             before = everything(database_state)
 
             summary = csv_import(files=exported)
@@ -348,7 +464,9 @@ def test_export_then_import_changes_nothing(org, database_state, data):
             assert everything(database_state) == before  # no row changed, no history written
             transaction.set_rollback(True)  # back to a database without these accounts
 
-        # Into a database without these accounts: the same files again.
+        # Into a database without these accounts: the same files again, holding what the first
+        # files said.
         csv_import(files=exported)
+        assert stored(said(files)) == said(files)
         assert export_files(Account.objects.all())[0] == exported
         transaction.set_rollback(True)  # undo the example for the next one

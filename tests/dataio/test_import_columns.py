@@ -159,6 +159,30 @@ def test_stakeholders_file_without_managers_and_owners_keeps_them(org):
     assert Stakeholder.objects.get(external_id="S-3").reports_to.external_id == "S-4"
 
 
+def owner_emails(external_id: str) -> list[str]:
+    """The person's owners' emails, the first owner first."""
+    links = Stakeholder.owners.through.objects.filter(stakeholder__external_id=external_id)
+    return list(links.order_by("pk").values_list("user__email", flat=True))
+
+
+def test_other_owners_follow_the_first_and_a_file_without_them_keeps_them(org):
+    csv_import(files=good_files())  # S-4 is owned by csm@example.com
+    header = ["external_id", "account_external_id", "name", "owner_email", "other_owner_emails"]
+    both = [
+        ["S-4", "A-1", "Eve Buyer", "teammate@example.com", "csm@example.com; admin@example.com"]
+    ]
+    csv_import(files={"stakeholders.csv": csv_bytes(header, both)})
+    assert owner_emails("S-4") == ["teammate@example.com", "admin@example.com", "csm@example.com"]
+
+    first_only = [["S-4", "A-1", "Eve Buyer", "csm@example.com"]]
+    csv_import(files={"stakeholders.csv": csv_bytes(header[:4], first_only)})
+    # csm@example.com is the first owner now; the other owners are kept
+    assert owner_emails("S-4") == ["csm@example.com", "admin@example.com"]
+
+    csv_import(files={"stakeholders.csv": csv_bytes(header, [[*first_only[0], ""]])})
+    assert owner_emails("S-4") == ["csm@example.com"]
+
+
 def test_interactions_file_without_people_keeps_the_people_of_its_rows(org):
     csv_import(files=all_good_files())
     chat = Interaction.objects.get(account__external_id="A-2")  # imported with nobody
