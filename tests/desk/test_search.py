@@ -278,3 +278,24 @@ def test_the_worked_example_of_docs_search(org):
         "Interaction",
         "Open item",
     ]
+
+
+def test_each_kind_ranks_only_its_newest_matches(org, monkeypatch):
+    monkeypatch.setattr("desk.selectors.CANDIDATES", 3)
+    for n in range(5):
+        InteractionFactory(account=org.account, summary=f"Weekly sync {n}")
+    StakeholderFactory(account=org.account, name="Weekly Person")
+    page = search(user=org.csm, text="weekly").page(1, 20)
+    assert page.count == 4
+    assert sorted(r.body for r in page.object_list if r.kind == "interaction") == [
+        "Weekly sync 2",
+        "Weekly sync 3",
+        "Weekly sync 4",
+    ]
+
+
+def test_a_page_past_the_last_is_the_last_page(org):
+    for n in range(25):
+        InteractionFactory(account=org.account, summary=f"Weekly sync {n}")
+    page = search(user=org.csm, text="weekly").page(99, 20)
+    assert (page.number, page.num_pages, len(page.object_list)) == (2, 2, 5)
