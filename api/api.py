@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import Throttled
 
-from api import accounts, activity, gaps, people, scores, surveys
+from api import accounts, activity, gaps, people, scores, surveys, work
 from api.auth import AUTH
 from core.versions import EditConflict
 from relationships.gaps.services import TransitionRefused
@@ -88,3 +88,4 @@ api.add_router("/", activity.router)
 api.add_router("/", scores.router)
 api.add_router("/gap-cases", gaps.router)
 api.add_router("/", surveys.router)
+api.add_router("/tasks", work.router)

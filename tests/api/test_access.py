@@ -30,6 +30,7 @@ from tests.factories import (
     OpenItemFactory,
     PulseCheckFactory,
     StakeholderFactory,
+    TaskFactory,
 )
 
 PREFIX = "/api/v1"
@@ -210,6 +211,15 @@ ROUTES: dict[str, Route] = {
         }
     ),
     "GET /survey-responses": Route(listed(a_response), listed="id"),
+    "GET /tasks": Route(listed(lambda org: TaskFactory(account=org.account).pk), listed="id"),
+    "POST /tasks": Route(
+        lambda org: {},
+        body=lambda org, ids: {"account": org.account.pk, "title": "Call", "due_on": today()},
+        ok=201,
+    ),
+    "POST /tasks/{task_id}/complete": Route(
+        lambda org: {"task_id": TaskFactory(account=org.account).pk}
+    ),
 }
 
 

@@ -28,6 +28,7 @@ from tests.factories import (
     OpenItemFactory,
     PulseCheckFactory,
     StakeholderFactory,
+    TaskFactory,
 )
 
 
@@ -242,6 +243,7 @@ def grow(org, count: int) -> None:
         CompetitorRatingFactory(stakeholder=person)
         other = AccountFactory(team=org.team, owner=org.csm)
         GapCaseFactory(account=other)
+        TaskFactory(account=account, stakeholder=person)
         Alert.objects.create(
             account=other, kind=Alert.Kind.SCORE_DROP, key="score_drop", reason="Dropped.",
             first_seen=timezone.now(),
@@ -275,6 +277,7 @@ LISTS = [
     "/api/v1/gap-cases",
     "/api/v1/survey-campaigns",
     "/api/v1/survey-responses",
+    "/api/v1/tasks",
     "/api/v1/accounts/{account}/usage",
     "/api/v1/accounts/{account}/score",
 ]

@@ -31,6 +31,7 @@ from tests.factories import (
     InvitationFactory,
     OpenItemFactory,
     StakeholderFactory,
+    TaskFactory,
 )
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -78,6 +79,7 @@ def known(org) -> dict:
         "owners": [org.csm.pk],
         "team": org.team.pk,
         "case_id": GapCaseFactory(account=org.account).pk,
+        "task_id": TaskFactory(account=org.account).pk,
         "item_id": OpenItemFactory(account=org.account).pk,
         "campaign_id": campaign.pk,
         "campaign": campaign.pk,
