@@ -156,6 +156,53 @@ class DefaultViewForm(forms.Form):
         return view
 
 
+class AccountBulkForm(forms.Form):
+    """The accounts chosen on the list (only accounts the user may see: any other id refuses
+    the whole post), the action to take, and the list's query string to return to."""
+
+    accounts = forms.ModelMultipleChoiceField(queryset=None, error_messages={
+        "invalid_choice": "An account you may not see, or that is gone, was chosen: nothing was"
+        " done.",
+        "required": "Choose at least one account.",
+    })  # fmt: skip
+    action = forms.ChoiceField()
+    list_query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, actions: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = Account.objects.visible_to(user)
+        self.fields["action"].choices = [(key, action.label) for key, action in actions.items()]
+
+
+class BulkReassignForm(forms.Form):
+    """Reassign: the new owner, one of the people of the user's teams (the service checks that
+    they are in the team of each account)."""
+
+    use_required_attribute = False  # the action bar's other buttons post without it
+    owner = forms.ModelChoiceField(queryset=None, label="New owner", empty_label="Choose…")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users_of_teams(teams_visible_to(user))
+        self.fields["owner"].widget.attrs["class"] = "form-select form-select-sm"
+
+
+class BulkStatusForm(forms.Form):
+    """Change the lifecycle status; archiving and restoring are actions of their own."""
+
+    use_required_attribute = False
+    status = forms.ChoiceField(label="New status")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Choose…")] + [
+            (value, label)
+            for value, label in Account.Status.choices
+            if value != Account.Status.ARCHIVED
+        ]
+        self.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
+
+
 class AccountCreateForm(forms.Form):
     """The fields of a new account, for a manager or an admin (Account's form fields, the
     teams and owners they may choose). accounts.services.account_create checks the account as

@@ -6,6 +6,7 @@ from accounts.notifications import views as notification_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/new/", views.account_new, name="account_new"),
+    path("accounts/bulk/", views.accounts_bulk, name="accounts_bulk"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("accounts/<int:pk>/archive/", views.account_archive_view, name="account_archive"),
     path("accounts/<int:pk>/restore/", views.account_restore_view, name="account_restore"),

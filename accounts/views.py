@@ -3,20 +3,26 @@ inline profile editor and its usage section, archiving and restoring, and the ch
 The page's other sections are served by the apps that own them (accounts.panels)."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.forms.utils import pretty_name
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import charts, panels
+from accounts.bulk import bulk_actions
+from accounts.bulk_actions import EXPORT
 from accounts.forms import (
+    AccountBulkForm,
     AccountCreateForm,
+    AccountFilterForm,
     AccountProfileForm,
     DefaultViewForm,
     PreferencesForm,
@@ -38,9 +44,11 @@ from accounts.saved_views import (
 )
 from accounts.selectors import FLAGS, accounts_for_list, get_account_for_user
 from accounts.services import account_archive, account_create, account_restore, account_update
+from core.forms import offer
 from core.pagecache import cached_page
 from core.paging import page_number
 from core.versions import EditConflict
+from dataio.services import report_lines
 
 ACCOUNTS_PER_PAGE = 25
 LIST_COLUMNS = [
@@ -66,10 +74,9 @@ class ListQuery:
     notice: str = ""
 
 
-def list_query(request) -> ListQuery:
+def list_query(user, params: QueryDict) -> ListQuery:
     """The list's query: a view chosen (`?view=<pk>`, what the request adds to it winning), the
     user's default view when the list is opened without a query string, or the query string."""
-    params, user = request.GET, request.user
     views = list(saved_views_for(user))
     by_pk = {str(view.pk): view for view in views}
     chosen = params.get("view", "")
@@ -110,14 +117,17 @@ def view_notice(view: SavedView, form) -> str:
     )
 
 
-@require_GET
-@cached_page
-def home(request):
-    query = list_query(request)
+def list_context(request, params: QueryDict, **extra) -> dict:
+    """What the account list draws for the query string `params`."""
+    query = list_query(request.user, params)
     form = account_filter_form(request, query.data)
     filters = form.cleaned_filters()
     page = Paginator(accounts_for_list(user=request.user, filters=filters), ACCOUNTS_PER_PAGE)
-    context = {"form": form, "page": page.get_page(page_number(request)), "flags": FLAGS}
+    context = {
+        "form": form,
+        "page": page.get_page(page_number(SimpleNamespace(GET=params))),
+        "flags": FLAGS,
+    }
     context["sort"] = filters.get("sort") or "name"
     context["columns"] = LIST_COLUMNS
     context["query"] = query
@@ -125,10 +135,85 @@ def home(request):
     context["view_form"] = SavedViewForm(
         initial={"query": view_query(query.data).urlencode()}, user=request.user, auto_id="save_%s"
     )
+    context["list_query"] = params.urlencode()
+    context["bulk_bar"] = bulk_bar(request.user, form)
+    return {**context, **extra}
+
+
+def bulk_bar(user, filters: AccountFilterForm) -> list[tuple]:
+    """The action bar's actions, each with its blank form. The people a reassignment may
+    choose are the filters' owners: read once for both."""
+    owners = list(filters.fields["owner"].queryset)
+    offer(filters.fields["owner"], owners, filters.fields["owner"].empty_label)
+    bar = []
+    for key, action in bulk_actions().items():
+        action_form = action.form(user=user, auto_id="bulk_%s") if action.form else None
+        if action_form is not None and "owner" in action_form.fields:
+            offer(action_form.fields["owner"], owners, action_form.fields["owner"].empty_label)
+        bar.append((key, action, action_form))
+    return bar
+
+
+@require_GET
+@cached_page
+def home(request):
     template = "accounts/home.html"
     if request.htmx and request.htmx.target == "account-results":
         template += "#results"
-    return render(request, template, context)
+    return render(request, template, list_context(request, request.GET))
+
+
+@require_POST
+def accounts_bulk(request):
+    """Act on the accounts chosen on the list: the action bar's reassign, status change, export
+    or an action an app above adds. Answers the list again (the results, for htmx) with a
+    summary of what changed; an account the user may not see, or input the action refuses,
+    answers 422 with the reason and writes nothing. Export answers the CSV report of the
+    accounts chosen."""
+    actions = bulk_actions()
+    form = AccountBulkForm(request.POST, user=request.user, actions=actions)
+    params = QueryDict(request.POST.get("list_query", "")[:2000])
+    if not form.is_valid():
+        return bulk_refused(request, params, form.errors.values())
+    action = actions[form.cleaned_data["action"]]
+    accounts = list(form.cleaned_data["accounts"])
+    if action.key == EXPORT:
+        return selection_export(request, accounts)
+    fields = {}
+    if action.form:
+        action_form = action.form(request.POST, user=request.user)
+        if not action_form.is_valid():
+            return bulk_refused(request, params, action_form.errors.values())
+        fields = action_form.cleaned_data
+    try:
+        outcome = action.run(user=request.user, accounts=accounts, **fields)
+    except ValidationError as refusal:
+        return bulk_refused(request, params, refusal.message_dict.values())
+    messages.success(request, outcome.summary)
+    if not request.htmx:
+        query = params.urlencode()
+        return redirect(reverse("home") + (f"?{query}" if query else ""))
+    return render(request, "accounts/home.html#results", list_context(request, params))
+
+
+def bulk_refused(request, params: QueryDict, errors) -> HttpResponse:
+    """The list again, with why the action was refused (422)."""
+    reasons = [str(message) for messages_ in errors for message in messages_]
+    template = "accounts/home.html" + ("#results" if request.htmx else "")
+    context = list_context(request, params, bulk_errors=reasons)
+    return render(request, template, context, status=422)
+
+
+def selection_export(request, accounts: list[Account]) -> StreamingHttpResponse:
+    """The account report (dataio's CSV, the same columns as "Download CSV") of these
+    accounts."""
+    chosen = Account.objects.visible_to(request.user).filter(pk__in=[a.pk for a in accounts])
+    response = StreamingHttpResponse(
+        report_lines(accounts=chosen), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"rapport-accounts-selection-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 PAGE = "accounts/account_detail.html"

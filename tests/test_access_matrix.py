@@ -340,6 +340,12 @@ MATRIX: dict[str, Route] = {
     # personal API tokens: a user's own (the JSON API's routes are in tests/api/test_access.py)
     "api_tokens": Route(SIGNED_IN),
     "api_token_revoke": Route({**OWNER_ONLY, "csm": TOKENS}, args=an_api_token, method="post"),
+    # bulk actions of the account list: on accounts the user may see; any other is refused
+    "accounts_bulk": Route(
+        {**dict.fromkeys(ROLES, "to /"), "anonymous": LOGIN, "outsider": REFUSED},
+        method="post",
+        data=lambda org: {"action": "status", "status": "at_risk", "accounts": [org.account.pk]},
+    ),
     # saved views of the account list: a user's own, and their teammates' shared ones
     "saved_views": Route(SIGNED_IN),
     "saved_view_edit": Route(

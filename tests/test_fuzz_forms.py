@@ -542,6 +542,57 @@ def test_task_forms_never_fail_and_refusals_write_nothing(signed_in, org):
     check()
 
 
+def test_bulk_action_forms_never_fail_and_refusals_change_nothing(signed_in, org):
+    """The account list's action bar: random accounts (one of another team among them),
+    actions, owners, statuses and tasks."""
+    from tests.factories import AccountFactory
+
+    mine = [org.account, AccountFactory(team=org.team, owner=org.teammate)]
+    ids = st.one_of(VALUE, st.sampled_from([str(a.pk) for a in mine] + [str(org.other_account.pk)]))
+    actions = st.one_of(VALUE, st.sampled_from(["reassign", "status", "task"]))
+    days = st.one_of(VALUE, st.dates().map(str))
+    owners = st.one_of(
+        VALUE, st.sampled_from([str(org.csm.pk), str(org.teammate.pk), str(org.outsider.pk)])
+    )
+    statuses = st.one_of(VALUE, st.sampled_from(Account.Status.values))
+
+    def state():
+        from relationships.models import Task
+
+        accounts = Account.objects.order_by("pk").values_list("owner", "status", "version")
+        return list(accounts), Task.objects.count()
+
+    @FUZZ
+    @given(
+        data=st.fixed_dictionaries(
+            {},
+            optional={
+                "accounts": st.lists(ids, max_size=3),
+                "action": actions,
+                "owner": owners,
+                "status": statuses,
+                "title": VALUE,
+                "due_on": days,
+                "priority": VALUE,
+                "list_query": VALUE,
+            },
+        ),
+        htmx=st.booleans(),
+    )
+    def check(data, htmx):
+        Account.objects.filter(pk=mine[0].pk).update(owner=org.csm, status="active")
+        Account.objects.filter(pk=mine[1].pk).update(owner=org.teammate, status="active")
+        headers = {"HX-Request": "true", "HX-Target": "account-results"} if htmx else {}
+        before = state()
+        response = signed_in.post("/accounts/bulk/", data, headers=headers)
+        if response.status_code == 422:
+            assert state() == before, data
+        else:
+            assert response.status_code in (200, 302), data  # done, or nothing left to do
+
+    check()
+
+
 ACCOUNT_COLUMNS = ["external_id", "name", "owner_email", "team", "status", "arr", "renewal_date"]
 IMPORT_NAMES = st.one_of(
     st.sampled_from(["accounts.csv", "stakeholders.csv", "interactions.csv", "usage.csv"]),
@@ -713,6 +764,12 @@ FUZZED = {  # each form (module.QualName) and the test above that fuzzes it
         ],
         "test_sign_in_form_never_fails_and_refusals_write_nothing": ["accounts.signin.SignInForm"],
         "test_import_form_never_fails_and_refusals_write_nothing": ["dataio.forms.ImportForm"],
+        "test_bulk_action_forms_never_fail_and_refusals_change_nothing": [
+            "accounts.forms.AccountBulkForm",
+            "accounts.forms.BulkReassignForm",
+            "accounts.forms.BulkStatusForm",
+            "relationships.bulk_actions.BulkTaskForm",
+        ],
         "test_saved_view_forms_never_fail_and_refusals_write_nothing": [
             "accounts.forms.SavedViewForm",
             "accounts.forms.SavedViewEditForm",

@@ -9,6 +9,7 @@ time about a fresh object where the post uses one up (closing an item, marking s
 once to warm the caches, then before and after the organisation grows.
 """
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -244,3 +245,36 @@ def test_write_costs_the_same_whatever_the_data(client, org, name):
     grow(org, 7)
     large = queries(client, org, write)
     assert large == small, f"{name} grows with the data: {small} -> {large} queries"
+
+
+BULK_ACTIONS = {  # an action of the account list's action bar and the fields it asks for
+    "reassign": lambda org: {"owner": org.teammate.pk},
+    "status": lambda org: {"status": "at_risk"},
+    "task": lambda org: {
+        "title": "Call about the renewal",
+        "due_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        "priority": "normal",
+    },
+    "export": lambda org: {},
+}
+
+
+@pytest.mark.parametrize("action", sorted(BULK_ACTIONS))
+def test_a_bulk_action_costs_the_same_for_2_or_20_accounts(client, org, action):
+    """Reassigning, changing the status of, a task for each of or exporting 2 accounts or 20:
+    the same queries."""
+    client.force_login(org.csm)
+
+    def cost(count: int) -> int:
+        chosen = AccountFactory.create_batch(count, team=org.team, owner=org.csm)
+        data = {"action": action, "accounts": [a.pk for a in chosen], **BULK_ACTIONS[action](org)}
+        headers = {"HX-Request": "true", "HX-Target": "account-results"}
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("accounts_bulk"), data, headers=headers)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, response.content[:300]
+        return len(captured.captured_queries)
+
+    cost(2)  # warm: the session and the catalogs come from the cache
+    assert cost(2) == cost(20)

@@ -1,0 +1,84 @@
+"""The account list's bulk action that relationships adds (accounts.bulk keeps the registry,
+since accounts imports nothing of relationships): a task for each account chosen."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from accounts.bulk import BulkAction, BulkOutcome, register_bulk_action
+from accounts.models import Account, User
+from core.limits import date_inputs_bounded
+from relationships.models import Task
+
+
+class BulkTaskForm(forms.Form):
+    """A task for each account chosen: what, by when, how urgent. Each goes to the account's
+    owner."""
+
+    use_required_attribute = False  # the action bar's other buttons post without it
+    title = forms.CharField(max_length=200, label="Task")
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    priority = forms.ChoiceField(choices=Task.Priority.choices, initial=Task.Priority.NORMAL)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_inputs_bounded(self, Task)
+        self.fields["title"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": "Call about the renewal"}
+        )
+        self.fields["due_on"].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["priority"].widget.attrs["class"] = "form-select form-select-sm"
+
+
+def tasks_create_each(
+    *, accounts: list[Account], title: str, due_on: dt.date, priority: str, by: User | None
+) -> BulkOutcome:
+    """A task `title`, due on `due_on`, for the owner of each of these accounts, made by `by`
+    (as relationships.work.services.task_create makes one by hand): ValidationError by field if
+    the task breaks the rules of Task, and nothing is written. An account whose owner has left
+    is skipped. Three queries for any number of accounts: the owners, the tasks, their history.
+    """
+    title = " ".join((title or "").split())
+    held = Account.objects.filter(pk__in=[account.pk for account in accounts])
+    outcome = BulkOutcome(done=f"“{title}” created, due {due_on:%-d %b %Y}", noun=("task", "tasks"))
+    tasks = []
+    for account in held.select_related("owner").order_by("name", "pk"):
+        if not account.owner.is_active:
+            outcome.skipped.setdefault("its owner has left", []).append(account)
+            continue
+        tasks.append(
+            Task(
+                account=account,
+                owner=account.owner,
+                title=title,
+                due_on=due_on,
+                priority=priority,
+                created_by=by,
+                source=Task.Source.MANUAL,
+            )
+        )
+    for task in tasks[:1]:  # the tasks differ only in their account and owner
+        task.full_clean(
+            exclude=["account", "owner", "created_by", "stakeholder", "gap_case", "rule"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    if not title:
+        raise ValidationError({"title": "What is there to do?"})
+    with transaction.atomic():
+        outcome.changed = bulk_create_with_history(tasks, Task, default_user=by)
+    return outcome
+
+
+def _task_each(*, user, accounts, title, due_on, priority):
+    return tasks_create_each(
+        accounts=accounts, title=title, due_on=due_on, priority=priority, by=user
+    )
+
+
+register_bulk_action(
+    BulkAction("task", "Create a task for each", run=_task_each, form=BulkTaskForm, order=30)
+)
