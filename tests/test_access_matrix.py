@@ -32,7 +32,7 @@ from tests.factories import (
 
 ROLES = ("anonymous", "csm", "outsider", "manager", "admin")
 
-OK, LOGIN, NOT_FOUND, ADMIN_LOGIN, HOME = "ok", "login", "404", "admin login", "home"
+OK, LOGIN, NOT_FOUND, ADMIN_LOGIN, HOME = "ok", "login", "404", "admin login", "my day"
 BACK = "back to the account page"
 CASE = "back to the gap case page"
 CAMPAIGN = "back to the campaign page"
@@ -337,6 +337,8 @@ MATRIX: dict[str, Route] = {
     "captured_hide": Route(TEAM_ONLY_CAPTURED_CHANGE, args=a_captured_interaction, method="post"),
     # search: what the user may see of everything (tests/desk/test_search.py: no outsider's data)
     "search": Route(SIGNED_IN),
+    # My day: the user's own (a manager's team's); tests/desk/test_my_day.py: no outsider's data
+    "my_day": Route(SIGNED_IN),
     # personal API tokens: a user's own (the JSON API's routes are in tests/api/test_access.py)
     "api_tokens": Route(SIGNED_IN),
     "api_token_revoke": Route({**OWNER_ONLY, "csm": TOKENS}, args=an_api_token, method="post"),
@@ -437,7 +439,7 @@ def assert_outcome(response, outcome, url, org):
         assert response.url == outcome.removeprefix("to "), url
     elif outcome == HOME:
         assert response.status_code == 302, url
-        assert response.url == "/", url
+        assert response.url == "/day/", url
     else:
         pytest.fail(f"unknown outcome {outcome}")
 

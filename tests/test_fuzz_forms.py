@@ -702,6 +702,21 @@ def test_filter_forms_ignore_what_they_cannot_read(signed_in, org, page):
     check()
 
 
+def test_my_day_filter_ignores_what_it_cannot_read(client, org):
+    """My day's CSM filter (?csm=), for a manager and for a CSM: any value answers the page; one
+    that is not a CSM of the reader's teams shows the reader's own (or team's) day."""
+
+    @FUZZ
+    @given(query=fields(["csm"]), manager=st.booleans())
+    def check(query, manager):
+        client.force_login(org.manager if manager else org.csm)
+        response = client.get("/day/", query)
+        assert response.status_code == 200, query
+        assert ('name="csm"' in response.text) == manager
+
+    check()
+
+
 # --- Which forms are fuzzed ---------------------------------------------------------------------
 
 PROJECT_APPS = [
@@ -782,6 +797,7 @@ FUZZED = {  # each form (module.QualName) and the test above that fuzzes it
             "relationships.gaps.forms.GapBoardFilterForm",
             "relationships.work.forms.TaskListFilterForm",
         ],
+        "test_my_day_filter_ignores_what_it_cannot_read": ["desk.forms.DayFilterForm"],
         "test_search_never_fails_whatever_is_typed": ["desk.forms.SearchForm"],
         "test_task_forms_never_fail_and_refusals_write_nothing": [
             "relationships.work.forms.TaskForm",

@@ -73,3 +73,23 @@ document.addEventListener("click", (event) => {
   const menu = document.getElementById("search-suggestions");
   if (menu && !menu.closest("form").contains(event.target)) menu.replaceChildren();
 });
+
+// A list of what is still to do (My day's tasks, data-open-only): a task row that comes back
+// done, snoozed or dismissed leaves the list instead of staying in it, and the list's empty
+// note shows once its last row has left.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { target, xhr } = event.detail;
+  const list = target.closest("[data-open-only]");
+  if (!list || xhr.status !== 200 || !event.detail.shouldSwap) return;
+  const answer = document.createElement("template");
+  answer.innerHTML = event.detail.serverResponse;
+  const row = answer.content.querySelector(".task-row");
+  if (!row || row.classList.contains("task-open")) return;
+  event.detail.shouldSwap = false;
+  target.remove();
+  if (!list.querySelector(".task-row")) {
+    list.hidden = true;
+    const note = document.getElementById(list.dataset.openOnly);
+    if (note) note.hidden = false;
+  }
+});

@@ -3,9 +3,17 @@
 from tests.factories import PASSWORD
 
 
-def test_login_by_email_lands_on_the_account_list(client, org):
+def test_login_by_email_lands_on_my_day(client, org):
     response = client.post(
         "/login/", {"username": "csm@example.com", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/day/"
+    assert '<h1 class="h3 mb-0">My day</h1>' in response.text
+
+
+def test_login_from_a_page_goes_back_to_that_page(client, org):
+    response = client.post(
+        "/login/?next=/", {"username": "csm@example.com", "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/"
     assert "Acme" in response.text

@@ -38,7 +38,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(client, or
 def test_four_wrong_passwords_do_not_lock_the_account(client, org):
     fail(client, "csm@example.com", 4)
     response = sign_in(client, "csm@example.com", PASSWORD)
-    assert response.url == "/"
+    assert response.url == "/day/"
 
 
 def test_the_lockout_counts_the_email_however_it_is_typed(client, org):
@@ -48,10 +48,10 @@ def test_the_lockout_counts_the_email_however_it_is_typed(client, org):
 
 def test_a_successful_sign_in_clears_the_accounts_failures(client, org):
     fail(client, "csm@example.com", 4)
-    assert sign_in(client, "csm@example.com", PASSWORD).url == "/"
+    assert sign_in(client, "csm@example.com", PASSWORD).url == "/day/"
     client.post("/logout/")
     fail(client, "csm@example.com", 4)
-    assert sign_in(client, "csm@example.com", PASSWORD).url == "/"
+    assert sign_in(client, "csm@example.com", PASSWORD).url == "/day/"
 
 
 def test_an_empty_password_neither_counts_nor_clears_failures(client, org):
@@ -77,7 +77,7 @@ def test_the_lockout_ends_after_login_lockout_minutes(client, org, monkeypatch):
     fail(client, "csm@example.com", 5)
     later = time.time() + 15 * 60 + 1
     monkeypatch.setattr(time, "time", lambda: later)
-    assert sign_in(client, "csm@example.com", PASSWORD).url == "/"
+    assert sign_in(client, "csm@example.com", PASSWORD).url == "/day/"
 
 
 def test_the_message_says_how_long_is_left(client, org, monkeypatch):
@@ -98,7 +98,7 @@ def test_the_lockout_is_kept_in_the_shared_cache(org):
 @pytest.mark.usefixtures("dead_redis_cache")
 def test_sign_in_works_while_redis_is_away(client, org, caplog):
     fail(client, "csm@example.com", 5)  # nothing can be counted
-    assert sign_in(client, "csm@example.com", PASSWORD).url == "/"
+    assert sign_in(client, "csm@example.com", PASSWORD).url == "/day/"
     assert "Cache unavailable" in caplog.text
 
 
@@ -109,7 +109,7 @@ def test_failures_from_one_address_across_emails_lock_that_address(client, org):
     assert response.status_code == 429
     assert ADDRESS_LOCKED in response.text
     other = sign_in(Client(), "csm@example.com", PASSWORD, REMOTE_ADDR="192.0.2.7")
-    assert other.url == "/"  # another address signs in
+    assert other.url == "/day/"  # another address signs in
 
 
 def test_the_limits_are_settings(client, org, settings):
@@ -147,7 +147,7 @@ def test_an_admin_sees_the_lockout_and_lifts_it(client, org, admin_client_):
     )
     assert "Sign-in lockout lifted for 1 user." in response.text
     assert "Not locked" in admin_client_.get(page).text
-    assert sign_in(client, "csm@example.com", PASSWORD).url == "/"
+    assert sign_in(client, "csm@example.com", PASSWORD).url == "/day/"
 
 
 def test_the_changelist_offers_to_lift_the_lockout(org, admin_client_):

@@ -27,7 +27,7 @@ def csp_violations(page) -> list[str]:
 
 
 def sign_in(page) -> None:
-    page.goto("/login/")
+    page.goto("/login/?next=/")
     page.get_by_label("Email address").fill("csm@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 
 def log_in(page, email="csm@example.com"):
-    page.goto("/login/")
+    """Signs in from the account list's address, so the account list is where it lands."""
+    page.goto("/login/?next=/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

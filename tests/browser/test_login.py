@@ -32,7 +32,7 @@ def test_pages_run_under_a_strict_content_security_policy(page, org):
             violations.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    response = page.goto("/login/")
+    response = page.goto("/login/?next=/")
     policy = response.headers["content-security-policy"]
     assert "'unsafe-inline'" not in policy
     assert "script-src 'self' 'nonce-" in policy
@@ -47,7 +47,7 @@ def test_pages_run_under_a_strict_content_security_policy(page, org):
 def test_after_the_session_expires_the_next_click_asks_for_the_login_again(
     page, org, settings, time_machine
 ):
-    page.goto("/login/")
+    page.goto("/login/?next=/")
     page.get_by_label("Email address").fill("csm@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
