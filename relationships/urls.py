@@ -1,6 +1,7 @@
 from django.urls import path
 
 from relationships.activity import views as activity_views
+from relationships.gaps import bulk_views as gap_bulk_views
 from relationships.gaps import views as gap_views
 from relationships.people import views as people_views
 from relationships.positioning import views as positioning_views
@@ -49,6 +50,7 @@ urlpatterns = [
     path("accounts/<int:pk>/timeline/", activity_views.account_timeline, name="account_timeline"),
     path("open-items/<int:pk>/close/", activity_views.open_item_close_view, name="open_item_close"),
     path("gaps/", gap_views.gap_board_view, name="gap_board"),
+    path("gaps/bulk/", gap_bulk_views.gap_bulk, name="gap_bulk"),
     path("gaps/<int:pk>/", gap_views.gap_detail, name="gap_detail"),
     path("gaps/<int:pk>/move/", gap_views.gap_move, name="gap_move"),
     path("gaps/<int:pk>/edit/", gap_views.gap_edit, name="gap_edit"),

@@ -166,6 +166,13 @@ def a_day(days: int) -> str:
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
 
+def a_case_of_its_own(org):
+    """A gap case on an account of its own (an account has one open case at a time)."""
+    from tests.factories import AccountFactory
+
+    return [GapCaseFactory(account=AccountFactory(team=org.team, owner=org.csm)).pk]
+
+
 def source_routes(kind: str, source) -> dict[str, "Route"]:
     """A source's row (polled while it is read) and its actions, as its owner alone uses them."""
     return {
@@ -347,6 +354,12 @@ MATRIX: dict[str, Route] = {
         {**dict.fromkeys(ROLES, "to /"), "anonymous": LOGIN, "outsider": REFUSED},
         method="post",
         data=lambda org: {"action": "status", "status": "at_risk", "accounts": [org.account.pk]},
+    ),
+    # the gap board's bulk actions: on cases the user may see; any other is refused
+    "gap_bulk": Route(
+        {**TEAM_ONLY_CASE_CHANGE, "outsider": REFUSED},
+        method="post",
+        data=lambda org: {"action": "move", "to": "acknowledged", "cases": a_case_of_its_own(org)},
     ),
     # saved views of the account list: a user's own, and their teammates' shared ones
     "saved_views": Route(SIGNED_IN),

@@ -593,6 +593,45 @@ def test_bulk_action_forms_never_fail_and_refusals_change_nothing(signed_in, org
     check()
 
 
+def test_gap_bulk_form_never_fails_and_refusals_change_nothing(signed_in, org):
+    """The gap board's bulk bar: random cases (one of another team among them), actions,
+    states, reasons and owners."""
+    mine = GapCaseFactory(account=org.account)
+    theirs = GapCaseFactory(account=org.other_account)
+    ids = st.one_of(VALUE, st.sampled_from([str(mine.pk), str(theirs.pk)]))
+    owners = st.one_of(VALUE, st.sampled_from([str(org.teammate.pk), str(org.outsider.pk)]))
+
+    def state():
+        cases = GapCase.objects.order_by("pk").values_list("state", "owner", "version")
+        return list(cases), GapTransition.objects.count()
+
+    @FUZZ
+    @given(
+        data=st.fixed_dictionaries(
+            {},
+            optional={
+                "cases": st.lists(ids, max_size=2),
+                "action": st.one_of(VALUE, st.sampled_from(["move", "assign"])),
+                "to": st.one_of(VALUE, st.sampled_from(GapCase.State.values)),
+                "reason": VALUE,
+                "owner": owners,
+            },
+        ),
+        htmx=st.booleans(),
+    )
+    def check(data, htmx):
+        GapCase.objects.filter(pk=mine.pk).update(state="detected", owner=org.csm)
+        headers = {"HX-Request": "true", "HX-Target": "gap-board"} if htmx else {}
+        before = state()
+        response = signed_in.post("/gaps/bulk/", data, headers=headers)
+        if response.status_code == 422:
+            assert state() == before, data
+        else:
+            assert response.status_code in (200, 302), data
+
+    check()
+
+
 ACCOUNT_COLUMNS = ["external_id", "name", "owner_email", "team", "status", "arr", "renewal_date"]
 IMPORT_NAMES = st.one_of(
     st.sampled_from(["accounts.csv", "stakeholders.csv", "interactions.csv", "usage.csv"]),
@@ -754,6 +793,9 @@ FUZZED = {  # each form (module.QualName) and the test above that fuzzes it
         "test_gap_forms_never_fail_and_refusals_change_nothing": [
             "relationships.gaps.forms.GapCaseForm",
             "relationships.gaps.forms.GapMoveForm",
+        ],
+        "test_gap_bulk_form_never_fails_and_refusals_change_nothing": [
+            "relationships.gaps.forms.GapBulkForm"
         ],
         "test_competitor_rating_form_never_fails_and_refusals_write_nothing": [
             "relationships.activity.forms.CompetitorRatingForm"

@@ -278,3 +278,28 @@ def test_a_bulk_action_costs_the_same_for_2_or_20_accounts(client, org, action):
 
     cost(2)  # warm: the session and the catalogs come from the cache
     assert cost(2) == cost(20)
+
+
+GAP_BULK = {  # the gap board's bulk actions and the fields they ask for
+    "move": lambda org: {"to": "acknowledged"},
+    "assign": lambda org: {"owner": org.teammate.pk},
+}
+
+
+@pytest.mark.parametrize("action", sorted(GAP_BULK))
+def test_a_gap_bulk_action_costs_the_same_for_2_or_20_cases(client, org, action):
+    """Moving or assigning 2 cases of the gap board or 20: the same queries."""
+    client.force_login(org.csm)
+
+    def cost(count: int) -> int:
+        cases = [a_gap_case(org)[0] for _ in range(count)]
+        data = {"action": action, "cases": cases, **GAP_BULK[action](org)}
+        headers = {"HX-Request": "true", "HX-Target": "gap-board"}
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("gap_bulk"), data, headers=headers)
+        assert response.status_code == 200, response.content[:300]
+        assert 'id="gap-board"' in response.text
+        return len(captured.captured_queries)
+
+    cost(2)  # warm: the session and the catalogs come from the cache
+    assert cost(2) == cost(20)

@@ -4,7 +4,7 @@ notes."""
 from django import forms
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import Account, User
 from accounts.selectors import teams_visible_to, users_of_teams
 from core.limits import date_inputs_bounded
 from core.versions import VersionedModelForm
@@ -83,3 +83,38 @@ class GapCaseForm(VersionedModelForm):
             Q(teams=team) | Q(managed_teams=team) | Q(pk=self.instance.owner_id), is_active=True
         ).distinct()
         date_inputs_bounded(self, GapCase)
+
+
+class GapBulkForm(forms.Form):
+    """The cases ticked (only cases of accounts the user may see), and what to do with them:
+    `move` to a state (with a reason where the move needs one) or `assign` an owner."""
+
+    use_required_attribute = False  # the bar's two buttons post without each other's fields
+    cases = forms.ModelMultipleChoiceField(queryset=None, error_messages={
+        "invalid_choice": "A case you may not see, or that is gone, was chosen: nothing was"
+        " done.",
+        "required": "Choose at least one case.",
+    })  # fmt: skip
+    action = forms.ChoiceField(choices=[("move", "Move"), ("assign", "Assign")])
+    to = forms.ChoiceField(label="Move to", required=False)
+    reason = forms.CharField(label="Reason", required=False, max_length=500)
+    owner = forms.ModelChoiceField(queryset=None, label="Owner", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = Account.objects.visible_to(user)
+        self.fields["cases"].queryset = GapCase.objects.filter(account__in=visible)
+        self.fields["to"].choices = [("", "Choose…"), *GapCase.State.choices]
+        self.fields["owner"].queryset = users_of_teams(teams_visible_to(user))
+        self.fields["owner"].empty_label = "Choose…"
+        for name in ("to", "owner"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["reason"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "move" and not cleaned.get("to"):
+            self.add_error("to", "Choose a state to move the cases to.")
+        if cleaned.get("action") == "assign" and not cleaned.get("owner"):
+            self.add_error("owner", "Choose who will own the cases.")
+        return cleaned

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import panels
 from accounts.models import Account
 from accounts.selectors import get_account_for_user
+from core.forms import offer
 from core.pagecache import cached_page
 from core.versions import EditConflict
-from relationships.gaps.forms import GapBoardFilterForm, GapCaseForm, GapMoveForm
+from relationships.gaps.forms import GapBoardFilterForm, GapBulkForm, GapCaseForm, GapMoveForm
 from relationships.gaps.selectors import (
     account_gaps,
     board_moves,
@@ -51,6 +52,11 @@ def _board(request, *, status=200):
     template = "relationships/gap_board.html"
     if request.htmx:
         template += "#board"
+    else:  # the bulk bar's owners are the filters': read once for both
+        context["bulk_form"] = bulk = GapBulkForm(user=request.user, auto_id="bulk_%s")
+        owners = list(form.fields["owner"].queryset)
+        offer(form.fields["owner"], owners, form.fields["owner"].empty_label)
+        offer(bulk.fields["owner"], owners, bulk.fields["owner"].empty_label)
     return render(request, template, context, status=status)
 
 
