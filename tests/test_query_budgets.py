@@ -205,3 +205,41 @@ def test_search_costs_the_same_whatever_it_finds(client, org, target):
     budget = FRAGMENT_BUDGET if target else PAGE_BUDGET
     assert large == small, f"search grows with the data: {small} -> {large}"
     assert max(small) <= budget
+
+
+def fill_the_day(org, count: int) -> None:
+    """`count` more of everything My day lists, on accounts of the CSM's and of a teammate's."""
+    today = timezone.localdate()
+    for n in range(count):
+        for owner in (org.csm, org.teammate):
+            account = AccountFactory(
+                team=org.team, owner=owner, renewal_date=today + dt.timedelta(days=n + 1),
+                arr=1000 * (n + 1), relationship_score=1 + n % 4, quadrant="reassess",
+            )  # fmt: skip
+            person = StakeholderFactory(account=account)
+            TaskFactory(account=account, stakeholder=person, due_on=today - dt.timedelta(days=n))
+            GapCaseFactory(account=account)
+            SuggestedStakeholderFactory(account=account)
+            PersonSignalFactory(stakeholder=person)
+            Alert.objects.create(
+                account=account, stakeholder=person, kind=Alert.Kind.ENGAGEMENT_DROP,
+                key=f"day:{person.pk}", reason="Engagement fell.", first_seen=timezone.now(),
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("role", "query"),
+    [("csm", ""), ("manager", ""), ("manager", "?csm={teammate}")],
+    ids=["csm", "manager-team", "manager-one-csm"],
+)
+def test_my_day_costs_the_same_whatever_the_day_holds(client, org, role, query):
+    """My day with 2 and with 30 rows in each of its sections (past its cap of 20)."""
+    client.force_login(getattr(org, role))
+    url = reverse("my_day") + query.format(teammate=org.teammate.pk)
+    fill_the_day(org, 1)
+    queries(client, url, None)  # warm
+    small = queries(client, url, None)
+    fill_the_day(org, 14)
+    large = queries(client, url, None)
+    assert large == small, f"My day grows with the data: {small} -> {large}"
+    assert small <= PAGE_BUDGET, f"My day runs {small} queries, budget {PAGE_BUDGET}"
