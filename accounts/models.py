@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from core.limits import DayRange, bounded_text, day_text
-from core.models import Versioned
+from core.models import ExternallyKnown, Versioned
 
 
 class UserManager(BaseUserManager):
@@ -206,7 +206,7 @@ DERIVED_FIELDS = [
 ]
 
 
-class Account(Versioned):
+class Account(ExternallyKnown, Versioned):
     """A customer account, owned by a CSM within a team. Archived instead of deleted."""
 
     class Status(models.TextChoices):
@@ -217,7 +217,10 @@ class Account(Versioned):
         ARCHIVED = "archived", "Archived"
 
     external_id = models.CharField(
-        max_length=64, blank=True, help_text="The account's id in your CRM; imports match on it."
+        max_length=64,
+        blank=True,
+        help_text="The account's id in your CRM; imports match on it. Left empty, Rapport gives"
+        " one (rapport-…).",
     )
     name = models.CharField(max_length=200)
     domain = models.CharField(max_length=200, blank=True)

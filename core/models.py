@@ -37,6 +37,30 @@ class Versioned(models.Model):
         abstract = True
 
 
+def external_id_new() -> str:
+    """An external id Rapport gives a row that has none: `rapport-` and 12 random hex digits."""
+    return f"rapport-{secrets.token_hex(6)}"
+
+
+class ExternallyKnown(models.Model):
+    """A row imports and exports know by its `external_id` (a CharField of the model's own).
+    Every one has one: saved without, it keeps the one stored or gets one from Rapport
+    (external_id_new), so it is the same in every export and a re-import finds the row."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.external_id:  # emptied in an edit: the stored one stays
+            stored = self.pk and type(self)._default_manager.filter(pk=self.pk)
+            self.external_id = (
+                stored and stored.values_list("external_id", flat=True).first()
+            ) or external_id_new()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "external_id"}
+        super().save(*args, **kwargs)
+
+
 class SubmissionKey(models.Model):
     """A form render already submitted: the random key the form carried, who sent it, and the
     address its first submission led to, so that a second submission is answered the same way

@@ -197,7 +197,7 @@ def test_an_import_counts_a_version_of_each_row_it_changes(org, changed):
         person["title"] = "Changed"
     import_files()
 
-    imported = Account.objects.exclude(external_id="")
+    imported = Account.objects.filter(external_id__in=["A-1", "A-2"])
     assert dict(imported.values_list("external_id", "version")) == {"A-1": 1, "A-2": 0}
     assert set(Stakeholder.objects.values_list("title", "version")) == {("", 0), ("Changed", 1)}
     changes = Stakeholder.history.filter(history_type="~").values_list("version", flat=True)

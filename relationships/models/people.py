@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Account
 from core.limits import DayRange
-from core.models import Versioned
+from core.models import ExternallyKnown, Versioned
 from relationships.people.orgchart import creates_cycle
 
 
@@ -47,7 +47,7 @@ class ScalePoint(models.Model):
         return f"{self.value} – {self.label}"
 
 
-class Stakeholder(Versioned):
+class Stakeholder(ExternallyKnown, Versioned):
     """A person at a customer account, with their influence and our relationship with them."""
 
     class Role(models.TextChoices):
@@ -74,7 +74,12 @@ class Stakeholder(Versioned):
         LEFT = "left", "Left the company"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stakeholders")
-    external_id = models.CharField(max_length=64, blank=True)
+    external_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The person's id in your CRM; imports match on it. Left empty, Rapport gives"
+        " one (rapport-…).",
+    )
     name = models.CharField(max_length=200)
     title = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)

@@ -76,13 +76,13 @@ def test_export_writes_one_row_per_account_by_name_with_booleans_and_empty_cells
 
     assert lines == [
         ",".join(HEADER),
-        ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false" + EMPTY_12 + NO_MAIL,
+        f"{org.account.external_id},Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,"
+        "false" + EMPTY_12 + NO_MAIL,
         "A-1,Acme Corp,csm@example.com,Team A,120000.50,active,4,2,false,false,false,,,,,false"
         + EMPTY_12
         + NO_MAIL,
-        ",Globex,outsider@example.com,Team B,,active,0,0,true,true,false,,,,,false"
-        + EMPTY_12
-        + NO_MAIL,
+        f"{org.other_account.external_id},Globex,outsider@example.com,Team B,,active,0,0,true,true,"
+        "false,,,,,false" + EMPTY_12 + NO_MAIL,
         "A-2,Initech,teammate@example.com,Team A,,at_risk,0,0,true,true,true,,,,,false"
         + EMPTY_12
         + NO_MAIL,
@@ -116,9 +116,9 @@ def test_export_writes_the_file_however_its_path_is_given(org, tmp_path, way):
 
     header, acme, *_ = target.read_text().splitlines()
     assert header == ",".join(HEADER)
-    assert (
-        acme
-        == ",Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,false" + EMPTY_12 + NO_MAIL
+    assert acme == (
+        f"{org.account.external_id},Acme,csm@example.com,Team A,,active,0,0,true,true,false,,,,,"
+        "false" + EMPTY_12 + NO_MAIL
     )
 
 
