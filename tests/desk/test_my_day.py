@@ -78,6 +78,17 @@ def test_tasks_due_later_are_not_on_the_day_and_snoozed_ones_come_back_on_their_
     assert "Still asleep" not in tasks
 
 
+def test_a_csm_sees_their_own_accounts_not_their_teammates(client, org):
+    Account.objects.filter(pk=org.account.pk).update(renewal_date=days(20))
+    mate = AccountFactory(name="Initech", team=org.team, owner=org.teammate, renewal_date=days(30))
+    alert(mate)
+    GapCaseFactory(account=mate)
+    client.force_login(org.csm)
+    response = client.get(DAY)
+    assert "Acme" in section(response, "renewals")
+    assert "Initech" not in response.text
+
+
 def test_a_manager_sees_the_whole_team_and_filtering_by_csm_shows_that_csms_items(client, org):
     mate = AccountFactory(name="Initech", team=org.team, owner=org.teammate, renewal_date=days(30))
     Account.objects.filter(pk=org.account.pk).update(renewal_date=days(20))
