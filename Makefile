@@ -7,13 +7,14 @@ PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test lint format up screenshot bench load faults clean
+.PHONY: help run test lint format up screenshot bench load faults security clean
 
 help:
 	@echo "make run    start Rapport with demo data on http://127.0.0.1:8000 (SQLite, eager tasks)"
 	@echo "make test   lint, migration check and the test suite"
 	@echo "make up     production-like stack: gunicorn, Celery worker and beat (needs DATABASE_URL, CELERY_BROKER_URL, CACHE_URL)"
 	@echo "make faults the fault suite: worker kills, broker outage, SMTP refusing, database kills (needs DATABASE_URL=postgres://..., redis-server)"
+	@echo "make security sqlmap and wapiti against gunicorn with the production settings, signed in as a CSM: fails on a finding of medium severity or more (needs DATABASE_URL=postgres://...; installs sqlmap and wapiti from Debian when missing)"
 	@echo "make load   gunicorn with the production settings under wrk: the main pages against hello world (needs DATABASE_URL=postgres://..., wrk, redis-server)"
 	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, the score recompute, fit_scoring and evaluate_scores on 20,000 stakeholders (under a minute each), a survey campaign of 1,000 people and the sending of its emails over SMTP, a search over 1,000,000 interactions (under 150 ms), and an IMAP read of 100 new messages from Dovecot (under 5 s; needs DATABASE_URL=postgres://..., dovecot-imapd)"
 
@@ -78,6 +79,11 @@ faults: $(VENV)/.dev
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make faults runs on PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db (it creates and drops the database rapport_faults on that server)."; exit 1;; esac
 	@command -v redis-server >/dev/null || { echo "make faults needs redis-server: apt-get install redis-server"; exit 1; }
 	$(PY) bench/faults.py
+
+security: $(VENV)/.dev
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make security runs on PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db (it creates and drops the database rapport_security on that server)."; exit 1;; esac
+	@command -v sqlmap >/dev/null && command -v wapiti >/dev/null || { echo "Installing sqlmap and wapiti (Debian packages)"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlmap wapiti >/dev/null; }
+	$(PY) bench/security.py
 
 clean:
 	rm -rf $(VENV) staticfiles rapport.sqlite3* test_rapport_*.sqlite3* .pytest_cache .ruff_cache
