@@ -84,7 +84,7 @@ def test_account_list_filters_as_you_type(page, org):
     log_in(page)
     rows = page.locator("#account-table tbody tr")
     expect(rows).to_have_count(2)
-    page.get_by_label("Search").press_sequentially("zen", delay=30)
+    page.get_by_label("Search", exact=True).press_sequentially("zen", delay=30)
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Zenith Air")
     assert "q=zen" in page.url

@@ -32,7 +32,7 @@ def send_campaign(page):
     page.get_by_role("link", name="Surveys").click()
     page.get_by_role("link", name="New campaign").click()
     page.get_by_label("Campaign name").fill("Spring relationship check")
-    page.get_by_label("Accounts").select_option(label="Acme")
+    page.get_by_label("Accounts", exact=True).select_option(label="Acme")
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_text("Will be invited (1)")).to_be_visible()
     expect(page.locator("pre")).to_contain_text("Hello Ada Lovelace,")
