@@ -108,7 +108,7 @@ def account_row(a: int) -> list[str]:
     return [
         f"A-{a}", f"Customer {a:05d}", f"customer{a}.example", "mid-market",
         f"csm{a % USERS}@bench.example", f"Team {a % TEAMS}", "2020-01-01", "2026-06-30",
-        "100000.00", "25000.00", "100", "35", "active", "Rival Corp" if a % 3 else "",
+        "100000.00", "25000.00", "100", "35", "active", "Rival Corp" if a % 3 else "", "",
     ]  # fmt: skip
 
 

@@ -57,7 +57,7 @@ def generate(folder: Path) -> None:
                 writer.writerow(
                     [f"S-{n}", f"A-{a}", f"Person {n}", "Director", "", "user", "medium",
                      f"S-{a * PER_ACCOUNT}" if k else "", f"csm{n % USERS}@bench.example", "",
-                     "", "", str(n % 5 + 1), "active"]
+                     "", "", str(n % 5 + 1), "active", ""]
                 )  # fmt: skip
     start = dt.datetime(2024, 1, 1, 8, 0)
     step = dt.timedelta(days=600) / ROWS  # two years of history up to mid 2025

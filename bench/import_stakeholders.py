@@ -60,7 +60,7 @@ def generate(folder: Path, changed: bool = False) -> dict[str, bytes]:
                  f"person{n}@customer{a}.example", random.choice(roles),
                  random.choice(["high", "medium", "low"]), manager, f"csm{n % 20}@bench.example",
                  "2021-05-01", random.choice(["high", "low", ""]),
-                 random.choice(["high", "low", ""]), str((n + changed) % 5 + 1), "active"]
+                 random.choice(["high", "low", ""]), str((n + changed) % 5 + 1), "active", ""]
             )  # fmt: skip
         random.shuffle(block)  # many managers now come later in the file than their reports
         people += block

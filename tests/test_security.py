@@ -43,6 +43,7 @@ FORMS = {
     "mailbox_new",
     "password_change",
     "preferences",
+    "saved_views",  # the views, and the form that saves the list's filters as one
     "stakeholder_create",
     "stakeholder_edit",
     "stakeholder_left",
