@@ -4,14 +4,12 @@ since accounts imports nothing of relationships): a task for each account chosen
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from accounts.bulk import BulkAction, BulkOutcome, register_bulk_action
 from accounts.models import Account, User
 from core.limits import date_inputs_bounded
 from relationships.models import Task
+from relationships.work.services import tasks_create
 
 
 class BulkTaskForm(forms.Form):
@@ -34,42 +32,27 @@ class BulkTaskForm(forms.Form):
 
 
 def tasks_create_each(
-    *, accounts: list[Account], title: str, due_on: dt.date, priority: str, by: User | None
+    *, accounts: list[Account], title: str, due_on: dt.date, priority: str, by: User
 ) -> BulkOutcome:
     """A task `title`, due on `due_on`, for the owner of each of these accounts, made by `by`
-    (as relationships.work.services.task_create makes one by hand): ValidationError by field if
-    the task breaks the rules of Task, and nothing is written. An account whose owner has left
-    is skipped. Three queries for any number of accounts: the owners, the tasks, their history.
-    """
+    through relationships.work.services.tasks_create, as a task made by hand: every account
+    one `by` may see, every owner one who may see their account, else ValidationError by field
+    and nothing is written. An account whose owner has left is skipped. The same queries for
+    any number of accounts: the owners, the checks, the tasks and their history."""
     title = " ".join((title or "").split())
-    held = Account.objects.filter(pk__in=[account.pk for account in accounts])
     outcome = BulkOutcome(done=f"“{title}” created, due {due_on:%-d %b %Y}", noun=("task", "tasks"))
     tasks = []
-    for account in held.select_related("owner").order_by("name", "pk"):
+    chosen = Account.objects.filter(pk__in=[account.pk for account in accounts])
+    for account in chosen.select_related("owner").order_by("name", "pk"):
         if not account.owner.is_active:
             outcome.skipped.setdefault("its owner has left", []).append(account)
             continue
         tasks.append(
             Task(
-                account=account,
-                owner=account.owner,
-                title=title,
-                due_on=due_on,
-                priority=priority,
-                created_by=by,
-                source=Task.Source.MANUAL,
+                account=account, owner=account.owner, title=title, due_on=due_on, priority=priority
             )
         )
-    for task in tasks[:1]:  # the tasks differ only in their account and owner
-        task.full_clean(
-            exclude=["account", "owner", "created_by", "stakeholder", "gap_case", "rule"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    if not title:
-        raise ValidationError({"title": "What is there to do?"})
-    with transaction.atomic():
-        outcome.changed = bulk_create_with_history(tasks, Task, default_user=by)
+    outcome.changed = tasks_create(tasks=tasks, by=by)
     return outcome
 
 

@@ -77,6 +77,15 @@ def test_task_create_refuses_an_owner_who_cannot_see_the_account(org):
     assert not Task.objects.exists()
 
 
+def test_task_create_refuses_an_account_its_creator_may_not_see(org):
+    with pytest.raises(ValidationError) as refused:
+        make(org, account=org.other_account, owner=org.outsider)
+    assert refused.value.message_dict == {
+        "account": ["An account you may not see, or that is gone: nothing was done."]
+    }
+    assert not Task.objects.exists()
+
+
 def test_task_create_refuses_a_person_or_case_of_another_account(org):
     with pytest.raises(ValidationError) as refused:
         make(
