@@ -1,28 +1,30 @@
 """Search across everything a user may see: accounts, people, interactions, moments, open items,
 feedback and gap cases, in one query (a UNION ALL of one branch per kind) behind the access gate.
 
-On PostgreSQL each branch matches with full-text search (`to_tsvector('simple', ...) @@
-to_tsquery(...)`, every word a prefix) on the same weighted expression that desk's migration
-indexes with GIN, and ranks with `ts_rank`; on SQLite each word must be contained in one of the
-kind's fields and results come newest first by kind. docs/search.md says what is searched.
+On PostgreSQL each branch matches with full-text search: each searched table's `search_vector`
+column (a weighted `to_tsvector('simple', ...)` of the kind's fields that PostgreSQL stores with
+the row, indexed with GIN, added by desk's migrations) against `to_tsquery(...)`, every word a
+prefix, and ranks with `ts_rank`; on SQLite each word must be contained in one of the kind's
+fields and results come newest first by kind. docs/search.md says what is searched.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import (
     CharField,
     DateField,
+    Expression,
     F,
     FloatField,
-    Func,
     IntegerField,
     Q,
     QuerySet,
     Value,
 )
+from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.urls import reverse
 
@@ -39,8 +41,9 @@ COLUMNS = ["r_kind", "r_id", "r_account_id", "r_account", "r_title", "r_body", "
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of thing searched: its model, the weighted fields its search vector is made of
-    (A counts most), and the columns a result shows."""
+    """One kind of thing searched: its model, the fields searched with their weights in its
+    stored search vector (A counts most; desk.migrations.0001_search_indexes makes the vector
+    of the same fields and weights), and the columns a result shows."""
 
     slug: str
     label: str
@@ -53,25 +56,18 @@ class Kind:
     day: object = None
     order: int = 0
 
-    def vector(self) -> SearchVector:
-        """The expression desk's migration indexes: keep the two the same (see its test)."""
-        vectors = [
-            SearchVector(_words(name) if name in SPLIT else name, weight=weight, config=CONFIG)
-            for name, weight in self.fields
-        ]
-        combined = vectors[0]
-        for vector in vectors[1:]:
-            combined = combined + vector
-        return combined
 
+class StoredVector(Expression):
+    """The row's `search_vector` column on PostgreSQL. The models do not declare it, so that no
+    other query loads it: this names it on the table of the query it is used in."""
 
-# Emails and domains, which PostgreSQL's parser keeps whole ("bo.chu@acme.example" is one
-# lexeme), are searched word by word: "acme" finds them.
-SPLIT = {"email", "domain"}
+    output_field = SearchVectorField()
 
-
-def _words(name: str) -> Func:
-    return Func(F(name), Value("@.-_+"), Value("     "), function="translate")
+    def resolve_expression(self, query=None, *args, **kwargs):
+        column = SearchVectorField()
+        column.set_attributes_from_name("search_vector")
+        column.model = query.model
+        return Col(query.get_initial_alias(), column, self.output_field)
 
 
 def _text(expression) -> object:
@@ -135,7 +131,7 @@ def _matching_words(kind: Kind, words: list[str]) -> QuerySet:
     rows = kind.model.objects.all()
     if full_text():
         query = SearchQuery(query_terms.prefix_tsquery(words), search_type="raw", config=CONFIG)
-        return rows.alias(r_vector=kind.vector()).filter(r_vector=query)
+        return rows.alias(r_vector=StoredVector()).filter(r_vector=query)
     for word in words:
         rows = rows.filter(
             Q.create([(f"{name}__icontains", word) for name, _ in kind.fields], connector=Q.OR)
@@ -147,7 +143,7 @@ def _branch(kind: Kind, words: list[str], visible) -> QuerySet:
     candidates = _matching(kind, words, visible).order_by("-pk").values("pk")[:CANDIDATES]
     if full_text():
         query = SearchQuery(query_terms.prefix_tsquery(words), search_type="raw", config=CONFIG)
-        rank = SearchRank(kind.vector(), query)
+        rank = SearchRank(StoredVector(), query)
     else:
         rank = Value(0.0, output_field=FloatField())
     return (
