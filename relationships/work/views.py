@@ -5,6 +5,8 @@ An action answers htmx with its row; a plain form post goes back to the page it 
 input answers 422 with the row (or the form) and its field errors, and writes nothing.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -141,36 +143,43 @@ def _row(request, task, *, errors=None, status=200):
     return render(request, f"{TASKS}#task_row", context, status=status)
 
 
-def _act(request, pk, form_class, service):
-    task = get_task_for_user(request.user, pk)
-    form = form_class(request.POST) if form_class else None
+def _act(request, subject, row, service, form=None):
+    """Work a task or an alert (`subject`) in place: `service` called with the form's cleaned
+    data, then its `row` drawn again; bad input or the service's refusal answers the row with
+    the errors (422), and nothing is changed."""
     if form is not None and not form.is_valid():
-        return _row(request, task, errors=form.errors, status=422)
+        return row(request, subject, errors=form.errors, status=422)
     try:
-        service(task=task, by=request.user, **(form.cleaned_data if form else {}))
+        service(**(form.cleaned_data if form else {}))
     except ValidationError as error:
-        return _row(request, task, errors=error.message_dict, status=422)
-    return _row(request, task)
+        return row(request, subject, errors=error.message_dict, status=422)
+    return row(request, subject)
 
 
 @require_POST
 def task_complete_view(request, pk):
-    return _act(request, pk, None, task_complete)
+    task = get_task_for_user(request.user, pk)
+    return _act(request, task, _row, partial(task_complete, task=task, by=request.user))
 
 
 @require_POST
 def task_snooze_view(request, pk):
-    return _act(request, pk, SnoozeForm, task_snooze)
+    task = get_task_for_user(request.user, pk)
+    service = partial(task_snooze, task=task, by=request.user)
+    return _act(request, task, _row, service, SnoozeForm(request.POST))
 
 
 @require_POST
 def task_dismiss_view(request, pk):
-    return _act(request, pk, DismissForm, task_dismiss)
+    task = get_task_for_user(request.user, pk)
+    service = partial(task_dismiss, task=task, by=request.user)
+    return _act(request, task, _row, service, DismissForm(request.POST))
 
 
 @require_POST
 def task_reopen_view(request, pk):
-    return _act(request, pk, None, task_reopen)
+    task = get_task_for_user(request.user, pk)
+    return _act(request, task, _row, partial(task_reopen, task=task, by=request.user))
 
 
 # --- "Needs attention" -------------------------------------------------------------------------
@@ -221,44 +230,31 @@ def _alert_row(request, alert, *, errors=None, status=200):
     return render(request, f"{ATTENTION}#alert_row", context, status=status)
 
 
-def _alert_act(request, pk, form_class, service):
-    alert = get_alert_for_user(request.user, pk)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        return _alert_row(request, alert, errors=form.errors, status=422)
-    try:
-        service(alert=alert, **(form.cleaned_data if form else {}))
-    except ValidationError as error:
-        return _alert_row(request, alert, errors=error.message_dict, status=422)
-    return _alert_row(request, alert)
-
-
 @require_POST
 def alert_assign_view(request, pk):
     alert = get_alert_for_user(request.user, pk)
     form = AssignForm(request.POST, account=alert.account)
-    if not form.is_valid():
-        return _alert_row(request, alert, errors=form.errors, status=422)
-    try:
-        alert_assign(alert=alert, **form.cleaned_data)
-    except ValidationError as error:
-        return _alert_row(request, alert, errors=error.message_dict, status=422)
-    return _alert_row(request, alert)
+    return _act(request, alert, _alert_row, partial(alert_assign, alert=alert), form)
 
 
 @require_POST
 def alert_snooze_view(request, pk):
-    return _alert_act(request, pk, SnoozeForm, alert_snooze)
+    alert = get_alert_for_user(request.user, pk)
+    service = partial(alert_snooze, alert=alert)
+    return _act(request, alert, _alert_row, service, SnoozeForm(request.POST))
 
 
 @require_POST
 def alert_dismiss_view(request, pk):
-    return _alert_act(request, pk, DismissForm, alert_dismiss)
+    alert = get_alert_for_user(request.user, pk)
+    service = partial(alert_dismiss, alert=alert)
+    return _act(request, alert, _alert_row, service, DismissForm(request.POST))
 
 
 @require_POST
 def alert_restore_view(request, pk):
-    return _alert_act(request, pk, None, alert_restore)
+    alert = get_alert_for_user(request.user, pk)
+    return _act(request, alert, _alert_row, partial(alert_restore, alert=alert))
 
 
 @require_POST
