@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import User
 from core.queue import enqueue_on_commit
 from core.versions import version_next
 from relationships.models import (
@@ -44,6 +46,7 @@ from relationships.people.services import stakeholder_update, stakeholders_chang
 from relationships.scoring.evaluation import configuration_adopt
 from relationships.scoring.model import COMPONENTS
 from relationships.scoring.recompute import recompute_request
+from relationships.work.services import tasks_check, tasks_create
 
 
 class ScalePointInline(admin.TabularInline):
@@ -450,13 +453,44 @@ class TaskRuleAdmin(admin.ModelAdmin):
     list_filter = ["active", "trigger"]
 
 
+class TaskAdminForm(forms.ModelForm):
+    """A task added or changed in the admin holds what the app's tasks hold
+    (relationships.work.services.tasks_check, for `by`, the admin who saves it): an owner who
+    may see its account, a person and a gap case of its account."""
+
+    by: User
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            draft = Task(**{name: cleaned.get(name) for name in self.fields})
+            try:
+                tasks_check(tasks=[draft], by=self.by)
+            except ValidationError as refusal:
+                for field, errors in refusal.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return cleaned
+
+
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
-    """Tasks are worked on the My tasks page; here they can be read, reassigned and moved."""
+    """Tasks are worked on the My tasks page; here they can be read, reassigned and moved. One
+    added here is made as the app makes a task by hand (tasks_create)."""
 
+    form = TaskAdminForm
     list_display = ["title", "account", "owner", "due_on", "priority", "state", "source"]
     list_filter = ["state", "priority", "source"]
     list_select_related = ["account", "owner"]
     search_fields = ["title", "account__name"]
     raw_id_fields = ["account", "stakeholder", "gap_case"]
     fields = ["title", "account", "stakeholder", "gap_case", "owner", "due_on", "priority"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"by": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            tasks_create(tasks=[obj], by=request.user)

@@ -3,9 +3,12 @@ recompute for activity and profiles, for people also their account's coverage fl
 edit of a row people edit in forms (a person, an account, a gap case) counts a version, so that
 a form drawn before it is refused."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from accounts.models import Account
 from relationships.models import (
@@ -16,6 +19,7 @@ from relationships.models import (
     PulseCheck,
     RecomputeRequest,
     Stakeholder,
+    Task,
 )
 from relationships.people.services import coverage_refresh
 from tests.factories import (
@@ -26,6 +30,7 @@ from tests.factories import (
     OpenItemFactory,
     PulseCheckFactory,
     StakeholderFactory,
+    TaskFactory,
 )
 from tests.test_admin import _typed, admin_request, form_data, url
 
@@ -180,3 +185,58 @@ def test_a_gap_case_reassigned_in_the_admin_counts_a_version(client, org):
     admin_change(client, org, case, owner=org.teammate.pk)
     stored = GapCase.objects.get()
     assert (stored.owner, stored.version) == (org.teammate, case.version + 1)
+
+
+def test_a_task_added_in_the_admin_is_checked_and_made_as_the_app_makes_one(client, org):
+    """The add page refuses what task_create refuses (an owner who may not see the account, a
+    person of another account) and makes the task by hand, by the admin, with its history."""
+    due = timezone.localdate() + dt.timedelta(days=3)
+    data = {
+        "title": "  Call   Acme ",
+        "account": org.account.pk,
+        "stakeholder": StakeholderFactory(account=org.other_account).pk,
+        "owner": org.outsider.pk,
+        "due_on": due.isoformat(),
+        "priority": "high",
+    }
+    client.force_login(org.admin)
+    refused = client.post(url(Task, "add"), data)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {
+        "owner": ["Someone who can see this account."],
+        "stakeholder": ["A person of this account."],
+    }
+    assert not Task.objects.exists()
+    person = StakeholderFactory(account=org.account)
+    added = client.post(url(Task, "add"), {**data, "owner": org.csm.pk, "stakeholder": person.pk})
+    assert added.status_code == 302
+    task = Task.objects.get()
+    assert (task.title, task.owner, task.stakeholder, task.created_by, task.source) == (
+        "Call Acme",
+        org.csm,
+        person,
+        org.admin,
+        "manual",
+    )
+    assert [record.history_user for record in task.history.all()] == [org.admin]
+
+
+def test_a_task_reassigned_in_the_admin_to_someone_who_may_not_see_its_account_is_refused(
+    client, org
+):
+    task = TaskFactory(account=org.account, owner=org.csm)
+    client.force_login(org.admin)
+    data = {
+        "title": task.title,
+        "account": org.account.pk,
+        "owner": org.outsider.pk,
+        "due_on": task.due_on.isoformat(),
+        "priority": task.priority,
+    }
+    refused = client.post(url(Task, "change", task.pk), data)
+    assert refused.context["adminform"].form.errors == {
+        "owner": ["Someone who can see this account."]
+    }
+    assert Task.objects.get().owner == org.csm
+    assert client.post(url(Task, "change", task.pk), {**data, "owner": org.teammate.pk}).url
+    assert Task.objects.get().owner == org.teammate
