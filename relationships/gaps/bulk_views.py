@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from relationships.gaps.bulk import gap_cases_assign, gap_cases_move
+from relationships.gaps.bulk import gap_cases_assign, gap_cases_move_all
 from relationships.gaps.forms import GapBulkForm
 from relationships.gaps.views import _board
 
@@ -22,7 +22,7 @@ def gap_bulk(request):
         data, cases = form.cleaned_data, list(form.cleaned_data["cases"])
         try:
             if data["action"] == "move":
-                outcome = gap_cases_move(
+                outcome = gap_cases_move_all(
                     cases=cases, to=data["to"], by=request.user, reason=data["reason"]
                 )
             else:

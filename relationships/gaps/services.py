@@ -9,21 +9,22 @@ and `gap_action_toggle`; every state change is kept in the audit trail.
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Max, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from accounts.events import AccountEvent, account_event_record, account_events_record
+from accounts.events import AccountEvent, account_events_record
 from accounts.models import Account, Team, UsageSnapshot
 from accounts.selectors import users_of_teams
 from core import events
 from core.db.bulk import as_decimal, update_rows
 from core.db.sql import age_days_sql, aggregate, end_of, time_params
-from core.versions import edit_save, version_claim, version_next
+from core.versions import edit_save, version_claim
 from relationships.activity.feelings import (
     SENTIMENT,
     emotion_happiness_sql,
@@ -370,45 +371,88 @@ class TransitionRefused(ValueError):
         self.field = field
 
 
-def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "") -> GapCase:
-    """Move a case to another state, keeping the trail (the reason, then the note). Dismissing,
-    and resolving while the gap is still open, need a reason. The move is judged from the case
-    as stored once its row is held, so two moves sent at once make one transition."""
+# What a move writes on a case.
+MOVE_FIELDS = ["state", "state_changed_at", "closed_on", "dismissed_reason", "version"]
+
+
+@dataclass
+class CaseMoves:
+    """What `gap_cases_move` did: the cases it `moved`, and those the workflow would not move
+    there (already there, or closed), by why, in words."""
+
+    moved: list[GapCase] = field(default_factory=list)
+    refused: dict[str, list[GapCase]] = field(default_factory=dict)
+
+
+def gap_cases_move(
+    *, cases: list[GapCase], to: str, by, note: str = "", reason: str = ""
+) -> CaseMoves:
+    """Move these cases to `to`, keeping the trail: each case moved gets a transition (the
+    reason, then the note), a history row by `by` and a gap.moved or gap.resolved event, in one
+    transaction and the same queries for one case or many. A case the workflow does not let go
+    to `to` stays as it is, in `refused`. Dismissing, and resolving while the gap is still
+    open, need a reason: without one, TransitionRefused on `reason` and nothing is written.
+    The moves are judged from the cases as stored once their rows are held (copied onto
+    `cases`), so two moves sent at once make one transition."""
+    reason, note = reason.strip(), note.strip()
+    moves = CaseMoves()
     with transaction.atomic():
-        held = GapCase.objects.select_for_update(no_key=True).filter(pk=case.pk)
-        case.state, case.converged = held.values_list("state", "converged").get()
-        if refusal := gaps.can_move(case.state, to):
-            raise TransitionRefused(refusal)
-        if not reason.strip() and (needed := gaps.reason_needed(to, converged=case.converged)):
-            raise TransitionRefused(needed, field="reason")
-        version_next(case)
+        for case in _held(cases):
+            if refusal := gaps.can_move(case.state, to):
+                moves.refused.setdefault(refusal, []).append(case)
+            else:
+                moves.moved.append(case)
+        needed = [gaps.reason_needed(to, converged=case.converged) for case in moves.moved]
+        if not reason and any(needed):
+            raise TransitionRefused(next(text for text in needed if text), field="reason")
+        if not moves.moved:
+            return moves
         now = timezone.now()
-        came_from = case.state
-        GapTransition.objects.create(
-            case=case,
-            from_state=case.state,
-            to_state=to,
-            by=by,
-            at=now,
-            note="\n".join(text.strip() for text in (reason, note) if text.strip()),
+        trail = "\n".join(text for text in (reason, note) if text)
+        transitions = []
+        for case in moves.moved:
+            transitions.append(
+                GapTransition(
+                    case=case, from_state=case.state, to_state=to, by=by, at=now, note=trail
+                )
+            )
+            case.state, case.state_changed_at, case.version = to, now, case.version + 1
+            case.closed_on = timezone.localdate() if to in gaps.CLOSED_STATES else None
+            case.dismissed_reason = reason if to == gaps.DISMISSED else ""
+        bulk_update_with_history(moves.moved, GapCase, MOVE_FIELDS, default_user=by)
+        GapTransition.objects.bulk_create(transitions)
+        account_events_record(
+            events=[_moved_event(t.case, came_from=t.from_state, by=by) for t in transitions]
         )
-        case.state = to
-        case.state_changed_at = now
-        case.closed_on = timezone.localdate() if to in gaps.CLOSED_STATES else None
-        case.dismissed_reason = reason.strip() if to == gaps.DISMISSED else ""
-        case.save(
-            update_fields=["state", "state_changed_at", "closed_on", "dismissed_reason", "version"]
-        )
-        _moved_event(case, came_from=came_from, by=by)
+    return moves
+
+
+def gap_case_move(*, case: GapCase, to: str, by, note: str = "", reason: str = "") -> GapCase:
+    """Move one case (`gap_cases_move`): TransitionRefused, and nothing written, when the
+    workflow does not let it go to `to`."""
+    moves = gap_cases_move(cases=[case], to=to, by=by, note=note, reason=reason)
+    if moves.refused:
+        raise TransitionRefused(next(iter(moves.refused)))
     return case
 
 
-def _moved_event(case: GapCase, *, came_from: str, by) -> None:
+def _held(cases: list[GapCase]) -> list[GapCase]:
+    """These cases, their rows held until the transaction ends and their fields as stored
+    copied onto them (a case deleted since is left out): one query."""
+    stored = GapCase.objects.select_for_update(no_key=True).in_bulk([case.pk for case in cases])
+    held = [case for case in cases if case.pk in stored]
+    for case in held:
+        for column in GapCase._meta.concrete_fields:
+            setattr(case, column.attname, getattr(stored[case.pk], column.attname))
+    return held
+
+
+def _moved_event(case: GapCase, *, came_from: str, by) -> AccountEvent:
     """gap.resolved when a case is resolved, gap.moved for any other move."""
     labels = dict(GapCase.State.choices)
     who = str(by) if by else "Someone"
     resolved = case.state == gaps.RESOLVED
-    account_event_record(
+    return AccountEvent(
         kind=events.GAP_RESOLVED if resolved else events.GAP_MOVED,
         account_id=case.account_id,
         summary=f"{who} {'resolved' if resolved else 'moved'} the gap case at {{account}}"

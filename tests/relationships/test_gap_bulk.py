@@ -1,7 +1,10 @@
 """The gap board's bulk actions: the cases ticked moved to a state or given an owner, with a
 transition, a history row and an event per case, only cases the user may see, and a summary."""
 
+import pytest
+
 from core.models import Event
+from relationships.gaps.services import gap_case_move, gap_cases_move
 from relationships.models import GapCase, GapTransition
 from tests.factories import AccountFactory, GapCaseFactory, UserFactory
 
@@ -80,3 +83,46 @@ def test_the_board_draws_a_box_per_case_in_the_bulk_form(client, org):
     page = client.get("/gaps/").text
     assert f'name="cases" value="{case.pk}" form="gap-bulk"' in page
     assert 'name="action" value="move"' in page
+
+
+def trail(case) -> tuple:
+    """What a move leaves of a case: its state and reason, its last transition, its history
+    row's author, and its event (without the ids)."""
+    case.refresh_from_db()
+    step = case.transitions.last()
+    event = Event.objects.filter(account_id=case.account_id).latest("pk")
+    return (
+        (case.state, case.dismissed_reason, case.closed_on, case.version),
+        (step.from_state, step.to_state, step.by, step.note),
+        case.history.first().history_user,
+        (event.kind, event.summary.replace(case.account.name, "{account}"), event.actor_id),
+        {**event.payload["gap_case"], "id": None},
+    )
+
+
+def test_a_card_moved_alone_or_in_bulk_leaves_the_same_trail(client, org):
+    alone, in_bulk = cases_of(org, 2)
+    client.force_login(org.csm)
+    move = {"to": "dismissed", "reason": "Seasonal dip"}
+    client.post(f"/gaps/{alone.pk}/move/", move)
+    client.post("/gaps/bulk/", {"action": "move", "cases": [in_bulk.pk], **move})
+    assert trail(alone) == trail(in_bulk)
+    assert trail(alone)[1] == ("detected", "dismissed", org.csm, "Seasonal dip")
+
+
+def test_a_case_moved_outside_a_request_keeps_its_mover_in_its_history(org):
+    case = cases_of(org, 1)[0]
+    gap_case_move(case=case, to="acknowledged", by=org.manager)
+    assert case.history.first().history_user == org.manager
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_moving_one_case_or_many_costs_the_same_queries(org, count, django_assert_num_queries):
+    """The rows held, written, their history rows, the transitions, then the events (their
+    accounts, who sees them, the events, the webhooks and chat hooks that want them), and the
+    savepoints of the two transactions."""
+    cases = cases_of(org, count)
+    with django_assert_num_queries(15):
+        moves = gap_cases_move(cases=cases, to="acknowledged", by=org.csm)
+    assert len(moves.moved) == count
+    assert GapTransition.objects.count() == Event.objects.filter(kind="gap.moved").count() == count
