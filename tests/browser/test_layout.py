@@ -461,3 +461,34 @@ def test_every_page_fits_the_window_and_logs_no_error(browser, live_server, org,
     ]
     found += [f"ids repeated: {where}: {', '.join(ids)}" for where, ids in repeated.items()]
     assert not found, "\n".join(found)
+
+
+NAV_ROW = """() => {
+  const nav = document.querySelector("nav[aria-label=Main] .container");
+  const parts = [...nav.querySelectorAll(
+    ".navbar-brand, .navbar-nav > .nav-item, #nav-search, #notification-bell, .dropdown > button"
+  )].filter((el) => el.closest(".dropdown-menu") === null);
+  const middles = parts.map((el) => {
+    const rect = el.getBoundingClientRect();
+    return rect.top + rect.height / 2;
+  });
+  const right = nav.getBoundingClientRect().right;
+  return {
+    rows: Math.round(Math.max(...middles) - Math.min(...middles)),
+    search: Math.round(document.querySelector("#nav-search").getBoundingClientRect().width),
+    outside: parts.filter((el) => el.getBoundingClientRect().right > right + 0.5).length,
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", [1200, 1300, DESKTOP])
+def test_the_navigation_bar_keeps_to_one_row_on_a_laptop(page, org, width):
+    """An admin's bar, the widest (it adds Configuration to the user's menu): every link, the
+    search box, the bell and the user's menu on one row, inside the page's width, and the
+    search box wide enough to type in."""
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, org.admin.email)
+    found = page.evaluate(NAV_ROW)
+    assert found["rows"] <= 4, found
+    assert found["outside"] == 0, found
+    assert found["search"] >= 130, found
