@@ -16,7 +16,7 @@ help:
 	@echo "make faults the fault suite: worker kills, broker outage, SMTP refusing, database kills (needs DATABASE_URL=postgres://..., redis-server)"
 	@echo "make security sqlmap and wapiti against gunicorn with the production settings, signed in as a CSM: fails on a finding of medium severity or more (needs DATABASE_URL=postgres://...; installs sqlmap and wapiti from Debian when missing)"
 	@echo "make load   gunicorn with the production settings under wrk: the main pages against hello world (needs DATABASE_URL=postgres://..., wrk, redis-server)"
-	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, the score recompute, fit_scoring and evaluate_scores on 20,000 stakeholders (under a minute each), a survey campaign of 1,000 people and the sending of its emails over SMTP, a search over 1,000,000 interactions (under 150 ms), and an IMAP read of 100 new messages from Dovecot (under 5 s; needs DATABASE_URL=postgres://..., dovecot-imapd)"
+	@echo "make bench  time the CSV import of 100,000 stakeholders against COPY, and of 1,000,000 interactions, the score recompute, fit_scoring and evaluate_scores on 20,000 stakeholders (under a minute each), a survey campaign of 1,000 people and the sending of its emails over SMTP, a search over 1,000,000 interactions (under 150 ms), an IMAP read of 100 new messages from Dovecot (under 5 s), and in real Chromium on the demo data the account page loading every section (under 250 ms), a quick-log save to the refreshed score card and a survey submit (under 300 ms each) (needs DATABASE_URL=postgres://..., dovecot-imapd, chromium, redis-server)"
 
 $(PY):
 	@python=$$(scripts/find_python.sh) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -68,6 +68,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/search.py
 	@test -x /usr/sbin/dovecot || { echo "bench/imap_sync.py needs Dovecot: apt-get install dovecot-imapd"; exit 1; }
 	$(PY) bench/imap_sync.py
+	$(PY) bench/browser_timings.py
 
 load: $(VENV)/.dev
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make load runs on PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db (it creates and drops the database rapport_load on that server)."; exit 1;; esac
