@@ -336,7 +336,7 @@ def update_rows(
     stamps = [column for column in stamped(model) if column not in columns]
     stamping = "".join(f", {column} = %s" for column in stamps)
     now = [connection.ops.adapt_datetimefield_value(timezone.now())] * len(stamps)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if use_copy(rows):
             stage = f"bulk_update_{table}"
             cursor.execute(

@@ -1,14 +1,19 @@
 """Reference data nearly every page reads: the scales' labels, the channels, touchpoints and
-moment types of the quick-log forms, the competitor dimensions, the gap model's thresholds.
+moment types of the quick-log forms, the competitor dimensions, the scoring configuration in
+use and the quadrant thresholds (the recompute reads its labels, configuration, dimensions and
+thresholds here too).
 
-Admins change these rarely (in the admin), pages read them constantly, so they are kept in the
-cache and dropped whenever a row of one of them is saved or deleted. With several web processes
-the cache must be shared (CACHE_URL); TIMEOUT bounds how stale a per-process cache can get.
+Admins change these rarely (in the admin), pages and recomputes read them constantly, so they are
+kept in the cache and dropped whenever a row of one of them is saved or deleted, and again once
+that change commits (a read in between would have cached what was there before). With several
+processes the cache must be shared (CACHE_URL); TIMEOUT bounds how stale a per-process cache can
+get.
 """
 
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from relationships.gaps import model as gaps
@@ -16,12 +21,13 @@ from relationships.models import (
     Channel,
     CompetitorDimension,
     MomentType,
+    QuadrantSettings,
     Scale,
     ScalePoint,
     ScoringConfiguration,
     Touchpoint,
 )
-from relationships.scoring.config import configs_in_use
+from relationships.scoring.config import Configs, configs_in_use
 
 TIMEOUT = 300
 PREFIX = "catalog:"
@@ -67,13 +73,29 @@ def dimensions() -> list[CompetitorDimension]:
     return _cached("dimensions", lambda: list(CompetitorDimension.objects.all()))
 
 
+def quadrant_settings() -> QuadrantSettings:
+    return _cached("quadrant_settings", QuadrantSettings.current)
+
+
+def configs() -> Configs:
+    """The scoring configuration in use, as the scoring and gap models take it."""
+    return _cached("configs", configs_in_use)
+
+
 def gap_config() -> gaps.GapConfig:
-    """The gap model's numbers in the configuration in use (pages explain a spread with them;
-    the recompute reads its configuration afresh)."""
-    return _cached("gap_config", lambda: configs_in_use().gaps)
+    """The gap model's numbers in the configuration in use (pages explain a spread with them)."""
+    return configs().gaps
 
 
-NAMES = ("scales", "channels", "touchpoints", "moment_types", "dimensions", "gap_config")
+NAMES = (
+    "scales",
+    "channels",
+    "touchpoints",
+    "moment_types",
+    "dimensions",
+    "quadrant_settings",
+    "configs",
+)
 MODELS = (
     Scale,
     ScalePoint,
@@ -81,13 +103,17 @@ MODELS = (
     Touchpoint,
     MomentType,
     CompetitorDimension,
+    QuadrantSettings,
     ScoringConfiguration,
 )
 
 
 def forget(**kwargs) -> None:
-    """Drop every cached catalog: the next read loads them again."""
-    cache.delete_many([PREFIX + name for name in NAMES])
+    """Drop every cached catalog, now and once the change commits: the next read loads them
+    again."""
+    keys = [PREFIX + name for name in NAMES]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def connect() -> None:

@@ -4,10 +4,10 @@ A survey's answers (and any later source of such statements) come in as plain va
 person feels, on 0..1, through `stated_feelings_record`, and what they said in their own words
 through `feedback_items_record`, which the feedback loop then acknowledges and acts on. Two
 readers take every stated feeling, with no other filter: the sentiment component (the
-recompute's STATED_FEELINGS_SQL) and the gap model's customer voice (`stated_voice`). The door
-and the voice's read share this module, apart from the activity services, so that what counts
-as a stated feeling is decided in one place and nothing in relationships reads a survey's
-tables.
+recompute's ACTIVITY_SQL) and the gap model's customer voice (VOICE_SQL in
+relationships.gaps.services; `stated_voice` reads the same rows one by one). The door and
+`stated_voice` share this module, apart from the activity services, so that what counts as a
+stated feeling is decided in one place and nothing in relationships reads a survey's tables.
 """
 
 import datetime as dt

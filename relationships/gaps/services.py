@@ -1,10 +1,11 @@
 """Relationship gaps at accounts (the model is relationships.gaps.model).
 
-`gaps_refresh`, called by the score recompute after the scores, reads the three factors of
-many accounts in a few set-based queries (`gap_factors`), stores them and the gap on each
-account and its snapshot of the day, and calls `gap_cases_sync`, the only code that opens,
-follows and reopens cases. People work the cases through `gap_case_move`, `gap_case_update`
-and `gap_action_toggle`; every state change is kept in the audit trail.
+The score recompute calls `gaps_read`, which reads the three factors of many accounts in a few
+set-based queries (`gap_factors`) and detects their gaps; it stores them on each account and
+its snapshot of the day with its own numbers (GAP_FIELDS), then calls `gaps_follow`, whose
+`gap_cases_sync` is the only code that opens, follows and reopens cases. People work the cases
+through `gap_case_move`, `gap_case_update` and `gap_action_toggle`; every state change is kept
+in the audit trail.
 """
 
 import datetime as dt
@@ -22,20 +23,19 @@ from accounts.events import AccountEvent, account_events_record
 from accounts.models import Account, Team, UsageSnapshot
 from accounts.selectors import users_of_teams
 from core import events
-from core.db.bulk import as_decimal, update_rows
+from core.db.bulk import as_decimal
 from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.versions import edit_save, version_claim
 from relationships.activity.feelings import (
     SENTIMENT,
     emotion_happiness_sql,
+    feeling_happiness_sql,
     intensity_weight_sql,
     recency_weight_sql,
 )
-from relationships.activity.voice import stated_voice
 from relationships.gaps import mail as gap_mail
 from relationships.gaps import model as gaps
 from relationships.models import (
-    AccountScore,
     GapAction,
     GapCase,
     GapTransition,
@@ -45,11 +45,13 @@ from relationships.models import (
 from relationships.work.services import playbook_tasks_create, playbook_tasks_reclassified
 
 USAGE_LOOKBACK_DAYS = 400  # usage older than this says nothing about today
-# What an account and its snapshot of the day store of its gap (written only by gaps_refresh).
+# What an account and its snapshot of the day store of its gap (`GapReadings.stored`, written
+# only by the recompute).
 GAP_FIELDS = ["customer_voice", "product_usage", "csm_perception", "gap_size", "gap_class"]
 
-# How inbound messages and the moments the customer named felt, and what they weigh: the
-# happiness and recency weight of relationships.activity.feelings.
+# How inbound messages, the moments the customer named and the feelings they stated
+# (relationships.activity.voice: every stated feeling, with no other filter) felt, and what
+# they weigh: the happiness and recency weight of relationships.activity.feelings.
 VOICE_SQL = (
     """
 SELECT account_id, SUM(w * v), COUNT(*)
@@ -59,65 +61,72 @@ FROM (
     WHERE {accounts} AND direction = 'inbound' AND occurred_at <= %(as_of)s
           AND {age} < %(voice_days)s
     UNION ALL
-    SELECT account_id, {emotion}, {date_weight} * %(moment_weight)s * {intensity}
+    SELECT account_id, {emotion}, {moment_weight} * %(moment_weight)s * {intensity}
     FROM relationships_moment
     WHERE {accounts} AND identified_by = 'customer' AND occurred_on <= %(today)s
-          AND {date_age} < %(voice_days)s
+          AND {moment_age} < %(voice_days)s
+    UNION ALL
+    SELECT account_id, {feeling}, %(survey_weight)s * {stated_weight}
+    FROM relationships_statedfeeling
+    WHERE {accounts} AND stated_on <= %(today)s AND {stated_age} < %(voice_days)s
 ) said
 GROUP BY account_id
 """.replace("{sentiment}", SENTIMENT.happiness_sql("sentiment"))
     .replace("{emotion}", emotion_happiness_sql("emotion"))
     .replace("{intensity}", intensity_weight_sql("intensity"))
+    .replace("{feeling}", feeling_happiness_sql("feeling"))
     .replace("{weight}", recency_weight_sql("{age}", "%(half_life)s"))
-    .replace("{date_weight}", recency_weight_sql("{date_age}", "%(half_life)s"))
+    .replace("{moment_weight}", recency_weight_sql("{moment_age}", "%(half_life)s"))
+    .replace("{stated_weight}", recency_weight_sql("{stated_age}", "%(half_life)s"))
 )
 
 
 @dataclass(frozen=True)
 class GapReadings:
-    """What the accounts' gaps were read from, by account id: the three factors, and the latest
-    pulse check (checked on, happiness 1-5)."""
+    """The accounts' gaps, by account id: the three factors and the gap detected from them."""
 
     factors: dict[int, gaps.Factors]
-    pulses: dict[int, tuple[dt.date, int]]
+    detections: dict[int, gaps.Gap]
+
+    def stored(self, account_id: int) -> tuple:
+        """The factors and the gap of an account as GAP_FIELDS store them."""
+        factors, gap = self.factors[account_id], self.detections[account_id]
+        return (
+            as_decimal(factors.customer_voice, "0.001"),
+            as_decimal(factors.product_usage, "0.001"),
+            as_decimal(factors.csm_perception, "0.001"),
+            as_decimal(gap.size, "0.001"),
+            gap.gap_class,
+        )
 
 
-def gaps_refresh(
+def gaps_read(
     *,
     account_ids: list[int],
     day: dt.date,
     config: gaps.GapConfig,
-    now: dt.datetime,
-    pulses: dict[int, tuple[dt.date, int]] | None = None,
+    pulses: dict[int, tuple[dt.date, int]],
 ) -> GapReadings:
-    """Read and detect the gaps of these accounts as of the end of `day`, store them on each
-    account and its snapshot of that day, and have the cases follow them (opened, followed and
-    reopened at `now`, or for an earlier day just before its end), with the emails about new
-    and reopened cases. Runs inside the recompute's transaction, which holds the accounts'
-    rows, after the day's snapshots are written. `pulses` are the accounts' `latest_pulses`
-    when the caller has read them already."""
-    as_of = end_of(day)
-    if pulses is None:
-        pulses = latest_pulses(account_ids, day)
-    factors = gap_factors(account_ids=account_ids, as_of=as_of, config=config, pulses=pulses)
-    detections = {pk: gaps.detect(factors[pk], config) for pk in account_ids}
-    stored = {pk: _stored(factors[pk], detections[pk]) for pk in account_ids}
-    update_rows(Account, GAP_FIELDS, [(pk, *values) for pk, values in stored.items()])
-    snapshots = AccountScore.objects.filter(account_id__in=account_ids, day=day)
-    update_rows(
-        AccountScore,
-        GAP_FIELDS,
-        [(pk, *stored[account]) for pk, account in snapshots.values_list("pk", "account_id")],
-    )
+    """Read and detect the gaps of these accounts as of the end of `day`, given their latest
+    pulse checks (`latest_pulses`); the recompute stores them with the day's snapshots."""
+    factors = gap_factors(account_ids=account_ids, as_of=end_of(day), config=config, pulses=pulses)
+    return GapReadings(factors, {pk: gaps.detect(factors[pk], config) for pk in account_ids})
+
+
+def gaps_follow(
+    *, readings: GapReadings, day: dt.date, config: gaps.GapConfig, now: dt.datetime
+) -> None:
+    """Have the cases follow the gaps read (opened, followed and reopened at `now`, or for an
+    earlier day just before its end), with the emails about new and reopened cases. Runs
+    inside the recompute's transaction, which holds the accounts' rows."""
     opened, reopened = gap_cases_sync(
-        detections=detections,
+        detections=readings.detections,
         today=day,
         config=config,
-        now=min(now, as_of - dt.timedelta(microseconds=1)),
+        now=min(now, end_of(day) - dt.timedelta(microseconds=1)),
     )
     gap_mail.gap_emails_queue(case_ids=opened + reopened, reopened=set(reopened))
     _opened_events(opened + reopened, reopened=set(reopened))
-    return GapReadings(factors, pulses)
 
 
 def _opened_events(case_ids: list[int], reopened: set[int]) -> None:
@@ -147,17 +156,6 @@ def _case_payload(pk: int, gap_class: str, state: str, **more) -> dict:
     return {"gap_case": {"id": pk, "gap_class": gap_class, "state": state, **more}}
 
 
-def _stored(factors: gaps.Factors, gap: gaps.Gap) -> tuple:
-    """The factors and the gap as GAP_FIELDS store them."""
-    return (
-        as_decimal(factors.customer_voice, "0.001"),
-        as_decimal(factors.product_usage, "0.001"),
-        as_decimal(factors.csm_perception, "0.001"),
-        as_decimal(gap.size, "0.001"),
-        gap.gap_class,
-    )
-
-
 def gap_factors(
     *,
     account_ids: list[int],
@@ -166,30 +164,27 @@ def gap_factors(
     pulses: dict[int, tuple[dt.date, int]],
 ) -> dict[int, gaps.Factors]:
     """The three factors of each account as of a moment, given its latest pulse check
-    (`latest_pulses`): three queries for any number (what they said to us, the feelings they
+    (`latest_pulses`): two queries for any number (what they said to us and the feelings they
     stated, usage)."""
     today = as_of.date()
     voice = aggregate(
-        VOICE_SQL.replace("{age}", age_days_sql("occurred_at")).replace(
-            "{date_age}", age_days_sql("occurred_on", date_column=True)
-        ),
+        VOICE_SQL.replace("{age}", age_days_sql("occurred_at"))
+        .replace("{moment_age}", age_days_sql("occurred_on", date_column=True))
+        .replace("{stated_age}", age_days_sql("stated_on", date_column=True)),
         account_ids,
         {
             **time_params(as_of),
             "half_life": config.voice_half_life_days,
             "voice_days": config.voice_days,
             "moment_weight": config.moment_weight,
+            "survey_weight": config.survey_weight,
         },
     )
-    stated = stated_voice(account_ids=account_ids, today=today, days=config.voice_days)
     usage = _usage(account_ids, today, config)
     factors = {}
     for account_id in account_ids:
         weighted, count = voice.get(account_id, (0.0, 0))
         said = gaps.VoiceSum(float(weighted or 0), int(count))
-        said += gaps.voice_inputs(
-            today=today, config=config, survey_answers=stated.get(account_id, [])
-        )
         seats, points = usage.get(account_id, (None, []))
         factors[account_id] = gaps.Factors(
             customer_voice=gaps.customer_voice(said, config),

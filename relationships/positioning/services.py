@@ -2,9 +2,10 @@
 (seed 002). The only writer of those fields on accounts and their score snapshots, and of
 `CompetitorStanding`.
 
-Called at the end of every score recompute with the accounts just scored, and for every
-account when the quadrant thresholds change; reads in a fixed number of set-based queries and
-writes in bulk, so running it twice for a day changes nothing.
+The score recompute places the accounts it has just scored (`positions_place`) and writes their
+positions with its own numbers; `positions_refresh` places every account again from what it
+stores when the quadrant thresholds change. Both read in a fixed number of set-based queries
+and write in bulk, so running them twice for a day changes nothing.
 """
 
 import datetime as dt
@@ -16,13 +17,12 @@ from django.utils import timezone
 
 from accounts.models import POSITION_FIELDS, Account
 from core.db.bulk import as_decimal, update_rows
+from relationships.activity import catalogs
 from relationships.gaps.services import latest_pulses
 from relationships.models import (
     AccountScore,
-    CompetitorDimension,
     CompetitorRating,
     CompetitorStanding,
-    QuadrantSettings,
     Stakeholder,
 )
 from relationships.positioning import competition, quadrant
@@ -31,7 +31,7 @@ from relationships.scoring.config import configs_in_use
 
 
 def thresholds() -> quadrant.Thresholds:
-    row = QuadrantSettings.current()
+    row = catalogs.quadrant_settings()
     return quadrant.Thresholds(
         breakeven_margin=float(row.breakeven_margin),
         target_margin=float(row.target_margin),
@@ -67,50 +67,78 @@ def _latest_ratings(account_ids: list[int], day: dt.date) -> dict[int, list]:
 @dataclass(frozen=True)
 class PositionInputs:
     """What places accounts, by account id: the relationship score (1-5), the customer's voice
-    (-1..+1, the gap model's) and the latest pulse check's happiness (1-5)."""
+    (-1..+1, the gap model's), the latest pulse check's happiness (1-5), and the ARR and cost
+    to serve."""
 
     scores: dict[int, Decimal | None]
     voices: dict[int, float | None]
     pulses: dict[int, int]
+    finances: dict[int, tuple[Decimal | None, Decimal | None]]
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Where accounts stand, by account id: their POSITION_FIELDS, and their standings against
+    each competitor on each dimension."""
+
+    fields: dict[int, tuple]
+    standings: list[CompetitorStanding]
 
 
 def _stored_inputs(account_ids: list[int], day: dt.date) -> PositionInputs:
-    """The accounts as they stand: their stored score and customer voice, and their latest
-    pulse up to `day`. Their rows are held until the transaction ends, so a recompute of the
-    same accounts waits rather than be overwritten with older inputs."""
+    """The accounts as they stand: their stored score, customer voice and finances, and their
+    latest pulse up to `day`. Their rows are held until the transaction ends, so a recompute
+    of the same accounts waits rather than be overwritten with older inputs."""
     rows = (
         Account.objects.filter(pk__in=account_ids)
         .select_for_update(no_key=True)
-        .values_list("pk", "relationship_score", "customer_voice")
+        .values_list("pk", "relationship_score", "customer_voice", "arr", "cost_to_serve")
     )
-    scores, voices = {}, {}
-    for pk, score, voice in rows:
+    scores, voices, finances = {}, {}, {}
+    for pk, score, voice, arr, cost in rows:
         scores[pk] = score
         voices[pk] = None if voice is None else float(voice)
+        finances[pk] = (arr, cost)
     pulses = {pk: happiness for pk, (_on, happiness) in latest_pulses(account_ids, day).items()}
-    return PositionInputs(scores, voices, pulses)
+    return PositionInputs(scores, voices, pulses, finances)
 
 
 @transaction.atomic(savepoint=False)
-def positions_refresh(
+def positions_refresh(*, account_ids: list[int]) -> None:
+    """Place these accounts again for today from what they store (the quadrant thresholds
+    changed) and stand them against their competitors."""
+    day = timezone.localdate()
+    inputs = _stored_inputs(account_ids, day)
+    positions = positions_place(
+        account_ids=list(inputs.scores), day=day, config=configs_in_use().scoring, inputs=inputs
+    )
+    update_rows(Account, POSITION_FIELDS, [(pk, *row) for pk, row in positions.fields.items()])
+    snapshots = AccountScore.objects.filter(account_id__in=account_ids, day=day).values_list(
+        "pk", "account_id"
+    )
+    update_rows(
+        AccountScore,
+        POSITION_FIELDS,
+        [(pk, *positions.fields[account_id]) for pk, account_id in snapshots],
+    )
+    standings_replace(account_ids=account_ids, standings=positions.standings)
+
+
+def positions_place(
     *,
     account_ids: list[int],
-    day: dt.date | None = None,
-    config: scoring.ScoringConfig | None = None,
-    inputs: PositionInputs | None = None,
-) -> None:
-    """Place these accounts for `day` (today) and stand them against their competitors. The
-    recompute passes the configuration and the inputs it has just computed; without them, the
-    configuration in use and the accounts as they stand (`_stored_inputs`)."""
-    day = day or timezone.localdate()
-    config = config or configs_in_use().scoring
-    inputs = inputs or _stored_inputs(account_ids, day)
+    day: dt.date,
+    config: scoring.ScoringConfig,
+    inputs: PositionInputs,
+) -> Positions:
+    """Place these accounts for `day` from their inputs and stand them against their
+    competitors; one query (the ratings) whatever their number."""
     limits = thresholds()
     ratings = _latest_ratings(account_ids, day)
-    dimensions = dict(CompetitorDimension.objects.values_list("slug", "pk"))
-    finances = Account.objects.filter(pk__in=account_ids).values_list("pk", "arr", "cost_to_serve")
+    dimensions = {dimension.slug: dimension.pk for dimension in catalogs.dimensions()}
     positions, standings = {}, []
-    for account_id, arr, cost in finances:
+    for account_id in account_ids:
+        arr, cost = inputs.finances[account_id]
         score = inputs.scores.get(account_id)
         happiness = quadrant.customer_happiness(
             customer_voice=inputs.voices.get(account_id),
@@ -144,14 +172,10 @@ def positions_refresh(
             for competitor, values in standing.by_competitor.items()
             for slug, value in values.items()
         )
-    update_rows(Account, POSITION_FIELDS, [(pk, *row) for pk, row in positions.items()])
-    snapshots = AccountScore.objects.filter(account_id__in=account_ids, day=day).values_list(
-        "pk", "account_id"
-    )
-    update_rows(
-        AccountScore,
-        POSITION_FIELDS,
-        [(pk, *positions[account_id]) for pk, account_id in snapshots if account_id in positions],
-    )
+    return Positions(positions, standings)
+
+
+def standings_replace(*, account_ids: list[int], standings: list[CompetitorStanding]) -> None:
+    """Make these accounts' standings the ones given."""
     CompetitorStanding.objects.filter(account_id__in=account_ids).delete()
     CompetitorStanding.objects.bulk_create(standings, batch_size=1000)

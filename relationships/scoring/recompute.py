@@ -1,12 +1,14 @@
 """Recomputing relationship scores: the only writer of score snapshots, alerts and the current
 score stored on each account.
 
-For a set of accounts it reads everything in a handful of set-based queries (interactions are
-aggregated in SQL per stakeholder), scores with the pure model in `relationships.scoring.model`, and
-writes in bulk: snapshots are upserted (one row per subject and day), so recomputing the same
-day twice leaves identical rows. Everything is computed "as of" the end of the day, so the
-result depends only on the data and the configuration. Then, in the same transaction, the
-accounts' gaps (`gaps_refresh`) and positions (`positions_refresh`) follow the new scores.
+For a set of accounts it reads everything in a fixed number of set-based queries (what each
+stakeholder lived is aggregated in SQL), scores with the pure model in
+`relationships.scoring.model`, reads and detects the accounts' gaps (`gaps_read`) and places
+them (`positions_place`) from the new scores, then writes in bulk: each snapshot once, with its
+score, gap and position (one row per subject and day, upserted, so recomputing the same day
+twice leaves identical rows), each account once. Then, in the same transaction, the gap cases
+follow the gaps (`gaps_follow`). Everything is computed "as of" the end of the day, so the
+result depends only on the data and the configuration.
 """
 
 import datetime as dt
@@ -17,14 +19,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.events import AccountEvent, account_events_record
-from accounts.models import Account
+from accounts.models import POSITION_FIELDS, Account
 from core import events
 from core.db.bulk import as_decimal, update_rows, upsert_rows
 from core.db.sql import age_days_sql, aggregate, end_of, time_params
 from core.queue import enqueue_on_commit
+from relationships.activity import catalogs
 from relationships.activity.feelings import (
     SENTIMENT,
     contact_credit_sql,
@@ -34,20 +38,18 @@ from relationships.activity.feelings import (
     recency_weight_sql,
 )
 from relationships.gaps import model as gaps
-from relationships.gaps.services import gaps_refresh, latest_pulses
+from relationships.gaps.services import GAP_FIELDS, gaps_follow, gaps_read
 from relationships.models import (
     AccountScore,
     Alert,
-    OpenItem,
+    PulseCheck,
     RecomputeRequest,
     Scale,
-    ScalePoint,
     Stakeholder,
     StakeholderScore,
 )
-from relationships.positioning.services import PositionInputs, positions_refresh
+from relationships.positioning.services import PositionInputs, positions_place, standings_replace
 from relationships.scoring import model as scoring
-from relationships.scoring.config import configs_in_use
 from relationships.work.services import task_rules_apply
 
 log = logging.getLogger(__name__)
@@ -64,79 +66,88 @@ ACCOUNT_FIELDS = [
 # --- reading -----------------------------------------------------------------------------------
 
 
-# Each interaction's age, weight and feeling are computed once in the inner query (on PostgreSQL
-# OFFSET 0 keeps it from being folded into the outer one, which would compute the age once per
-# use), in double precision throughout (numeric, what a decimal column or a literal such as 4.0
-# gives PostgreSQL, costs several times more over a million interactions). Means are sums here,
-# divided by their counts in Python. On PostgreSQL the links are read by stakeholder ({people}:
-# the stakeholders of the accounts), through their index, rather than scanned whole for each
-# chunk of accounts. What an event weighs and how it felt come from relationships.activity.feelings.
+# What each stakeholder lived, in one aggregate over four kinds of rows: their interactions,
+# their moments, the feelings they stated (relationships.activity.voice: a survey's scale and
+# NPS answers, a feeling on 0..1 counted as happiness with `survey_weight` times an
+# interaction's weight) and their open items. Moments and stated feelings count in the feeling
+# (its weighted sum and number of inputs) and nothing else, open items in their number and the
+# days they are late (scoring.overdue_days: past their due day, or their opening day and the
+# grace days without one); the columns of a kind that does not count somewhere are NULL, which
+# the sums, counts and FILTERs skip. Each interaction's age, weight and feeling are computed once
+# in the inner query (on PostgreSQL OFFSET 0 keeps it from being folded into the outer one,
+# which would compute the age once per use), in double precision throughout (numeric, what a
+# decimal column or a literal such as 4.0 gives PostgreSQL, costs several times more over a
+# million interactions). Means are sums here, divided by their counts in Python. On PostgreSQL
+# the links are read by stakeholder ({people}: the stakeholders of the accounts), through their
+# index, rather than scanned whole for each chunk of accounts. What an event weighs and how it
+# felt come from relationships.activity.feelings.
 RECENCY_WEIGHT = recency_weight_sql("{age}", "%(half_life)s")
-INTERACTIONS_SQL = (
+ACTIVITY_SQL = (
     """
-SELECT link.stakeholder_id,
-       SUM(i.w * i.happiness), COUNT(*), SUM(i.w_recent * i.credit),
-       SUM(i.w * channel.intimacy * i.credit),
-       SUM(i.w * i.promptness * i.credit) FILTER (WHERE i.direction = 'inbound'),
-       COUNT(*) FILTER (WHERE i.direction = 'inbound'),
-       COUNT(*) FILTER (WHERE i.age < %(recent)s),
-       COUNT(*) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s),
-       SUM(i.feeling) FILTER (WHERE i.age < %(recent)s),
-       SUM(i.feeling) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s)
+SELECT stakeholder_id,
+       SUM(felt), COUNT(felt), SUM(interaction),
+       SUM(w_recent * credit), SUM(w * intimacy * credit),
+       SUM(w * promptness * credit) FILTER (WHERE direction = 'inbound'),
+       COUNT(*) FILTER (WHERE direction = 'inbound'),
+       COUNT(*) FILTER (WHERE age < %(recent)s),
+       COUNT(*) FILTER (WHERE age >= %(recent)s AND age < %(horizon)s),
+       SUM(feeling) FILTER (WHERE age < %(recent)s),
+       SUM(feeling) FILTER (WHERE age >= %(recent)s AND age < %(horizon)s),
+       COUNT(late), SUM(CASE WHEN late > 0 THEN late ELSE 0 END)
 FROM (
-    SELECT id, direction, channel_id, {age} AS age, {weight} AS w, {recent_weight} AS w_recent,
-           {happiness} AS happiness, {feeling} AS feeling, {credit} AS credit,
-           CASE WHEN response_hours IS NULL THEN 1.0
-                ELSE %(target)s / (%(target)s + CAST(response_hours AS DOUBLE PRECISION))
-           END AS promptness
-    FROM relationships_interaction
-    WHERE {accounts} AND occurred_at <= %(as_of)s {fence}
-) i
-JOIN relationships_interaction_stakeholders link ON link.interaction_id = i.id
-JOIN (SELECT id, CAST(intimacy AS DOUBLE PRECISION) AS intimacy FROM relationships_channel) channel
-    ON channel.id = i.channel_id
-{people}
-GROUP BY link.stakeholder_id
+    SELECT link.stakeholder_id, i.w * i.happiness AS felt, 1 AS interaction, i.w, i.w_recent,
+           i.credit, channel.intimacy, i.promptness, i.direction, i.age, i.feeling,
+           CAST(NULL AS INTEGER) AS late
+    FROM (
+        SELECT id, direction, channel_id, {age} AS age, {weight} AS w,
+               {recent_weight} AS w_recent, {happiness} AS happiness, {feeling} AS feeling,
+               {credit} AS credit,
+               CASE WHEN response_hours IS NULL THEN 1.0
+                    ELSE %(target)s / (%(target)s + CAST(response_hours AS DOUBLE PRECISION))
+               END AS promptness
+        FROM relationships_interaction
+        WHERE {accounts} AND occurred_at <= %(as_of)s {fence}
+    ) i
+    JOIN relationships_interaction_stakeholders link ON link.interaction_id = i.id
+    JOIN (SELECT id, CAST(intimacy AS DOUBLE PRECISION) AS intimacy
+          FROM relationships_channel) channel
+        ON channel.id = i.channel_id
+    {people}
+    UNION ALL
+    SELECT stakeholder_id, ({moment_weight} * %(moment_weight)s * {intensity}) * {emotion},
+           0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM relationships_moment
+    WHERE {accounts} AND stakeholder_id IS NOT NULL AND occurred_on <= %(today)s
+    UNION ALL
+    SELECT stakeholder_id, ({stated_weight} * %(survey_weight)s) * {stated},
+           0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM relationships_statedfeeling
+    WHERE {accounts} AND stated_on <= %(today)s
+    UNION ALL
+    SELECT stakeholder_id, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           CASE WHEN due_on IS NULL THEN {opened_age} - %(grace)s ELSE {due_age} END
+    FROM relationships_openitem
+    WHERE {accounts} AND stakeholder_id IS NOT NULL AND opened_on <= %(today)s
+          AND (closed_on IS NULL OR closed_on > %(today)s)
+) lived
+GROUP BY stakeholder_id
 """.replace("{weight}", RECENCY_WEIGHT)
     .replace("{recent_weight}", recency_weight_sql("{age}", "%(recent_half_life)s"))
     .replace("{happiness}", SENTIMENT.happiness_sql("sentiment"))
     .replace("{feeling}", SENTIMENT.feeling_sql("sentiment"))
     .replace("{credit}", contact_credit_sql("sentiment"))
-)
-
-MOMENTS_SQL = (
-    """
-SELECT stakeholder_id, SUM(w * {happiness}), COUNT(*)
-FROM (
-    SELECT stakeholder_id, emotion, {weight} * %(moment_weight)s * {intensity} AS w
-    FROM relationships_moment
-    WHERE {accounts} AND stakeholder_id IS NOT NULL AND occurred_on <= %(today)s
-) m
-GROUP BY stakeholder_id
-""".replace("{weight}", RECENCY_WEIGHT)
-    .replace("{happiness}", emotion_happiness_sql("emotion"))
+    .replace("{moment_weight}", recency_weight_sql("{moment_age}", "%(half_life)s"))
+    .replace("{emotion}", emotion_happiness_sql("emotion"))
     .replace("{intensity}", intensity_weight_sql("intensity"))
+    .replace("{stated_weight}", recency_weight_sql("{stated_age}", "%(half_life)s"))
+    .replace("{stated}", feeling_happiness_sql("feeling"))
 )
-
-
-# What the customer said about how they feel (relationships.activity.voice: a survey's scale and
-# NPS answers), a feeling on 0..1 counted as happiness, with `survey_weight` times an
-# interaction's weight.
-STATED_FEELINGS_SQL = """
-SELECT stakeholder_id, SUM(w * {happiness}), COUNT(*)
-FROM (
-    SELECT stakeholder_id, feeling, {weight} * %(survey_weight)s AS w
-    FROM relationships_statedfeeling
-    WHERE {accounts} AND stated_on <= %(today)s
-) a
-GROUP BY stakeholder_id
-""".replace("{weight}", RECENCY_WEIGHT).replace("{happiness}", feeling_happiness_sql("feeling"))
 
 
 def _signals(
     people: list[dict], account_ids: list[int], config: scoring.ScoringConfig, as_of: dt.datetime
 ) -> dict[int, scoring.Signals]:
-    """Every stakeholder's signals, in four queries whatever the number of interactions."""
+    """Every stakeholder's signals, in one query whatever the number of interactions."""
     today = as_of.date()
     params = {
         **time_params(as_of),
@@ -147,72 +158,52 @@ def _signals(
         "target": float(config.response_target_hours),
         "moment_weight": config.moment_weight,
         "survey_weight": config.survey_weight,
+        "grace": config.open_item_grace_days,
     }
-    interactions_sql = INTERACTIONS_SQL.replace("{age}", age_days_sql("occurred_at"))
+    activity_sql = (
+        ACTIVITY_SQL.replace("{age}", age_days_sql("occurred_at"))
+        .replace("{moment_age}", age_days_sql("occurred_on", date_column=True))
+        .replace("{stated_age}", age_days_sql("stated_on", date_column=True))
+        .replace("{opened_age}", age_days_sql("opened_on", date_column=True))
+        .replace("{due_age}", age_days_sql("due_on", date_column=True))
+    )
     if connection.vendor == "postgresql":
         params["people"] = [person["pk"] for person in people]
-        interactions_sql = interactions_sql.replace("{fence}", "OFFSET 0").replace(
+        activity_sql = activity_sql.replace("{fence}", "OFFSET 0").replace(
             "{people}", "WHERE link.stakeholder_id = ANY(%(people)s)"
         )
     else:
-        interactions_sql = interactions_sql.replace("{fence}", "").replace("{people}", "")
-    interactions = aggregate(interactions_sql, account_ids, params)
-    moments = aggregate(
-        MOMENTS_SQL.replace("{age}", age_days_sql("occurred_on", date_column=True)),
-        account_ids,
-        params,
-    )
-    answers = aggregate(
-        STATED_FEELINGS_SQL.replace("{age}", age_days_sql("stated_on", date_column=True)),
-        account_ids,
-        params,
-    )
-    open_items = defaultdict(list)
-    for pk, opened, due in (
-        OpenItem.objects.filter(
-            account_id__in=account_ids, stakeholder__isnull=False, opened_on__lte=today
-        )
-        .exclude(closed_on__lte=today)
-        .values_list("stakeholder_id", "opened_on", "due_on")
-    ):
-        open_items[pk].append(scoring.OpenItemEvent(opened, due))
-    aggregates = interactions, moments, answers, open_items
-    return {person["pk"]: _person_signals(person, *aggregates, today, config) for person in people}
+        activity_sql = activity_sql.replace("{fence}", "").replace("{people}", "")
+    lived = aggregate(activity_sql, account_ids, params)
+    return {person["pk"]: _person_signals(person, lived, today) for person in people}
 
 
-NO_INTERACTIONS = (0.0, 0, 0.0, 0.0, 0.0, 0, 0, 0, None, None)
-NO_FEELINGS = (0.0, 0)
+NOTHING_LIVED = (0.0, 0, 0, 0.0, 0.0, 0.0, 0, 0, 0, None, None, 0, 0)
 
 
-def _person_signals(
-    person, interactions, moments, answers, open_items, today, config
-) -> scoring.Signals:
-    """A stakeholder's signals from the aggregates of their interactions, moments and survey
-    answers, their open items and their own fields."""
-    pk = person["pk"]
-    i = interactions.get(pk) or NO_INTERACTIONS
-    m = moments.get(pk) or NO_FEELINGS
-    a = answers.get(pk) or NO_FEELINGS
-    items = open_items.get(pk, [])
+def _person_signals(person, lived, today) -> scoring.Signals:
+    """A stakeholder's signals from the aggregate of what they lived (ACTIVITY_SQL) and their
+    own fields."""
+    a = lived.get(person["pk"]) or NOTHING_LIVED
     since = person["relationship_since"]
     return scoring.Signals(
-        feeling=float(i[0] or 0) + float(m[0] or 0) + float(a[0] or 0),
-        feeling_inputs=int(i[1]) + int(m[1]) + int(a[1]),
-        contact=float(i[2] or 0),
-        closeness=float(i[3] or 0),
-        outreach=float(i[4] or 0),
-        replies=int(i[5] or 0),
-        recent_interactions=int(i[6] or 0),
-        baseline_interactions=int(i[7] or 0),
-        recent_sentiment=_mean(i[8], i[6]),
-        baseline_sentiment=_mean(i[9], i[7]),
-        open_items=len(items),
-        overdue_days=sum(scoring.overdue_days(item, today, config) for item in items),
+        feeling=float(a[0] or 0),
+        feeling_inputs=int(a[1]),
+        contact=float(a[3] or 0),
+        closeness=float(a[4] or 0),
+        outreach=float(a[5] or 0),
+        replies=int(a[6] or 0),
+        recent_interactions=int(a[7] or 0),
+        baseline_interactions=int(a[8] or 0),
+        recent_sentiment=_mean(a[9], a[7]),
+        baseline_sentiment=_mean(a[10], a[8]),
+        open_items=int(a[11]),
+        overdue_days=int(a[12] or 0),
         trust=person["trust"],
         respect=person["respect"],
         tenure_days=(today - since).days if since else None,
         csm_rating=person["strength"],
-        interactions=int(i[1]),
+        interactions=int(a[2] or 0),
     )
 
 
@@ -258,48 +249,101 @@ def _round(value: float | None, places: int = 4) -> float | None:
     return None if value is None else round(value, places)
 
 
-@transaction.atomic
-def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) -> Result:
-    """Recompute these accounts for `day` (today): the scores and alerts of their stakeholders
-    and their own, then their gaps and their positions."""
-    day = day or timezone.localdate()
-    as_of = end_of(day)
-    started = timezone.now()
-    configs = configs_in_use()
-    # Holding the accounts' rows makes two recomputes of the same account take turns. The
-    # lock is NO KEY UPDATE: a write that only refers to an account (a logged interaction's
-    # foreign key check) does not wait for it, so it cannot deadlock with the recompute.
-    account_ids = list(
+@dataclass(frozen=True)
+class Held:
+    """An account as the recompute reads it with its row held: its latest pulse check up to the
+    day (checked on, happiness 1-5), its score thirty days before, its ARR and cost to serve."""
+
+    pulse: tuple[dt.date, int] | None
+    score_before: Decimal | None
+    finances: tuple[Decimal | None, Decimal | None]
+
+
+def _accounts_held(account_ids: Iterable[int], day: dt.date) -> dict[int, Held]:
+    """The accounts that exist among these, by id, their rows held until the transaction ends:
+    two recomputes of the same account take turns. The lock is NO KEY UPDATE: a write that only
+    refers to an account (a logged interaction's foreign key check) does not wait for it, so it
+    cannot deadlock with the recompute."""
+    pulses = PulseCheck.objects.filter(account=OuterRef("pk"), checked_on__lte=day).order_by(
+        "-checked_on", "-pk"
+    )
+    trend_day = day - dt.timedelta(days=TREND_DAYS)
+    earlier = AccountScore.objects.filter(  # within a week of it
+        account=OuterRef("pk"),
+        day__lte=trend_day,
+        day__gt=trend_day - dt.timedelta(days=7),
+        value__isnull=False,
+    ).order_by("-day")
+    rows = (
         Account.objects.filter(pk__in=list(account_ids))
         .order_by("pk")
         .select_for_update(no_key=True)
-        .values_list("pk", flat=True)
+        .annotate(
+            pulse_on=Subquery(pulses.values("checked_on")[:1]),
+            pulse_happiness=Subquery(pulses.values("happiness")[:1]),
+            score_before=Subquery(earlier.values("value")[:1]),
+        )
+        .values_list("pk", "pulse_on", "pulse_happiness", "score_before", "arr", "cost_to_serve")
     )
-    pulses = latest_pulses(account_ids, day)
+    return {
+        # SQLite gives a subquery's decimal all the places of its float: the score's two kept
+        pk: Held(
+            None if on is None else (on, happiness),
+            None if before is None else before.quantize(Decimal("0.01")),
+            (arr, cost),
+        )
+        for pk, on, happiness, before, arr, cost in rows
+    }
+
+
+@transaction.atomic(savepoint=False)
+def scores_recompute(*, account_ids: Iterable[int], day: dt.date | None = None) -> Result:
+    """Recompute these accounts for `day` (today): the scores and alerts of their stakeholders
+    and their own, their gaps and their positions. Its own transaction, or its caller's (no
+    caller goes on after it fails, so it makes no savepoint there)."""
+    day = day or timezone.localdate()
+    as_of = end_of(day)
+    started = timezone.now()
+    configs = catalogs.configs()
+    held = _accounts_held(account_ids, day)
+    account_ids = list(held)
+    pulses = {pk: account.pulse for pk, account in held.items() if account.pulse}
     perceptions = {
         pk: gaps.csm_perception(pulse, today=day, config=configs.gaps)
         for pk, pulse in pulses.items()
     }
-    scores, stakeholders = _scores_write(
-        account_ids, day, as_of, configs.scoring, started, perceptions
-    )
-    readings = gaps_refresh(
-        account_ids=account_ids, day=day, config=configs.gaps, now=started, pulses=pulses
-    )
-    RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
-    positions_refresh(
+    scored = _scores(held, day, as_of, configs.scoring, started, perceptions)
+    readings = gaps_read(account_ids=account_ids, day=day, config=configs.gaps, pulses=pulses)
+    positions = positions_place(
         account_ids=account_ids,
         day=day,
         config=configs.scoring,
         inputs=PositionInputs(
-            scores=scores,
+            scores=scored.scores,
             # as stored, so that placing again from what accounts store gives the same places
             voices={pk: _as_stored(readings.factors[pk].customer_voice) for pk in account_ids},
-            pulses={pk: happiness for pk, (_on, happiness) in readings.pulses.items()},
+            pulses={pk: happiness for pk, (_on, happiness) in pulses.items()},
+            finances={pk: account.finances for pk, account in held.items()},
         ),
     )
-    log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), stakeholders)
-    return Result(accounts=len(account_ids), stakeholders=stakeholders)
+    derived = {pk: (*readings.stored(pk), *positions.fields[pk]) for pk in account_ids}
+    _upsert(StakeholderScore, ["stakeholder_id", "account_id", "day"], scored.stakeholder_rows)
+    _upsert(
+        AccountScore,
+        ["account_id", "day"],
+        [(*row, *derived[row[0]]) for row in scored.account_rows],
+    )
+    update_rows(
+        Account,
+        [*ACCOUNT_FIELDS, *GAP_FIELDS, *POSITION_FIELDS],
+        [(*row, *derived[row[0]]) for row in scored.current],
+    )
+    _replace_alerts(account_ids, scored.alerts)
+    gaps_follow(readings=readings, day=day, config=configs.gaps, now=started)
+    RecomputeRequest.objects.filter(account_id__in=account_ids, requested_at__lte=started).delete()
+    standings_replace(account_ids=account_ids, standings=positions.standings)
+    log.info("Recomputed %d accounts and %d stakeholders", len(account_ids), scored.stakeholders)
+    return Result(accounts=len(account_ids), stakeholders=scored.stakeholders)
 
 
 def _as_stored(voice: float | None) -> float | None:
@@ -307,20 +351,34 @@ def _as_stored(voice: float | None) -> float | None:
     return None if voice is None else float(as_decimal(voice, "0.001"))
 
 
-def _scores_write(
-    account_ids: list[int],
+@dataclass
+class Scored:
+    """The scores of accounts and their stakeholders, as the snapshots and accounts store them
+    (each row starting with its subject's id), and their alerts."""
+
+    stakeholder_rows: list[tuple]
+    account_rows: list[tuple]
+    current: list[tuple]  # each account's ACCOUNT_FIELDS
+    alerts: list[Alert]
+    stakeholders: int
+
+    @property
+    def scores(self) -> dict[int, Decimal | None]:
+        return {row[0]: row[1] for row in self.current}
+
+
+def _scores(
+    held: dict[int, Held],
     day: dt.date,
     as_of: dt.datetime,
     config: scoring.ScoringConfig,
     started: dt.datetime,
     perceptions: dict[int, float | None],
-) -> tuple[dict[int, Decimal | None], int]:
+) -> Scored:
     """Score the accounts' stakeholders and the accounts (with the CSM's perception from each
-    account's pulse check), and write their snapshots of `day`, the accounts' current scores
-    and their alerts; returns each account's score and the number of stakeholders scored."""
-    labels = dict(
-        ScalePoint.objects.filter(scale__slug=Scale.RELATIONSHIP).values_list("value", "label")
-    )
+    account's pulse check), with their alerts."""
+    account_ids = list(held)
+    labels = catalogs.scales().get(Scale.RELATIONSHIP, {})
     people = list(
         Stakeholder.objects.filter(account_id__in=account_ids).values(
             "pk", "account_id", "role", "buying_influence", "status", "trust", "respect",
@@ -328,7 +386,6 @@ def _scores_write(
         )
     )  # fmt: skip
     signals = _signals(people, account_ids, config, as_of)
-    earlier = _scores_before(account_ids, day - dt.timedelta(days=TREND_DAYS))
 
     stakeholder_rows, by_account = [], defaultdict(list)
     alerts: list[Alert] = []
@@ -375,7 +432,7 @@ def _scores_write(
         value = as_decimal(result.value, "0.01")
         label = scoring.label(result.value, labels)
         confidence = as_decimal(result.confidence, "0.001")
-        before = earlier.get(account_id)
+        before = held[account_id].score_before
         trend = value - before if value is not None and before is not None else None
         account_rows.append(
             (account_id, day, value, label, confidence, _account_components(members, config),
@@ -384,12 +441,7 @@ def _scores_write(
         )  # fmt: skip
         current.append((account_id, value, label, confidence, trend, account_id in dropped))
         alerts.extend(_account_alerts(account_id, result, trend, config, started))
-
-    _upsert(StakeholderScore, ["stakeholder_id", "account_id", "day"], stakeholder_rows)
-    _upsert(AccountScore, ["account_id", "day"], account_rows)
-    update_rows(Account, ACCOUNT_FIELDS, current)
-    _replace_alerts(account_ids, alerts)
-    return {row[0]: row[1] for row in current}, len(people)
+    return Scored(stakeholder_rows, account_rows, current, alerts, len(people))
 
 
 def _account_components(members, config) -> dict:
@@ -454,27 +506,20 @@ def _account_alerts(account_id, result, trend, config, started) -> list[Alert]:
     return alerts
 
 
-def _scores_before(account_ids: list[int], day: dt.date) -> dict[int, Decimal]:
-    """Each account's latest score on or before `day` (within a week of it)."""
-    rows = (
-        AccountScore.objects.filter(
-            account_id__in=account_ids, day__lte=day, day__gt=day - dt.timedelta(days=7)
-        )
-        .order_by("account_id", "day")
-        .values_list("account_id", "value")
-    )
-    return {account_id: value for account_id, value in rows if value is not None}
-
-
 SNAPSHOT_FIELDS = ["value", "label", "confidence", "components", "config_version", "computed_at"]
+
+
+# An account's snapshot holds its parts, its gap and its position besides.
+ACCOUNT_SNAPSHOT_FIELDS = [*SNAPSHOT_FIELDS, "parts", *GAP_FIELDS, *POSITION_FIELDS]
 
 
 def _upsert(model, keys: list[str], rows: list[tuple]) -> None:
     """Write snapshots, one per subject and day. Each row is the `keys` columns (the subject,
-    its account for a stakeholder, and the day), then SNAPSHOT_FIELDS, then for an account its
-    parts. A snapshot of the same subject and day is replaced: INSERT ... ON
-    CONFLICT DO UPDATE, on PostgreSQL through COPY for many rows (never Django's bulk_update)."""
-    fields = SNAPSHOT_FIELDS + (["parts"] if model is AccountScore else [])
+    its account for a stakeholder, and the day), then SNAPSHOT_FIELDS, then for an account
+    the rest of ACCOUNT_SNAPSHOT_FIELDS. A snapshot of the same subject and day is replaced:
+    INSERT ... ON CONFLICT DO UPDATE, on PostgreSQL through COPY for many rows (never Django's
+    bulk_update)."""
+    fields = ACCOUNT_SNAPSHOT_FIELDS if model is AccountScore else SNAPSHOT_FIELDS
     upsert_rows(model, [*keys, *fields], rows, unique=[keys[0], "day"], update=fields)
 
 

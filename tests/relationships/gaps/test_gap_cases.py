@@ -333,7 +333,7 @@ def test_detection_opens_cases_in_a_constant_number_of_queries(org, accounts):
     # gap.opened events (the cases, their accounts, who of their audience may see them, in a
     # savepoint: the events, the endpoints and chat hooks that want them, the notifications),
     # and the playbook's tasks (the cases, their playbooks' steps, the tasks)
-    assert len(queries) == 65
+    assert len(queries) == 40
 
 
 @pytest.mark.parametrize("days_ago", [0, 3])
