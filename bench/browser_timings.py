@@ -311,15 +311,14 @@ def report(title: str, figures: Figures) -> None:
     for label, requests in figures.served.items():
         if label.startswith("quick-log"):  # the page loads before each save are not timed
             requests = {key: times for key, times in requests.items() if key.startswith("POST")}
-        print(f"  {label}: {'count':>5} {'server':>7} {'wait':>6}")
-        for request, times in sorted(
-            requests.items(), key=lambda item: -statistics.median(item[1])
-        ):
+        print(f"  {label + ':':<42} {'count':>5} {'server':>7} {'wait':>6}  page cache")
+        by_time = sorted(requests.items(), key=lambda item: -statistics.median(item[1]))
+        for request, times in by_time:
             waits = figures.waits.get(request)
             wait = f"{statistics.median(waits):>6.0f}" if waits else f"{'-':>6}"
-            print(f"    {request:<46} {len(times):>5} {statistics.median(times):>7.0f} {wait}")
-    cache = ", ".join(f"{count} {how}" for how, count in sorted(figures.cache.items()))
-    print(f"  the page cache's answers on the account page (X-Page-Cache): {cache}")
+            cache = " ".join(f"{n} {how}" for how, n in sorted(figures.cache[request].items()))
+            server = statistics.median(times)
+            print(f"    {request:<40} {len(times):>5} {server:>7.0f} {wait}  {cache}")
 
 
 def served(log: Path, start: int) -> dict[str, list[float]]:
