@@ -486,8 +486,9 @@ class TaskAdmin(SimpleHistoryAdmin):
     fields = ["title", "account", "stakeholder", "gap_case", "owner", "due_on", "priority"]
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"by": request.user})
+        form = super().get_form(request, obj, **kwargs)  # a class made for this request
+        form.by = request.user
+        return form
 
     def save_model(self, request, obj, form, change):
         if change:
