@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -63,34 +64,41 @@ def get_gap_case_for_user(user, pk) -> GapCase:
 def gap_board(*, user, filters: dict) -> list[dict]:
     """The board's columns, one per state: the open cases and those closed in the last
     BOARD_RECENT_DAYS days, with their checklist progress; each column shows its
-    BOARD_COLUMN_CARDS oldest cases and counts them all. One query."""
+    BOARD_COLUMN_CARDS oldest cases and counts them all. One query, which reads only the cards
+    shown: each case is numbered and counted within its state by the database."""
     since = timezone.localdate() - dt.timedelta(days=BOARD_RECENT_DAYS)
     cases = (
         GapCase.objects.filter(account__in=Account.objects.visible_to(user))
         .filter(Q(state__in=gaps.OPEN_STATES) | Q(closed_on__gte=since))
         .select_related("account", "owner")
-        .annotate(
-            actions_total=Count("actions"),
-            actions_done=Count("actions", filter=Q(actions__done_at__isnull=False)),
-        )
-        .order_by("opened_at", "pk")
     )
     for name, lookup in (("team", "account__team"), ("owner", "owner"), ("gap_class", "gap_class")):
         if filters.get(name):
             cases = cases.filter(**{lookup: filters[name]})
+    cases = (
+        cases.annotate(
+            actions_total=Count("actions"),
+            actions_done=Count("actions", filter=Q(actions__done_at__isnull=False)),
+            place=Window(RowNumber(), partition_by="state", order_by=("opened_at", "pk")),
+            column_total=Window(Count("pk"), partition_by="state"),
+        )
+        .filter(place__lte=BOARD_COLUMN_CARDS)
+        .order_by("opened_at", "pk")
+    )
     columns = {state: [] for state in GapCase.State.values}
+    totals = dict.fromkeys(GapCase.State.values, 0)
     for case in cases:
         columns[case.state].append(case)
-    for case in (case for column in columns.values() for case in column[:BOARD_COLUMN_CARDS]):
+        totals[case.state] = case.column_total
         case.marks = factor_marks(case.account)
         case.targets = board_moves(case)
     return [
         {
             "state": state,
             "label": label,
-            "cases": columns[state][:BOARD_COLUMN_CARDS],
-            "total": len(columns[state]),
-            "more": max(len(columns[state]) - BOARD_COLUMN_CARDS, 0),
+            "cases": columns[state],
+            "total": totals[state],
+            "more": totals[state] - len(columns[state]),
         }
         for state, label in GapCase.State.choices
     ]

@@ -328,3 +328,31 @@ def test_board_shows_the_oldest_cards_of_a_long_column_and_counts_the_rest(clien
     assert detected["cases"][0].account.name == "A00"  # the oldest first
     assert (detected["total"], detected["more"]) == (selectors.BOARD_COLUMN_CARDS + 3, 3)
     assert "and 3 more, newer" in response.text
+
+
+def test_board_counts_each_column_within_the_filters(client, org):
+    """The board reads only the cards it shows, numbered and counted per state after the
+    filters: the newest cases of a long column, past its cards, are the first of an owner's."""
+    from relationships.gaps import selectors
+
+    cards = selectors.BOARD_COLUMN_CARDS
+    for n in range(cards + 3):
+        GapCaseFactory(account=AccountFactory(team=org.team, owner=org.csm, name=f"A{n:02d}"))
+    for n in range(3):
+        GapCaseFactory(account=AccountFactory(team=org.team, owner=org.teammate, name=f"T{n}"))
+    GapCaseFactory(account=org.account, state="investigating")
+    client.force_login(org.manager)
+
+    def shown(**filters):
+        columns = client.get("/gaps/", filters).context["columns"]
+        return {c["state"]: (len(c["cases"]), c["total"], c["more"]) for c in columns}
+
+    everyone = shown()
+    assert everyone["detected"] == (cards, cards + 6, 6)
+    assert everyone["investigating"] == (1, 1, 0)
+    assert everyone["resolved"] == (0, 0, 0)
+    teammate = shown(owner=org.teammate.pk)
+    assert teammate["detected"] == (3, 3, 0)
+    assert teammate["investigating"] == (0, 0, 0)
+    response = client.get("/gaps/", {"owner": org.teammate.pk})
+    assert board_cards(response)["detected"] == ["T0", "T1", "T2"]
