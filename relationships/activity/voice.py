@@ -5,19 +5,17 @@ person feels, on 0..1, through `stated_feelings_record`, and what they said in t
 through `feedback_items_record`, which the feedback loop then acknowledges and acts on. Two
 readers take every stated feeling, with no other filter: the sentiment component (the
 recompute's ACTIVITY_SQL) and the gap model's customer voice (VOICE_SQL in
-relationships.gaps.services; `stated_voice` reads the same rows one by one). The door and
-`stated_voice` share this module, apart from the activity services, so that what counts as a
-stated feeling is decided in one place and nothing in relationships reads a survey's tables.
+relationships.gaps.services, within the voice window). The door lives in this module, apart
+from the activity services, so that what counts as a stated feeling is decided in one place and
+nothing in relationships reads a survey's tables.
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
-from relationships.activity.feelings import feeling_happiness
 from relationships.models import FeedbackItem, StatedFeeling
 
 
@@ -35,26 +33,6 @@ def stated_feelings_record(
     if any(not 0 <= row.feeling <= 1 for row in rows):
         raise ValueError("A stated feeling is between 0 and 1.")
     return StatedFeeling.objects.bulk_create(rows)
-
-
-def stated_voice(
-    *, account_ids: Iterable[int], today: dt.date, days: int
-) -> dict[int, list[tuple[dt.date, float]]]:
-    """Per account, the feelings stated in the `days` up to `today`, oldest first, each as
-    (day, happiness on -1..+1): what the customer said, for the gap model's voice."""
-    voices = defaultdict(list)
-    rows = (
-        StatedFeeling.objects.filter(
-            account_id__in=list(account_ids),
-            stated_on__lte=today,
-            stated_on__gt=today - dt.timedelta(days=days),
-        )
-        .order_by("account_id", "stated_on", "pk")
-        .values_list("account_id", "stated_on", "feeling")
-    )
-    for account_id, stated_on, feeling in rows:
-        voices[account_id].append((stated_on, feeling_happiness(feeling)))
-    return dict(voices)
 
 
 def feedback_items_record(

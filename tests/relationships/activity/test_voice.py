@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from relationships.activity.voice import stated_feelings_record, stated_voice
+from relationships.activity.voice import stated_feelings_record
+from relationships.gaps.model import GapConfig, customer_voice, voice_inputs
+from relationships.gaps.services import gap_factors
 from relationships.models import StatedFeeling
 from relationships.scoring import model as scoring
 from relationships.scoring import recompute
@@ -47,19 +49,25 @@ def test_stated_feelings_count_in_sentiment_as_the_pure_model_says():
 
 
 @pytest.mark.django_db
-def test_stated_voice_gives_the_window_s_feelings_on_minus_one_to_one_oldest_first():
+def test_the_customer_voice_takes_the_window_s_feelings_as_the_pure_model_says():
     person = StakeholderFactory()
-    stated(person, 0.0, days_ago=1)
-    stated(person, 1.0, days_ago=3)
-    stated(person, 0.5, days_ago=180)  # outside a window of 180 days
-    stated(person, 0.5, days_ago=-1)  # tomorrow
-    voices = stated_voice(account_ids=[person.account_id, 999999], today=TODAY, days=180)
-    assert voices == {
-        person.account_id: [
-            (TODAY - dt.timedelta(days=3), 1.0),
-            (TODAY - dt.timedelta(days=1), -1.0),
-        ]
-    }
+    feelings = {1: 0.0, 3: 0.25, 200: 1.0}  # days ago: the last outside a window of 180 days
+    for days_ago, feeling in feelings.items():
+        stated(person, feeling, days_ago=days_ago)
+    config, as_of = GapConfig(voice_days=180), recompute.end_of(TODAY)
+    factors = gap_factors(
+        account_ids=[person.account_id, 999999], as_of=as_of, config=config, pulses={}
+    )
+    said = voice_inputs(
+        today=as_of.date(), config=config,
+        survey_answers=[
+            (TODAY - dt.timedelta(days=days_ago), 2 * feeling - 1)
+            for days_ago, feeling in feelings.items()
+        ],
+    )  # fmt: skip
+    assert said.inputs == 2
+    assert factors[person.account_id].customer_voice == pytest.approx(customer_voice(said, config))
+    assert factors[999999].customer_voice is None
 
 
 @pytest.mark.django_db
