@@ -20,6 +20,7 @@ class Item:
     margin: float | None
     previous_happiness: float | None = None
     previous_margin: float | None = None
+    href: str = ""  # the account page's address
 
 
 @dataclass(frozen=True)
