@@ -83,6 +83,30 @@ def quick_log_form(client, account, kind: str) -> str:
     return drawn_key(client.get(section_url(account, f"quicklog-{kind}"), headers=HTMX))
 
 
+def test_a_task_form_sent_twice_makes_one_task(client, org):
+    from relationships.models import Task
+
+    client.force_login(org.csm)
+    data = {
+        "task-title": "Send the renewal quote",
+        "task-due_on": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
+        "task-priority": "normal",
+        "task-owner": org.csm.pk,
+        "task-submission_key": drawn_key(
+            client.get(section_url(org.account, "tasks"), headers=HTMX)
+        ),
+    }
+    url = f"/accounts/{org.account.pk}/tasks/new/"
+
+    first = client.post(url, data, headers={**HTMX, "HX-Target": "tasks"})
+    second = client.post(url, data, headers={**HTMX, "HX-Target": "tasks"})
+
+    assert list(Task.objects.values_list("title", flat=True)) == ["Send the renewal quote"]
+    for response in (first, second):  # both answered with the section as it now is
+        assert response.status_code == 200
+        assert "Send the renewal quote" in response.text
+
+
 @pytest.mark.parametrize("kind", ["interaction", "moment", "open_item", "pulse"])
 def test_a_quick_log_form_sent_twice_writes_one_row(client, org, kind):
     model, data = quick_log(kind, StakeholderFactory(account=org.account))

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Account, User
+from core.idempotency import SubmissionKeyForm
 from core.limits import date_inputs_bounded
 from relationships.models import Task
 from relationships.work import rules
@@ -27,9 +28,10 @@ def account_users(account: Account):
     )
 
 
-class TaskForm(forms.Form):
+class TaskForm(SubmissionKeyForm):
     """A task about an account: a title, the day it is due (the day after tomorrow unless
-    changed), a priority and an owner (the account's owner unless changed)."""
+    changed), a priority and an owner (the account's owner unless changed); made once per
+    render of the form."""
 
     title = forms.CharField(max_length=200, widget=forms.TextInput({"autocomplete": "off"}))
     due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))

@@ -15,6 +15,7 @@ database constraint holds one task per case and step, and one per rule and event
 """
 
 import datetime as dt
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account, User
 from accounts.selectors import who_sees_teams
+from core.idempotency import submission_claim
 from core.models import Event
 from relationships.models import Alert, GapCase, PlaybookStep, Stakeholder, Task, TaskRule
 from relationships.work import rules
@@ -46,8 +48,10 @@ def task_create(
     stakeholder: Stakeholder | None = None,
     gap_case: GapCase | None = None,
     alert_key: str = "",
+    submission_key: UUID | None = None,
 ) -> Task:
-    """A task made by hand by `created_by`, for `owner`: as `tasks_create` makes each."""
+    """A task made by hand by `created_by`, for `owner`: as `tasks_create` makes each. A form's
+    `submission_key` makes it once: AlreadySubmitted the second time, and nothing is written."""
     task = Task(
         account=account,
         title=title,
@@ -58,7 +62,10 @@ def task_create(
         gap_case=gap_case,
         alert_key=alert_key,
     )
-    return tasks_create(tasks=[task], by=created_by)[0]
+    with transaction.atomic():
+        if submission_key is not None:
+            submission_claim(key=submission_key, user=created_by)
+        return tasks_create(tasks=[task], by=created_by)[0]
 
 
 def tasks_check(*, tasks: list[Task], by: User) -> None:

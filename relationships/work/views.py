@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import panels
 from accounts.selectors import get_account_for_user
+from core.idempotency import AlreadySubmitted
 from core.pagecache import cached_page
 from core.paging import page_number
 from relationships.models import Alert
@@ -116,13 +117,14 @@ def task_new(request, pk):
     if form.is_valid():
         try:
             task = task_create(account=account, created_by=request.user, **form.cleaned_data)
+        except AlreadySubmitted:  # a double submit: the first one made the task
+            pass
         except ValidationError as error:
             refused(form, error)
         else:
             messages.success(request, f"Task “{task.title}” added.")
-            if not request.htmx:
-                return redirect(account)
-            return _section(request, account)
+    if form.is_valid():  # and not refused
+        return _section(request, account) if request.htmx else redirect(account)
     return _section(request, account, form=form, status=422)
 
 
