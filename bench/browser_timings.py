@@ -318,7 +318,7 @@ def report(title: str, figures: Figures) -> None:
             wait = f"{statistics.median(waits):>6.0f}" if waits else f"{'-':>6}"
             cache = " ".join(f"{n} {how}" for how, n in sorted(figures.cache[request].items()))
             server = statistics.median(times)
-            print(f"    {request:<40} {len(times):>5} {server:>7.0f} {wait}  {cache}")
+            print(f"    {request:<40} {len(times):>5} {server:>7.0f} {wait}  {cache}".rstrip())
 
 
 def served(log: Path, start: int) -> dict[str, list[float]]:
