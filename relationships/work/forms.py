@@ -66,9 +66,9 @@ class DismissForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    """Who works an alert: someone of its account's team."""
+    """Who works an alert: someone of its account's team, or nobody (left empty)."""
 
-    to = forms.ModelChoiceField(label="Assign to", queryset=User.objects.none())
+    to = forms.ModelChoiceField(label="Assign to", queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)

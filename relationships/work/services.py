@@ -314,7 +314,9 @@ def task_rules_apply(*, events: list[Event], today: dt.date | None = None) -> in
 
 
 def alert_assign(*, alert: Alert, to: User | None) -> Alert:
-    """Give the alert to someone who can see its account (or to nobody)."""
+    """Give the alert to someone who can see its account, or back to nobody."""
+    if to is None and alert.assigned_to_id is None:
+        raise ValidationError({"to": ["Choose who works it."]})
     if to is not None and not (to.is_active and _may_see(to, alert.account_id)):
         raise ValidationError({"to": ["Someone who can see this account."]})
     alert.assigned_to = to

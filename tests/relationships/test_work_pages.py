@@ -194,6 +194,20 @@ def test_assigning_and_snoozing_an_alert_survive_a_recompute(csm, org, champion_
     )
 
 
+def test_an_assigned_alert_can_be_given_back_to_nobody(csm, org, champion_gone):
+    Alert.objects.update(assigned_to=org.teammate)
+    response = csm.post(reverse("alert_assign", args=[champion_gone.pk]), {"to": ""}, headers=HTMX)
+    assert response.status_code == 200
+    assert Alert.objects.get().assigned_to is None
+    assert "Assigned to" not in response.text
+
+
+def test_assigning_an_unassigned_alert_to_nobody_is_refused(csm, org, champion_gone):
+    response = csm.post(reverse("alert_assign", args=[champion_gone.pk]), {"to": ""}, headers=HTMX)
+    assert response.status_code == 422
+    assert "Choose who works it." in response.text
+
+
 def test_an_alert_cannot_be_assigned_to_an_outsider(csm, org, champion_gone):
     response = csm.post(
         reverse("alert_assign", args=[champion_gone.pk]), {"to": org.outsider.pk}, headers=HTMX
