@@ -137,7 +137,10 @@ def account_timeline(request, pk):
 @require_POST
 def open_item_close_view(request, pk):
     item = get_object_or_404(
-        OpenItem.objects.filter(account__in=Account.objects.visible_to(request.user)), pk=pk
+        OpenItem.objects.filter(
+            account__in=Account.objects.visible_to(request.user)
+        ).select_related("account"),
+        pk=pk,
     )
     open_item_close(item=item)
     messages.success(request, f"Closed “{item.title}”.")
