@@ -42,7 +42,7 @@ from accounts.saved_views import (
     saved_views_for,
     view_query,
 )
-from accounts.selectors import FLAGS, accounts_for_list, get_account_for_user
+from accounts.selectors import FLAGS, account_url_pattern, accounts_for_list, get_account_for_user
 from accounts.services import account_archive, account_create, account_restore, account_update
 from core.forms import offer
 from core.pagecache import cached_page
@@ -123,11 +123,11 @@ def list_context(request, params: QueryDict, **extra) -> dict:
     form = account_filter_form(request, query.data)
     filters = form.cleaned_filters()
     page = Paginator(accounts_for_list(user=request.user, filters=filters), ACCOUNTS_PER_PAGE)
-    context = {
-        "form": form,
-        "page": page.get_page(page_number(SimpleNamespace(GET=params))),
-        "flags": FLAGS,
-    }
+    page = page.get_page(page_number(SimpleNamespace(GET=params)))
+    account_url = account_url_pattern()
+    for account in page.object_list:  # the rows' links, the URL reversed once for the page
+        account.href = account_url.format(account.pk)
+    context = {"form": form, "page": page, "flags": FLAGS}
     context["sort"] = filters.get("sort") or "name"
     context["columns"] = LIST_COLUMNS
     context["query"] = query

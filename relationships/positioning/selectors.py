@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, Competitor, UsageSnapshot
-from accounts.selectors import accounts_filtered
+from accounts.selectors import account_url_pattern, accounts_filtered
 from relationships.activity import catalogs
 from relationships.models import (
     AccountScore,
@@ -30,13 +29,10 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-_SLOT = 918273645  # an account key no URL holds otherwise: its place in the account URL
-
-
 def board_items(*, user, filters: dict) -> list[board.Item]:
     """The visible accounts matching the filters, with their position now and a period ago,
     and their page's address (the URL reversed once, for a thousand accounts)."""
-    account_url = reverse("account_detail", args=[_SLOT]).replace(str(_SLOT), "{}")
+    account_url = account_url_pattern()
     since = timezone.localdate() - dt.timedelta(days=TRAIL_DAYS)
     earlier = AccountScore.objects.filter(account=OuterRef("pk"), day__lte=since).order_by("-day")
     rows = (

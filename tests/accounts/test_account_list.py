@@ -1,6 +1,7 @@
 """The account list: search as you type, filters, sorting, pagination and a constant query count."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -126,3 +127,12 @@ def test_an_account_with_nobody_on_its_map_has_no_relationships_yet(client, acco
     assert "No relationships yet" not in rows["Cedar Cloud"]
     # the stored flag, which the exports carry, is as it was
     assert Account.objects.get(pk=accounts.account.pk).single_threaded is True
+
+
+def test_list_links_each_row_to_its_account_page(client, accounts):
+    client.force_login(accounts.csm)
+    for response in (client.get("/"), client.get("/?sort=-arr", headers=HTMX)):
+        rows = re.findall(r'<td class="user-text"><a href="([^"]+)">([^<]+)</a>', response.text)
+        shown = response.context["page"].object_list
+        assert len(rows) == len(shown) == 3
+        assert rows == [(account.get_absolute_url(), account.name) for account in shown]
