@@ -1,5 +1,7 @@
 """The gap board and the case page: working a case, refused moves, and who sees what."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -356,3 +358,29 @@ def test_board_counts_each_column_within_the_filters(client, org):
     assert teammate["investigating"] == (0, 0, 0)
     response = client.get("/gaps/", {"owner": org.teammate.pk})
     assert board_cards(response)["detected"] == ["T0", "T1", "T2"]
+
+
+MARK = (
+    r'<g class="factor factor-(\w+)"><title>([^<]+)</title><circle cx="([\d.]+)" cy="15" r="7"/>'
+    r'<text x="([\d.]+)" y="18.5" text-anchor="middle">(\w)</text></g>'
+)
+
+
+def test_board_cards_and_the_case_page_draw_the_known_factors_on_the_scale(client, org):
+    org.account.customer_voice, org.account.product_usage = 0.3, -0.2
+    org.account.save()
+    case = GapCaseFactory(account=org.account)
+    client.force_login(org.csm)
+    scale = (
+        '<svg class="gap-factors" viewBox="0 0 220 30" role="img" aria-label="Customer voice'
+        ' +0.30, Product usage -0.20, CSM perception unknown (−1 unhappy to +1 happy)">'
+    )
+    for url in ("/gaps/", f"/gaps/{case.pk}/", f"/accounts/{org.account.pk}/gaps/"):
+        text = client.get(url).text
+        assert text.count(scale) == 1, url
+        assert text.count('<g class="factor ') == 2, url  # none for the unknown factor
+        marks = re.findall(MARK, text)
+        assert marks == [
+            ("customer_voice", "Customer voice +0.30", "140.0", "140.0", "V"),
+            ("product_usage", "Product usage -0.20", "90.0", "90.0", "U"),
+        ], url
