@@ -1,4 +1,7 @@
-"""Layout of the quadrant board: plain values in, SVG coordinates and per-quadrant totals out."""
+"""Layout of the quadrant board: plain values in, SVG coordinates and per-quadrant totals out.
+
+Items and dots are slotted dataclasses, not frozen ones: a frozen dataclass sets each field
+through object.__setattr__, paid for each of a manager's thousand accounts on every board."""
 
 import math
 from dataclasses import dataclass
@@ -10,7 +13,7 @@ SMALLEST, LARGEST = 5.0, 18.0  # dot radius at no ARR and at the largest ARR sho
 INSET = LARGEST + 2  # dots at the edge of the scale stay inside the plot area
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Item:
     key: int
     name: str
@@ -23,7 +26,7 @@ class Item:
     href: str = ""  # the account page's address
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Dot:
     item: Item
     placement: quadrant.Placement

@@ -52,7 +52,7 @@ class Thresholds:
     happiness_intersection: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: the quadrant board places 2,000 a render
 class Placement:
     quadrant: str
     x: float  # -1..+1: left of the intersection is negative
