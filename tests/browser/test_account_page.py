@@ -22,6 +22,7 @@ def log_in(page, email="csm@example.com"):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Accounts").wait_for()
+    page.wait_for_load_state()  # htmx, deferred, has set the page's forms up
 
 
 def test_csm_adds_edits_and_marks_a_stakeholder_as_left(page, org):
