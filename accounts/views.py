@@ -220,7 +220,7 @@ PAGE = "accounts/account_detail.html"
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def account_detail(request, pk):
     """The account page: its heading and profile, and sections that load from their owners'
     addresses."""
@@ -249,7 +249,7 @@ def usage_chart(usage) -> dict:
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def usage_section(request, pk):
     """The account's product usage: active users by period, as usage.csv reports them."""
     account = get_account_for_user(request.user, pk)
@@ -334,7 +334,7 @@ def account_edit(request, pk):
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def account_history(request, pk):
     account = get_account_for_user(request.user, pk)
     template = "accounts/account_history.html"

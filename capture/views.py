@@ -228,7 +228,7 @@ def source_remove(request, kind, pk):
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def captured_section(request, pk):
     return render_captured(request, get_account_for_user(request.user, pk))
 

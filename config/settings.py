@@ -266,6 +266,8 @@ CACHES = {
 # Read pages are served from the cache while the data behind them is unchanged, for a minute at
 # most (core/pagecache.py); PAGE_CACHE=0 renders every request.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The model whose rows the page cache keeps changes for one by one (core/db/changes.py).
+PAGE_CACHE_ACCOUNT_MODEL = "accounts.Account"
 # Public survey pages: requests per minute per client address and per link.
 SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60)
 SURVEY_RATE_PER_TOKEN = env_int("SURVEY_RATE_PER_TOKEN", 20)
@@ -321,6 +323,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "accounts.record_worker_heartbeat", "schedule": 60.0},
+    # The record of changes the page cache asks about, kept to what it can still ask.
+    "page-changes-forget": {"task": "core.page_changes_forget", "schedule": 60.0},
     # Anything a request could not enqueue (broker down) is picked up within five minutes.
     "recompute-pending": {"task": "scores.recompute_pending", "schedule": 300.0},
     "nightly-recompute": {

@@ -1,15 +1,20 @@
 """Whole-page cache for the read views, valid exactly as long as the data behind the page.
 
 A read page is a function of the database, the reader, the URL, the htmx headers that pick a
-fragment and the clock. The cache key holds each of them:
+fragment and the clock. A page is kept under its reader, URL, htmx headers and minute (so "due
+in", "overdue" and "5 minutes ago" stay right), together with what it was drawn from:
 
-- the database's state is named by PostgreSQL's current snapshot (``xmin:xmax:in-progress
-  ids``). Any transaction that writes anything and commits changes it, whichever path wrote
-  (the app, an import's COPY, a worker, raw SQL in a shell), and reads never do. Two requests
-  that see the same snapshot see the same rows;
-- the clock by the minute, so "due in", "overdue" and "5 minutes ago" stay right.
+- the tables its render read (the statements it ran name them, the catalogs every page reads
+  from the cache and the reader's own row are added), and for a view of one account the rows of
+  that account only, in the tables whose rows belong to an account;
+- the PostgreSQL snapshot taken before it was drawn.
 
-So a hit is the page a render would give, apart from its per-response secrets: the CSRF token,
+It is served again while no change to what it was drawn from has committed unseen by that
+snapshot (core.db.changes records every write by table and account, whichever path wrote: the
+app, an import's COPY, a worker, raw SQL in a shell). So a quick log on one account leaves
+another account's pages, and the pages that do not read what it wrote, in the cache.
+
+A hit is the page a render would give, apart from its per-response secrets: the CSRF token,
 the CSP nonce and the forms' one-time submission keys (core.idempotency) are cut out when a page
 is stored and put back, new, for each response.
 Pages are kept in the shared cache and in each process's memory, which spares a large page (the
@@ -17,7 +22,7 @@ quadrant board) its trip from Redis.
 
 Not cached: pages carrying flash messages, anything but a 200, requests inside a transaction
 (the snapshot cannot see the transaction's own writes) and every request on SQLite, the
-embedded default, which has no snapshot to read. PAGE_CACHE=0 turns the cache off.
+embedded default, which records no changes. PAGE_CACHE=0 turns the cache off.
 
 Each answer of a cached view says how it was made in its `X-Page-Cache` header: `hit` (replayed),
 `miss` (rendered, and stored when storable) or `off` (rendered, the cache not asked), so an
@@ -32,6 +37,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpResponse
@@ -39,10 +45,12 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 
+from core.db import changes
 from core.idempotency import submission_key_new, submission_keys_drawn
 
 CSRF, NONCE = b"csrf", b"nonce"  # the places of the secrets in a stored page
 KEY = b"key"  # and of each submission key, numbered
+FORGET_BEFORE = "page-changes:forget-before"
 # The request headers a view reads to choose what it renders.
 HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Trigger-Name", "HX-Boosted")
 
@@ -59,21 +67,11 @@ def response_csrf_token(request) -> str:
     return request.response_csrf_token
 
 
-def database_state() -> str | None:
-    """A name for every row this request can see, or None when there is none to be had."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        return cursor.fetchone()[0]
-
-
-def page_key(request, state: str, minute: int) -> str:
+def page_key(request, minute: int) -> str:
     parts = [
         str(request.user.pk),
         request.get_full_path(),
         *(request.headers.get(name, "") for name in HTMX_HEADERS),
-        state,
         str(minute),
     ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -83,31 +81,88 @@ def has_messages(request) -> bool:
     return len(messages.get_messages(request)) > 0
 
 
-def cached_page(view):
-    """Serve the view's GET responses from the cache while nothing they show has changed."""
+ALWAYS_READ: set[str] = set()  # tables every page reads through a cache, not a statement
+
+
+def pages_read_through_cache(*models) -> None:
+    """Declare tables every page reads from a cache, so that a change to them starts every
+    page over (the catalogs call this)."""
+    ALWAYS_READ.update(model._meta.db_table for model in models)
+
+
+@functools.cache
+def _tables() -> tuple[re.Pattern, frozenset[str]]:
+    """A pattern finding the project's tables in SQL, and those kept per account."""
+    names = sorted((model._meta.db_table for model in changes.tracked_models()), key=len)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names[::-1])) + r")\b")
+    return pattern, changes.account_tables()
+
+
+class TablesRead:
+    """Collects the tables named by the statements run while it is installed."""
+
+    def __init__(self):
+        self.tables = {get_user_model()._meta.db_table, *ALWAYS_READ}
+
+    def __call__(self, execute, sql, params, many, context):
+        self.tables.update(_tables()[0].findall(sql))
+        return execute(sql, params, many, context)
+
+    def scopes(self, account_id) -> list[str]:
+        """What the page was drawn from: each table, or its rows of the page's account."""
+        per_account = _tables()[1] if account_id is not None else ()
+        return [changes.EVERYTHING] + sorted(
+            f"{table}@{account_id}" if table in per_account else table for table in self.tables
+        )
+
+
+def cached_page(view=None, *, account: str | None = None):
+    """Serve the view's GET responses from the cache while nothing they show has changed.
+    `account` names the view's argument holding the account a page shows, when it shows one:
+    its page is then drawn again only for a change to that account's rows."""
+    if view is None:
+        return functools.partial(cached_page, account=account)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not settings.PAGE_CACHE or request.method != "GET" or has_messages(request):
-            return labelled(view(request, *args, **kwargs), "off")
-        if (state := database_state()) is None:
+        if (
+            not settings.PAGE_CACHE
+            or request.method != "GET"
+            or connection.vendor != "postgresql"
+            or connection.in_atomic_block
+            or has_messages(request)
+        ):
             return labelled(view(request, *args, **kwargs), "off")
         now = time.time()
         minute = int(now // 60)
-        key = page_key(request, state, minute)
+        key = page_key(request, minute)
         # Kept until the minute in its key is over, when no request can ask for it again.
         seconds = math.ceil((minute + 1) * 60 - now)
-        if (stored := stored_page(key, seconds)) is not None:
-            return labelled(replay(request, *stored), "hit")
-        with submission_keys_drawn() as keys:
+        stored = stored_page(key, seconds)
+        if stored is not None and not changes.changed_since(connection, *stored[:2]):
+            return labelled(replay(request, *stored[2:]), "hit")
+        seen = changes.snapshot(connection)
+        read = TablesRead()
+        with submission_keys_drawn() as keys, connection.execute_wrapper(read):
             response = view(request, *args, **kwargs)
         if storable(request, response):
-            stored = record(request, response, keys)
+            scopes = read.scopes(kwargs.get(account) if account else None)
+            stored = (seen, scopes, *record(request, response, keys))
             caches["pages"].set(key, stored, seconds)
             cache.set(key, stored, seconds)
         return labelled(response, "miss")
 
     return wrapper
+
+
+def changes_forget() -> int:
+    """Forget the changes older than the snapshot this kept on its previous run, at least a
+    minute ago: every page in the cache was drawn after it and saw them. Keeps the new one."""
+    if connection.vendor != "postgresql":
+        return 0
+    previous = cache.get(FORGET_BEFORE)
+    cache.set(FORGET_BEFORE, changes.snapshot(connection), None)
+    return changes.changes_forget(connection, previous) if previous else 0
 
 
 def labelled(response, how: str):

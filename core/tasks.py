@@ -5,7 +5,7 @@ it is sent, so a task delivered twice sends nothing the second time."""
 from celery import shared_task
 from django.conf import settings
 
-from core import events, idempotency, webhooks
+from core import events, idempotency, pagecache, webhooks
 from core.events import SEND_TASK
 from core.mail import tasks as mail_tasks  # noqa: F401  (registers the outbox's tasks)
 from core.queue import enqueue
@@ -15,6 +15,12 @@ from core.queue import enqueue
 def submission_keys_forget() -> int:
     """Forget the form keys older than a day (scheduled by beat)."""
     return idempotency.submission_keys_forget()
+
+
+@shared_task(name="core.page_changes_forget")
+def page_changes_forget() -> int:
+    """Forget the changes the page cache can no longer ask about (scheduled by beat)."""
+    return pagecache.changes_forget()
 
 
 @shared_task(name=SEND_TASK, acks_late=True, reject_on_worker_lost=True)

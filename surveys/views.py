@@ -188,7 +188,7 @@ def survey_template_preview(request, pk):
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def surveys_section(request, pk):
     """The account page's surveys section: recent invitations and the feedback loop."""
     return _surveys(request, get_account_for_user(request.user, pk))

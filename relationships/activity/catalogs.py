@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from core.pagecache import pages_read_through_cache
 from relationships.gaps import model as gaps
 from relationships.models import (
     Channel,
@@ -117,6 +118,7 @@ def forget(**kwargs) -> None:
 
 
 def connect() -> None:
+    pages_read_through_cache(*MODELS)
     for model in MODELS:
         post_save.connect(forget, sender=model, dispatch_uid=f"catalogs-save-{model.__name__}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"catalogs-del-{model.__name__}")

@@ -93,7 +93,7 @@ def render_activity(request, account, *, partial="section", status=200, changes=
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def activity_section(request, pk):
     return render_activity(request, get_account_for_user(request.user, pk))
 
@@ -126,7 +126,7 @@ def activity_log(request, account_pk, kind):
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def account_timeline(request, pk):
     """The timeline with filters and paging: a fragment for htmx, the account page otherwise."""
     account = get_account_for_user(request.user, pk)

@@ -34,7 +34,7 @@ from relationships.models import GapAction
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def gaps_section(request, pk):
     """The account page's gap panel: the three factors and the open case."""
     account = get_account_for_user(request.user, pk)

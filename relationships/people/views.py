@@ -50,7 +50,7 @@ def render_people(request, account, *, stakeholders=None, status=200, changes=No
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def people_section(request, pk):
     return render_people(request, get_account_for_user(request.user, pk))
 

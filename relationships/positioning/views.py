@@ -87,13 +87,13 @@ def goals_rollup(request):
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def competitors_section(request, pk):
     return render_competitors(request, get_account_for_user(request.user, pk))
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def goals_section(request, pk):
     """The account's four goals: longevity, footprint, advocates and the feedback loop."""
     account = get_account_for_user(request.user, pk)

@@ -10,7 +10,7 @@ from relationships.sections import score_context
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def account_score(request, pk):
     """The score card, as the page loads it; it polls this address while a recompute is pending,
     naming the panels to fetch again once it is done (?refresh=gaps&refresh=goals), and

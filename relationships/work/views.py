@@ -104,7 +104,7 @@ def _section(request, account, *, form=None, status=200):
 
 
 @require_GET
-@cached_page
+@cached_page(account="pk")
 def account_tasks_section(request, pk):
     """The account page's Tasks section: its open tasks and a form for a new one."""
     return _section(request, get_account_for_user(request.user, pk))

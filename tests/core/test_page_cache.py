@@ -1,19 +1,40 @@
 """The page cache: a repeated read is served without rendering, with fresh secrets, and never
 after the data behind it changed, whoever changed it, nor to another reader."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account
+from core.db import changes
+from core.pagecache import changes_forget
+from relationships.models import Scale, ScalePoint
 from tests import services
-from tests.factories import AccountFactory, TeamFactory, UserFactory
+from tests.factories import (
+    AccountFactory,
+    InteractionFactory,
+    StakeholderFactory,
+    TeamFactory,
+    UserFactory,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # the page cache is off inside one
+
+
+@pytest.fixture(autouse=True)
+def catalogs():
+    """The scales and catalogs the migrations write, which a flush between tests takes away."""
+    for name, function in (
+        ("0002_default_scales", "create_scales"),
+        ("0004_default_catalogs", "create_catalogs"),
+    ):
+        getattr(importlib.import_module(f"relationships.migrations.{name}"), function)(apps, None)
 
 
 @pytest.fixture
@@ -122,6 +143,102 @@ def test_a_change_shows_on_the_next_read_whoever_wrote_it(postgresql, team_accou
     page = read(client, url)[0].content.decode()
     assert "Initech" in page
     assert "Acme" not in page
+
+
+def hit(client, url) -> bool:
+    return read(client, url)[0]["X-Page-Cache"] == "hit"
+
+
+def test_a_write_to_one_account_leaves_another_accounts_pages_kept(postgresql, team_account):
+    """Invalidation is per account: logging on Initech does not draw Acme's sections again,
+    and logging on Acme does, whichever path wrote."""
+    other = AccountFactory(name="Initech", team=team_account.team, owner=team_account.owner)
+    client = signed_in(team_account.owner)
+    urls = [
+        reverse(name, args=[team_account.pk])
+        for name in ("account_activity", "account_people", "account_score", "account_detail")
+    ]
+    for url in urls:
+        read(client, url)
+
+    InteractionFactory(account=other, stakeholders=[StakeholderFactory(account=other)])
+    assert [hit(client, url) for url in urls] == [True] * 4
+
+    InteractionFactory(account=team_account, summary="Renewal call went well")
+    assert hit(client, urls[0]) is False
+    assert "Renewal call went well" in read(client, urls[0])[0].content.decode()
+    with connection.cursor() as cursor:  # no app code: as a fix in psql would
+        cursor.execute(
+            "UPDATE relationships_interaction SET summary = 'Fixed by hand' WHERE account_id = %s",
+            [team_account.pk],
+        )
+    assert "Fixed by hand" in read(client, urls[0])[0].content.decode()
+
+
+def test_a_page_is_kept_through_writes_to_what_it_does_not_show(postgresql, team_account):
+    """Invalidation is per page kind: the quadrant board reads accounts, not interactions."""
+    client = signed_in(team_account.owner)
+    url = reverse("quadrant_board")
+    read(client, url)
+
+    InteractionFactory(account=team_account)
+    assert hit(client, url)
+
+    Account.objects.filter(pk=team_account.pk).update(name="Initech")
+    assert hit(client, url) is False
+
+
+def test_a_catalog_change_draws_every_page_again(postgresql, team_account):
+    """Pages read the catalogs from the cache, not with a statement: still they depend on them."""
+    StakeholderFactory(account=team_account)
+    client = signed_in(team_account.owner)
+    url = reverse("account_people", args=[team_account.pk])  # its map's columns: the labels
+    read(client, reverse("account_activity", args=[team_account.pk]))  # the catalogs cached
+    read(client, url)
+    assert hit(client, url)
+
+    point = ScalePoint.objects.get(scale__slug=Scale.RELATIONSHIP, value=1)
+    point.label = "Strangers"
+    point.save()  # as the admin saves it
+    assert "1 · Strangers" in read(client, url)[0].content.decode()
+
+
+def test_a_truncated_table_draws_every_page_again(postgresql, team_account):
+    InteractionFactory(account=team_account, summary="Soon gone")
+    client = signed_in(team_account.owner)
+    url = reverse("account_activity", args=[team_account.pk])
+    read(client, url)
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE relationships_interaction CASCADE")
+    assert "Soon gone" not in read(client, url)[0].content.decode()
+
+
+def test_forgetting_old_changes_keeps_what_the_cache_can_still_ask(postgresql, team_account):
+    client = signed_in(team_account.owner)
+    url = reverse("account_activity", args=[team_account.pk])
+    InteractionFactory(account=team_account)
+    assert changes_forget() == 0  # the first run only marks where the next may forget from
+    read(client, url)
+    InteractionFactory(account=team_account, summary="After the mark")
+
+    assert changes_forget() > 0
+    assert "After the mark" in read(client, url)[0].content.decode()  # not forgotten unseen
+    assert hit(client, url)
+    InteractionFactory(account=team_account, summary="Later still")
+    assert "Later still" in read(client, url)[0].content.decode()
+
+
+def test_every_table_of_the_models_records_its_changes(postgresql):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname = 'page_change_insert'"
+        )
+        triggered = {row[0] for row in cursor.fetchall()}
+    tables = {model._meta.db_table for model in changes.tracked_models()}
+    assert tables <= triggered
+    assert {"relationships_interaction", "accounts_account"} <= changes.account_tables()
 
 
 def test_a_reader_never_gets_a_page_kept_for_another(postgresql, team_account):
