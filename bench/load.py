@@ -17,6 +17,7 @@ prints each one's requests/s, p50 and p99 latency, its share of hello-world's re
 (target, with the production settings: at least 12 %), its errors and, from each answer's
 X-Page-Cache header, the share the page cache replayed (hit) rather than rendered; for the mix
 also the writes made and their latency. It stops by itself and asserts nothing about time.
+LOAD_ADDRESS serves on another address than 127.0.0.1:8766.
 """
 
 import os
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib  # noqa: E402
 
-ADDRESS = "127.0.0.1:8766"
+ADDRESS = os.environ.get("LOAD_ADDRESS", "127.0.0.1:8766")  # another port for a second run
 # One key for this process (which writes the manager's session) and for gunicorn (which reads it).
 os.environ["SECRET_KEY"] = "load-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEF"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "10"))
