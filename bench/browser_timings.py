@@ -31,8 +31,9 @@ as the demo CSM through the login form and measures, in the browser's own clock
 
 Each figure is the median and range of RUNS runs after WARM_UP runs not counted, a fresh page
 for every run. Run first with the production settings, the page cache on (core/pagecache.py:
-a page the data has not changed under is replayed; every write, and any commit on the same
-PostgreSQL server, changes the data's name), then with every request rendered (PAGE_CACHE=0).
+a page is replayed while nothing it was drawn from has changed: a quick log draws its
+account's pages again, and the pages that read what it wrote), then with every request
+rendered (PAGE_CACHE=0).
 So that a missed target shows where the time goes, it also gives, for the counted runs of each
 figure, the requests made with gunicorn's own time for each (its access log: from reading the
 request to writing the answer) and, on the account page, the browser's wait for each (request
