@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import Account
 from core.db import changes
 from core.pagecache import changes_forget
-from relationships.models import Scale, ScalePoint
+from relationships.models import Interaction, Scale, ScalePoint
 from tests import services
 from tests.factories import (
     AccountFactory,
@@ -173,6 +173,8 @@ def test_a_write_to_one_account_leaves_another_accounts_pages_kept(postgresql, t
             [team_account.pk],
         )
     assert "Fixed by hand" in read(client, urls[0])[0].content.decode()
+    Interaction.objects.filter(account=team_account).delete()
+    assert "Fixed by hand" not in read(client, urls[0])[0].content.decode()
 
 
 def test_a_page_is_kept_through_writes_to_what_it_does_not_show(postgresql, team_account):
