@@ -106,16 +106,22 @@ def account_tables() -> frozenset[str]:
 
 
 def triggers_install(using: str = "default", **kwargs) -> None:
-    """Give every table of the project's models its change triggers (after each migrate)."""
+    """Give every table of the project's models that lacks them its change triggers (after each
+    migrate, and each flush)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
     existing = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         cursor.execute(FUNCTION)
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname = 'page_change_truncate'"
+        )
+        done = {row[0] for row in cursor.fetchall()}  # the last trigger made for a table
         for model in tracked_models():
             table = model._meta.db_table
-            if table not in existing:
+            if table not in existing or table in done:
                 continue
             argument = account_sql(model).replace("'", "''")
             for name, event, referencing in TRIGGERS:
