@@ -290,17 +290,22 @@ def observed_part(values: Mapping[str, float | None], weights: Mapping[str, floa
     """What was observed, on 0..1 (None when nothing was): the weighted mean of sentiment,
     channels, engagement, responsiveness and tenure (a component without data counts 0, no
     evidence), times what open items leave of their own weight's share."""
+    return _observed(values, Weights.of(weights))
+
+
+def _observed(values: Mapping[str, float | None], weights: "Weights") -> float | None:
     if all(values.get(name) is None for name in OBSERVED):
         return None
-    total = sum(weights.get(name, 0.0) for name in OBSERVED)
-    open_weight = weights.get("open_items", 0.0)
+    total, open_weight = weights.observed, weights.open_items
     if total <= open_weight:
         return 0.0
-    known = {
-        name: NO_EVIDENCE[name] if values.get(name) is None else values[name] for name in OBSERVED
-    }
-    scaled = sum(weights.get(name, 0.0) * known[name] for name in SCALED)
-    return scaled / (total - open_weight) * (1 - open_weight * (1 - known["open_items"]) / total)
+    scaled = 0  # a component without data adds nothing: no evidence
+    for name in SCALED:
+        if (value := values.get(name)) is not None:
+            scaled += weights.by_name[name] * value
+    open_items = values.get("open_items")
+    left = NO_EVIDENCE["open_items"] if open_items is None else open_items
+    return scaled / (total - open_weight) * (1 - open_weight * (1 - left) / total)
 
 
 def reported_part(values: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
@@ -345,20 +350,41 @@ class Score:
         return None if self.observed is None else 1 + 4 * self.observed
 
 
-def score_stakeholder(signals: Signals, config: ScoringConfig) -> Score:
+@dataclass(frozen=True)
+class Weights:
+    """A configuration's weight of every component, and the sums each score uses: of all of
+    them, of the observed ones, and open items' own."""
+
+    by_name: Mapping[str, float]
+    total: float
+    observed: float
+    open_items: float
+
+    @classmethod
+    def of(cls, weights: Mapping[str, float]) -> "Weights":
+        by_name = {name: weights.get(name, 0.0) for name in COMPONENTS}
+        observed = sum(by_name[name] for name in OBSERVED)
+        return cls(by_name, sum(by_name.values()), observed, by_name["open_items"])
+
+
+def score_stakeholder(
+    signals: Signals, config: ScoringConfig, weights: Weights | None = None
+) -> Score:
     """score = 1 + 4 x observed + adjustment(reported), kept within 1..5; confidence is the
     share of the weight whose component had data. Nothing observed: no score (what the CSM
-    reports only adjusts what was observed)."""
+    reports only adjusts what was observed). `weights` (Weights.of the configuration's) spares
+    their sums when scoring many people."""
+    weights = weights or Weights.of(config.weights)
     values = components(signals, config)
-    weights = {name: config.weights.get(name, 0.0) for name in COMPONENTS}
-    observed = observed_part(values, weights)
-    reported = reported_part(values, weights)
-    total = sum(weights.values())
-    known = sum(weights[name] for name, value in values.items() if value is not None)
+    by_name = weights.by_name
+    observed = _observed(values, weights)
+    reported = reported_part(values, by_name)
+    total = weights.total
     if observed is None or not total:
-        return Score(None, 0.0, values, weights, None, reported)
+        return Score(None, 0.0, values, dict(by_name), None, reported)
+    known = sum(by_name[name] for name, value in values.items() if value is not None)
     value = clamp(1 + 4 * (observed or 0.0) + adjustment(reported, config))
-    return Score(value, known / total, values, weights, observed, reported)
+    return Score(value, known / total, values, dict(by_name), observed, reported)
 
 
 def clamp(value: float, low: float = 1.0, high: float = 5.0) -> float:

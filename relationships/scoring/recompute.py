@@ -72,32 +72,39 @@ ACCOUNT_FIELDS = [
 # interaction's weight) and their open items. Moments and stated feelings count in the feeling
 # (its weighted sum and number of inputs) and nothing else, open items in their number and the
 # days they are late (scoring.overdue_days: past their due day, or their opening day and the
-# grace days without one); the columns of a kind that does not count somewhere are NULL, which
-# the sums, counts and FILTERs skip. Each interaction's age, weight and feeling are computed once
-# in the inner query (on PostgreSQL OFFSET 0 keeps it from being folded into the outer one,
-# which would compute the age once per use), in double precision throughout (numeric, what a
-# decimal column or a literal such as 4.0 gives PostgreSQL, costs several times more over a
-# million interactions). Means are sums here, divided by their counts in Python. On PostgreSQL
-# the links are read by stakeholder ({people}: the stakeholders of the accounts), through their
+# grace days without one). Each kind is summed by stakeholder first (the interactions by
+# hashing, not by sorting every row of a chunk, as one aggregate over the four kinds' rows
+# did), then the sums of the kinds are added; a sum a kind has nothing for is NULL, a count 0.
+# Each interaction's age, weight and feeling are computed once in the inner query (on
+# PostgreSQL OFFSET 0 keeps it from being folded into the outer one, which would compute the
+# age once per use), in double precision throughout (numeric, what a decimal column or a
+# literal such as 4.0 gives PostgreSQL, costs several times more over a million
+# interactions). Means are sums here, divided by their counts in Python. On PostgreSQL the
+# links are read by stakeholder ({people}: the stakeholders of the accounts), through their
 # index, rather than scanned whole for each chunk of accounts. What an event weighs and how it
 # felt come from relationships.activity.feelings.
 RECENCY_WEIGHT = recency_weight_sql("{age}", "%(half_life)s")
 ACTIVITY_SQL = (
     """
 SELECT stakeholder_id,
-       SUM(felt), COUNT(felt), SUM(interaction),
-       SUM(w_recent * credit), SUM(w * intimacy * credit),
-       SUM(w * promptness * credit) FILTER (WHERE direction = 'inbound'),
-       COUNT(*) FILTER (WHERE direction = 'inbound'),
-       COUNT(*) FILTER (WHERE age < %(recent)s),
-       COUNT(*) FILTER (WHERE age >= %(recent)s AND age < %(horizon)s),
-       SUM(feeling) FILTER (WHERE age < %(recent)s),
-       SUM(feeling) FILTER (WHERE age >= %(recent)s AND age < %(horizon)s),
-       COUNT(late), SUM(CASE WHEN late > 0 THEN late ELSE 0 END)
+       SUM(felt), CAST(SUM(felt_inputs) AS INTEGER), CAST(SUM(interactions) AS INTEGER),
+       SUM(contact), SUM(closeness), SUM(outreach), CAST(SUM(replies) AS INTEGER),
+       CAST(SUM(recent) AS INTEGER), CAST(SUM(baseline) AS INTEGER),
+       SUM(recent_feeling), SUM(baseline_feeling),
+       CAST(SUM(open_items) AS INTEGER), CAST(SUM(overdue) AS INTEGER)
 FROM (
-    SELECT link.stakeholder_id, i.w * i.happiness AS felt, 1 AS interaction, i.w, i.w_recent,
-           i.credit, channel.intimacy, i.promptness, i.direction, i.age, i.feeling,
-           CAST(NULL AS INTEGER) AS late
+    SELECT link.stakeholder_id, SUM(i.w * i.happiness) AS felt,
+           COUNT(i.w * i.happiness) AS felt_inputs, COUNT(*) AS interactions,
+           SUM(i.w_recent * i.credit) AS contact,
+           SUM(i.w * channel.intimacy * i.credit) AS closeness,
+           SUM(i.w * i.promptness * i.credit) FILTER (WHERE i.direction = 'inbound') AS outreach,
+           COUNT(*) FILTER (WHERE i.direction = 'inbound') AS replies,
+           COUNT(*) FILTER (WHERE i.age < %(recent)s) AS recent,
+           COUNT(*) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s) AS baseline,
+           SUM(i.feeling) FILTER (WHERE i.age < %(recent)s) AS recent_feeling,
+           SUM(i.feeling) FILTER (WHERE i.age >= %(recent)s AND i.age < %(horizon)s)
+               AS baseline_feeling,
+           0 AS open_items, 0 AS overdue
     FROM (
         SELECT id, direction, channel_id, {age} AS age, {weight} AS w,
                {recent_weight} AS w_recent, {happiness} AS happiness, {feeling} AS feeling,
@@ -113,22 +120,31 @@ FROM (
           FROM relationships_channel) channel
         ON channel.id = i.channel_id
     {people}
+    GROUP BY link.stakeholder_id
     UNION ALL
-    SELECT stakeholder_id, ({moment_weight} * %(moment_weight)s * {intensity}) * {emotion},
-           0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM relationships_moment
-    WHERE {accounts} AND stakeholder_id IS NOT NULL AND occurred_on <= %(today)s
+    SELECT stakeholder_id, SUM(felt), COUNT(felt), 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0
+    FROM (
+        SELECT stakeholder_id,
+               ({moment_weight} * %(moment_weight)s * {intensity}) * {emotion} AS felt
+        FROM relationships_moment
+        WHERE {accounts} AND stakeholder_id IS NOT NULL AND occurred_on <= %(today)s
+        UNION ALL
+        SELECT stakeholder_id, ({stated_weight} * %(survey_weight)s) * {stated}
+        FROM relationships_statedfeeling
+        WHERE {accounts} AND stated_on <= %(today)s
+    ) said
+    GROUP BY stakeholder_id
     UNION ALL
-    SELECT stakeholder_id, ({stated_weight} * %(survey_weight)s) * {stated},
-           0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM relationships_statedfeeling
-    WHERE {accounts} AND stated_on <= %(today)s
-    UNION ALL
-    SELECT stakeholder_id, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-           CASE WHEN due_on IS NULL THEN {opened_age} - %(grace)s ELSE {due_age} END
-    FROM relationships_openitem
-    WHERE {accounts} AND stakeholder_id IS NOT NULL AND opened_on <= %(today)s
-          AND (closed_on IS NULL OR closed_on > %(today)s)
+    SELECT stakeholder_id, NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL,
+           COUNT(*), SUM(CASE WHEN late > 0 THEN late ELSE 0 END)
+    FROM (
+        SELECT stakeholder_id,
+               CASE WHEN due_on IS NULL THEN {opened_age} - %(grace)s ELSE {due_age} END AS late
+        FROM relationships_openitem
+        WHERE {accounts} AND stakeholder_id IS NOT NULL AND opened_on <= %(today)s
+              AND (closed_on IS NULL OR closed_on > %(today)s)
+    ) open_items
+    GROUP BY stakeholder_id
 ) lived
 GROUP BY stakeholder_id
 """.replace("{weight}", RECENCY_WEIGHT)
@@ -220,8 +236,10 @@ class Result:
     stakeholders: int
 
 
-def _inputs(signals: scoring.Signals) -> dict[str, int]:
-    return {
+def _explained(score: scoring.Score, signals: scoring.Signals) -> dict:
+    """Each component's value, weight and number of inputs, as the snapshot stores them."""
+    values, weights = score.components, score.weights
+    inputs = {
         "sentiment": signals.feeling_inputs,
         "channels": signals.interactions,
         "engagement": signals.recent_interactions + signals.baseline_interactions,
@@ -231,15 +249,11 @@ def _inputs(signals: scoring.Signals) -> dict[str, int]:
         "tenure": int(signals.tenure_days is not None),
         "csm_rating": int(signals.csm_rating is not None),
     }
-
-
-def _explained(score: scoring.Score, inputs: dict[str, int]) -> dict:
-    values, weights = score.components, score.weights
     return {
         name: {
             "value": None if (value := values[name]) is None else round(value, 4),
             "weight": weights[name],
-            "inputs": inputs.get(name, 0),
+            "inputs": inputs[name],
         }
         for name in scoring.COMPONENTS
     }
@@ -391,14 +405,15 @@ def _scores(
     alerts: list[Alert] = []
     dropped = set()  # accounts with an engagement drop
     active = Stakeholder.Status.ACTIVE
+    weights = scoring.Weights.of(config.weights)
     for person in people:
         pk, account_id = person["pk"], person["account_id"]
         person_signals = signals[pk]
-        result = scoring.score_stakeholder(person_signals, config)
+        result = scoring.score_stakeholder(person_signals, config, weights)
         stakeholder_rows.append(
             (pk, account_id, day, as_decimal(result.value, "0.01"),
              scoring.label(result.value, labels), as_decimal(result.confidence, "0.001"),
-             _explained(result, _inputs(person_signals)), config.version, started)
+             _explained(result, person_signals), config.version, started)
         )  # fmt: skip
         by_account[account_id].append((person, result))
         if person["status"] == active:
