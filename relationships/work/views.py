@@ -107,7 +107,7 @@ def _section(request, account, *, form=None, status=200):
 @cached_page
 def account_tasks_section(request, pk):
     """The account page's Tasks section: its open tasks and a form for a new one."""
-    return _section(request, get_account_for_user(request.user, pk))
+    return _section(request, panels.section_account(request, pk))
 
 
 @require_POST
