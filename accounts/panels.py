@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django_htmx.http import trigger_client_event
+
+from accounts.models import Account
+from accounts.selectors import get_account_for_user
 
 # The panels showing what the score recompute derives: the gap, the standing against
 # competitors, the quadrant and renewal risk, and the tasks (a new gap case's playbook).
@@ -79,6 +82,16 @@ def refreshed_now(changes: Changes, *, recomputed: bool, shown: str | None) -> l
     recompute has run, those showing its numbers; not the section the response shows."""
     panels = changes.stored + (changes.recomputed if recomputed else ())
     return [panel for panel in dict.fromkeys(panels) if panel != shown]
+
+
+def section_account(request, pk) -> Account:
+    """The account a section's GET draws, if the user may see it (404 otherwise). Fetched by
+    htmx, a section draws only itself, and none shows the account's owner, team or leader: the
+    account is read alone, a statement a third as costly to build (competitors, which names the
+    leader, reads it whole); opened as a page, the section draws the profile too."""
+    if request.htmx:
+        return get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
+    return get_account_for_user(request.user, pk)
 
 
 def render_section(

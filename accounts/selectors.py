@@ -5,10 +5,10 @@ import datetime as dt
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, Team, User
+from core.paths import url_pattern
 
 
 def related_model(name: str):
@@ -43,13 +43,9 @@ FLAGS = {
 }
 
 
-_SLOT = 918273645  # an account key no URL holds otherwise: its place in the account URL
-
-
 def account_url_pattern() -> str:
-    """The account page's address with {} for the account's key: reversed once for a list
-    or a board of accounts instead of once per row."""
-    return reverse("account_detail", args=[_SLOT]).replace(str(_SLOT), "{}")
+    """The account page's address with {} for the account's key (core.paths.url_pattern)."""
+    return url_pattern("account_detail")
 
 
 def _accounts_shown_to(user) -> QuerySet[Account]:

@@ -252,7 +252,7 @@ def usage_chart(usage) -> dict:
 @cached_page(account="pk")
 def usage_section(request, pk):
     """The account's product usage: active users by period, as usage.csv reports them."""
-    account = get_account_for_user(request.user, pk)
+    account = panels.section_account(request, pk)
     context = {"usage_chart": usage_chart(list(account.usage.order_by("period_start")))}
     return panels.render_section(request, "accounts/account_usage.html", account, context)
 

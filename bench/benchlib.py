@@ -31,14 +31,20 @@ def drop_database(url: str) -> None:
         admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
-def run_on_bench_database(run: Callable[[], None]) -> None:
-    """Create the benchmark database, set Django up on it, call `run`, drop the database."""
+def run_on_bench_database(run: Callable[[], None], *, keep: bool = False) -> None:
+    """Create the benchmark database, set Django up on it, call `run`, drop the database; with
+    `keep`, reuse the database if it is there already and leave it for the next run."""
     url = os.environ.get("DATABASE_URL", "")
     if urlsplit(url).scheme not in {"postgres", "postgresql"}:
         sys.exit("Set DATABASE_URL=postgres://... : the benchmark runs on PostgreSQL.")
-    drop_database(url)
     with psycopg.connect(server_url(url, "postgres"), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
+        ).fetchone()
+        if exists and not keep:
+            admin.execute(f"DROP DATABASE {BENCH_DB} WITH (FORCE)")
+        if not exists or not keep:
+            admin.execute(f"CREATE DATABASE {BENCH_DB}")
     os.environ["DATABASE_URL"] = server_url(url, BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
     sys.path.insert(0, str(PROJECT))
@@ -55,7 +61,8 @@ def run_on_bench_database(run: Callable[[], None]) -> None:
         from django.db import connections
 
         connections.close_all()
-        drop_database(url)
+        if not keep:
+            drop_database(url)
 
 
 def queue_tasks_in_memory() -> None:

@@ -142,10 +142,8 @@ def session_for(user) -> str:
     return session.session_key
 
 
-def fill() -> tuple[str, int, "Writer"]:
-    """The data, every score, gap and position; returns a manager's session key, an account of
-    theirs, and the writer of the mix."""
-    from accounts.models import Account
+def build():
+    """The data, every score, gap and position; returns the manager."""
     from relationships.scoring.recompute import account_chunks, scores_recompute
 
     started = time.perf_counter()
@@ -153,8 +151,24 @@ def fill() -> tuple[str, int, "Writer"]:
     for chunk in account_chunks():
         scores_recompute(account_ids=chunk)
     print(f"Loaded and scored {ACCOUNTS:,} accounts in {time.perf_counter() - started:.1f} s")
+    return manager
+
+
+def first_account(manager):
+    """The account the pages are read on: the first the manager sees."""
+    from accounts.models import Account
+
+    return Account.objects.visible_to(manager).order_by("pk").first()
+
+
+def fill() -> tuple[str, int, "Writer"]:
+    """The data; returns a manager's session key, an account of theirs, and the writer of the
+    mix."""
+    from accounts.models import Account
+
+    manager = build()
+    account = first_account(manager)
     seen = Account.objects.visible_to(manager).order_by("pk")
-    account = seen.first()
     csm = seen.exclude(owner=account.owner).first().owner
     return session_for(manager), account.pk, Writer(csm, seen.filter(owner=csm))
 

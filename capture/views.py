@@ -16,7 +16,6 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import panels
-from accounts.selectors import get_account_for_user
 from capture import decisions, services
 from capture.forms import CalendarFeedForm, MailboxForm, SentimentForm, refusal_add
 from capture.models import Health, Mailbox
@@ -230,7 +229,7 @@ def source_remove(request, kind, pk):
 @require_GET
 @cached_page(account="pk")
 def captured_section(request, pk):
-    return render_captured(request, get_account_for_user(request.user, pk))
+    return render_captured(request, panels.section_account(request, pk))
 
 
 def render_captured(request, account, *, changes=None, status=200):

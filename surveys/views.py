@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import panels
 from accounts.models import Competitor
-from accounts.selectors import get_account_for_user
 from core.idempotency import AlreadySubmitted, submission_answer, submission_claim
 from core.mail.outbox import Rendered, email_render
 from core.pagecache import cached_page
@@ -191,7 +190,7 @@ def survey_template_preview(request, pk):
 @cached_page(account="pk")
 def surveys_section(request, pk):
     """The account page's surveys section: recent invitations and the feedback loop."""
-    return _surveys(request, get_account_for_user(request.user, pk))
+    return _surveys(request, panels.section_account(request, pk))
 
 
 def _surveys(request, account, *, status=200):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Account
+from core.paths import url_pattern
 from relationships.activity import catalogs
 from relationships.gaps import model as gaps
 from relationships.models import (
@@ -64,8 +65,9 @@ def get_gap_case_for_user(user, pk) -> GapCase:
 def gap_board(*, user, filters: dict) -> list[dict]:
     """The board's columns, one per state: the open cases and those closed in the last
     BOARD_RECENT_DAYS days, with their checklist progress; each column shows its
-    BOARD_COLUMN_CARDS oldest cases and counts them all. One query, which reads only the cards
-    shown: each case is numbered and counted within its state by the database."""
+    BOARD_COLUMN_CARDS oldest cases and counts them all, and each card's addresses (its page,
+    its move), the URLs reversed once. One query, which reads only the cards shown: each case
+    is numbered and counted within its state by the database."""
     since = timezone.localdate() - dt.timedelta(days=BOARD_RECENT_DAYS)
     cases = (
         GapCase.objects.filter(account__in=Account.objects.visible_to(user))
@@ -87,11 +89,13 @@ def gap_board(*, user, filters: dict) -> list[dict]:
     )
     columns = {state: [] for state in GapCase.State.values}
     totals = dict.fromkeys(GapCase.State.values, 0)
+    case_url, move_url = url_pattern("gap_detail"), url_pattern("gap_move")
     for case in cases:
         columns[case.state].append(case)
         totals[case.state] = case.column_total
         case.marks = factor_marks(case.account)
         case.targets = board_moves(case)
+        case.href, case.move_url = case_url.format(case.pk), move_url.format(case.pk)
     return [
         {
             "state": state,

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import panels
 from accounts.models import Account
-from accounts.selectors import get_account_for_user
 from core.forms import offer
 from core.pagecache import cached_page
 from core.versions import EditConflict
@@ -37,7 +36,7 @@ from relationships.models import GapAction
 @cached_page(account="pk")
 def gaps_section(request, pk):
     """The account page's gap panel: the three factors and the open case."""
-    account = get_account_for_user(request.user, pk)
+    account = panels.section_account(request, pk)
     return panels.render_section(
         request, "relationships/account_gaps.html", account, account_gaps(account)
     )

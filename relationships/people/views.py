@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import panels
 from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
 from core.pagecache import cached_page
@@ -52,7 +53,7 @@ def render_people(request, account, *, stakeholders=None, status=200, changes=No
 @require_GET
 @cached_page(account="pk")
 def people_section(request, pk):
-    return render_people(request, get_account_for_user(request.user, pk))
+    return render_people(request, panels.section_account(request, pk))
 
 
 def _stakeholder_form(account, stakeholder, people, data=None) -> StakeholderForm:

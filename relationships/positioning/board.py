@@ -37,14 +37,6 @@ class Dot:
     previous: quadrant.Placement | None = None
 
     @property
-    def tip(self) -> tuple[float, str]:
-        """Where the name shown on hover and keyboard focus goes: beside the dot, towards the
-        middle of the board (x and text-anchor)."""
-        if self.cx > WIDTH / 2:
-            return round(self.cx - self.r - 4, 1), "end"
-        return round(self.cx + self.r + 4, 1), "start"
-
-    @property
     def label(self) -> str:
         return quadrant.QUADRANTS[self.placement.quadrant][0]
 

@@ -96,7 +96,7 @@ def competitors_section(request, pk):
 @cached_page(account="pk")
 def goals_section(request, pk):
     """The account's four goals: longevity, footprint, advocates and the feedback loop."""
-    account = get_account_for_user(request.user, pk)
+    account = panels.section_account(request, pk)
     usage = list(account.usage.order_by("period_start"))
     people = list(Stakeholder.objects.filter(account=account))
     context = {"goals": positions.account_goals(account, usage=usage, stakeholders=people)}

@@ -15,7 +15,9 @@ register = template.Library()
 @register.simple_tag
 def board_marks(dots) -> SafeString:
     """Trails first, then the dots, then the links over them: a name shown on hover or focus
-    is never hidden under another dot."""
+    is never hidden under another dot. Each link's title names the account once; the label
+    shown beside a dot on hover or focus is drawn from that title when it is needed
+    (static/js/rapport.js), not sent a thousand times hidden."""
     trails, circles, links = [], [], []
     currency = settings.CURRENCY
     for dot in dots:
@@ -30,16 +32,11 @@ def board_marks(dots) -> SafeString:
             f'<circle class="board-dot quadrant-{dot.placement.quadrant}"'
             f' cx="{cx}" cy="{cy}" r="{r}"/>'
         )
-        name = escape(item.name)
-        happiness = f"{item.happiness:+.2f}"  # as |stringformat:"+.2f"
-        margin = round(item.margin * 100)  # as {% widthratio margin 1 100 %}
-        tip_x, anchor = dot.tip
+        # happiness as |stringformat:"+.2f", margin as {% widthratio margin 1 100 %}
         links.append(
             f'<a class="board-link" href="{item.href}">'
-            f"<title>{name}: happiness {happiness}, margin {margin} %,"
-            f" ARR {escape(money(item.arr, currency))}</title>"
-            f'<circle class="board-hit" cx="{cx}" cy="{cy}" r="{r}"/>'
-            f'<text class="board-tip" x="{tip_x}" y="{cy}" dy="4" text-anchor="{anchor}"'
-            f' aria-hidden="true">{name} · {happiness} · {margin} %</text></a>'
+            f"<title>{escape(item.name)}: happiness {item.happiness:+.2f},"
+            f" margin {round(item.margin * 100)} %, ARR {escape(money(item.arr, currency))}</title>"
+            f'<circle class="board-hit" cx="{cx}" cy="{cy}" r="{r}"/></a>'
         )
     return mark_safe("".join(trails + circles + links))  # every text above is escaped

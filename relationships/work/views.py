@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import panels
 from accounts.selectors import get_account_for_user
+from core.forms import offer
 from core.idempotency import AlreadySubmitted
 from core.pagecache import cached_page
 from core.paging import page_number
@@ -95,9 +96,12 @@ def task_list(request):
 
 def _section(request, account, *, form=None, status=200):
     today = timezone.localdate()
+    form = form or TaskForm(account=account)
+    owner = form.fields["owner"]
+    offer(owner, owner.queryset)  # the people read once: the form's drawing read them twice
     context = {
         "tasks": account_tasks(account, today=today),
-        "task_form": form or TaskForm(account=account),
+        "task_form": form,
         **row_context(today),
     }
     return panels.render_section(request, SECTION, account, context, status=status)
@@ -107,7 +111,7 @@ def _section(request, account, *, form=None, status=200):
 @cached_page(account="pk")
 def account_tasks_section(request, pk):
     """The account page's Tasks section: its open tasks and a form for a new one."""
-    return _section(request, get_account_for_user(request.user, pk))
+    return _section(request, panels.section_account(request, pk))
 
 
 @require_POST

@@ -93,3 +93,31 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     if (note) note.hidden = false;
   }
 });
+
+// The quadrant board names the dot under the pointer or the keyboard's focus beside it, towards
+// the middle of the board ("Name · happiness · margin %", as its title says): the label is drawn
+// from the link's title when a dot is first pointed at or focused, not sent with every dot.
+const SVG = "http://www.w3.org/2000/svg";
+const BOARD_TITLE = /^(.*): happiness (\S+), margin (\S+) %,/s;
+
+function boardTip(event) {
+  const link = event.target instanceof Element && event.target.closest("a.board-link");
+  if (!link || link.querySelector(".board-tip")) return;
+  const hit = link.querySelector(".board-hit");
+  const named = BOARD_TITLE.exec(link.querySelector("title")?.textContent ?? "");
+  if (!hit || !named) return;
+  const [cx, cy, r] = ["cx", "cy", "r"].map((name) => Number(hit.getAttribute(name)));
+  const towardsLeft = cx > link.ownerSVGElement.viewBox.baseVal.width / 2;
+  const tip = document.createElementNS(SVG, "text");
+  tip.setAttribute("class", "board-tip");
+  tip.setAttribute("x", String(towardsLeft ? cx - r - 4 : cx + r + 4));
+  tip.setAttribute("y", String(cy));
+  tip.setAttribute("dy", "4");
+  tip.setAttribute("text-anchor", towardsLeft ? "end" : "start");
+  tip.setAttribute("aria-hidden", "true");
+  tip.textContent = `${named[1]} · ${named[2]} · ${named[3]} %`;
+  link.append(tip);
+}
+
+document.addEventListener("mouseover", boardTip);
+document.addEventListener("focusin", boardTip);
