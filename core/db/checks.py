@@ -1,6 +1,7 @@
 """A row's constraints checked before it is written, in one query: Django's full_clean asks one
 query per constraint, each inside a savepoint of its own."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
 from django.db.models import BooleanField, Exists, Model, Q, Value
 from django.db.models.constraints import BaseConstraint, CheckConstraint, UniqueConstraint
@@ -69,3 +70,23 @@ def read_already(instance: Model) -> set[str]:
         and (related := field.get_cached_value(instance)) is not None
         and not related._state.adding
     }
+
+
+def constraints_validate(instance: Model, *, exclude=()) -> None:
+    """Model.validate_constraints in one query (constraints_broken): a ValidationError saying
+    what Django's would, a unique constraint of one field without a condition on its field."""
+    errors = {}
+    for constraint in constraints_broken(instance, exclude=exclude):
+        fields = getattr(constraint, "fields", ())
+        if isinstance(constraint, UniqueConstraint) and constraint.condition is None:
+            message = instance.unique_error_message(type(instance), fields)
+            errors.setdefault(fields[0] if len(fields) == 1 else NON_FIELD_ERRORS, []).append(
+                message
+            )
+        else:
+            message = ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            )
+            errors.setdefault(NON_FIELD_ERRORS, []).append(message)
+    if errors:
+        raise ValidationError(errors)

@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from core.db.bulk import insert_new, insert_rows
-from core.db.checks import constraints_broken, read_already
+from core.db.checks import constraints_broken
 from core.idempotency import AlreadySubmitted, submission_answer, submission_claimed
 from relationships.imports import activity_import_key
 from relationships.models import (
@@ -273,18 +273,16 @@ def _named(stakeholder: Stakeholder | None) -> list[Stakeholder]:
 def _check(item: models.Model, errors: dict | None = None, **people) -> None:
     """Refuse a new activity row (ValidationError by field, nothing written) for `errors` found
     already, what its model's rules say, and each field of `people` (field name -> the
-    stakeholders it names) naming someone of another account; give it its import key. Foreign
-    keys given as rows read from the database are not looked up again, and the row's
-    constraints are checked in one query."""
+    stakeholders it names) naming someone of another account; give it its import key. Its
+    constraints are checked in one query (core.db.checks), the import key's with them."""
     errors = dict(errors or {})
     errors.update(
         (name, OTHER_ACCOUNT)
         for name, named in people.items()
         if any(person.account_id != item.account_id for person in named)
     )
-    exclude = set(errors) | read_already(item)
     try:
-        item.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        item.full_clean(exclude=set(errors), validate_unique=False, validate_constraints=False)
     except ValidationError as refusal:
         errors = refusal.update_error_dict(errors)
     if not errors:
