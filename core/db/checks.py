@@ -14,7 +14,9 @@ def constraints_broken(instance: Model, *, exclude=()) -> list[BaseConstraint]:
     """The check constraints and unique constraints over fields of `instance`'s model that it
     breaks, in one query; those over a field in `exclude` are not checked. A check holds when its
     condition is true or unknown, as in the database; a unique constraint holds when a field is
-    null, or its condition is false for the row, or no other row has the same values."""
+    null, or its condition is false for the row, or no other row has the same values. A unique
+    constraint over expressions is left to the database (and to the model's clean(), which may
+    say it on a field: a stakeholder's email, in any case, at their account)."""
     model = type(instance)
     exclude = set(exclude)
     query = Query(None)

@@ -289,7 +289,7 @@ def _check(item: models.Model, errors: dict | None = None, **people) -> None:
         item.import_key = activity_import_key(
             item, tuple(sorted(person.pk for person in people.get("stakeholders", ())))
         )
-        for constraint in constraints_broken(item, exclude=set(errors)):
+        for constraint in constraints_broken(item):
             if tuple(getattr(constraint, "fields", ())) == ("import_key",):
                 # another row holds the key (two rows alike, which no file can tell apart)
                 item.import_key = ""
@@ -301,7 +301,9 @@ def _check(item: models.Model, errors: dict | None = None, **people) -> None:
         raise ValidationError(errors)
 
 
-def _save(item: models.Model, *, claim: Claim | None = None, then=None) -> models.Model | None:
+def _save(
+    item: models.Model, *, claim: Claim | None = None, then: Callable | None = None
+) -> models.Model | None:
     """Write a row `_check` passed and what `then(row)` writes with it, and ask for the
     account's recompute, all in the caller's transaction (or one of their own: no savepoint).
     `claim`, if given, is asked first: if it answers False (the form was submitted before),
