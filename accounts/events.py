@@ -22,19 +22,27 @@ class AccountEvent:
     path: str = ""
     followers: list[int] = field(default_factory=list)
     actor_id: int | None = None
+    account: Account | None = None  # the account's row, if the caller has read it already
 
 
 def account_events_record(*, events: list[AccountEvent]) -> list[Event]:
     """Record these events in the current transaction; `summary` may name the account as
-    `{account}`."""
+    `{account}`. Accounts not given with their events are read in one query."""
     if not events:
         return []
     accounts = {
-        pk: (name, team_id, owner_id)
-        for pk, name, team_id, owner_id in Account.objects.filter(
-            pk__in={event.account_id for event in events}
-        ).values_list("pk", "name", "team_id", "owner_id")
+        event.account_id: (event.account.name, event.account.team_id, event.account.owner_id)
+        for event in events
+        if event.account is not None
     }
+    unread = {event.account_id for event in events} - set(accounts)
+    if unread:
+        accounts |= {
+            pk: (name, team_id, owner_id)
+            for pk, name, team_id, owner_id in Account.objects.filter(pk__in=unread).values_list(
+                "pk", "name", "team_id", "owner_id"
+            )
+        }
     followers = {user for event in events for user in event.followers}
     owners = {owner_id for _name, _team, owner_id in accounts.values()}
     teams = {team_id for _name, team_id, _owner in accounts.values()}

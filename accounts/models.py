@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from core.limits import DayRange, bounded_text, day_text
-from core.models import ExternallyKnown, Versioned
+from core.models import CheckedInOneQuery, ExternallyKnown, Versioned
 
 
 class UserManager(BaseUserManager):
@@ -206,7 +206,7 @@ DERIVED_FIELDS = [
 ]
 
 
-class Account(ExternallyKnown, Versioned):
+class Account(ExternallyKnown, Versioned, CheckedInOneQuery):
     """A customer account, owned by a CSM within a team. Archived instead of deleted."""
 
     class Status(models.TextChoices):

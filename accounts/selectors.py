@@ -2,7 +2,17 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -80,22 +90,21 @@ def users_of_teams(teams: QuerySet[Team]) -> QuerySet[User]:
 def who_sees_teams(user_ids: set[int], team_ids: set[int]) -> set[tuple[int, int]]:
     """The (user, team) pairs among these in which the user may see the team's accounts, as
     `Account.objects.visible_to` decides: active admins see every team, other active users the
-    teams they are in or manage. Three queries for any number."""
+    teams they are in or manage. One query for any number: the admins, the members and the
+    managers (each row: whether the user is an admin, the user, the team)."""
     active = User.objects.filter(pk__in=user_ids, is_active=True)
     admins = active.filter(Q(is_superuser=True) | Q(role=User.Role.ADMIN))
-    pairs = {(user, team) for user in admins.values_list("pk", flat=True) for team in team_ids}
-    pairs |= {
-        (user, team)
-        for team, user in Team.members.through.objects.filter(
-            team_id__in=team_ids, user__in=active
-        ).values_list("team_id", "user_id")
-    }
-    pairs |= {
-        (user, team)
-        for team, user in Team.objects.filter(pk__in=team_ids, manager__in=active).values_list(
-            "pk", "manager_id"
-        )
-    }
+    members = Team.members.through.objects.filter(team_id__in=team_ids, user__in=active)
+    managers = Team.objects.filter(pk__in=team_ids, manager__in=active)
+    rows = [
+        admins.annotate(seer_admin=Value(True), seer=F("pk"), seen=Value(0)),
+        members.annotate(seer_admin=Value(False), seer=F("user_id"), seen=F("team_id")),
+        managers.annotate(seer_admin=Value(False), seer=F("manager_id"), seen=F("pk")),
+    ]
+    rows = [query.order_by().values_list("seer_admin", "seer", "seen") for query in rows]
+    pairs = set()
+    for admin, user, team in rows[0].union(*rows[1:], all=True).order_by():
+        pairs |= {(user, every) for every in team_ids} if admin else {(user, team)}
     return pairs
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, IntegerField, Q, Value
 from django.utils import timezone
 
 from core.models import ChatHook, Delivery, Event, Notification, WebhookEndpoint
@@ -98,7 +98,7 @@ def events_record_many(*, drafts: list[EventDraft]) -> list[Event]:
     unknown = {draft.kind for draft in drafts} - set(KINDS)
     if unknown:
         raise ValueError(f"Unknown event kinds: {', '.join(sorted(unknown))}")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         events = Event.objects.bulk_create(
             Event(
                 kind=draft.kind,
@@ -133,20 +133,15 @@ def _deliveries(events: list[Event]) -> list[Delivery]:
     chat hook that wants it: the hooks of its team and of the users in its audience, but for
     the one who made it happen (as the bell does not tell them either)."""
     kinds = {event.kind for event in events}
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(active=True).only("pk", "events")
-        if kinds & set(endpoint.events)
-    ]
     users = {user_id for event in events for user_id in event.audience}
     teams = {event.team_id for event in events if event.team_id}
-    hooks = [
-        hook
-        for hook in ChatHook.objects.filter(active=True)
-        .filter(Q(user__in=users, user__is_active=True) | Q(team__in=teams))
-        .only("pk", "events", "user_id", "team_id")
-        if kinds & set(hook.events)
-    ]
+    endpoints, hooks = [], []
+    for is_hook, pk, wanted, user_id, team_id in _listeners(users, teams):
+        if kinds & set(wanted):
+            if is_hook:
+                hooks.append(ChatHook(pk=pk, events=wanted, user_id=user_id, team_id=team_id))
+            else:
+                endpoints.append(WebhookEndpoint(pk=pk, events=wanted))
     rows = []
     for event in events:
         rows += [
@@ -164,6 +159,26 @@ def _deliveries(events: list[Event]) -> list[Delivery]:
             )
         ]
     return rows
+
+
+def _listeners(users: set[int], teams: set[int]):
+    """The active webhook endpoints, and the active chat hooks of these active users and of
+    these teams, in one query: (is a chat hook, id, the kinds of event it wants, its user, its
+    team)."""
+    endpoints = WebhookEndpoint.objects.filter(active=True).annotate(
+        is_hook=Value(False), hook_user=Value(None, IntegerField()),
+        hook_team=Value(None, IntegerField()),
+    )  # fmt: skip
+    hooks = (
+        ChatHook.objects.filter(active=True)
+        .filter(Q(user__in=users, user__is_active=True) | Q(team__in=teams))
+        .annotate(is_hook=Value(True), hook_user=F("user_id"), hook_team=F("team_id"))
+    )
+    rows = [
+        query.order_by().values_list("is_hook", "pk", "events", "hook_user", "hook_team")
+        for query in (endpoints, hooks)
+    ]
+    return rows[0].union(rows[1], all=True).order_by()
 
 
 def deliveries_enqueue(ids: list[int]) -> None:

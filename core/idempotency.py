@@ -13,7 +13,7 @@ import uuid
 from contextvars import ContextVar
 
 from django import forms
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.utils import timezone
 
 from core.models import SubmissionKey
@@ -66,11 +66,32 @@ class AlreadySubmitted(Exception):
 def submission_claim(*, key: uuid.UUID | None, user) -> SubmissionKey:
     """Record a submitted form's key, inside the transaction of the write it guards, so that both
     are committed or neither. Raises AlreadySubmitted if the key was recorded before."""
-    try:
-        with transaction.atomic():
-            return SubmissionKey.objects.create(key=key or uuid.uuid4(), user=user)
-    except IntegrityError:
-        raise AlreadySubmitted(SubmissionKey.objects.get(key=key, user=user).answer) from None
+    claimed = submission_claimed(key=key, user=user)
+    if claimed is None:
+        raise AlreadySubmitted(SubmissionKey.objects.get(key=key, user=user).answer)
+    return claimed
+
+
+def submission_claimed(*, key: uuid.UUID | None, user) -> SubmissionKey | None:
+    """submission_claim, answering None rather than raising if the key was recorded before: one
+    INSERT ... ON CONFLICT DO NOTHING, which leaves the transaction usable without a savepoint."""
+    claimed = SubmissionKey(key=key or uuid.uuid4(), user=user)
+    fields = [field for field in SubmissionKey._meta.concrete_fields if not field.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SubmissionKey._meta.db_table}"
+            f" ({', '.join(field.column for field in fields)})"
+            f" VALUES ({', '.join(['%s'] * len(fields))})"
+            f" ON CONFLICT DO NOTHING RETURNING {SubmissionKey._meta.pk.column}",
+            [field.get_db_prep_save(field.pre_save(claimed, True), connection) for field in fields],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    claimed.pk = row[0]
+    claimed._state.adding = False
+    claimed._state.db = connection.alias
+    return claimed
 
 
 def submission_answer(*, key: uuid.UUID | None, user) -> str | None:

@@ -12,11 +12,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.db.checks import constraints_validate, read_already
 from core.mail.models import OutboundEmail
 from core.secrets import decrypt, encrypt
 
 __all__ = [
     "ChatHook",
+    "CheckedInOneQuery",
     "Delivery",
     "Event",
     "Notification",
@@ -25,6 +27,20 @@ __all__ = [
     "Versioned",
     "WebhookEndpoint",
 ]
+
+
+class CheckedInOneQuery(models.Model):
+    """A row whose full_clean checks all its constraints in one query and does not look up
+    again a foreign key given as a row read from the database (core.db.checks)."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude=set(exclude or ()) | read_already(self))
+
+    def validate_constraints(self, exclude=None):
+        constraints_validate(self, exclude=exclude or ())
 
 
 class Versioned(models.Model):

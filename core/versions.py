@@ -47,8 +47,21 @@ def edit_save(form: VersionedModelForm, *, seen: int) -> models.Model:
     instance.save(
         update_fields=[*(name for name in form._meta.fields if name in columns), "version"]
     )
-    form.save_m2m()
+    _links_save(form, instance)
     return instance
+
+
+def _links_save(form: VersionedModelForm, instance: models.Model) -> None:
+    """The form's many-to-many fields saved (form.save_m2m), but without a query for one whose
+    rows were read with the instance (prefetched) and that the form leaves as they were."""
+    read = getattr(instance, "_prefetched_objects_cache", {})
+    for field in instance._meta.many_to_many:
+        if field.name not in form.cleaned_data:
+            continue
+        chosen = form.cleaned_data[field.name]
+        if field.name in read and {row.pk for row in read[field.name]} == {r.pk for r in chosen}:
+            continue
+        getattr(instance, field.name).set(chosen)
 
 
 def version_claim(instance: models.Model, *, seen: int) -> None:

@@ -1,15 +1,18 @@
 """The quick-log forms (interaction, moment, open item, pulse check, competitor rating),
 the timeline's filters and the moments report's."""
 
+import contextlib
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.selectors import teams_visible_to
-from core.forms import offer
-from core.idempotency import SubmissionKeyForm
+from core.forms import ListedChoiceField, ListedMultipleChoiceField, offer
+from core.idempotency import AlreadySubmitted, SubmissionKeyForm
 from core.limits import date_inputs_bounded
 from relationships.activity.moments_report import PERIODS
+from relationships.activity.services import activity_record
 from relationships.activity.timeline import KINDS as TIMELINE_KINDS
 from relationships.models import (
     Channel,
@@ -55,27 +58,55 @@ CHOICE_SOURCES = {
 
 
 class AccountActivityForm(SubmissionKeyForm, forms.ModelForm):
-    """Base of the quick-log forms: choices limited to the account's people; dates in the range
-    their model fields allow (core.limits: nothing before 2000 or in the future)."""
+    """Base of the quick-log forms: choices limited to the account's people, and the chosen
+    rows taken from them; dates in the range their model fields allow (core.limits: nothing
+    before 2000 or in the future). The form cleans its fields; the service checks the row, and
+    `record` puts what it refuses on the form's fields."""
 
     prefix_name = ""
 
     def __init__(self, *args, account, choices: "ActivityChoices", **kwargs):
         kwargs.setdefault("prefix", self.prefix_name)
         super().__init__(*args, **kwargs)
-        self.instance.account = account
+        self.account = account
         for name, field in self.fields.items():
             options = getattr(choices, CHOICE_SOURCES.get(name, ""), None)
             if options is not None:
-                field.queryset = (
-                    field.queryset.filter(account=account)
-                    if "stakeholder" in name
-                    else field.queryset
-                )
+                field.list_rows(options)
                 field.choices = [(obj.pk, str(obj)) for obj in options]
                 if not isinstance(field, forms.ModelMultipleChoiceField):
                     field.choices = [("", "—")] + field.choices
         date_inputs_bounded(self, self._meta.model)
+
+    def _post_clean(self):
+        """Each field's value checked by its model field's validators, which need no query
+        (a day in range, a number not below 0); the row as a whole, its people and its
+        constraints are checked by the service that writes it."""
+        for name, value in list(self.cleaned_data.items()):
+            field = self._meta.model._meta.get_field(name) if name in self._meta.fields else None
+            if field is None or field.is_relation or self.has_error(name):
+                continue
+            try:
+                field.run_validators(value)
+            except ValidationError as refusal:
+                self.add_error(name, refusal)
+
+    def record(self, *, user) -> bool:
+        """Write the entry (activity_record), once per render: a double submit counts as the
+        first. False if it is refused, with the reasons on the fields they name (on the form
+        if it has no such field)."""
+        if not self.is_valid():
+            return False
+        try:
+            with contextlib.suppress(AlreadySubmitted):
+                activity_record(
+                    self.prefix_name, account=self.account, user=user, **self.cleaned_data
+                )
+        except ValidationError as refusal:
+            for name, errors in refusal.update_error_dict({}).items():
+                self.add_error(name if name in self.fields else None, errors)
+            return False
+        return True
 
 
 class InteractionForm(AccountActivityForm):
@@ -103,6 +134,11 @@ class InteractionForm(AccountActivityForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"occurred_at": "When", "response_hours": "Response time (hours)"}
+        field_classes = {
+            "stakeholders": ListedMultipleChoiceField,
+            "channel": ListedChoiceField,
+            "touchpoint": ListedChoiceField,
+        }
 
 
 class MomentForm(AccountActivityForm):
@@ -127,6 +163,7 @@ class MomentForm(AccountActivityForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"occurred_on": "When", "value_amount": "Amount (optional)"}
+        field_classes = {"moment_type": ListedChoiceField, "stakeholder": ListedChoiceField}
 
 
 class OpenItemForm(AccountActivityForm):
@@ -140,6 +177,7 @@ class OpenItemForm(AccountActivityForm):
             "due_on": forms.DateInput(attrs={"type": "date"}),
         }
         labels = {"opened_on": "Opened", "due_on": "Due"}
+        field_classes = {"stakeholder": ListedChoiceField}
 
 
 class PulseCheckForm(AccountActivityForm):
@@ -177,6 +215,7 @@ class CompetitorRatingForm(AccountActivityForm):
         ]  # fmt: skip
         widgets = {"rated_on": forms.DateInput(attrs={"type": "date"})}
         labels = {"stakeholder": "Person", "rated_on": "Date"}
+        field_classes = {"stakeholder": ListedChoiceField}
 
 
 class TimelineFilterForm(forms.Form):

@@ -17,7 +17,7 @@ def activity_choices(account: Account, stakeholders=None):
     """Options of the quick-log and timeline forms: the account's people (as given, or read
     now) and the catalogs."""
     if stakeholders is None:
-        stakeholders = Stakeholder.objects.filter(account=account).only("pk", "name")
+        stakeholders = Stakeholder.objects.filter(account=account).only("pk", "name", "account_id")
     return ActivityChoices(
         stakeholders=list(stakeholders),
         channels=catalogs.channels(),

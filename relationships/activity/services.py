@@ -8,16 +8,17 @@ names a person of another account, is refused with a ValidationError by field an
 written; a written row asks for its account's scores to be recomputed once it commits.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from core.db.bulk import insert_new, insert_rows
-from core.idempotency import submission_claim
+from core.db.checks import constraints_broken
+from core.idempotency import AlreadySubmitted, submission_answer, submission_claimed
 from relationships.imports import activity_import_key
 from relationships.models import (
     CompetitorRating,
@@ -30,6 +31,7 @@ from relationships.models import (
 from relationships.scoring.recompute import recompute_request
 
 OTHER_ACCOUNT = "Must be a stakeholder of the same account."
+Claim = Callable[[], bool]
 
 
 def interaction_create(
@@ -41,10 +43,12 @@ def interaction_create(
     touchpoint,
     direction: str,
     sentiment: int,
+    claim: Claim | None = None,
     **optional,
-) -> Interaction:
+) -> Interaction | None:
     """Log an interaction with these people of the account (one at least). `optional`:
-    our_person (who of us took part), verbosity, response_hours, summary."""
+    our_person (who of us took part), verbosity, response_hours, summary. `claim`: see
+    _save."""
     stakeholders = list(stakeholders)
     interaction = Interaction(
         account=account,
@@ -56,10 +60,15 @@ def interaction_create(
         **optional,
     )
     missing = {} if stakeholders else {"stakeholders": "Name at least one person."}
-    with transaction.atomic():
-        _save(interaction, missing, stakeholders=stakeholders)
-        interaction.stakeholders.set(stakeholders)
-    return interaction
+    _check(interaction, missing, stakeholders=stakeholders)
+    through = Interaction.stakeholders.through
+
+    def link(saved):
+        through.objects.bulk_create(
+            through(interaction=saved, stakeholder=person) for person in stakeholders
+        )
+
+    return _save(interaction, claim=claim, then=link)
 
 
 # Foreign keys a bulk writer's caller read from the database: not looked up again per row.
@@ -154,7 +163,9 @@ def _checked_fields(model: type[models.Model]) -> list[models.Field]:
     return [field for field in model._meta.fields if field.name not in _READ_ALREADY]
 
 
-def moment_create(*, account, moment_type, occurred_on, emotion: str, **optional) -> Moment:
+def moment_create(
+    *, account, moment_type, occurred_on, emotion: str, claim: Claim | None = None, **optional
+) -> Moment | None:
     """Log a moment of the account. `optional`: stakeholder, intensity (1-3), value_impact,
     value_amount (which needs value_impact), identified_by, note."""
     moment = Moment(
@@ -164,22 +175,29 @@ def moment_create(*, account, moment_type, occurred_on, emotion: str, **optional
         emotion=emotion,
         **optional,
     )
-    return _save(moment, stakeholder=_named(moment.stakeholder))
+    _check(moment, stakeholder=_named(moment.stakeholder))
+    return _save(moment, claim=claim)
 
 
-def open_item_create(*, account, kind: str, title: str, opened_on, **optional) -> OpenItem:
+def open_item_create(
+    *, account, kind: str, title: str, opened_on, claim: Claim | None = None, **optional
+) -> OpenItem | None:
     """Open an item (an unanswered email, a ticket, a request, a promise) on the account.
     `optional`: stakeholder, due_on, closed_on."""
     item = OpenItem(account=account, kind=kind, title=title, opened_on=opened_on, **optional)
-    return _save(item, stakeholder=_named(item.stakeholder))
+    _check(item, stakeholder=_named(item.stakeholder))
+    return _save(item, claim=claim)
 
 
-def pulse_check_create(*, account, csm, checked_on, happiness: int, note: str = "") -> PulseCheck:
+def pulse_check_create(
+    *, account, csm, checked_on, happiness: int, note: str = "", claim: Claim | None = None
+) -> PulseCheck | None:
     """Record the CSM's read of the customer's happiness (1-5) on a day."""
     pulse = PulseCheck(
         account=account, csm=csm, checked_on=checked_on, happiness=happiness, note=note
     )
-    return _save(pulse)
+    _check(pulse)
+    return _save(pulse, claim=claim)
 
 
 def competitor_rating_create(
@@ -192,7 +210,8 @@ def competitor_rating_create(
     their_rating: int,
     rated_on,
     source: str = CompetitorRating.Source.CSM,
-) -> CompetitorRating:
+    claim: Claim | None = None,
+) -> CompetitorRating | None:
     """Record one person's view of us (1-5) against a competitor (1-5) on one dimension."""
     rating = CompetitorRating(
         account=account,
@@ -204,13 +223,14 @@ def competitor_rating_create(
         rated_on=rated_on,
         source=source,
     )
-    return _save(rating, stakeholder=[stakeholder])
+    _check(rating, stakeholder=[stakeholder])
+    return _save(rating, claim=claim)
 
 
 def open_item_close(*, item: OpenItem) -> OpenItem:
     """Close an open item today; closing a closed item changes nothing."""
     if item.closed_on is None:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             item.closed_on = max(timezone.localdate(), item.opened_on)
             item.save(update_fields=["closed_on", "updated_at"])
             recompute_request(account_ids=[item.account_id])
@@ -236,20 +256,25 @@ def activity_record(
     write, author = QUICK_LOGS[kind]
     if author:
         fields[author] = user
-    with transaction.atomic():
-        submission_claim(key=submission_key, user=user)
-        return write(account=account, **fields)
+    written = write(
+        account=account,
+        claim=lambda: submission_claimed(key=submission_key, user=user) is not None,
+        **fields,
+    )
+    if written is None:
+        raise AlreadySubmitted(submission_answer(key=submission_key, user=user) or "")
+    return written
 
 
 def _named(stakeholder: Stakeholder | None) -> list[Stakeholder]:
     return [] if stakeholder is None else [stakeholder]
 
 
-def _save(item: models.Model, errors: dict | None = None, **people) -> models.Model:
-    """Save a new activity row, refused (ValidationError by field, nothing written) with
-    `errors` found already, what its model's rules say, and each field of `people` (field
-    name -> the stakeholders it names) naming someone of another account; then ask for the
-    account's recompute."""
+def _check(item: models.Model, errors: dict | None = None, **people) -> None:
+    """Refuse a new activity row (ValidationError by field, nothing written) for `errors` found
+    already, what its model's rules say, and each field of `people` (field name -> the
+    stakeholders it names) naming someone of another account; give it its import key. Its
+    constraints are checked in one query (core.db.checks), the import key's with them."""
     errors = dict(errors or {})
     errors.update(
         (name, OTHER_ACCOUNT)
@@ -257,21 +282,37 @@ def _save(item: models.Model, errors: dict | None = None, **people) -> models.Mo
         if any(person.account_id != item.account_id for person in named)
     )
     try:
-        item.full_clean(exclude=list(errors))
+        item.full_clean(exclude=set(errors), validate_unique=False, validate_constraints=False)
     except ValidationError as refusal:
         errors = refusal.update_error_dict(errors)
+    if not errors:
+        item.import_key = activity_import_key(
+            item, tuple(sorted(person.pk for person in people.get("stakeholders", ())))
+        )
+        for constraint in constraints_broken(item):
+            if tuple(getattr(constraint, "fields", ())) == ("import_key",):
+                # another row holds the key (two rows alike, which no file can tell apart)
+                item.import_key = ""
+            else:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                    constraint.get_violation_error_message()
+                )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        item.import_key = _free_import_key(item, people.get("stakeholders", ()))
+
+
+def _save(
+    item: models.Model, *, claim: Claim | None = None, then: Callable | None = None
+) -> models.Model | None:
+    """Write a row `_check` passed and what `then(row)` writes with it, and ask for the
+    account's recompute, all in the caller's transaction (or one of their own: no savepoint).
+    `claim`, if given, is asked first: if it answers False (the form was submitted before),
+    nothing is written and the answer is None."""
+    with transaction.atomic(savepoint=False):
+        if claim is not None and not claim():
+            return None
         item.save()
+        if then is not None:
+            then(item)
         recompute_request(account_ids=[item.account_id])
     return item
-
-
-def _free_import_key(item: models.Model, people: Iterable[Stakeholder]) -> str:
-    """The import key of a row like `item` in its import file (relationships.imports), so
-    that the export writes the row and a re-import finds it; none while another row holds
-    that key (two rows alike, which no file can tell apart)."""
-    key = activity_import_key(item, tuple(sorted(person.pk for person in people)))
-    return "" if type(item).objects.filter(import_key=key).exists() else key

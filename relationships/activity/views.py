@@ -2,7 +2,6 @@
 open items; and the moments report. A quick log answers htmx with the activity section (forms
 and timeline); a quick-log tab's blank form comes from a GET of the address it posts to."""
 
-import contextlib
 import datetime as dt
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Account
 from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
-from core.idempotency import AlreadySubmitted
 from core.pagecache import cached_page
 from core.paging import page_number
 from relationships.activity import catalogs
@@ -29,7 +27,7 @@ from relationships.activity.forms import (
     TimelineFilterForm,
 )
 from relationships.activity.selectors import activity_choices
-from relationships.activity.services import activity_record, open_item_close
+from relationships.activity.services import open_item_close
 from relationships.activity.timeline import timeline_page
 from relationships.models import OpenItem, Scale
 from relationships.sections import render_section
@@ -58,10 +56,11 @@ def quicklog_form(kind, account, choices, labels, data=None):
     return form_class(data, account=account, choices=choices, initial=initial[kind], **options)
 
 
-def activity_context(request, account, bound_form=None, active_kind=None) -> dict:
+def activity_context(request, account, bound_form=None, active_kind=None, choices=None) -> dict:
     """The quick-log forms and a page of the timeline. Only the open tab's form is drawn (the
-    bound one, with its errors, after a failed save); the others load when their tab opens."""
-    choices = activity_choices(account)
+    bound one, with its errors, after a failed save); the others load when their tab opens.
+    `choices`: the forms' options, if read already."""
+    choices = choices or activity_choices(account)
     active = active_kind or getattr(bound_form, "prefix_name", "interaction")
     forms = []
     for kind, (label, _form_class) in QUICKLOG_FORMS.items():
@@ -112,17 +111,16 @@ def activity_log(request, account_pk, kind):
         form = quicklog_form(kind, account, activity_choices(account), catalogs.scales())
         context = {"account": account, "kind": kind, "label": label, "form": form}
         return render(request, f"{SECTION}#quicklog-form", context)
-    form = quicklog_form(
-        kind, account, activity_choices(account), catalogs.scales(), data=request.POST
-    )
-    if form.is_valid():
-        with contextlib.suppress(AlreadySubmitted):  # a double submit: the first one counts
-            activity_record(kind, account=account, user=request.user, **form.cleaned_data)
+    choices = activity_choices(account)
+    form = quicklog_form(kind, account, choices, catalogs.scales(), data=request.POST)
+    if form.record(user=request.user):
         messages.success(request, f"{label} logged.")
         if not request.htmx:
             return redirect(account)
-        return render_activity(request, account, active_kind=kind, changes=CHANGES[kind])
-    return render_activity(request, account, bound_form=form, status=422)
+        return render_activity(
+            request, account, active_kind=kind, changes=CHANGES[kind], choices=choices
+        )
+    return render_activity(request, account, bound_form=form, status=422, choices=choices)
 
 
 @require_GET

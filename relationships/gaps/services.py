@@ -459,6 +459,7 @@ def _moved_event(case: GapCase, *, came_from: str, by) -> AccountEvent:
         },
         followers=[case.owner_id] if case.owner_id else [],
         actor_id=by.pk if by else None,
+        account=case.account if GapCase.account.is_cached(case) else None,
     )
 
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 
 from accounts.models import Account
 from core.limits import DayRange, bounded_text, day_text
+from core.models import CheckedInOneQuery
 from relationships.models.people import Stakeholder
 
 
@@ -65,7 +66,7 @@ class MomentType(models.Model):
         return self.name
 
 
-class ImportKeyed(models.Model):
+class ImportKeyed(CheckedInOneQuery):
     """Rows that CSV imports may write: `import_key` identifies the source row, so that
     re-importing a file updates in place instead of duplicating. Empty for rows from the UI.
     `updated_at` is when the row was last written (the API's `updated_since`): every writer

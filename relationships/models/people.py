@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Account
 from core.limits import DayRange
-from core.models import ExternallyKnown, Versioned
+from core.models import CheckedInOneQuery, ExternallyKnown, Versioned
 from relationships.people.orgchart import creates_cycle
 
 
@@ -47,7 +47,7 @@ class ScalePoint(models.Model):
         return f"{self.value} – {self.label}"
 
 
-class Stakeholder(ExternallyKnown, Versioned):
+class Stakeholder(ExternallyKnown, Versioned, CheckedInOneQuery):
     """A person at a customer account, with their influence and our relationship with them."""
 
     class Role(models.TextChoices):

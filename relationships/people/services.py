@@ -17,7 +17,7 @@ from core import events
 from core.db.bulk import update_rows
 from core.versions import status_before, status_set, version_claim
 from relationships.models import Stakeholder
-from relationships.people.coverage import Tally
+from relationships.people.coverage import Coverage, Tally
 from relationships.scoring.recompute import recompute_request
 
 COVERAGE_FIELDS = [
@@ -28,45 +28,56 @@ COVERAGE_FIELDS = [
 ]
 
 
-def coverage_refresh(*, account_ids: Iterable[int]) -> None:
-    """Recompute the stored coverage flags of these accounts: one read, then bulk writes."""
+def coverage_refresh(*, account_ids: Iterable[int]) -> dict[int, Coverage]:
+    """Recompute the stored coverage flags of these accounts: one read, then bulk writes.
+    Returns the flags written, by account."""
     account_ids = set(account_ids)
     if not account_ids:
-        return
+        return {}
     rows = Stakeholder.objects.filter(account_id__in=account_ids).values_list(
         "account_id", "role", "strength", "status"
     )
-    coverage_store(account_ids=account_ids, people=rows)
+    return coverage_store(account_ids=account_ids, people=rows)
 
 
 def coverage_store(
     *, account_ids: Iterable[int], people: Iterable[tuple[int, str, int | None, str]]
-) -> None:
+) -> dict[int, Coverage]:
     """Write the coverage flags of these accounts from their stakeholders as they now are:
     `people` is (account id, role, strength, status) of every stakeholder of these accounts
-    (others are ignored), for a caller that has them in memory already (the import)."""
+    (others are ignored), for a caller that has them in memory already (the import). Returns
+    the flags written, by account."""
     tallies = {account_id: Tally() for account_id in account_ids}
     if not tallies:
-        return
+        return {}
     active = Stakeholder.Status.ACTIVE
     for account_id, role, strength, status in people:
         if (tally := tallies.get(account_id)) is not None:
             tally.add(role, strength, status == active)
-    rows = []
-    for account_id, tally in tallies.items():
-        flags = tally.flags()
-        rows.append((account_id, *(getattr(flags, field) for field in COVERAGE_FIELDS)))
-    with transaction.atomic():
+    flags = {account_id: tally.flags() for account_id, tally in tallies.items()}
+    rows = [
+        (account_id, *(getattr(coverage, field) for field in COVERAGE_FIELDS))
+        for account_id, coverage in flags.items()
+    ]
+    with transaction.atomic(savepoint=False):
         update_rows(Account, COVERAGE_FIELDS, rows)  # bulk_update is slow for thousands
+    return flags
 
 
-def stakeholders_changed(*, account_ids: Iterable[int]) -> None:
+def stakeholders_changed(*, account_ids: Iterable[int]) -> dict[int, Coverage]:
     """After a change of these accounts' people: bring their coverage flags up to date and ask
-    for their scores to be recomputed once the change commits."""
+    for their scores to be recomputed once the change commits. Returns the flags, by account."""
     account_ids = set(account_ids)
-    with transaction.atomic():
-        coverage_refresh(account_ids=account_ids)
+    with transaction.atomic(savepoint=False):
+        flags = coverage_refresh(account_ids=account_ids)
         recompute_request(account_ids=account_ids)
+    return flags
+
+
+def _coverage_shown(account: Account, flags: dict[int, Coverage]) -> None:
+    """Put the account's coverage flags as just written on `account`."""
+    for field in COVERAGE_FIELDS:
+        setattr(account, field, getattr(flags[account.pk], field))
 
 
 def stakeholder_create(*, account: Account, name: str, owners=(), **fields) -> Stakeholder:
@@ -79,8 +90,7 @@ def stakeholder_create(*, account: Account, name: str, owners=(), **fields) -> S
     with transaction.atomic():
         stakeholder.save()
         stakeholder.owners.set(owners)
-        stakeholders_changed(account_ids=[account.pk])
-    account.refresh_from_db(fields=COVERAGE_FIELDS)
+        _coverage_shown(account, stakeholders_changed(account_ids=[account.pk]))
     return stakeholder
 
 
@@ -101,8 +111,8 @@ def stakeholder_update(*, stakeholder: Stakeholder, version: int, **fields) -> S
         stakeholder.save(update_fields=[*fields, "version"])
         if owners is not None:
             stakeholder.owners.set(owners)
-        stakeholders_changed(account_ids={moved_from, stakeholder.account_id})
-    stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
+        flags = stakeholders_changed(account_ids={moved_from, stakeholder.account_id})
+    _coverage_shown(stakeholder.account, flags)
     return stakeholder
 
 
@@ -139,10 +149,10 @@ def stakeholder_left_undo(*, stakeholder: Stakeholder) -> Stakeholder:
 
 def _stakeholder_status_save(stakeholder: Stakeholder, status: str) -> Stakeholder:
     """Save the person's new status and bring the account's coverage flags up to date."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         status_set(stakeholder, status)
-        stakeholders_changed(account_ids=[stakeholder.account_id])
-    stakeholder.account.refresh_from_db(fields=COVERAGE_FIELDS)
+        flags = stakeholders_changed(account_ids=[stakeholder.account_id])
+    _coverage_shown(stakeholder.account, flags)
     return stakeholder
 
 

@@ -2,8 +2,6 @@
 the account page's competitors section (with entering a competitor rating) and four goals
 section. Filters are the account list's; htmx requests get the results fragment only."""
 
-import contextlib
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -14,10 +12,8 @@ from accounts.forms import account_filter_form
 from accounts.models import POSITION_FIELDS
 from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
-from core.idempotency import AlreadySubmitted
 from core.pagecache import cached_page
 from core.paging import page_number
-from relationships.activity.services import activity_record
 from relationships.models import Stakeholder
 from relationships.positioning import board
 from relationships.positioning import selectors as positions
@@ -107,9 +103,7 @@ def goals_section(request, pk):
 def competitor_rating_add(request, account_pk):
     account = get_account_for_user(request.user, account_pk)
     form = competitor_rating_form(account, request.POST)
-    if form.is_valid():
-        with contextlib.suppress(AlreadySubmitted):  # a double submit: the first one counts
-            activity_record("rating", account=account, user=request.user, **form.cleaned_data)
+    if form.record(user=request.user):
         messages.success(request, "Rating saved.")
         if not request.htmx:
             return redirect(account)

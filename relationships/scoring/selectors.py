@@ -3,7 +3,9 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import CharField, DateTimeField, Exists, F, OuterRef, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts import charts
@@ -103,40 +105,103 @@ def _values(snapshot) -> dict[str, float | None]:
 def account_score_card(account: Account) -> dict:
     """The account page's score card: the snapshots of the last 90 days explained, whether a
     recompute is waiting, and the interactions and moments logged since the previous snapshot."""
+    since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
+    snapshots = AccountScore.objects.filter(account=account, day__gte=since).order_by("day")
     # Whether a recompute is pending, and the current score, read together: a worker that
     # finishes meanwhile either shows its score here or leaves the card polling for it. An
     # account from get_account_page_for_user was read so; any other (the request may have just
-    # changed it) is read again.
+    # changed it) is read again, with the snapshots (alone if it has none).
     pending = getattr(account, "score_pending", None)
     if pending is None:
-        current = (
-            Account.objects.filter(pk=account.pk)
-            .annotate(pending=Exists(RecomputeRequest.objects.filter(account=OuterRef("pk"))))
-            .values("pending", *SCORE_FIELDS)
-            .get()
-        )
-        for field in SCORE_FIELDS:
-            setattr(account, field, current[field])
-        pending = current["pending"]
-    since = timezone.localdate() - dt.timedelta(days=TREND_WINDOW_DAYS)
-    snapshots = list(AccountScore.objects.filter(account=account, day__gte=since).order_by("day"))
-    card = score_card(snapshots, pending=pending)
+        current = {
+            "current_pending": Exists(RecomputeRequest.objects.filter(account=OuterRef("account"))),
+            **{f"current_{field}": F(f"account__{field}") for field in SCORE_FIELDS},
+        }
+        snapshots = list(snapshots.annotate(**current))
+        if snapshots:
+            latest = snapshots[-1]
+            pending = latest.current_pending
+            for field in SCORE_FIELDS:
+                setattr(account, field, getattr(latest, f"current_{field}"))
+        else:
+            pending = _score_read_again(account)
+    card = score_card(list(snapshots), pending=pending)
     card["alerts"] = list(account.alerts.select_related("stakeholder"))
     if card["snapshot"] is not None:
         card["disagreement"] = DISAGREEMENTS.get(card["snapshot"].parts.get("disagreement", ""))
     if card.get("previous"):
-        day = card["previous"].day
-        card["new_interactions"] = list(
-            Interaction.objects.filter(account=account, occurred_at__date__gt=day)
-            .select_related("channel")
-            .order_by("-occurred_at")[:5]
-        )
-        card["new_moments"] = list(
-            Moment.objects.filter(account=account, occurred_on__gt=day)
-            .select_related("moment_type")
-            .order_by("-occurred_on")[:5]
-        )
+        card["new_interactions"], card["new_moments"] = logged_since(account, card["previous"].day)
     return card
+
+
+def _score_read_again(account: Account) -> bool:
+    """Read the account's current score again; answer whether a recompute is pending."""
+    current = (
+        Account.objects.filter(pk=account.pk)
+        .annotate(pending=Exists(RecomputeRequest.objects.filter(account=OuterRef("pk"))))
+        .values("pending", *SCORE_FIELDS)
+        .get()
+    )
+    for field in SCORE_FIELDS:
+        setattr(account, field, current[field])
+    return current["pending"]
+
+
+@dataclass(frozen=True)
+class Logged:
+    """An interaction (its channel and sentiment) or a moment (its type and emotion) logged
+    since the previous snapshot, as the score card names it."""
+
+    kind: str
+    pk: int
+    when: dt.datetime
+    name: str
+    detail: int | str
+
+    @property
+    def emotion_display(self) -> str:
+        return str(dict(Moment.Emotion.choices).get(self.detail, self.detail))
+
+
+SINCE_SHOWN = 5  # of each kind
+
+
+def logged_since(account: Account, day: dt.date) -> tuple[list[Logged], list[Logged]]:
+    """The newest interactions and moments of the account after `day` (SINCE_SHOWN of each,
+    newest first), in one query."""
+    branches = [
+        Interaction.objects.filter(account=account, occurred_at__date__gt=day).annotate(
+            kind=Value("interaction"),
+            when=Cast("occurred_at", DateTimeField()),
+            name=F("channel__name"),
+            detail=Cast("sentiment", CharField()),
+        ),
+        Moment.objects.filter(account=account, occurred_on__gt=day).annotate(
+            kind=Value("moment"),
+            when=Cast("occurred_on", DateTimeField()),
+            name=F("moment_type__name"),
+            detail=F("emotion"),
+        ),
+    ]
+    branches = [
+        rows.values_list("kind", "pk", "when", "name", "detail").order_by() for rows in branches
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        branches = [
+            rows.order_by(f"-{field}", "-pk")[:SINCE_SHOWN]
+            for rows, field in zip(branches, ("occurred_at", "occurred_on"), strict=True)
+        ]
+    found = {"interaction": [], "moment": []}
+    for kind, pk, when, name, detail in branches[0].union(branches[1], all=True).order_by():
+        if timezone.is_naive(when):
+            when = when.replace(tzinfo=dt.UTC)  # SQLite keeps datetimes as naive UTC text
+        found[kind].append(
+            Logged(kind, pk, when, name, int(detail) if kind == "interaction" else detail)
+        )
+    return tuple(
+        sorted(rows, key=lambda row: (row.when, row.pk), reverse=True)[:SINCE_SHOWN]
+        for rows in found.values()
+    )
 
 
 def stakeholder_score_card(person: Stakeholder) -> dict:

@@ -111,7 +111,7 @@ def test_a_task_for_each_costs_the_same_queries_for_2_or_20_accounts(
     """The teammate's accounts: read with their owners, checked (the accounts the user sees,
     who of the owners sees them), then the tasks and their history, one query each."""
     chosen = AccountFactory.create_batch(count, team=org.team, owner=org.teammate)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         outcome = task_each(org.csm, chosen)
     assert len(outcome.changed) == count
     assert Task.objects.filter(owner=org.teammate, created_by=org.csm).count() == count

@@ -330,10 +330,10 @@ def test_detection_opens_cases_in_a_constant_number_of_queries(org, accounts):
     # the recompute (without stakeholder and alert writes: there are none here), with the
     # cases' owners, the cases, the playbook steps, the checklists, the trail and the emails
     # to the owners (the cases, their checklists, the outbox rows in a savepoint), and the
-    # gap.opened events (the cases, their accounts, who of their audience may see them, in a
-    # savepoint: the events, the endpoints and chat hooks that want them, the notifications),
-    # and the playbook's tasks (the cases, their playbooks' steps, the tasks)
-    assert len(queries) == 40
+    # gap.opened events (the cases, their accounts, who of their audience may see them, the
+    # events, the endpoints and chat hooks that want them, the notifications), and the
+    # playbook's tasks (the cases, their playbooks' steps, the tasks)
+    assert len(queries) == 35
 
 
 @pytest.mark.parametrize("days_ago", [0, 3])
