@@ -98,7 +98,10 @@ class Campaign(models.Model):
         default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     sender_name = models.CharField(max_length=120, validators=[refuse_control_characters])
-    quiet_days = models.PositiveSmallIntegerField(default=60)
+    quiet_days = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MaxValueValidator(3650)],  # ten years: further, a date overflows
+    )
     # The audience as chosen; each reader is shown only the accounts and people they may see.
     chosen_accounts = models.ManyToManyField(Account, blank=True, related_name="+")
     chosen_roles = models.JSONField(default=list, blank=True)

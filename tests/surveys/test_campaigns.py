@@ -93,6 +93,18 @@ def test_campaign_bad_input_shows_field_errors_and_creates_nothing(client, org, 
     assert not Campaign.objects.exists()
 
 
+@pytest.mark.parametrize("quiet_days", ["3651", "99999999999"])
+def test_campaign_quiet_period_beyond_ten_years_is_a_field_error(client, org, people, quiet_days):
+    client.force_login(org.csm)
+    data = form_data(quiet_days=quiet_days, accounts=[org.account.pk], action="preview")
+    response = client.post("/campaigns/new/", data)
+    assert response.status_code == 422
+    assert response.context["form"].errors["quiet_days"] == [
+        "Ensure this value is less than or equal to 3650."
+    ]
+    assert not Campaign.objects.exists()
+
+
 def test_campaign_created_now_emails_each_invited_person_once(
     client, org, people, django_capture_on_commit_callbacks
 ):
