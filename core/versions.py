@@ -82,9 +82,9 @@ def version_next(instance: models.Model) -> None:
 def status_set(instance: models.Model, status: str) -> None:
     """Save a new `status` of a row as its next version, for a change no edit form made
     (archiving an account, marking someone as left, undoing either); in the caller's
-    transaction."""
-    version_next(instance)
+    transaction. One UPDATE counts the version, locks the row and returns the new version."""
     instance.status = status
+    instance.version = models.F("version") + 1
     instance.save(update_fields=["status", "version"])
 
 
