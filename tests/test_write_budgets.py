@@ -257,12 +257,11 @@ def as_sent_in_production(captured: list[dict]) -> list[dict]:
 
 
 # The account page's htmx writes and a card moved on the gap board answer within 12 queries as
-# production sends them (issue 22), but for marking someone as left: docs/performance.md ("Query
-# budgets") says where the queries of each go.
+# production sends them (issue 22): docs/performance.md ("Query budgets") says where they go.
 BUDGETS = {
     "activity_log-interaction": 12, "activity_log-moment": 11, "activity_log-open_item": 11,
     "activity_log-pulse": 11, "open_item_close": 9, "gap_move-board": 10,
-    "stakeholder_left": 13, "account_edit": 12,
+    "stakeholder_left": 12, "account_edit": 12,
 }  # fmt: skip
 
 

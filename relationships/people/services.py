@@ -64,12 +64,21 @@ def coverage_store(
     return flags
 
 
-def stakeholders_changed(*, account_ids: Iterable[int]) -> dict[int, Coverage]:
+def stakeholders_changed(*, account_ids: Iterable[int], people=None) -> dict[int, Coverage]:
     """After a change of these accounts' people: bring their coverage flags up to date and ask
-    for their scores to be recomputed once the change commits. Returns the flags, by account."""
+    for their scores to be recomputed once the change commits. `people`: every person of these
+    accounts as they now are, when the caller holds them (the flags are counted from them, not
+    read again). Returns the flags, by account."""
     account_ids = set(account_ids)
     with transaction.atomic(savepoint=False):
-        flags = coverage_refresh(account_ids=account_ids)
+        if people is None:
+            flags = coverage_refresh(account_ids=account_ids)
+        else:
+            rows = [
+                (person.account_id, person.role, person.strength, person.status)
+                for person in people
+            ]
+            flags = coverage_store(account_ids=account_ids, people=rows)
         recompute_request(account_ids=account_ids)
     return flags
 
@@ -133,25 +142,28 @@ def _validate(stakeholder: Stakeholder, owners) -> None:
         raise ValidationError(errors)
 
 
-def stakeholder_mark_left(*, stakeholder: Stakeholder) -> Stakeholder:
-    """Record that the person left the company (kept on file, never deleted)."""
-    return _stakeholder_status_save(stakeholder, Stakeholder.Status.LEFT)
+def stakeholder_mark_left(*, stakeholder: Stakeholder, people=None) -> Stakeholder:
+    """Record that the person left the company (kept on file, never deleted). `people`: every
+    person of their account, them included, when the caller has read them already (the
+    coverage flags are then counted from them, not read again)."""
+    return _stakeholder_status_save(stakeholder, Stakeholder.Status.LEFT, people)
 
 
-def stakeholder_left_undo(*, stakeholder: Stakeholder) -> Stakeholder:
+def stakeholder_left_undo(*, stakeholder: Stakeholder, people=None) -> Stakeholder:
     """Undo marking the person as left: back to the status they had before (active if their
-    history does not say). A person who has not left is left as they are."""
+    history does not say). A person who has not left is left as they are. `people`: as for
+    stakeholder_mark_left."""
     if stakeholder.status != Stakeholder.Status.LEFT:
         return stakeholder
     previous = status_before(stakeholder, default=Stakeholder.Status.ACTIVE)
-    return _stakeholder_status_save(stakeholder, previous)
+    return _stakeholder_status_save(stakeholder, previous, people)
 
 
-def _stakeholder_status_save(stakeholder: Stakeholder, status: str) -> Stakeholder:
+def _stakeholder_status_save(stakeholder: Stakeholder, status: str, people) -> Stakeholder:
     """Save the person's new status and bring the account's coverage flags up to date."""
     with transaction.atomic(savepoint=False):
         status_set(stakeholder, status)
-        flags = stakeholders_changed(account_ids=[stakeholder.account_id])
+        flags = stakeholders_changed(account_ids=[stakeholder.account_id], people=people)
     _coverage_shown(stakeholder.account, flags)
     return stakeholder
 

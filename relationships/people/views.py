@@ -121,16 +121,22 @@ def stakeholder_left(request, pk):
     stakeholder = get_stakeholder_for_user(request.user, pk)
     if request.method == "GET":
         return render_people(request, stakeholder.account, confirm_left=stakeholder.pk)
+    # The section's people, read once: the person saved is theirs, the flags count them.
+    people = list(stakeholders_of(stakeholder.account))
+    person = next(person for person in people if person.pk == stakeholder.pk)
+    person.account = stakeholder.account
     if "undo" in request.POST:
-        stakeholder_left_undo(stakeholder=stakeholder)
-        message = f"{stakeholder.name} is {stakeholder.get_status_display().lower()} again."
+        stakeholder_left_undo(stakeholder=person, people=people)
+        message = f"{person.name} is {person.get_status_display().lower()} again."
     else:
-        stakeholder_mark_left(stakeholder=stakeholder)
-        message = f"{stakeholder.name} is marked as having left the company (Undo is on their row)."
+        stakeholder_mark_left(stakeholder=person, people=people)
+        message = f"{person.name} is marked as having left the company (Undo is on their row)."
     messages.success(request, message)
     if not request.htmx:
-        return redirect(stakeholder.account)
-    return render_people(request, stakeholder.account, changes=CHANGES["stakeholder_left"])
+        return redirect(person.account)
+    return render_people(
+        request, person.account, stakeholders=people, changes=CHANGES["stakeholder_left"]
+    )
 
 
 @require_GET
