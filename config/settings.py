@@ -177,6 +177,11 @@ TEMPLATES = [
             ],
         },
     },
+    {  # the long loops of a few pages: `{% jinja %}` draws them (config/jinja2.py)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}

@@ -136,3 +136,41 @@ def test_list_links_each_row_to_its_account_page(client, accounts):
         shown = response.context["page"].object_list
         assert len(rows) == len(shown) == 3
         assert rows == [(account.get_absolute_url(), account.name) for account in shown]
+
+
+def row_of(response, name: str) -> str:
+    """The text of the list's row naming the account, tags and spacing aside."""
+    row = next(row for row in response.text.split("<tr>") if f">{name}</a>" in row)
+    return " ".join(re.sub(r"<[^>]+>", " ", row.split("</tr>")[0]).split())
+
+
+def test_each_row_shows_the_accounts_figures_badges_and_score_trend(client, accounts):
+    birch, cedar = Account.objects.filter(name__in=["Birch Bank", "Cedar Cloud"]).order_by("name")
+    Account.objects.filter(pk=birch.pk).update(
+        relationship_score=3.46, relationship_label="Good", score_trend_30d=0.4,
+        single_threaded=False, no_decision_maker_coverage=False,
+    )  # fmt: skip
+    Account.objects.filter(pk=cedar.pk).update(relationship_score=2.0, score_trend_30d=-0.3)
+    Account.objects.filter(name="Acme").update(relationship_score=4.0, score_trend_30d=0.05)
+    StakeholderFactory(account=cedar)
+    AccountFactory(name="Elm Energy", team=accounts.team, owner=accounts.csm, arr=None)
+    client.force_login(accounts.csm)
+    response = client.get("/")
+
+    renewal = birch.renewal_date
+    assert row_of(response, "Birch Bank") == (
+        f"Birch Bank SMB {accounts.teammate} {accounts.team} $5,000"
+        f" {renewal.day} {renewal:%b %Y} At risk 3.5 ▲ 0 (0 strong)"
+    )
+    assert 'title="Up 0.40 in 30 days"' in response.text
+    assert 'title="Good"' in response.text
+    assert row_of(response, "Cedar Cloud").endswith(
+        "$90,000 " + f"{cedar.renewal_date.day} {cedar.renewal_date:%b %Y}"
+        " Active 2.0 ▼ 1 (0 strong) Single-threaded No DM coverage"
+    )
+    assert 'title="Down -0.30 in 30 days"' in response.text
+    assert "4.0 →" in row_of(response, "Acme")
+    assert row_of(response, "Elm Energy") == (
+        f"Elm Energy {accounts.csm} {accounts.team} — — Active — 0 (0 strong) No relationships yet"
+        " No DM coverage"
+    )
