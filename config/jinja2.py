@@ -7,11 +7,12 @@ The filters are Django's own where the Django templates use them (`date`, `float
 the app's (`money`), so both engines print a value the same way."""
 
 from django.conf import settings
-from django.template.defaultfilters import date, floatformat, stringformat
+from django.template.defaultfilters import date, floatformat, stringformat, timesince_filter
 from jinja2 import Environment
 
 from accounts.badges import status_badge, threading_badge
 from accounts.money import money
+from relationships.templatetags.gap_factors import factor_scale
 
 
 def environment(**options) -> Environment:
@@ -21,6 +22,9 @@ def environment(**options) -> Environment:
         floatformat=floatformat,
         money=lambda value: money(value, settings.CURRENCY),
         stringformat=stringformat,
+        timesince=timesince_filter,
     )
-    env.globals.update(status_badge=status_badge, threading_badge=threading_badge)
+    env.globals.update(
+        factor_scale=factor_scale, status_badge=status_badge, threading_badge=threading_badge
+    )
     return env

@@ -62,17 +62,34 @@ def get_gap_case_for_user(user, pk) -> GapCase:
     )
 
 
+STATE_LABELS = dict(GapCase.State.choices)
+# What a card draws: its case, its account's name and factors, its owner's name.
+BOARD_CARD_FIELDS = [
+    "account__name",
+    *(f"account__{field}" for field, _label, _letter in FACTORS),
+    "gap_class",
+    "state",
+    "converged",
+    "opened_at",
+    "due_on",
+    "owner__full_name",
+    "owner__email",
+]
+
+
 def gap_board(*, user, filters: dict) -> list[dict]:
     """The board's columns, one per state: the open cases and those closed in the last
     BOARD_RECENT_DAYS days, with their checklist progress; each column shows its
     BOARD_COLUMN_CARDS oldest cases and counts them all, and each card's addresses (its page,
     its move), the URLs reversed once. One query, which reads only the cards shown: each case
-    is numbered and counted within its state by the database."""
+    is numbered and counted within its state by the database, and only the columns a card
+    draws are read."""
     since = timezone.localdate() - dt.timedelta(days=BOARD_RECENT_DAYS)
     cases = (
         GapCase.objects.filter(account__in=Account.objects.visible_to(user))
         .filter(Q(state__in=gaps.OPEN_STATES) | Q(closed_on__gte=since))
         .select_related("account", "owner")
+        .only(*BOARD_CARD_FIELDS)
     )
     for name, lookup in (("team", "account__team"), ("owner", "owner"), ("gap_class", "gap_class")):
         if filters.get(name):
@@ -113,9 +130,8 @@ def board_moves(case: GapCase) -> list[tuple[str, str]]:
     (dismissing, resolving while the gap is still open) is done on the case page."""
     order = [*gaps.OPEN_STATES, gaps.RESOLVED, gaps.DISMISSED]
     ahead = order[order.index(case.state) + 1 :]
-    labels = dict(GapCase.State.choices)
     return [
-        (to, labels[to])
+        (to, STATE_LABELS[to])
         for to in ahead + [s for s in order if s not in ahead]
         if not gaps.can_move(case.state, to)
         and not gaps.reason_needed(to, converged=case.converged)

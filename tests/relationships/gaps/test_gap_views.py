@@ -1,5 +1,6 @@
 """The gap board and the case page: working a case, refused moves, and who sees what."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -384,3 +385,23 @@ def test_board_cards_and_the_case_page_draw_the_known_factors_on_the_scale(clien
             ("customer_voice", "Customer voice +0.30", "140.0", "140.0", "V"),
             ("product_usage", "Product usage -0.20", "90.0", "90.0", "U"),
         ], url
+
+
+def test_a_board_card_shows_its_owner_age_due_day_progress_and_a_move_form(client, org):
+    due = timezone.localdate() + dt.timedelta(days=9)
+    case = GapCaseFactory(
+        account=org.account, owner=org.teammate, due_on=due, converged=True,
+        opened_at=timezone.now() - dt.timedelta(days=3),
+    )  # fmt: skip
+    client.force_login(org.csm)
+    response = client.get("/gaps/")
+    card = response.text.split(f'id="gap-case-{case.pk}"')[1].split("</article>")[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+    assert (
+        f"{org.teammate} · opened 3 days ago · due {due.day} {due:%b %Y} · 0/1 actions" in text
+    )
+    assert "Gap closed: confirm resolution" in text
+    token = response.context["csrf_token"]
+    assert f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">' in card
+    assert f'action="/gaps/{case.pk}/move/?"' in card
+    assert '<svg class="gap-factors"' in card
