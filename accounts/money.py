@@ -10,7 +10,10 @@ def money(value, currency: str) -> str:
     """`value` (a number, or None for "—") in whole units of `currency` (an ISO 4217 code)."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP)
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        amount = int(value)  # whole already: no Decimal to round it (the quadrant board's ARR)
+    else:
+        amount = Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     symbol = SYMBOLS.get(currency)
     digits = f"{abs(amount):,}"

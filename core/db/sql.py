@@ -1,9 +1,9 @@
-"""SQL helpers shared by the set-based aggregates of the recompute: the same statements run on
-PostgreSQL and on SQLite (the embedded default)."""
+"""SQL helpers shared by the set-based aggregates of the recompute and the large reads of the
+boards: the same statements run on PostgreSQL and on SQLite (the embedded default)."""
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from core.db.bulk import in_chunks
@@ -36,6 +36,16 @@ def aggregate(sql: str, account_ids: list[int], params: dict) -> dict[int, tuple
             cursor.execute(sql.replace("{accounts}", condition), {**params, **ids})
             rows.update({row[0]: row[1:] for row in cursor.fetchall()})
     return rows
+
+
+def raw_rows(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset as the database driver gives them, without Django's
+    converter call for each value: for a read of a thousand rows whose columns already are
+    what Python wants (text, integers, figures cast to floats in SQL)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def end_of(day: dt.date) -> dt.datetime:

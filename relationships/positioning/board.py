@@ -57,11 +57,14 @@ class Quadrant:
     arr: float = 0.0
 
 
+EDGE = PAD + INSET
+HALF_WIDTH, HALF_HEIGHT = (WIDTH - 2 * EDGE) / 2, (HEIGHT - 2 * EDGE) / 2  # of the dots' area
+
+
 def _point(placement: quadrant.Placement) -> tuple[float, float]:
-    edge = PAD + INSET
     return (
-        round(edge + (placement.x + 1) / 2 * (WIDTH - 2 * edge), 1),
-        round(edge + (1 - placement.y) / 2 * (HEIGHT - 2 * edge), 1),
+        round(EDGE + (placement.x + 1) * HALF_WIDTH, 1),
+        round(EDGE + (1 - placement.y) * HALF_HEIGHT, 1),
     )
 
 
@@ -77,8 +80,14 @@ def layout(items: list[Item], thresholds: quadrant.Thresholds) -> tuple[list[Dot
         if placement is None:
             unplaced.append(item)
             continue
-        before = quadrant.place(
-            happiness=item.previous_happiness, margin=item.previous_margin, thresholds=thresholds
+        before = (
+            placement
+            if (item.previous_happiness, item.previous_margin) == (item.happiness, item.margin)
+            else quadrant.place(
+                happiness=item.previous_happiness,
+                margin=item.previous_margin,
+                thresholds=thresholds,
+            )
         )
         cx, cy = _point(placement)
         trail = _point(before) if before else None

@@ -39,6 +39,8 @@ QUADRANTS = {
     ),
 }
 
+SQRT2 = math.sqrt(2)  # the strength's scale: the distance from the middle to a corner
+
 # Customer happiness: weights of its three inputs; missing inputs drop out.
 HAPPINESS_WEIGHTS = {"customer_voice": 0.5, "relationship_score": 0.3, "pulse": 0.2}
 
@@ -113,4 +115,4 @@ def place(
     x = _scaled(happiness, thresholds.happiness_intersection, 1.0, -1.0)
     below = thresholds.breakeven_margin - (thresholds.target_margin - thresholds.breakeven_margin)
     y = _scaled(margin, thresholds.breakeven_margin, thresholds.target_margin, below)
-    return Placement(quadrant, x, y, min(1.0, math.hypot(x, y) / math.sqrt(2)))
+    return Placement(quadrant, x, y, min(1.0, math.hypot(x, y) / SQRT2))

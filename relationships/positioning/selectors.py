@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Competitor, UsageSnapshot
 from accounts.selectors import account_url_pattern, accounts_filtered
+from core.db.sql import raw_rows
 from relationships.activity import catalogs
 from relationships.models import (
     AccountScore,
@@ -33,7 +34,8 @@ def _float(value) -> float | None:
 def board_items(*, user, filters: dict) -> list[board.Item]:
     """The visible accounts matching the filters, with their position now and a period ago,
     and their page's address (the URL reversed once, for a thousand accounts). The database
-    hands the figures over as floats: no Decimal made and converted for each of them."""
+    hands the figures over as floats: no Decimal made and converted for each of them, and the
+    rows are read as the driver gives them (core.db.sql.raw_rows)."""
     account_url = account_url_pattern()
     since = timezone.localdate() - dt.timedelta(days=TRAIL_DAYS)
     earlier = AccountScore.objects.filter(account=OuterRef("pk"), day__lte=since).order_by("-day")
@@ -61,7 +63,9 @@ def board_items(*, user, filters: dict) -> list[board.Item]:
             previous_margin=previous_margin,
             href=account_url.format(pk),
         )
-        for pk, name, owner, arr, happiness, margin, previous_happiness, previous_margin in rows
+        for pk, name, owner, arr, happiness, margin, previous_happiness, previous_margin in raw_rows(
+            rows
+        )
     ]
 
 

@@ -23,6 +23,15 @@ def test_money_reads_back_as_the_amount_rounded(amount):
     assert abs(Decimal(digits) - amount) <= Decimal("0.5")
 
 
+@given(st.floats(min_value=-(10**12), max_value=10**12))
+def test_money_shows_a_float_as_its_decimal_text_rounded_half_up(amount):
+    """Whole floats take a shorter path than the others: both print what the float's own text
+    gives, rounded half up (2.5 is $3, -2.5 is -$3)."""
+    whole = Decimal(str(amount)).quantize(Decimal(1), "ROUND_HALF_UP")
+    assert money(amount, "USD") == f"{'-' if whole < 0 else ''}${abs(whole):,}"
+    assert money(int(amount), "USD") == money(float(int(amount)), "USD")
+
+
 def test_account_list_and_page_show_arr_in_the_currency(client, org, settings):
     settings.CURRENCY = "EUR"
     org.account.arr = Decimal("120000")
