@@ -179,12 +179,17 @@ class BulkReassignForm(forms.Form):
     they are in the team of each account)."""
 
     use_required_attribute = False  # the action bar's other buttons post without it
+    takes_owners = True  # the action bar offers the owners it read for the filters
     owner = forms.ModelChoiceField(queryset=None, label="New owner", empty_label="Choose…")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_of_teams(teams_visible_to(user))
-        self.fields["owner"].widget.attrs["class"] = "form-select form-select-sm"
+        field = self.fields["owner"]
+        if owners is None:
+            field.queryset = users_of_teams(teams_visible_to(user))
+        else:  # drawn only: the people already read, no statement built for them
+            offer(field, owners, field.empty_label)
+        field.widget.attrs["class"] = "form-select form-select-sm"
 
 
 class BulkStatusForm(forms.Form):

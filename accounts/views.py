@@ -142,14 +142,16 @@ def list_context(request, params: QueryDict, **extra) -> dict:
 
 def bulk_bar(user, filters: AccountFilterForm) -> list[tuple]:
     """The action bar's actions, each with its blank form. The people a reassignment may
-    choose are the filters' owners: read once for both."""
+    choose are the filters' owners: read once for both, and given to each action form that
+    `takes_owners`."""
     owners = list(filters.fields["owner"].queryset)
     offer(filters.fields["owner"], owners, filters.fields["owner"].empty_label)
     bar = []
     for key, action in bulk_actions().items():
-        action_form = action.form(user=user, auto_id="bulk_%s") if action.form else None
-        if action_form is not None and "owner" in action_form.fields:
-            offer(action_form.fields["owner"], owners, action_form.fields["owner"].empty_label)
+        action_form = None
+        if action.form:
+            offered = {"owners": owners} if getattr(action.form, "takes_owners", False) else {}
+            action_form = action.form(user=user, auto_id="bulk_%s", **offered)
         bar.append((key, action, action_form))
     return bar
 

@@ -63,8 +63,8 @@ def board_items(*, user, filters: dict) -> list[board.Item]:
             previous_margin=previous_margin,
             href=account_url.format(pk),
         )
-        for pk, name, owner, arr, happiness, margin, previous_happiness, previous_margin in raw_rows(
-            rows
+        for pk, name, owner, arr, happiness, margin, previous_happiness, previous_margin in (
+            raw_rows(rows)
         )
     ]
 

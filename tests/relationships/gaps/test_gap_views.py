@@ -397,9 +397,7 @@ def test_a_board_card_shows_its_owner_age_due_day_progress_and_a_move_form(clien
     response = client.get("/gaps/")
     card = response.text.split(f'id="gap-case-{case.pk}"')[1].split("</article>")[0]
     text = " ".join(re.sub(r"<[^>]+>", " ", card).split())
-    assert (
-        f"{org.teammate} · opened 3 days ago · due {due.day} {due:%b %Y} · 0/1 actions" in text
-    )
+    assert f"{org.teammate} · opened 3 days ago · due {due.day} {due:%b %Y} · 0/1 actions" in text
     assert "Gap closed: confirm resolution" in text
     token = response.context["csrf_token"]
     assert f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">' in card
