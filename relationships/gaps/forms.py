@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from accounts.models import Account, User
 from accounts.selectors import teams_visible_to, users_of_teams
+from core.forms import offer
 from core.limits import date_inputs_bounded
 from core.versions import VersionedModelForm
 from relationships.gaps import model as gaps
@@ -100,13 +101,18 @@ class GapBulkForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, max_length=500)
     owner = forms.ModelChoiceField(queryset=None, label="Owner", required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, owners=None, **kwargs):
+        """`owners`: the people to offer when the form is only drawn (the board read them for
+        its filters); without them, the form reads the cases and owners it checks."""
         super().__init__(*args, **kwargs)
-        visible = Account.objects.visible_to(user)
-        self.fields["cases"].queryset = GapCase.objects.filter(account__in=visible)
         self.fields["to"].choices = [("", "Choose…"), *GapCase.State.choices]
-        self.fields["owner"].queryset = users_of_teams(teams_visible_to(user))
         self.fields["owner"].empty_label = "Choose…"
+        if owners is None:
+            visible = Account.objects.visible_to(user)
+            self.fields["cases"].queryset = GapCase.objects.filter(account__in=visible)
+            self.fields["owner"].queryset = users_of_teams(teams_visible_to(user))
+        else:
+            offer(self.fields["owner"], owners, "Choose…")
         for name in ("to", "owner"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["reason"].widget.attrs["class"] = "form-control form-control-sm"

@@ -52,10 +52,9 @@ def _board(request, *, status=200):
     if request.htmx:
         template += "#board"
     else:  # the bulk bar's owners are the filters': read once for both
-        context["bulk_form"] = bulk = GapBulkForm(user=request.user, auto_id="bulk_%s")
         owners = list(form.fields["owner"].queryset)
         offer(form.fields["owner"], owners, form.fields["owner"].empty_label)
-        offer(bulk.fields["owner"], owners, bulk.fields["owner"].empty_label)
+        context["bulk_form"] = GapBulkForm(user=request.user, auto_id="bulk_%s", owners=owners)
     return render(request, template, context, status=status)
 
 
