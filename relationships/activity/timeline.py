@@ -8,7 +8,6 @@ Where the database takes a LIMIT per branch (PostgreSQL), each branch stops at t
 """
 
 import datetime as dt
-import functools
 import json
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -31,6 +30,7 @@ from django.db.models.expressions import RowRange
 from django.db.models.functions import Cast, Coalesce, JSONObject, NullIf
 
 from accounts.models import Account
+from core.db.kept import kept_statement
 from relationships.models import Interaction, Moment, OpenItem, PulseCheck
 
 PAGE_SIZE = 20
@@ -284,12 +284,12 @@ def _branches(account_pk: int, filters: dict) -> dict[str, QuerySet]:
     return branches
 
 
-def _page_query(account_pk: int, filters: dict, number: int) -> QuerySet | None:
-    """The query of page `number`'s rows, one more than the page to tell if more follow (None:
-    no kind passes the filters)."""
-    branches = _branches(account_pk, filters)
+def _page_query(kind: str, filtered: tuple, number: int, account_pk: int, *ids) -> QuerySet:
+    """The query of page `number`'s rows, one more than the page to tell if more follow, for
+    the `kind` filter and the `filtered` filters' `ids` (none if no kind passes them)."""
+    branches = _branches(account_pk, {"kind": kind, **dict(zip(filtered, ids, strict=True))})
     if not branches:
-        return None
+        return Interaction.objects.none()
     start = (number - 1) * PAGE_SIZE
     end = start + PAGE_SIZE + 1
     queries = list(branches.values())
@@ -306,31 +306,16 @@ def _page_query(account_pk: int, filters: dict, number: int) -> QuerySet | None:
     return union.order_by("-entry_at", "entry_kind", "-pk")[start:end]
 
 
-# Stand-ins for the account's and the filters' ids in a statement built once and kept: no
-# constant of the statement (kinds, JSON keys, separators) is a negative number.
-STAND_INS = {"account": -7_000_001, **{name: -7_000_002 - n for n, name in enumerate(FILTERS)}}
-
-
-@functools.lru_cache(maxsize=64)
-def _statement(vendor: str, kind: str, filtered: tuple[str, ...], number: int):
-    """The SQL and parameters of a page's query for filters of this shape, built with the
-    stand-ins in place of ids: building the UNION costs more than the database's answer."""
-    filters = {"kind": kind, **{name: STAND_INS[name] for name in filtered}}
-    query = _page_query(STAND_INS["account"], filters, number)
-    return None if query is None else query.query.sql_with_params()
-
-
 def timeline_page(account: Account, *, filters: dict, number: int = 1) -> TimelinePage:
-    """Page `number` (from 1) of the account's timeline, newest first, in one statement."""
+    """Page `number` (from 1) of the account's timeline, newest first, in one statement (built
+    once per filters given and page: core.db.kept)."""
     filtered = tuple(name for name in FILTERS if filters.get(name))
-    statement = _statement(connection.vendor, filters.get("kind") or "", filtered, number)
+    ids = [account.pk, *(getattr(filters[name], "pk", filters[name]) for name in filtered)]
+    statement = kept_statement(_page_query, (filters.get("kind") or "", filtered, number), ids)
     if statement is None:
         return TimelinePage(entries=[], number=number, has_more=False)
-    sql, stand_in_params = statement
-    ids = {STAND_INS["account"]: account.pk}
-    ids.update((STAND_INS[name], getattr(filters[name], "pk", filters[name])) for name in filtered)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ids.get(param, param) for param in stand_in_params])
+        cursor.execute(*statement)
         rows = cursor.fetchall()
     entries = []
     for kind, pk, _at, payload in rows[:PAGE_SIZE]:
