@@ -96,9 +96,9 @@ def _visible_account(sees_all: bool, pending: bool, user_pk: int, pk: int) -> Qu
 def section_account(request, pk, *, pending=False) -> Account:
     """The account a section's GET draws, if the user may see it (404 otherwise), with
     `score_pending` if `pending` (the score card's). Fetched by htmx, a section draws only
-    itself, and none shows the account's owner, team or leader: the account is read alone, by a
-    statement built once (core.db.kept; competitors, which names the leader, reads it whole);
-    opened as a page, the section draws the profile too."""
+    itself, and none shows the account's owner or team (competitors takes the leader from the
+    competitors it offers): the account is read alone, by a statement built once
+    (core.db.kept); opened as a page, the section draws the profile too."""
     user = request.user
     if not request.htmx:
         return (get_account_page_for_user if pending else get_account_for_user)(user, pk)
