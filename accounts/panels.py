@@ -15,13 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import trigger_client_event
 
-from accounts.models import Account
-from accounts.selectors import get_account_for_user
+from accounts.models import Account, User
+from accounts.selectors import get_account_for_user, get_account_page_for_user, score_pending
+from core.db.kept import kept_statement
 
 # The panels showing what the score recompute derives: the gap, the standing against
 # competitors, the quadrant and renewal risk, and the tasks (a new gap case's playbook).
@@ -84,14 +86,31 @@ def refreshed_now(changes: Changes, *, recomputed: bool, shown: str | None) -> l
     return [panel for panel in dict.fromkeys(panels) if panel != shown]
 
 
-def section_account(request, pk) -> Account:
-    """The account a section's GET draws, if the user may see it (404 otherwise). Fetched by
-    htmx, a section draws only itself, and none shows the account's owner, team or leader: the
-    account is read alone, a statement a third as costly to build (competitors, which names the
-    leader, reads it whole); opened as a page, the section draws the profile too."""
-    if request.htmx:
-        return get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
-    return get_account_for_user(request.user, pk)
+def _visible_account(sees_all: bool, pending: bool, user_pk: int, pk: int) -> QuerySet[Account]:
+    """The account `pk` if the active user `user_pk` (seeing every account or not) may see it,
+    with `score_pending` if `pending`."""
+    accounts = Account.objects.visible_to(User(pk=user_pk, is_superuser=sees_all)).filter(pk=pk)
+    return accounts.annotate(score_pending=score_pending()) if pending else accounts
+
+
+def section_account(request, pk, *, pending=False) -> Account:
+    """The account a section's GET draws, if the user may see it (404 otherwise), with
+    `score_pending` if `pending` (the score card's). Fetched by htmx, a section draws only
+    itself, and none shows the account's owner or team (competitors takes the leader from the
+    competitors it offers): the account is read alone, by a statement built once
+    (core.db.kept); opened as a page, the section draws the profile too."""
+    user = request.user
+    if not request.htmx:
+        return (get_account_page_for_user if pending else get_account_for_user)(user, pk)
+    if not (user.is_authenticated and user.is_active):
+        raise Http404("No such account.")
+    statement = kept_statement(_visible_account, (user.sees_all_accounts, pending), [user.pk, pk])
+    account = next(iter(Account.objects.raw(*statement)), None)
+    if account is None:
+        raise Http404("No such account.")
+    if pending:  # a raw row's extra column is as the database gives it (SQLite: 0 or 1)
+        account.score_pending = bool(account.score_pending)
+    return account
 
 
 def render_section(

@@ -67,11 +67,17 @@ def get_account_for_user(user, pk) -> Account:
     return get_object_or_404(_accounts_shown_to(user), pk=pk)
 
 
+def score_pending() -> Exists:
+    """Whether a recompute of the account is waiting: read in the same statement as its
+    current score."""
+    return Exists(related_model("recomputerequest").objects.filter(account=OuterRef("pk")))
+
+
 def get_account_page_for_user(user, pk) -> Account:
-    """The account as get_account_for_user gives it, plus `score_pending`: whether a recompute
-    of it is waiting, read in the same statement as its current score."""
-    pending = Exists(related_model("recomputerequest").objects.filter(account=OuterRef("pk")))
-    return get_object_or_404(_accounts_shown_to(user).annotate(score_pending=pending), pk=pk)
+    """The account as get_account_for_user gives it, plus `score_pending` (score_pending())."""
+    return get_object_or_404(
+        _accounts_shown_to(user).annotate(score_pending=score_pending()), pk=pk
+    )
 
 
 def teams_visible_to(user) -> QuerySet[Team]:

@@ -45,18 +45,6 @@ PAGES = [  # name, path or URL name; the account page's URL takes the account
     ("quadrant board", "quadrant_board"),
     ("gap board", "gap_board"),
 ]
-SECTIONS = [  # the account page's lazy sections by URL name (account_detail.html), read as htmx
-    "account_score",
-    "account_gaps",
-    "account_tasks",
-    "account_usage",
-    "account_people",
-    "account_activity",
-    "account_competitors",
-    "account_goals",
-    "account_surveys",
-    "account_captured",
-]
 
 
 def targets(account_pk: int) -> list[tuple[str, str, bool]]:
@@ -69,7 +57,9 @@ def targets(account_pk: int) -> list[tuple[str, str, bool]]:
         return reverse(url, args=[account_pk] if url.startswith("account_") else [])
 
     pages = [(name, address(url), False) for name, url in PAGES]
-    sections = [(f"{url.removeprefix('account_')} section", address(url), True) for url in SECTIONS]
+    sections = [
+        (f"{url.removeprefix('account_')} section", address(url), True) for url in load.SECTIONS
+    ]
     return pages + sections
 
 

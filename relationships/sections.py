@@ -7,6 +7,7 @@ activity's form to log a rating."""
 from django.utils import timezone
 
 from accounts import panels
+from accounts.models import Account, Competitor
 from core.forms import offer
 from relationships.activity.forms import ActivityChoices, CompetitorRatingForm
 from relationships.activity.selectors import activity_choices
@@ -45,9 +46,9 @@ def render_section(
     )
 
 
-def competitor_rating_form(account, data=None) -> CompetitorRatingForm:
+def competitor_rating_form(account, data=None, *, competitors=()) -> CompetitorRatingForm:
     """The competitors section's form to add a rating: bound to `data`, or blank and offering
-    the account's active people."""
+    the account's active people and the `competitors` read already."""
     if data is not None:
         return CompetitorRatingForm(data, account=account, choices=activity_choices(account))
     people = Stakeholder.objects.filter(account=account, status=Stakeholder.Status.ACTIVE)
@@ -56,14 +57,21 @@ def competitor_rating_form(account, data=None) -> CompetitorRatingForm:
         channels=[], touchpoints=[], moment_types=[],
     )  # fmt: skip
     initial = {"rated_on": timezone.localdate()}
-    return CompetitorRatingForm(account=account, choices=choices, initial=initial)
+    form = CompetitorRatingForm(account=account, choices=choices, initial=initial)
+    offer(form.fields["competitor"], competitors, form.fields["competitor"].empty_label)
+    return form
 
 
 def render_competitors(request, account, *, rating_form=None, status=200, changes=None):
     """The competitors section: the account's standing against competitors and the form to
-    add a rating (blank, or `rating_form` with its errors)."""
+    add a rating (blank, or `rating_form` with its errors). An account read without its
+    leader (a section's GET by htmx) has it from the competitors the blank form offers."""
     if rating_form is None:
-        rating_form = competitor_rating_form(account)
+        competitors = list(Competitor.objects.all())
+        rating_form = competitor_rating_form(account, competitors=competitors)
+        if not Account.leading_competitor.is_cached(account):
+            leader = {c.pk: c for c in competitors}.get(account.leading_competitor_id)
+            Account.leading_competitor.field.set_cached_value(account, leader)
     competition = account_competitors(account)
     offer(rating_form.fields["dimension"], competition["dimensions"], "—")
     context = {"competition": competition, "rating_form": rating_form}

@@ -8,6 +8,7 @@ Where the database takes a LIMIT per branch (PostgreSQL), each branch stops at t
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any, ClassVar, Self
@@ -29,6 +30,7 @@ from django.db.models.expressions import RowRange
 from django.db.models.functions import Cast, Coalesce, JSONObject, NullIf
 
 from accounts.models import Account
+from core.db.kept import kept_statement
 from relationships.models import Interaction, Moment, OpenItem, PulseCheck
 
 PAGE_SIZE = 20
@@ -258,14 +260,14 @@ SOURCES = {
 FILTERS = ("stakeholder", "channel", "touchpoint")
 
 
-def _branches(account: Account, filters: dict) -> dict[str, QuerySet]:
+def _branches(account_pk: int, filters: dict) -> dict[str, QuerySet]:
     """Per kind that passes the filters, a query of its (kind, id, when, payload) rows."""
     branches = {}
     payloads = _payloads()
     for kind, source in SOURCES.items():
         if filters.get("kind") not in (None, "", kind):
             continue
-        rows = source.model.objects.filter(account=account)
+        rows = source.model.objects.filter(account_id=account_pk)
         lookups = {name: getattr(source, name) for name in FILTERS if filters.get(name)}
         if None in lookups.values():
             continue
@@ -282,11 +284,12 @@ def _branches(account: Account, filters: dict) -> dict[str, QuerySet]:
     return branches
 
 
-def timeline_page(account: Account, *, filters: dict, number: int = 1) -> TimelinePage:
-    """Page `number` (from 1) of the account's timeline, newest first, in one query."""
-    branches = _branches(account, filters)
+def _page_query(kind: str, filtered: tuple, number: int, account_pk: int, *ids) -> QuerySet:
+    """The query of page `number`'s rows, one more than the page to tell if more follow, for
+    the `kind` filter and the `filtered` filters' `ids` (none if no kind passes them)."""
+    branches = _branches(account_pk, {"kind": kind, **dict(zip(filtered, ids, strict=True))})
     if not branches:
-        return TimelinePage(entries=[], number=number, has_more=False)
+        return Interaction.objects.none()
     start = (number - 1) * PAGE_SIZE
     end = start + PAGE_SIZE + 1
     queries = list(branches.values())
@@ -300,10 +303,25 @@ def timeline_page(account: Account, *, filters: dict, number: int = 1) -> Timeli
             for kind, query in branches.items()
         ]
     union = queries[0].union(*queries[1:], all=True)
-    rows = list(union.order_by("-entry_at", "entry_kind", "-pk")[start:end])
+    return union.order_by("-entry_at", "entry_kind", "-pk")[start:end]
+
+
+def timeline_page(account: Account, *, filters: dict, number: int = 1) -> TimelinePage:
+    """Page `number` (from 1) of the account's timeline, newest first, in one statement (built
+    once per filters given and page: core.db.kept)."""
+    filtered = tuple(name for name in FILTERS if filters.get(name))
+    ids = [account.pk, *(getattr(filters[name], "pk", filters[name]) for name in filtered)]
+    statement = kept_statement(_page_query, (filters.get("kind") or "", filtered, number), ids)
+    if statement is None:
+        return TimelinePage(entries=[], number=number, has_more=False)
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        rows = cursor.fetchall()
     entries = []
     for kind, pk, _at, payload in rows[:PAGE_SIZE]:
         source = SOURCES[kind]
-        item = source.row.from_payload(pk, payload)
+        item = source.row.from_payload(
+            pk, json.loads(payload) if isinstance(payload, str) else payload
+        )
         entries.append(Entry(kind, getattr(item, source.when), item))
     return TimelinePage(entries=entries, number=number, has_more=len(rows) > PAGE_SIZE)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import panels
 from accounts.models import Account
 from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
@@ -94,7 +95,7 @@ def render_activity(request, account, *, partial="section", status=200, changes=
 @require_GET
 @cached_page(account="pk")
 def activity_section(request, pk):
-    return render_activity(request, get_account_for_user(request.user, pk))
+    return render_activity(request, panels.section_account(request, pk))
 
 
 @require_http_methods(["GET", "POST"])

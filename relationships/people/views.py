@@ -11,6 +11,7 @@ from accounts import panels
 from accounts.panels import CHANGES
 from accounts.selectors import get_account_for_user
 from core.pagecache import cached_page
+from core.paths import url_pattern
 from core.versions import EditConflict
 from relationships.activity import catalogs
 from relationships.activity.selectors import stakeholder_activity
@@ -27,6 +28,7 @@ from relationships.scoring.selectors import stakeholder_score_card
 from relationships.sections import render_section
 
 SECTION = "relationships/account_people.html"
+ROW_URLS = ("stakeholder_detail", "stakeholder_edit", "stakeholder_left")
 
 
 def render_people(request, account, *, stakeholders=None, status=200, changes=None, **extra):
@@ -34,6 +36,11 @@ def render_people(request, account, *, stakeholders=None, status=200, changes=No
     opens the stakeholder form or the confirmation of a leave in place."""
     if stakeholders is None:
         stakeholders = list(stakeholders_of(account))
+    addresses = [url_pattern(name) for name in ROW_URLS]
+    for person in stakeholders:  # each row's links: the URLs reversed once, not per row
+        person.detail_url, person.edit_url, person.left_url = (
+            a.format(person.pk) for a in addresses
+        )
     scale = catalogs.scales().get(Scale.RELATIONSHIP, {})
     context = {
         "stakeholders": stakeholders,

@@ -85,7 +85,7 @@ def goals_rollup(request):
 @require_GET
 @cached_page(account="pk")
 def competitors_section(request, pk):
-    return render_competitors(request, get_account_for_user(request.user, pk))
+    return render_competitors(request, panels.section_account(request, pk))
 
 
 @require_GET

@@ -4,7 +4,6 @@ in relationships.work.views)."""
 from django.views.decorators.http import require_GET
 
 from accounts import panels
-from accounts.selectors import get_account_page_for_user
 from core.pagecache import cached_page
 from relationships.sections import score_context
 
@@ -15,7 +14,7 @@ def account_score(request, pk):
     """The score card, as the page loads it; it polls this address while a recompute is pending,
     naming the panels to fetch again once it is done (?refresh=gaps&refresh=goals), and
     without names waits for every panel showing the recompute's numbers."""
-    account = get_account_page_for_user(request.user, pk)
+    account = panels.section_account(request, pk, pending=True)
     named = "refresh" in request.GET
     waiting = panels.waiting_panels(request.GET.getlist("refresh")) if named else panels.RECOMPUTED
     context = score_context(account, waiting)

@@ -3,10 +3,13 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,6 +196,26 @@ def test_account_page_shows_competitors_and_four_goals(client, org):
     assert "Competitor leads with high-influence people: Service" in competitors
     goals = account_section(client, org.account, "goals")
     assert "1 piece of feedback received, 0 acknowledged, 0 acted on" in goals
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_competitors_section_names_the_leader_as_a_section_and_as_a_page(client, org, htmx):
+    rival = CompetitorFactory(name="Orbit CX")
+    CompetitorFactory(name="Apex")
+    org.account.leading_competitor = rival
+    org.account.save(update_fields=["leading_competitor"])
+    client.force_login(org.csm)
+    headers = {"HX-Request": "true"} if htmx else {}
+    url = reverse("account_competitors", args=[org.account.pk])
+    client.get(url, headers=headers)  # the catalogs cached
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, headers=headers).content.decode()
+    # the leader comes with the account (a page) or among the competitors the form offers
+    # (htmx), never in a query of its own
+    assert len(queries) == (6 if htmx else 7)
+    assert "seen as leader: <strong>Orbit CX</strong>" in page
+    options = re.findall(r'<option value="\d+">(Apex|Orbit CX)</option>', page)
+    assert options == ["Apex", "Orbit CX"]
 
 
 def test_competitor_rating_add_saves_and_answers_with_the_section(
