@@ -379,3 +379,34 @@ def test_a_write_answers_in_the_same_number_of_queries_at_any_size(client, org, 
             assert client.post(url, data, headers=HTMX).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{name}: {counts[0]} queries, then {counts[1]}"
+
+
+@pytest.mark.parametrize("section", list(SECTIONS))
+def test_each_section_asked_by_htmx_shows_an_account_only_to_who_may_see_it(client, org, section):
+    """A section fetched by htmx reads its account by a statement built once and kept
+    (core.db.kept): who may see it is still decided per request, by the reader's teams and
+    role, and a reader who is deactivated sees nothing."""
+    url = section_url(org.account, section)
+    shown = {}
+    for reader in (org.csm, org.manager, org.admin, org.outsider, org.teammate):
+        client.force_login(reader)
+        shown[reader.email] = client.get(url, headers={"HX-Request": "true"}).status_code
+    assert shown == {
+        org.csm.email: 200,
+        org.manager.email: 200,
+        org.admin.email: 200,
+        org.outsider.email: 404,
+        org.teammate.email: 200,
+    }
+    org.teammate.is_active = False
+    org.teammate.save()
+    signed_out = client.get(url, headers={"HX-Request": "true"})
+    assert signed_out.headers["HX-Redirect"].startswith("/login/")
+    assert "Acme" not in signed_out.text
+    client.force_login(org.outsider)
+    assert (
+        client.get(
+            section_url(org.other_account, section), headers={"HX-Request": "true"}
+        ).status_code
+        == 200
+    )
