@@ -21,8 +21,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import trigger_client_event
 
-from accounts.models import Account, User
-from accounts.selectors import get_account_for_user, get_account_page_for_user, score_pending
+from accounts.models import Account
+from accounts.selectors import (
+    get_account_for_user,
+    get_account_page_for_user,
+    reader,
+    score_pending,
+)
 from core.db.kept import kept_statement
 
 # The panels showing what the score recompute derives: the gap, the standing against
@@ -89,7 +94,7 @@ def refreshed_now(changes: Changes, *, recomputed: bool, shown: str | None) -> l
 def _visible_account(sees_all: bool, pending: bool, user_pk: int, pk: int) -> QuerySet[Account]:
     """The account `pk` if the active user `user_pk` (seeing every account or not) may see it,
     with `score_pending` if `pending`."""
-    accounts = Account.objects.visible_to(User(pk=user_pk, is_superuser=sees_all)).filter(pk=pk)
+    accounts = Account.objects.visible_to(reader(user_pk, sees_all)).filter(pk=pk)
     return accounts.annotate(score_pending=score_pending()) if pending else accounts
 
 

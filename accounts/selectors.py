@@ -80,6 +80,13 @@ def get_account_page_for_user(user, pk) -> Account:
     )
 
 
+def reader(user_pk: int, sees_all: bool) -> User:
+    """An active reader as Account.objects.visible_to reads one (their id, and whether they see
+    every account), for a statement built once with the reader's id as a parameter
+    (core.db.kept). The caller checks that the real reader is signed in and active."""
+    return User(pk=user_pk, is_superuser=sees_all)
+
+
 def teams_visible_to(user) -> QuerySet[Team]:
     if user.sees_all_accounts:
         return Team.objects.all()

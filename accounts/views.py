@@ -40,6 +40,7 @@ from accounts.saved_views import (
     saved_view_delete,
     saved_view_update,
     saved_views_for,
+    saved_views_listed,
     view_query,
 )
 from accounts.selectors import FLAGS, account_url_pattern, accounts_for_list, get_account_for_user
@@ -77,7 +78,7 @@ class ListQuery:
 def list_query(user, params: QueryDict) -> ListQuery:
     """The list's query: a view chosen (`?view=<pk>`, what the request adds to it winning), the
     user's default view when the list is opened without a query string, or the query string."""
-    views = list(saved_views_for(user))
+    views = saved_views_listed(user)
     by_pk = {str(view.pk): view for view in views}
     chosen = params.get("view", "")
     if not params:

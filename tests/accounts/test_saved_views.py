@@ -2,6 +2,8 @@
 the default view, sharing with the team, renaming and deleting one's own, and a view whose
 filters name something gone."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -248,3 +250,15 @@ def test_the_worked_example_of_docs_accounts(client, org):
     assert names_in(client.get("/")) == ["Acme", "Birch Bank", "Cedar Cloud"]
     assert names_in(client.get(f"/?view={view.pk}")) == ["Cedar Cloud", "Birch Bank"]
     assert client.post(f"/views/{view.pk}/delete/").status_code == 404
+
+
+def test_the_lists_picker_names_who_shared_a_view_and_hides_private_ones(client, accounts):
+    SavedView.objects.create(owner=accounts.teammate, name="Shared", query="", shared=True)
+    SavedView.objects.create(owner=accounts.teammate, name="Private", query="")
+    SavedView.objects.create(owner=accounts.outsider, name="Elsewhere", query="", shared=True)
+    SavedView.objects.create(owner=accounts.csm, name="Mine", query="status=active")
+    User.objects.filter(pk=accounts.teammate.pk).update(full_name="")
+    client.force_login(accounts.csm)
+    picker = client.get("/?view=all").text.split('aria-label="Saved views">')[1].split("</nav>")[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", picker).split())
+    assert text == f"All accounts Mine Shared shared by · {accounts.teammate.email}"
