@@ -221,8 +221,12 @@ class Snapshot(models.Model):
 
 
 class StakeholderScore(Snapshot):
-    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="scores")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: the unique (stakeholder, day) and the (account, day) index lead
+    # with them, and each index costs every snapshot written.
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         ordering = ["stakeholder", "-day"]
@@ -242,7 +246,10 @@ def _factor(help_text: str):
 
 
 class AccountScore(Snapshot):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores")
+    # No index of its own: the unique (account, day) leads with it.
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     parts = models.JSONField(
         default=dict, help_text="Breadth, key coverage, penalties and flags behind the value."
     )
