@@ -12,6 +12,7 @@ from core.paths import url_pattern
 from relationships.activity import catalogs
 from relationships.gaps import model as gaps
 from relationships.models import (
+    GapAction,
     GapCase,
     GapTransition,
     Playbook,
@@ -81,9 +82,9 @@ def gap_board(*, user, filters: dict) -> list[dict]:
     """The board's columns, one per state: the open cases and those closed in the last
     BOARD_RECENT_DAYS days, with their checklist progress; each column shows its
     BOARD_COLUMN_CARDS oldest cases and counts them all, and each card's addresses (its page,
-    its move), the URLs reversed once. One query, which reads only the cards shown: each case
-    is numbered and counted within its state by the database, and only the columns a card
-    draws are read."""
+    its move), the URLs reversed once. Two queries, which read only the cards shown: each case
+    is numbered and counted within its state by the database, only the columns a card draws
+    are read, and only the cards shown have their checklists counted."""
     since = timezone.localdate() - dt.timedelta(days=BOARD_RECENT_DAYS)
     cases = (
         GapCase.objects.filter(account__in=Account.objects.visible_to(user))
@@ -94,20 +95,20 @@ def gap_board(*, user, filters: dict) -> list[dict]:
     for name, lookup in (("team", "account__team"), ("owner", "owner"), ("gap_class", "gap_class")):
         if filters.get(name):
             cases = cases.filter(**{lookup: filters[name]})
-    cases = (
+    cases = list(
         cases.annotate(
-            actions_total=Count("actions"),
-            actions_done=Count("actions", filter=Q(actions__done_at__isnull=False)),
             place=Window(RowNumber(), partition_by="state", order_by=("opened_at", "pk")),
             column_total=Window(Count("pk"), partition_by="state"),
         )
         .filter(place__lte=BOARD_COLUMN_CARDS)
         .order_by("opened_at", "pk")
     )
+    progress = checklist_progress([case.pk for case in cases])
     columns = {state: [] for state in GapCase.State.values}
     totals = dict.fromkeys(GapCase.State.values, 0)
     case_url, move_url = url_pattern("gap_detail"), url_pattern("gap_move")
     for case in cases:
+        case.actions_done, case.actions_total = progress.get(case.pk, (0, 0))
         columns[case.state].append(case)
         totals[case.state] = case.column_total
         case.marks = factor_marks(case.account)
@@ -123,6 +124,18 @@ def gap_board(*, user, filters: dict) -> list[dict]:
         }
         for state, label in GapCase.State.choices
     ]
+
+
+def checklist_progress(case_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(actions done, actions in all) of each of these cases that has a checklist."""
+    rows = (
+        GapAction.objects.filter(case_id__in=case_ids)
+        .order_by()
+        .values("case_id")
+        .annotate(done=Count("pk", filter=Q(done_at__isnull=False)), total=Count("pk"))
+        .values_list("case_id", "done", "total")
+    )
+    return {case_id: (done, total) for case_id, done, total in rows}
 
 
 def board_moves(case: GapCase) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from relationships.models import GapCase, GapTransition, ScoringConfiguration
-from tests.factories import AccountFactory, GapCaseFactory, UserFactory
+from tests.factories import AccountFactory, GapActionFactory, GapCaseFactory, UserFactory
 from tests.pages import section_url
 
 HTMX = {"HX-Request": "true", "HX-Target": "gap-board"}
@@ -63,8 +63,8 @@ def test_board_query_count_is_the_same_at_any_size(client, org, django_assert_nu
     for n in range(cases):
         GapCaseFactory(account=AccountFactory(team=org.team, owner=org.csm, name=f"A{n}"))
     client.force_login(org.csm)
-    # user, filter choices (teams, owners), the cases with accounts and progress
-    with django_assert_num_queries(4):
+    # user, filter choices (teams, owners), the cases with accounts, their checklists' progress
+    with django_assert_num_queries(5):
         response = client.get("/gaps/")
     assert len(board_cards(response)["detected"]) == cases
 
@@ -385,6 +385,23 @@ def test_board_cards_and_the_case_page_draw_the_known_factors_on_the_scale(clien
             ("customer_voice", "Customer voice +0.30", "140.0", "140.0", "V"),
             ("product_usage", "Product usage -0.20", "90.0", "90.0", "U"),
         ], url
+
+
+def test_a_board_card_counts_its_own_checklist_done_and_in_all(client, org):
+    busy = GapCaseFactory(account=org.account)
+    GapActionFactory(case=busy, done_at=timezone.now())
+    GapActionFactory(case=busy, done_at=timezone.now())
+    idle = GapCaseFactory(account=AccountFactory(team=org.team, owner=org.csm, name="Initech"))
+    idle.actions.all().delete()
+    client.force_login(org.csm)
+    text = client.get("/gaps/").text
+
+    def progress(case):
+        card = text.split(f'id="gap-case-{case.pk}"')[1].split("</article>")[0]
+        return re.search(r"(\d+)/(\d+) actions", card).groups()
+
+    assert progress(busy) == ("2", "3")
+    assert progress(idle) == ("0", "0")
 
 
 def test_a_board_card_shows_its_owner_age_due_day_progress_and_a_move_form(client, org):
