@@ -49,13 +49,15 @@ class BulkOutcome:
 @dataclass(frozen=True)
 class BulkAction:
     """An action of the account list's action bar. `form`: the fields it asks for besides the
-    accounts (built with `user=`), whose cleaned data `run` receives."""
+    accounts (built with `user=`), whose cleaned data `run` receives; with `takes_owners`, the
+    bar builds its blank form with the owners the list's filters already read (`owners=`)."""
 
     key: str
     label: str
     run: Callable[..., BulkOutcome]
     form: type[forms.Form] | None = None
     order: int = 100
+    takes_owners: bool = False
 
 
 _registered: dict[str, BulkAction] = {}

@@ -21,7 +21,14 @@ def _export(*, user, accounts):  # never run: the view answers the CSV report
 
 
 register_bulk_action(
-    BulkAction("reassign", "Reassign owner", run=_reassign, form=BulkReassignForm, order=10)
+    BulkAction(
+        "reassign",
+        "Reassign owner",
+        run=_reassign,
+        form=BulkReassignForm,
+        order=10,
+        takes_owners=True,
+    )
 )
 register_bulk_action(
     BulkAction("status", "Change status", run=_status, form=BulkStatusForm, order=20)

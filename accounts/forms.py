@@ -3,13 +3,12 @@ profile. Account.clean checks what both account forms share (the owner is in the
 renewal is not before "customer since"), as the CSV import does."""
 
 from django import forms
-from django.db import connection
 from django.http import QueryDict
 
 from accounts.models import Account, Competitor, SavedView, User
 from accounts.saved_views import ALL_ACCOUNTS, saved_views_for, view_query
 from accounts.selectors import FLAGS, SORTS, reader, teams_visible_to, users_of_teams
-from core.db.kept import kept_statement
+from core.db.kept import kept_rows
 from core.forms import offer
 from core.limits import date_inputs_bounded
 from core.versions import VersionedModelForm
@@ -98,10 +97,8 @@ def filter_form_for(user, data) -> AccountFilterForm:
     """The filters, their segments read by a statement built once (core.db.kept)."""
     segments = []
     if user.is_authenticated and user.is_active:
-        statement = kept_statement(_segments, (user.sees_all_accounts,), [user.pk])
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
-            segments = [segment for (segment,) in cursor.fetchall()]
+        rows = kept_rows(_segments, (user.sees_all_accounts,), [user.pk])
+        segments = [segment for (segment,) in rows]
     return AccountFilterForm(data, user=user, segments=segments)
 
 
@@ -188,7 +185,6 @@ class BulkReassignForm(forms.Form):
     they are in the team of each account)."""
 
     use_required_attribute = False  # the action bar's other buttons post without it
-    takes_owners = True  # the action bar offers the owners it read for the filters
     owner = forms.ModelChoiceField(queryset=None, label="New owner", empty_label="Choose…")
 
     def __init__(self, *args, user, owners=None, **kwargs):

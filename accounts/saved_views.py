@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from accounts.models import SavedView, Team, User
+from accounts.selectors import reader
 from core.db.kept import kept_statement
 
 ALL_ACCOUNTS = "all"  # ?view=all: every account, whatever the default view
@@ -39,7 +40,7 @@ def saved_views_for(user) -> QuerySet[SavedView]:
 
 def _pickable(user_pk: int) -> QuerySet[SavedView]:
     """saved_views_for the user `user_pk`, each with its owner's name (`owner_name`)."""
-    return saved_views_for(User(pk=user_pk)).annotate(
+    return saved_views_for(reader(user_pk, sees_all=False)).annotate(
         owner_name=Coalesce(
             NullIf("owner__full_name", Value("")), "owner__email", output_field=CharField()
         )

@@ -151,7 +151,7 @@ def bulk_bar(user, filters: AccountFilterForm) -> list[tuple]:
     for key, action in bulk_actions().items():
         action_form = None
         if action.form:
-            offered = {"owners": owners} if getattr(action.form, "takes_owners", False) else {}
+            offered = {"owners": owners} if action.takes_owners else {}
             action_form = action.form(user=user, auto_id="bulk_%s", **offered)
         bar.append((key, action, action_form))
     return bar

@@ -18,7 +18,7 @@ from relationships.templatetags.gap_factors import factor_scale
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.filters.update(
-        date=lambda value, format_string: date(value, format_string),
+        date=date,
         floatformat=floatformat,
         money=lambda value: money(value, settings.CURRENCY),
         stringformat=stringformat,

@@ -16,6 +16,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
+from core.db.sql import fetch_rows
+
 # No constant of a statement the project builds (kinds, JSON keys, limits) is one of these.
 STAND_INS = tuple(-7_000_001 - n for n in range(8))
 
@@ -39,3 +41,10 @@ def kept_statement(
     sql, params = built
     real = dict(zip(STAND_INS, ids, strict=False))
     return sql, [real.get(param, param) if type(param) is int else param for param in params]
+
+
+def kept_rows(build: Callable[..., QuerySet], shape: tuple, ids: Sequence[int]) -> list[tuple]:
+    """The rows of `build(*shape, *ids)` as the database driver gives them, by its statement
+    built once per shape (none when it matches nothing)."""
+    statement = kept_statement(build, shape, ids)
+    return [] if statement is None else fetch_rows(*statement)

@@ -38,14 +38,18 @@ def aggregate(sql: str, account_ids: list[int], params: dict) -> dict[int, tuple
     return rows
 
 
+def fetch_rows(sql: str, params, *, using: str = "default") -> list[tuple]:
+    """The rows of a statement as the database driver gives them."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def raw_rows(queryset) -> list[tuple]:
     """The rows of a values_list() queryset as the database driver gives them, without Django's
     converter call for each value: for a read of a thousand rows whose columns already are
     what Python wants (text, integers, figures cast to floats in SQL)."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return fetch_rows(*queryset.query.sql_with_params(), using=queryset.db)
 
 
 def end_of(day: dt.date) -> dt.datetime:

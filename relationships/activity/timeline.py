@@ -30,7 +30,7 @@ from django.db.models.expressions import RowRange
 from django.db.models.functions import Cast, Coalesce, JSONObject, NullIf
 
 from accounts.models import Account
-from core.db.kept import kept_statement
+from core.db.kept import kept_rows
 from relationships.models import Interaction, Moment, OpenItem, PulseCheck
 
 PAGE_SIZE = 20
@@ -311,12 +311,7 @@ def timeline_page(account: Account, *, filters: dict, number: int = 1) -> Timeli
     once per filters given and page: core.db.kept)."""
     filtered = tuple(name for name in FILTERS if filters.get(name))
     ids = [account.pk, *(getattr(filters[name], "pk", filters[name]) for name in filtered)]
-    statement = kept_statement(_page_query, (filters.get("kind") or "", filtered, number), ids)
-    if statement is None:
-        return TimelinePage(entries=[], number=number, has_more=False)
-    with connection.cursor() as cursor:
-        cursor.execute(*statement)
-        rows = cursor.fetchall()
+    rows = kept_rows(_page_query, (filters.get("kind") or "", filtered, number), ids)
     entries = []
     for kind, pk, _at, payload in rows[:PAGE_SIZE]:
         source = SOURCES[kind]
