@@ -1,6 +1,7 @@
 """Quick-log forms on the account page, the timeline, and closing open items."""
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -374,7 +375,7 @@ def test_timeline_shows_the_details_of_every_kind(client, org):
     assert "Outbound (we reached out)" in html
     assert '<span class="badge sentiment-1" title="Sentiment">-1</span>' in html
     assert "replied in 3.5 h" in html
-    assert "Rita Alvarez, Sean O&#x27;Brien · with Casey Morgan" in html
+    assert "Rita Alvarez, Sean O'Brien · with Casey Morgan" in unescape(html)  # &#39; or &#x27;
     assert "Plan by &lt;Friday&gt; &amp; the RCA" in html
     assert "No one named" in html  # the quiet week names no one
     # the moment: its type and the type's touchpoint, emotion, value and who identified it
@@ -434,3 +435,16 @@ def test_timeline_pages_keep_one_order_across_kinds(org):
         number += 1
     assert number == 5
     assert seen == [(kind, pk) for _when, kind, pk in expected]
+
+
+def test_timeline_dates_an_entry_in_the_sites_time_zone(client, org, settings):
+    settings.TIME_ZONE = "America/New_York"
+    InteractionFactory(
+        account=org.account, occurred_at=dt.datetime(2026, 1, 2, 2, 0, tzinfo=dt.UTC)
+    )  # the evening of 1 January in New York
+    client.force_login(org.csm)
+    html = client.get(
+        f"/accounts/{org.account.pk}/timeline/",
+        headers={"HX-Request": "true", "HX-Target": "timeline"},
+    ).text
+    assert 'datetime="2026-01-01T21:00:00-05:00">1 Jan 2026</time>' in html
