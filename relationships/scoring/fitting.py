@@ -129,7 +129,8 @@ def fit_weights(
 def best_cut(values: np.ndarray, strong: np.ndarray) -> float:
     """The cut (strong if score >= cut) that classifies these examples best, halfway between
     the two scores it falls between (so a new example near either side is judged by the side
-    it is nearer); of equally good cuts, the lowest."""
+    it is nearer; the higher one when no float lies between them); of equally good cuts, the
+    lowest."""
     order = np.argsort(values, kind="stable")
     ordered, labels = values[order], strong[order].astype(int)
     # Cutting just below ordered[i] calls examples i.. strong: weak below + strong from i on.
@@ -143,7 +144,9 @@ def best_cut(values: np.ndarray, strong: np.ndarray) -> float:
         return float(ordered[0]) - 0.5
     if best == len(ordered):
         return float(ordered[-1]) + 0.5
-    return float(ordered[best - 1] + ordered[best]) / 2
+    below, above = float(ordered[best - 1]), float(ordered[best])
+    middle = (below + above) / 2
+    return middle if middle > below else above
 
 
 def accuracy_at(values: np.ndarray, strong: np.ndarray, cut: float) -> float:

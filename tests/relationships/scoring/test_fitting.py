@@ -119,6 +119,12 @@ def test_calibration_puts_a_boundary_score_in_the_band_it_starts():
     assert [(b.people, b.strong) for b in bands] == [(1, 0), (1, 0), (1, 1), (2, 2)]
 
 
+def test_the_best_cut_separates_two_scores_a_float_apart():
+    values = np.array([1.0, np.nextafter(1.0, 2.0)])
+    strong = np.array([False, True])
+    assert fitting.accuracy_at(values, strong, fitting.best_cut(values, strong)) == 1.0
+
+
 @FUZZ
 @given(st.lists(st.tuples(st.floats(1, 5), st.booleans()), min_size=1, max_size=40))
 def test_the_best_cut_is_as_good_as_any_cut(examples):
