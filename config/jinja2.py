@@ -17,6 +17,7 @@ from accounts.badges import status_badge, threading_badge
 from accounts.money import money
 from core.paths import url_pattern
 from relationships.templatetags.gap_factors import factor_scale
+from relationships.templatetags.strength import strength_badge
 
 
 def local_date(value, format_string=None) -> str:
@@ -37,6 +38,7 @@ def environment(**options) -> Environment:
     env.globals.update(
         factor_scale=factor_scale,
         status_badge=status_badge,
+        strength_badge=strength_badge,
         threading_badge=threading_badge,
         url_pattern=url_pattern,
     )

@@ -1,5 +1,8 @@
 """Adding, editing and marking stakeholders as left, inline on the account page."""
 
+import re
+from html import unescape
+
 import pytest
 
 from accounts.models import Account
@@ -234,3 +237,39 @@ def test_account_page_says_no_relationships_yet_until_someone_is_on_the_map(clie
     text = client.get(section_url(org.account, "people")).text
     assert "Single-threaded" in text  # one strong relationship
     assert "No relationships yet" not in text
+
+
+def row_text(html: str, person) -> str:
+    """The text of the person's row as shown."""
+    row = html.split(f'<tr id="stakeholder-{person.pk}"')[1].split(">", 1)[1].split("</tr>")[0]
+    return unescape(" ".join(re.sub(r"<[^>]+>", " ", row).split()))
+
+
+def test_each_row_of_the_people_table_shows_the_person_as_rated(client, org):
+    rita = StakeholderFactory(
+        account=org.account, name="Rita <Alvarez>", title="VP Operations", role="champion",
+        buying_influence="high", trust="high", respect="low", strength=4,
+    )  # fmt: skip
+    rita.owners.set([org.csm, org.teammate])
+    sean = StakeholderFactory(
+        account=org.account, name="Sean", title="", role="user", buying_influence="medium",
+        trust="", respect="", strength=None, status="left",
+    )  # fmt: skip
+    client.force_login(org.csm)
+    response = client.get(section_url(org.account, "people"), headers=HTMX)
+    html = response.text
+    owners = ", ".join(sorted([str(org.csm), str(org.teammate)]))
+    assert row_text(html, rita) == (
+        f"Rita <Alvarez> VP Operations Owned by {owners} Champion High 4 High / Low"
+        " Edit Rita <Alvarez> Mark as left Rita <Alvarez>"
+    )
+    assert "Rita <Alvarez>" not in html  # escaped
+    assert (
+        '<span class="badge strength-bg-4" title="The CSM\'s rating: 4 on the relationship'
+        ' scale of 1 to 5">4</span>'
+    ) in html
+    assert row_text(html, sean) == (
+        "Sean Left User Medium not rated Unknown / Unknown Edit Sean Undo marking Sean as left"
+    )
+    undo = html.split(f'<tr id="stakeholder-{sean.pk}"')[1].split("</tr>")[0]
+    assert f'name="csrfmiddlewaretoken" value="{response.context["csrf_token"]}"' in undo
