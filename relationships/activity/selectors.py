@@ -18,11 +18,12 @@ def activity_choices(account: Account, stakeholders=None):
     now) and the catalogs."""
     if stakeholders is None:
         stakeholders = Stakeholder.objects.filter(account=account).only("pk", "name", "account_id")
+    channels, touchpoints, moment_types = catalogs.quicklog_catalogs()
     return ActivityChoices(
         stakeholders=list(stakeholders),
-        channels=catalogs.channels(),
-        touchpoints=catalogs.touchpoints(),
-        moment_types=catalogs.moment_types(),
+        channels=channels,
+        touchpoints=touchpoints,
+        moment_types=moment_types,
     )
 
 

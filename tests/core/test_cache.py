@@ -3,6 +3,7 @@ answering from the database while Redis cannot be reached."""
 
 import shutil
 import subprocess
+from unittest.mock import patch
 
 import pytest
 import redis
@@ -10,7 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from relationships.activity import catalogs
-from relationships.models import Channel
+from relationships.models import Channel, MomentType, Touchpoint
 from tests import services
 from tests.pages import section_url
 from tests.smtp import free_port
@@ -142,3 +143,19 @@ def test_a_changed_catalog_is_read_again(db):
     channel.save()
     assert "E-mail" in [c.name for c in catalogs.channels()]
     assert len(catalogs.channels()) == len(before)
+
+
+def test_the_quick_log_catalogs_are_read_in_one_round_trip(
+    db, live_redis_cache, django_assert_num_queries
+):
+    catalogs.quicklog_catalogs()  # loaded from the database and kept in Redis
+    with (
+        patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+        patch.object(cache, "get", wraps=cache.get) as get,
+        django_assert_num_queries(0),
+    ):
+        channels, touchpoints, moment_types = catalogs.quicklog_catalogs()
+    assert (get_many.call_count, get.call_count) == (1, 0)
+    assert channels == catalogs.channels() == list(Channel.objects.all())
+    assert touchpoints == list(Touchpoint.objects.all())
+    assert moment_types == list(MomentType.objects.all())
