@@ -42,9 +42,9 @@ QUICKLOG_FORMS = {
 }
 
 
-def quicklog_form(kind, account, choices, labels, data=None):
+def quicklog_form(kind, account, choices, data=None):
     """A quick-log form of `kind` (see QUICKLOG_FORMS) for the account: blank and dated now, or
-    bound to `data`."""
+    bound to `data`. Only the pulse check's reads the scales' labels."""
     _label, form_class = QUICKLOG_FORMS[kind]
     now = timezone.localtime()
     initial = {
@@ -53,7 +53,9 @@ def quicklog_form(kind, account, choices, labels, data=None):
         "open_item": {"opened_on": now.date()},
         "pulse": {"checked_on": now.date()},
     }
-    options = {"happiness_scale": labels.get(Scale.HAPPINESS, {})} if kind == "pulse" else {}
+    options = {}
+    if kind == "pulse":
+        options["happiness_scale"] = catalogs.scales().get(Scale.HAPPINESS, {})
     return form_class(data, account=account, choices=choices, initial=initial[kind], **options)
 
 
@@ -68,7 +70,7 @@ def activity_context(request, account, bound_form=None, active_kind=None, choice
         if bound_form is not None and bound_form.prefix_name == kind:
             form = bound_form
         elif kind == active:
-            form = quicklog_form(kind, account, choices, catalogs.scales())
+            form = quicklog_form(kind, account, choices)
         else:
             form = None
         forms.append((kind, label, form))
@@ -109,11 +111,11 @@ def activity_log(request, account_pk, kind):
     if request.method == "GET":
         if not request.htmx:
             return render_activity(request, account, active_kind=kind)
-        form = quicklog_form(kind, account, activity_choices(account), catalogs.scales())
+        form = quicklog_form(kind, account, activity_choices(account))
         context = {"account": account, "kind": kind, "label": label, "form": form}
         return render(request, f"{SECTION}#quicklog-form", context)
     choices = activity_choices(account)
-    form = quicklog_form(kind, account, choices, catalogs.scales(), data=request.POST)
+    form = quicklog_form(kind, account, choices, data=request.POST)
     if form.record(user=request.user):
         messages.success(request, f"{label} logged.")
         if not request.htmx:

@@ -282,9 +282,9 @@ def test_timeline_query_count_is_the_same_at_any_size(
     OpenItemFactory.create_batch(size, account=org.account)
     PulseCheckFactory.create_batch(size, account=org.account)
     client.force_login(org.csm)
-    # user, account, people, and the timeline's one query; the first read of the catalogs
-    # (scales, channels, touchpoints, moment types) fills the cache: 4 more, once
-    with django_assert_num_queries(8):
+    # user, account, people, and the timeline's one query; the first read of the filters'
+    # catalogs (channels, touchpoints, moment types) fills the cache: 3 more, once
+    with django_assert_num_queries(7):
         client.get(f"/accounts/{org.account.pk}/timeline/", headers={"HX-Request": "true"})
 
 

@@ -8,7 +8,6 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 
 from core.templatetags.form_fields import form_fields
-from relationships.activity import catalogs
 from relationships.activity.selectors import activity_choices
 from relationships.activity.views import QUICKLOG_FORMS, quicklog_form
 from tests.core.test_form_fields import drawn
@@ -30,9 +29,7 @@ def test_a_quicklog_form_is_drawn_as_crispy_draws_it(org, kind, data):
     prefixed = data and {f"{kind}-{name}": value for name, value in data.items()}
 
     def form():
-        built = quicklog_form(
-            kind, org.account, activity_choices(org.account), catalogs.scales(), data=prefixed
-        )
+        built = quicklog_form(kind, org.account, activity_choices(org.account), data=prefixed)
         built.is_valid()
         return built
 
