@@ -32,11 +32,14 @@ def board_marks(dots) -> SafeString:
             f'<circle class="board-dot quadrant-{dot.placement.quadrant}"'
             f' cx="{cx}" cy="{cy}" r="{r}"/>'
         )
-        # happiness as |stringformat:"+.2f", margin as {% widthratio margin 1 100 %}
+        # happiness as |stringformat:"+.2f", margin as {% widthratio margin 1 100 %}; the
+        # title escaped whole, in one call: its name and amount are the only text it holds
+        title = escape(
+            f"{item.name}: happiness {item.happiness:+.2f}, margin {round(item.margin * 100)} %,"
+            f" ARR {money(item.arr, currency)}"
+        )
         links.append(
-            f'<a class="board-link" href="{item.href}">'
-            f"<title>{escape(item.name)}: happiness {item.happiness:+.2f},"
-            f" margin {round(item.margin * 100)} %, ARR {escape(money(item.arr, currency))}</title>"
+            f'<a class="board-link" href="{item.href}"><title>{title}</title>'
             f'<circle class="board-hit" cx="{cx}" cy="{cy}" r="{r}"/></a>'
         )
     return mark_safe("".join(trails + circles + links))  # every text above is escaped

@@ -26,3 +26,15 @@ def test_board_links_each_dot_and_row_to_its_account_page(client, org):
         **pages,
         "Umbrella": unplaced.get_absolute_url(),
     }
+
+
+def test_a_dots_title_shows_the_accounts_name_as_text(client, org):
+    """The dot's hover title is drawn in Python, outside the template's escaping."""
+    org.account.name = '<b>"Tom & Jerry\'s"</b>'
+    org.account.save()
+    place(org.account, pulse=5)
+    client.force_login(org.csm)
+    page = client.get(reverse("quadrant_board")).content.decode()
+    title = re.search(r'<a class="board-link" href="[^"]+"><title>([^<]*)</title>', page)
+    assert title.group(1).startswith("&lt;b&gt;&quot;Tom &amp; Jerry&#x27;s&quot;&lt;/b&gt;: ")
+    assert "<b>" not in page.split('<svg class="quadrant-board"')[1].split("</svg>")[0]
